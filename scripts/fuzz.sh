@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# scripts/fuzz.sh: builds the libFuzzer targets with clang (build-fuzz/) and runs each one for
+# a bounded time on a small generated seed corpus. Exits non-zero if any target fails.
+#
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+#   SECONDS_PER_TARGET  libFuzzer -max_total_time for each target (default 30)
+#   TARGET              fuzz_pan12, fuzz_chat_jsonl, fuzz_normalise (default: all)
+# Environment: BANTAY_FUZZ_JOBS build parallelism (default 2).
+# Crash inputs are kept in build-fuzz/fuzz-artifacts/<target>/ (the corpus is temporary).
+set -euo pipefail
+
+seconds="${1:-30}"
+if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
+  echo "usage: $0 [SECONDS_PER_TARGET] [TARGET...]" >&2
+  exit 2
+fi
+shift $(( $# > 0 ? 1 : 0 ))
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(fuzz_pan12 fuzz_chat_jsonl fuzz_normalise)
+fi
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+build="build-fuzz"
+
+CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DBANTAY_FUZZ=ON -DBANTAY_TESTS=OFF \
+  -DBANTAY_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build "$build" -j "${BANTAY_FUZZ_JOBS:-2}" --target "${targets[@]}"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/bantay-fuzz.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+# ---- Seed corpora and dictionaries (synthetic, short and benign, per SAFETY.md) -------------
+seed() {  # seed TARGET NAME CONTENT
+  mkdir -p "$work/$1"
+  printf '%s' "$3" > "$work/$1/$2"
+}
+
+seed fuzz_pan12 normal.xml '<?xml version="1.0" encoding="UTF-8"?>
+<conversations>
+<conversation id="c1">
+<message line="1"><author>0a1b2c</author><time>03:20</time><text>hi there</text></message>
+<message line="2"><author>3d4e5f</author><time>03:21</time><text>don&amp;#39;t &amp;lt;3 caf&amp;eacute;</text></message>
+</conversation>
+</conversations>
+'
+seed fuzz_pan12 odd.xml '<conversations><conversation><message line="1"><author>a1</author><time>25:99</time></message><message><text>no author &#x27;x&#39;</text></message></conversation></conversations>'
+seed fuzz_pan12 truncated.xml '<conversations><conversation id="c2"><message line="1"><author>a1</author><text>see you at sch'
+cat > "$work/fuzz_pan12.dict" <<'EOF'
+"<conversations>"
+"</conversations>"
+"<conversation id=\"c1\">"
+"</conversation>"
+"<message line=\"1\">"
+"</message>"
+"<author>"
+"</author>"
+"<time>"
+"</time>"
+"<text>"
+"</text>"
+"&amp;"
+"&lt;"
+"&nbsp;"
+"&#39;"
+"&#x27;"
+"<![CDATA["
+"<!DOCTYPE"
+EOF
+
+seed fuzz_chat_jsonl normal.jsonl '{"conversation": "c1", "time": "2026-03-01T10:00:00Z", "author": "u1", "text": "hi"}
+{"conversation": "c1", "time": "2026-03-01T10:00:05.250+08:00", "author": "u2", "text": "i send w3stern un1on \u00e9"}
+'
+seed fuzz_chat_jsonl bad.jsonl '{"conversation": "c2", "author": "u1"}
+{"conversation": "c2", "time": "yesterday", "author": "u1", "text": "hello"}
+not json
+{"conversation": 5, "author": "u1", "text": "x"'
+cat > "$work/fuzz_chat_jsonl.dict" <<'EOF'
+"\"conversation\""
+"\"author\""
+"\"text\""
+"\"time\""
+"\"2026-03-01T10:00:00Z\""
+"\\u00e9"
+"\\ud83d\\ude00"
+"null"
+"true"
+EOF
+
+seed fuzz_normalise leet.txt 'i send w3stern un1on, p a y p a l ok'
+seed fuzz_normalise unicode.txt "$(printf 'caf\xc3\xa9 \xd0\xb0pple p\xe2\x80\x8ba y \xef\xbc\xa7\xef\xbd\x89\xef\xbd\x86\xef\xbd\x94 11 yrs old grade 5')"
+seed fuzz_normalise squeeze.txt 'helloooo!!! G-C-A-S-H 20 usd'
+
+# ---- Run --------------------------------------------------------------------------------------
+# UBSan findings must stop the run: the sanitizer recovers and carries on by default.
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+
+failed=()
+for target in "${targets[@]}"; do
+  binary="$build/fuzz/$target"
+  corpus="$work/$target"
+  artifacts="$root/$build/fuzz-artifacts/$target/"
+  mkdir -p "$corpus" "$artifacts"
+  args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536
+        -print_final_stats=1 -artifact_prefix="$artifacts")
+  if [ -f "$work/$target.dict" ]; then
+    args+=(-dict="$work/$target.dict")
+  fi
+  echo "== $target: ${seconds}s"
+  if "$binary" "${args[@]}" "$corpus" > "$work/$target.log" 2>&1; then
+    tail -n 12 "$work/$target.log"
+  else
+    tail -n 60 "$work/$target.log"
+    echo "== $target FAILED; inputs kept in $artifacts" >&2
+    failed+=("$target")
+  fi
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzzing found failures in: ${failed[*]}" >&2
+  exit 1
+fi
+echo "fuzzing: no failures in ${targets[*]} (${seconds}s each)"

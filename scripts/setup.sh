@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every Debian package bantay needs to build, test and benchmark. Idempotent:
+# packages already present are not reinstalled and apt-get update runs only when needed.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  libicu-dev libvectorscan-dev libsimdjson-dev libexpat1-dev libcli11-dev libfmt-dev
+  nlohmann-json3-dev libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev
+  ripgrep python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: missing packages: ${missing[*]}; run as root or install them" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,341 @@
+// cli/scan_cmd.cc: `bantay scan`: scores chat conversations and prints scan output JSONL.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <cstdio>
+#include <thread>
+#include <unordered_map>
+
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "cli/scan_job.h"
+#include "text/text.h"
+
+namespace bantay::cli {
+
+namespace {
+
+using text::ConversationScore;
+using text::Message;
+using text::Scanner;
+
+// Conversations in order of first appearance, with their accumulated state.
+struct ConversationTable {
+  std::unordered_map<std::string, size_t> index;
+  std::vector<std::pair<std::string, Scanner::State>> items;
+
+  Scanner::State& Get(std::string_view id) {
+    auto it = index.find(std::string(id));
+    if (it != index.end()) return items[it->second].second;
+    index.emplace(std::string(id), items.size());
+    items.emplace_back(std::string(id), Scanner::State());
+    return items.back().second;
+  }
+};
+
+struct ChunkWork {
+  Chunk chunk;
+  std::string file;
+};
+struct ChunkResult {
+  ConversationTable table;
+  std::vector<text::Rejection> rejects;
+  uint64_t messages = 0;
+};
+
+bool LooksLikeXml(const Chunk& chunk) {
+  for (char c : chunk.data) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    return c == '<';
+  }
+  return false;
+}
+
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled), start_(Clock::now()) {}
+  void Update(uint64_t bytes, uint64_t total, uint64_t messages) {
+    if (!enabled_) return;
+    const auto now = Clock::now();
+    if (now - start_ < std::chrono::seconds(2) || now - last_ < std::chrono::seconds(1)) return;
+    last_ = now;
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    if (total > 0) {
+      fmt::print(stderr, "\rscan: {:.0f}% {:.0f} MB, {} messages, {:.0f} MB/s   ",
+                 100.0 * static_cast<double>(bytes) / static_cast<double>(total), bytes / 1e6,
+                 messages, bytes / 1e6 / secs);
+    } else {
+      fmt::print(stderr, "\rscan: {:.0f} MB, {} messages, {:.0f} MB/s   ", bytes / 1e6, messages,
+                 bytes / 1e6 / secs);
+    }
+    shown_ = true;
+  }
+  void Done() {
+    if (shown_) fmt::print(stderr, "\n");
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  bool enabled_;
+  bool shown_ = false;
+  Clock::time_point start_, last_;
+};
+
+}  // namespace
+
+Result<ScanSummary> RunScan(const ScanJobOptions& opt,
+                            const std::function<void(std::string_view)>& emit,
+                            const std::function<void(const text::Rejection&)>& on_reject) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  auto norm = text::Normaliser::Create();
+  if (!norm) return tl::unexpected(norm.error());
+  auto lexicon = opt.lexicon_dir.empty() ? text::Lexicon::Default()
+                                         : text::Lexicon::LoadDir(opt.lexicon_dir);
+  if (!lexicon) return tl::unexpected(lexicon.error());
+  Result<text::ScoringWeights> weights = text::ScoringWeights::Default();
+  if (!opt.weights_file.empty()) {
+    auto content = ReadFile(opt.weights_file);
+    if (!content) return tl::unexpected(content.error());
+    weights = text::ScoringWeights::Parse(*content, opt.weights_file);
+  }
+  if (!weights) return tl::unexpected(weights.error());
+  auto matcher = text::Matcher::Create(*lexicon, *norm);
+  if (!matcher) return tl::unexpected(matcher.error());
+  text::ScanOptions scan_options;
+  scan_options.min_score = opt.min_score;
+  scan_options.keep_unflagged = opt.all;
+  auto scanner = Scanner::Create(*matcher, *weights, scan_options);
+  if (!scanner) return tl::unexpected(scanner.error());
+  const Scanner& sc = **scanner;
+
+  ScanSummary summary;
+  ConversationTable global;
+  const int threads = std::max(1, opt.threads);
+  // Scratch space is per thread: workers borrow one per chunk from this pool.
+  std::mutex scratch_mu;
+  std::vector<std::unique_ptr<text::Scratch>> scratch_pool;
+  auto acquire = [&] {
+    std::lock_guard lock(scratch_mu);
+    if (scratch_pool.empty()) return std::make_unique<text::Scratch>();
+    auto s = std::move(scratch_pool.back());
+    scratch_pool.pop_back();
+    return s;
+  };
+  auto release = [&](std::unique_ptr<text::Scratch> s) {
+    std::lock_guard lock(scratch_mu);
+    scratch_pool.push_back(std::move(s));
+  };
+  Progress progress(opt.progress);
+  uint64_t total_size = 0;
+  uint64_t bytes_done = 0;
+
+  auto merge_table = [&](ConversationTable& table) {
+    for (auto& [id, state] : table.items) {
+      auto it = global.index.find(id);
+      if (it == global.index.end()) {
+        global.index.emplace(id, global.items.size());
+        global.items.emplace_back(std::move(id), std::move(state));
+      } else {
+        sc.Merge(&global.items[it->second].second, std::move(state));
+      }
+    }
+  };
+
+  for (const std::string& path : opt.files) {
+    auto reader_or = LineChunkReader::Open(path);
+    if (!reader_or) return tl::unexpected(reader_or.error());
+    LineChunkReader& reader = **reader_or;
+    total_size += reader.size_hint();
+    ++summary.files;
+    Chunk first;
+    auto more = reader.Next(&first);
+    if (!more) return tl::unexpected(more.error());
+    if (!*more) continue;  // empty input: nothing to do, not an error
+    const bool xml = opt.format == "pan12" || (opt.format == "auto" && LooksLikeXml(first));
+    if (xml) {
+      std::string content(first.data);
+      Chunk c;
+      for (;;) {
+        auto m = reader.Next(&c);
+        if (!m) return tl::unexpected(m.error());
+        if (!*m) break;
+        content.append(c.data);
+      }
+      summary.bytes += content.size();
+      ConversationTable table;
+      std::vector<text::Rejection> rejects;
+      auto scratch = acquire();
+      text::ParsePan12(content, reader.name(),
+                       [&](Message&& m) {
+                         ++summary.messages;
+                         sc.Add(m, *scratch, &table.Get(m.conversation));
+                       },
+                       &rejects);
+      release(std::move(scratch));
+      for (const auto& r : rejects) {
+        (r.repaired ? summary.repaired : summary.rejected)++;
+        on_reject(r);
+      }
+      merge_table(table);
+      continue;
+    }
+    bool have_first = true;
+    const std::string file_name = reader.name();
+    std::function<bool(ChunkWork*)> produce = [&](ChunkWork* w) {
+      if (have_first) {
+        w->chunk = std::move(first);
+        have_first = false;
+      } else {
+        auto m = reader.Next(&w->chunk);
+        if (!m) {
+          on_reject({reader.name(), m.error().ToString(), false});
+          ++summary.rejected;
+          return false;
+        }
+        if (!*m) return false;
+      }
+      w->file = file_name;
+      return true;
+    };
+    std::function<void(ChunkWork&, ChunkResult*)> work = [&](ChunkWork& w, ChunkResult* r) {
+      auto scratch = acquire();
+      text::ParseChatJsonl(w.chunk, w.file, opt.max_line_bytes,
+                           [&](Message&& m) {
+                             ++r->messages;
+                             sc.Add(m, *scratch, &r->table.Get(m.conversation));
+                           },
+                           &r->rejects);
+      release(std::move(scratch));
+    };
+    std::function<void(ChunkWork&, ChunkResult&)> consume = [&](ChunkWork& w, ChunkResult& r) {
+      summary.bytes += w.chunk.data.size();
+      bytes_done += w.chunk.data.size();
+      summary.messages += r.messages;
+      for (const auto& rej : r.rejects) {
+        (rej.repaired ? summary.repaired : summary.rejected)++;
+        on_reject(rej);
+      }
+      merge_table(r.table);
+      progress.Update(bytes_done, total_size, summary.messages);
+    };
+    OrderedParallelMap<ChunkWork, ChunkResult>(threads, produce, work, consume);
+  }
+  progress.Done();
+
+  // Score every conversation (in parallel), then emit in first-appearance order.
+  summary.conversations = global.items.size();
+  std::vector<std::string> lines(global.items.size());
+  std::vector<uint8_t> flagged(global.items.size(), 0);
+  std::atomic<size_t> next{0};
+  auto finish_worker = [&] {
+    for (;;) {
+      const size_t i = next.fetch_add(1);
+      if (i >= global.items.size()) return;
+      auto& [id, state] = global.items[i];
+      ConversationScore s = sc.Finish(id, std::move(state));
+      flagged[i] = s.flagged;
+      if (s.flagged || opt.all) lines[i] = text::ScoreToJson(s, sc.matcher().lexicon());
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(finish_worker);
+  finish_worker();
+  for (auto& t : pool) t.join();
+  for (size_t i = 0; i < lines.size(); ++i) {
+    summary.flagged += flagged[i];
+    if (!lines[i].empty()) emit(lines[i]);
+  }
+  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return summary;
+}
+
+void RegisterScan(CLI::App& app, std::function<int()>* run) {
+  auto opt = std::make_shared<ScanJobOptions>();
+  auto strict = std::make_shared<bool>(false);
+  auto fail_on_flag = std::make_shared<bool>(false);
+  auto stats = std::make_shared<bool>(false);
+  auto max_errors = std::make_shared<size_t>(20);
+  auto no_progress = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand(
+      "scan",
+      "Score chat conversations (chat JSONL or PAN 2012 XML) for solicitation of minors.\n"
+      "Prints one JSON line per flagged conversation (all with --all), in order of first "
+      "appearance.");
+  cmd->add_option("files", opt->files, "Input files; '-' is stdin (default)");
+  cmd->add_option("--lexicon", opt->lexicon_dir,
+                  "Directory of lexicon *.tsv files (default: the built-in data/lexicons)")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--weights", opt->weights_file,
+                  "Scoring weights TSV (default: the built-in data/scoring/weights.tsv)")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--all", opt->all, "Print every conversation, not only flagged ones");
+  cmd->add_option("--min-score", opt->min_score,
+                  "Flag at or above this score (default: flag_threshold in the weights, 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--threads", opt->threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--format", opt->format, "Input format: auto, jsonl or pan12")
+      ->check(CLI::IsMember({"auto", "jsonl", "pan12"}));
+  cmd->add_option("--max-line-bytes", opt->max_line_bytes,
+                  "Reject JSONL lines longer than this (default 1048576)");
+  cmd->add_flag("--stats", *stats, "Print counts, throughput and rejected lines on stderr");
+  cmd->add_flag("--strict", *strict, "Exit 1 if any input record was rejected or repaired");
+  cmd->add_flag("--fail-on-flag", *fail_on_flag, "Exit 1 if any conversation is flagged");
+  cmd->add_option("--max-errors", *max_errors, "Print at most this many input errors (20)");
+  cmd->add_flag("--no-progress", *no_progress, "Never print progress on stderr");
+  *run = nullptr;
+  cmd->callback([=] {
+    *run = [=]() -> int {
+      ScanJobOptions o = *opt;
+      if (o.files.empty()) o.files.push_back("-");
+      if (o.threads <= 0) o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+      o.progress = !*no_progress && isatty(STDERR_FILENO);
+      std::vector<char> outbuf(1 << 20);
+      std::setvbuf(stdout, outbuf.data(), _IOFBF, outbuf.size());
+      size_t errors_shown = 0;
+      auto result = RunScan(
+          o,
+          [](std::string_view line) {
+            std::fwrite(line.data(), 1, line.size(), stdout);
+            std::fputc('\n', stdout);
+          },
+          [&](const text::Rejection& r) {
+            if (errors_shown++ < *max_errors) {
+              fmt::print(stderr, "bantay scan: {}: {}{}\n", r.where, r.message,
+                         r.repaired ? " (repaired)" : " (rejected)");
+            }
+          });
+      std::fflush(stdout);
+      std::setvbuf(stdout, nullptr, _IOFBF, BUFSIZ);
+      if (!result) {
+        fmt::print(stderr, "bantay scan: {}\n", result.error().ToString());
+        return result.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFindings;
+      }
+      const ScanSummary& s = *result;
+      if (errors_shown > *max_errors) {
+        fmt::print(stderr, "bantay scan: ... and {} more input errors\n",
+                   errors_shown - *max_errors);
+      }
+      if (*stats) {
+        fmt::print(stderr,
+                   "scan: {} files, {} messages, {} conversations, {} flagged, {} rejected, "
+                   "{} repaired, {:.1f} MB in {:.2f} s ({:.1f} MB/s, {} threads)\n",
+                   s.files, s.messages, s.conversations, s.flagged, s.rejected, s.repaired,
+                   s.bytes / 1e6, s.seconds, s.seconds > 0 ? s.bytes / 1e6 / s.seconds : 0.0,
+                   o.threads);
+      } else if (s.rejected > 0) {
+        fmt::print(stderr, "bantay scan: {} input records rejected, {} repaired\n", s.rejected,
+                   s.repaired);
+      }
+      if (*strict && (s.rejected > 0 || s.repaired > 0)) return kExitFindings;
+      if (*fail_on_flag && s.flagged > 0) return kExitFindings;
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace bantay::cli

@@ -1,0 +1,230 @@
+// core/core.cc: errors, UTC time parsing and formatting, chunked line input.
+#include "core/core.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace bantay {
+
+std::string Error::ToString() const {
+  if (where.empty()) return message;
+  return where + ": " + message;
+}
+
+std::string Where(std::string_view file, uint64_t line, std::string_view field) {
+  std::string out(file);
+  if (line > 0) {
+    if (!out.empty()) out += ':';
+    out += std::to_string(line);
+  }
+  if (!field.empty()) {
+    if (!out.empty()) out += ':';
+    out += field;
+  }
+  return out;
+}
+
+// ---- Time -------------------------------------------------------------------------------
+
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
+}
+
+bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+Result<int64_t> ParseRfc3339(std::string_view s) {
+  auto bad = [&](const char* why) {
+    return Fail(ErrorCode::kParse, std::string("invalid RFC 3339 time '") +
+                                       std::string(s.substr(0, 40)) + "': " + why);
+  };
+  int year, month, day, hour, minute, second;
+  if (!Digits(s, 0, 4, &year) || s.size() < 19 || s[4] != '-' || !Digits(s, 5, 2, &month) ||
+      s[7] != '-' || !Digits(s, 8, 2, &day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+      !Digits(s, 11, 2, &hour) || s[13] != ':' || !Digits(s, 14, 2, &minute) || s[16] != ':' ||
+      !Digits(s, 17, 2, &second)) {
+    return bad("expected YYYY-MM-DDTHH:MM:SS");
+  }
+  static constexpr int kDaysIn[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDaysIn[month - 1] || hour > 23 ||
+      minute > 59 || second > 60) {
+    return bad("field out of range");
+  }
+  size_t pos = 19;
+  int64_t millis = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    int scale = 100;
+    size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      millis += (s[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+    }
+    if (pos == start) return bad("empty fraction");
+  }
+  int64_t offset_min = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    int oh, om;
+    if (!Digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !Digits(s, pos + 4, 2, &om) || oh > 23 || om > 59) {
+      return bad("bad UTC offset");
+    }
+    offset_min = (s[pos] == '+' ? 1 : -1) * (oh * 60 + om);
+    pos += 6;
+  } else {
+    return bad("missing time zone (Z or +hh:mm)");
+  }
+  if (pos != s.size()) return bad("trailing characters");
+  const int64_t days = DaysFromCivil(year, month, day);
+  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + std::min(second, 59);
+  return (secs - offset_min * 60) * 1000 + millis;
+}
+
+std::string FormatRfc3339(int64_t utc_ms) {
+  int64_t secs = utc_ms >= 0 ? utc_ms / 1000 : (utc_ms - 999) / 1000;
+  const int64_t ms = utc_ms - secs * 1000;
+  int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  int64_t rem = secs - days * 86400;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  char buf[48];
+  if (ms != 0) {
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                  static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
+                  static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60),
+                  static_cast<long long>(ms));
+  } else {
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
+                  static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
+                  static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
+  }
+  return buf;
+}
+
+// ---- Input ------------------------------------------------------------------------------
+
+Result<std::unique_ptr<LineChunkReader>> LineChunkReader::Open(const std::string& path,
+                                                               size_t target_chunk_bytes) {
+  std::unique_ptr<LineChunkReader> r(new LineChunkReader());
+  r->name_ = path == "-" ? "<stdin>" : path;
+  r->target_ = target_chunk_bytes < 4096 ? 4096 : target_chunk_bytes;
+  if (path == "-") {
+    r->file_ = stdin;
+  } else {
+    r->file_ = std::fopen(path.c_str(), "rb");
+    if (r->file_ == nullptr) {
+      return Fail(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                  std::string("cannot open: ") + std::strerror(errno), path);
+    }
+    r->owns_file_ = true;
+    struct stat st;
+    if (fstat(fileno(r->file_), &st) == 0 && S_ISREG(st.st_mode)) {
+      r->size_hint_ = static_cast<uint64_t>(st.st_size);
+    }
+  }
+  return r;
+}
+
+LineChunkReader::~LineChunkReader() {
+  if (owns_file_ && file_ != nullptr) std::fclose(file_);
+}
+
+Result<bool> LineChunkReader::Next(Chunk* chunk) {
+  if (eof_ && carry_.empty()) return false;
+  auto storage = std::make_shared<std::string>();
+  storage->reserve(target_ + kChunkPadding);
+  storage->swap(carry_);
+  storage->reserve(target_ + kChunkPadding);
+  // Read until the buffer holds at least one line end past the target, or EOF.
+  size_t last_newline = std::string::npos;
+  for (;;) {
+    if (!eof_ && storage->size() < target_) {
+      const size_t old = storage->size();
+      storage->resize(target_);
+      const size_t got = std::fread(storage->data() + old, 1, target_ - old, file_);
+      storage->resize(old + got);
+      bytes_read_ += got;
+      if (got == 0) {
+        if (std::ferror(file_)) {
+          return Fail(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno),
+                      name_);
+        }
+        eof_ = true;
+      }
+      if (got > 0 && old + got < target_) continue;  // short read from a pipe: keep reading
+    }
+    last_newline = storage->rfind('\n');
+    if (last_newline != std::string::npos || eof_) break;
+    // One line longer than the block: grow and keep reading.
+    target_ = storage->size() * 2;
+    storage->reserve(target_ + kChunkPadding);
+  }
+  if (storage->empty()) return false;
+  size_t keep = storage->size();
+  if (!eof_ && last_newline != std::string::npos) keep = last_newline + 1;
+  if (keep < storage->size()) {
+    carry_.assign(*storage, keep, std::string::npos);
+    storage->resize(keep);
+  }
+  uint64_t lines = 0;
+  for (char c : *storage) lines += c == '\n';
+  chunk->sequence = sequence_++;
+  chunk->first_line = next_line_;
+  next_line_ += lines;
+  storage->reserve(storage->size() + kChunkPadding);
+  chunk->data = std::string_view(*storage);
+  chunk->storage = std::move(storage);
+  return true;
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  auto reader = LineChunkReader::Open(path, 1 << 20);
+  if (!reader) return tl::unexpected(reader.error());
+  std::string out;
+  Chunk chunk;
+  for (;;) {
+    auto more = (*reader)->Next(&chunk);
+    if (!more) return tl::unexpected(more.error());
+    if (!*more) break;
+    out.append(chunk.data);
+  }
+  return out;
+}
+
+}  // namespace bantay

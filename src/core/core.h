@@ -1,0 +1,120 @@
+// core/core.h: errors as values, UTC time, and chunked line input shared by every module.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace bantay {
+
+enum class ErrorCode {
+  kInvalidArgument,  // a caller passed something unusable (bad option, bad config)
+  kParse,            // input data is malformed; `where` names file:line:field
+  kIo,               // the operating system refused a read or write
+  kNotFound,         // a named file or item does not exist
+  kInternal,         // a library failed in a way that should not happen
+};
+
+// An error travels as a value. `where` locates bad input as "file:line:field" (parts may
+// be empty), so a person can go straight to it.
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+  std::string where;
+
+  // "where: message", or just the message when `where` is empty.
+  std::string ToString() const;
+};
+
+template <class T>
+using Result = tl::expected<T, Error>;
+using Status = tl::expected<void, Error>;
+
+inline tl::unexpected<Error> Fail(ErrorCode code, std::string message, std::string where = {}) {
+  return tl::unexpected<Error>(Error{code, std::move(message), std::move(where)});
+}
+
+// "file:line:field" with empty parts left out.
+std::string Where(std::string_view file, uint64_t line, std::string_view field = {});
+
+// ---- Time -------------------------------------------------------------------------------
+// Times are UTC milliseconds since the Unix epoch; kNoTime marks an absent time.
+inline constexpr int64_t kNoTime = INT64_MIN;
+
+// Parses RFC 3339 ("2026-03-01T10:00:00Z", fractional seconds and +hh:mm offsets allowed;
+// the result is converted to UTC).
+Result<int64_t> ParseRfc3339(std::string_view text);
+// Formats as "2026-03-01T10:00:00Z" (milliseconds shown only when non-zero).
+std::string FormatRfc3339(int64_t utc_ms);
+
+// ---- Chunked line input -------------------------------------------------------------------
+// A block of whole lines from one input. `data` holds the lines; the buffer behind it has at
+// least kChunkPadding readable bytes past the end so that SIMD parsers may over-read.
+inline constexpr size_t kChunkPadding = 64;
+
+struct Chunk {
+  uint64_t sequence = 0;      // 0, 1, 2, ... in input order
+  uint64_t first_line = 1;    // 1-based number of the first line in `data`
+  std::string_view data;      // whole lines, each ending in '\n' except maybe the last
+  std::shared_ptr<std::string> storage;  // owns the bytes behind `data`
+};
+
+// Reads a file, or stdin for "-", in large blocks cut at line ends. Lines longer than the
+// block size are read whole (the block grows), so every chunk holds only whole lines.
+// Not thread-safe; one reader per input.
+class LineChunkReader {
+ public:
+  static Result<std::unique_ptr<LineChunkReader>> Open(const std::string& path,
+                                                       size_t target_chunk_bytes = 4 << 20);
+  ~LineChunkReader();
+  LineChunkReader(const LineChunkReader&) = delete;
+  LineChunkReader& operator=(const LineChunkReader&) = delete;
+
+  // Fills `chunk` with the next lines. Returns false at end of input.
+  Result<bool> Next(Chunk* chunk);
+  // Total bytes read so far and the size of the input when known (0 for pipes).
+  uint64_t bytes_read() const { return bytes_read_; }
+  uint64_t size_hint() const { return size_hint_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  LineChunkReader() = default;
+  std::string name_;
+  std::FILE* file_ = nullptr;
+  bool owns_file_ = false;
+  size_t target_ = 0;
+  std::string carry_;  // partial line left over from the previous read
+  bool eof_ = false;
+  uint64_t sequence_ = 0;
+  uint64_t next_line_ = 1;
+  uint64_t bytes_read_ = 0;
+  uint64_t size_hint_ = 0;
+};
+
+// Reads a whole file (or stdin for "-") into memory.
+Result<std::string> ReadFile(const std::string& path);
+
+// ---- Ordered parallel map --------------------------------------------------------------
+// Runs `work` on items from `produce` on `threads` workers and hands results to `consume`
+// in production order on the calling thread. `produce` returns false when done (or on error,
+// which it reports itself). At most 2 * threads items are in flight, bounding memory.
+template <class In, class Out>
+void OrderedParallelMap(int threads, const std::function<bool(In*)>& produce,
+                        const std::function<void(In&, Out*)>& work,
+                        const std::function<void(In&, Out&)>& consume);
+
+// ---- Embedded data ------------------------------------------------------------------------
+// Data files built into the binary (data/lexicons/*.tsv, data/scoring/*.tsv) as
+// {path relative to the source root, content}, in path order.
+const std::vector<std::pair<std::string_view, std::string_view>>& EmbeddedFiles();
+
+}  // namespace bantay
+
+#include "core/parallel_impl.h"

@@ -1,0 +1,214 @@
+// text/age.cc: stated ages in normalised text ("i am 11", "11 yrs old", "grade 5", "12 na ako").
+//
+// Works on the Normaliser's output: lowercase, one space between words, repeated letters
+// squeezed ("thirteen" -> "thirten"), apostrophes dropped ("i'm" -> "im").
+#include <algorithm>
+#include <array>
+
+#include "text/text.h"
+
+namespace bantay::text {
+
+namespace {
+
+constexpr int kMinAge = 4;
+constexpr int kMaxAge = 99;
+
+// Number words in normalised spelling: English, Spanish-derived Filipino, Tagalog, Cebuano.
+struct NumberWord {
+  std::string_view word;
+  int value;
+};
+constexpr NumberWord kNumberWords[] = {
+    {"four", 4},       {"five", 5},        {"six", 6},          {"seven", 7},
+    {"eight", 8},      {"nine", 9},        {"ten", 10},         {"eleven", 11},
+    {"twelve", 12},    {"thirten", 13},    {"fourten", 14},     {"fiften", 15},
+    {"sixten", 16},    {"seventen", 17},   {"eighten", 18},     {"nineten", 19},
+    {"twenty", 20},    {"kwatro", 4},      {"kuwatro", 4},      {"singko", 5},
+    {"sais", 6},       {"syete", 7},       {"siyete", 7},       {"otso", 8},
+    {"nuwebe", 9},     {"nwebe", 9},       {"diyes", 10},       {"dyes", 10},
+    {"onse", 11},      {"dose", 12},       {"trese", 13},       {"katorse", 14},
+    {"kinse", 15},     {"disisais", 16},   {"disisyete", 17},   {"disiotso", 18},
+    {"disinuwebe", 19},{"bente", 20},      {"beinte", 20},      {"apat", 4},
+    {"anim", 6},       {"pito", 7},        {"walo", 8},         {"siyam", 9},
+    {"sampu", 10},     {"labingisa", 11},  {"labindalawa", 12}, {"labintatlo", 13},
+    {"labingapat", 14},{"labinlima", 15},  {"upat", 4},         {"unom", 6},
+    {"napulo", 10},
+};
+
+// Words after a number that make it an age.
+constexpr std::string_view kAgeUnits[] = {
+    "yo", "yrs", "yr", "years", "year", "yrsold", "yearsold", "yearold", "yrold", "y",
+    "taon", "taong", "anyos", "anos", "tuig", "ka tuig", "age", "yers", "yeas"};
+// Words after a number that make it money, time, or a quantity, never an age.
+constexpr std::string_view kNotAgeUnits[] = {
+    "usd", "php", "peso", "pesos", "dolars", "dolar", "bucks", "k", "min", "mins", "minutes",
+    "minute", "hr", "hrs", "hour", "hours", "pm", "am", "x", "pcs", "gb", "mb", "percent",
+    "times", "days", "day", "weks", "wek", "months", "month", "mos", "km", "kg", "lbs", "cm",
+    "euro", "euros", "gbp", "eur", "aud", "cad", "btc", "eth", "usdt", "sec", "secs", "mins",
+    "oclock", "each", "per", "m", "s", "p"};
+// Words before a number that make it an age ("i am 11", "age 11", "edad 11").
+constexpr std::string_view kAgeLeads[] = {
+    "im", "i am", "iam", "am", "age", "aged", "edad", "edad ko", "turning", "turned",
+    "just turned", "i turned", "ako ay", "ko ay", "nako", "edad nako", "akong edad",
+    "imong edad", "she is", "he is", "shes", "hes", "i m", "son is", "daughter is",
+    "niece is", "nephew is", "girl is", "boy is", "kid is", "child is", "sister is",
+    "brother is", "anak ko ay", "she just turned", "he just turned"};
+// Words after a number that make it an age in Filipino ("11 na ako", "11 pa lang ako").
+constexpr std::string_view kAgeTails[] = {
+    "na ako", "pa ako", "pa lang ako", "palang ako", "na ko", "pa ko", "lang ako",
+    "ako", "na siya", "pa siya", "na sya", "pa sya"};
+// Words before a number that make it a school grade.
+constexpr std::string_view kGradeLeads[] = {"grade", "gr", "grd", "baitang", "year", "class",
+                                            "primary", "std"};
+
+struct Word {
+  uint32_t begin, end;
+};
+
+void SplitWords(std::string_view s, std::vector<Word>* out) {
+  out->clear();
+  uint32_t i = 0;
+  const uint32_t n = static_cast<uint32_t>(s.size());
+  while (i < n) {
+    while (i < n && s[i] == ' ') ++i;
+    if (i >= n) break;
+    const uint32_t b = i;
+    while (i < n && s[i] != ' ') ++i;
+    out->push_back({b, i});
+  }
+}
+
+int ParseNumber(std::string_view w) {
+  if (w.empty() || w.size() > 2) return -1;
+  int v = 0;
+  for (char c : w) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+int NumberWordValue(std::string_view w) {
+  for (const auto& nw : kNumberWords) {
+    if (nw.word == w) return nw.value;
+  }
+  return -1;
+}
+
+// Whether the words starting at index `i` spell `phrase` (words separated by single spaces).
+bool PhraseAt(std::string_view s, const std::vector<Word>& words, size_t i,
+              std::string_view phrase, size_t* words_used) {
+  size_t used = 0;
+  size_t pos = 0;
+  while (pos < phrase.size()) {
+    if (i + used >= words.size()) return false;
+    size_t sp = phrase.find(' ', pos);
+    if (sp == std::string_view::npos) sp = phrase.size();
+    const Word& w = words[i + used];
+    if (s.substr(w.begin, w.end - w.begin) != phrase.substr(pos, sp - pos)) return false;
+    ++used;
+    pos = sp + 1;
+  }
+  *words_used = used;
+  return true;
+}
+
+// Whether the words ending just before index `i` spell `phrase`.
+bool PhraseBefore(std::string_view s, const std::vector<Word>& words, size_t i,
+                  std::string_view phrase) {
+  const size_t count = static_cast<size_t>(std::count(phrase.begin(), phrase.end(), ' ')) + 1;
+  if (i < count) return false;
+  size_t used;
+  return PhraseAt(s, words, i - count, phrase, &used) && used == count;
+}
+
+template <size_t N>
+bool AnyAt(std::string_view s, const std::vector<Word>& words, size_t i,
+           const std::string_view (&list)[N], size_t* used) {
+  size_t best = 0;
+  for (auto p : list) {
+    size_t u;
+    if (PhraseAt(s, words, i, p, &u)) best = std::max(best, u);
+  }
+  *used = best;
+  return best > 0;
+}
+
+template <size_t N>
+bool AnyBefore(std::string_view s, const std::vector<Word>& words, size_t i,
+               const std::string_view (&list)[N]) {
+  for (auto p : list) {
+    if (PhraseBefore(s, words, i, p)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
+  out->clear();
+  thread_local std::vector<Word> words;
+  SplitWords(s, &words);
+  for (size_t i = 0; i < words.size(); ++i) {
+    const Word& w = words[i];
+    std::string_view word = s.substr(w.begin, w.end - w.begin);
+    int value = -1;
+    bool numeric = false;
+    std::string_view glued;  // a unit written onto the number: "12yo", "12yrs"
+    if (word[0] >= '0' && word[0] <= '9') {
+      size_t d = 0;
+      while (d < word.size() && word[d] >= '0' && word[d] <= '9') ++d;
+      value = ParseNumber(word.substr(0, d));
+      glued = word.substr(d);
+      numeric = true;
+    } else {
+      value = NumberWordValue(word);
+    }
+    if (value < 0) continue;
+    uint32_t end = w.end;
+    size_t used = 0;
+    bool is_age = false;
+    bool grade = false;
+    if (!glued.empty()) {
+      for (auto u : kAgeUnits) is_age = is_age || glued == u;
+      if (!is_age) continue;  // "5pm", "20usd", "3x"
+    } else {
+      if (AnyAt(s, words, i + 1, kNotAgeUnits, &used)) continue;
+      if (AnyAt(s, words, i + 1, kAgeUnits, &used) ||
+          AnyAt(s, words, i + 1, kAgeTails, &used)) {
+        is_age = true;
+        end = words[i + used].end;
+      } else if (numeric && AnyBefore(s, words, i, kGradeLeads)) {
+        is_age = value >= 1 && value <= 12;
+        grade = is_age;
+      } else if (AnyBefore(s, words, i, kAgeLeads)) {
+        is_age = true;
+      }
+    }
+    if (!is_age) continue;
+    int age = grade ? value + 5 : value;  // grade 1 is about six years old
+    if (!grade && (age < kMinAge || age > kMaxAge)) continue;
+    out->push_back({age, grade, w.begin, end});
+  }
+}
+
+int BareAgeAnswer(std::string_view s) {
+  thread_local std::vector<Word> words;
+  SplitWords(s, &words);
+  if (words.empty() || words.size() > 4) return -1;
+  std::string_view first = s.substr(words[0].begin, words[0].end - words[0].begin);
+  int value = ParseNumber(first);
+  if (value < 0) value = NumberWordValue(first);
+  if (value < kMinAge || value > kMaxAge) return -1;
+  static constexpr std::string_view kFillers[] = {
+      "po", "na", "pa", "lang", "lng", "palang", "ako", "ko", "yo", "yrs", "years", "old",
+      "only", "haha", "hehe", "sir", "kuya", "ate", "nako", "man", "ra", "age", "y", "o"};
+  for (size_t k = 1; k < words.size(); ++k) {
+    std::string_view w = s.substr(words[k].begin, words[k].end - words[k].begin);
+    if (std::find(std::begin(kFillers), std::end(kFillers), w) == std::end(kFillers)) return -1;
+  }
+  return value;
+}
+
+}  // namespace bantay::text

@@ -1,0 +1,25 @@
+// text/chat_jsonl.cc: chat JSONL records (ARCHITECTURE.md "Chat messages") via simdjson,
+// dispatching to the AVX2 build of the parser when the CPU has it.
+#define BANTAY_JSONL_VARIANT portable
+#include "text/chat_jsonl_impl.h"
+
+namespace bantay::text {
+namespace avx2 {
+void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
+                        const std::function<void(Message&&)>& on_message,
+                        std::vector<Rejection>* rejects);
+}  // namespace avx2
+
+void ParseChatJsonl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
+                    const std::function<void(Message&&)>& on_message,
+                    std::vector<Rejection>* rejects) {
+  static const bool has_avx2 = __builtin_cpu_supports("avx2") &&
+                               __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+  if (has_avx2) {
+    avx2::ParseChatJsonlImpl(chunk, file_name, max_line_bytes, on_message, rejects);
+  } else {
+    portable::ParseChatJsonlImpl(chunk, file_name, max_line_bytes, on_message, rejects);
+  }
+}
+
+}  // namespace bantay::text

@@ -1,0 +1,249 @@
+// text/chat_jsonl_impl.h: the chat JSONL parser body, compiled once per instruction set
+// (chat_jsonl.cc: portable; chat_jsonl_avx2.cc: AVX2), because simdjson's On-Demand API
+// picks its SIMD kernel at compile time. Included only by those two files.
+#include <cstring>
+
+#include <simdjson.h>
+
+#include "text/text.h"
+
+namespace bantay::text {
+namespace BANTAY_JSONL_VARIANT {
+
+static_assert(kChunkPadding >= simdjson::SIMDJSON_PADDING);
+
+namespace {
+
+// Replaces invalid UTF-8 sequences with U+FFFD.
+std::string RepairUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<uint8_t>(s[i]);
+    size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    bool ok = n > 0 && i + n <= s.size();
+    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<uint8_t>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && n == 2 && b < 0xC2) ok = false;  // overlong
+    if (ok && n == 3) {
+      const auto c1 = static_cast<uint8_t>(s[i + 1]);
+      if ((b == 0xE0 && c1 < 0xA0) || (b == 0xED && c1 >= 0xA0)) ok = false;
+    }
+    if (ok && n == 4) {
+      const auto c1 = static_cast<uint8_t>(s[i + 1]);
+      if ((b == 0xF0 && c1 < 0x90) || b > 0xF4 || (b == 0xF4 && c1 >= 0x90)) ok = false;
+    }
+    if (ok) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+enum class Field { kConversation, kAuthor, kText, kTime, kOther };
+
+Field Classify(std::string_view key) {
+  if (key == "conversation") return Field::kConversation;
+  if (key == "author") return Field::kAuthor;
+  if (key == "text") return Field::kText;
+  if (key == "time") return Field::kTime;
+  return Field::kOther;
+}
+
+// Reads a string or integer id into `out`.
+simdjson::error_code ReadId(simdjson::ondemand::value v, std::string* out) {
+  simdjson::ondemand::json_type type;
+  if (auto e = v.type().get(type)) return e;
+  if (type == simdjson::ondemand::json_type::string) {
+    std::string_view sv;
+    if (auto e = v.get_string().get(sv)) return e;
+    out->assign(sv);
+    return simdjson::SUCCESS;
+  }
+  if (type == simdjson::ondemand::json_type::number) {
+    int64_t n;
+    if (auto e = v.get_int64().get(n)) return e;
+    out->assign(std::to_string(n));
+    return simdjson::SUCCESS;
+  }
+  return simdjson::INCORRECT_TYPE;
+}
+
+class LineParser {
+ public:
+  LineParser(std::string_view file, const std::function<void(Message&&)>& on_message,
+             std::vector<Rejection>* rejects)
+      : file_(file), on_message_(on_message), rejects_(rejects) {}
+
+  // `capacity`: readable bytes from line.data() (at least line.size() + padding).
+  void Parse(std::string_view line, size_t capacity, uint64_t line_no) {
+    const simdjson::error_code e = TryParse(line, capacity, line_no);
+    if (e == simdjson::UTF8_ERROR) {
+      repaired_buf_ = RepairUtf8(line);
+      const size_t n = repaired_buf_.size();
+      repaired_buf_.resize(n + simdjson::SIMDJSON_PADDING);
+      const std::string_view fixed(repaired_buf_.data(), n);
+      if (TryParse(fixed, repaired_buf_.size(), line_no) == simdjson::SUCCESS) {
+        rejects_->push_back(
+            {Where(file_, line_no), "invalid UTF-8 replaced with U+FFFD", true});
+        return;
+      }
+    }
+    if (e != simdjson::SUCCESS) Reject(line_no, field_, simdjson::error_message(e));
+  }
+
+ private:
+  simdjson::error_code TryParse(std::string_view line, size_t capacity, uint64_t line_no) {
+    field_ = {};
+    if (!pending_error_.empty()) pending_error_.clear();
+    simdjson::ondemand::document doc;
+    if (auto e = parser_.iterate(line.data(), line.size(), capacity).get(doc)) return e;
+    simdjson::ondemand::object obj;
+    if (auto e = doc.get_object().get(obj)) {
+      if (e == simdjson::INCORRECT_TYPE || e == simdjson::TAPE_ERROR) {
+        Reject(line_no, "", "record is not a JSON object");
+        return simdjson::SUCCESS;
+      }
+      return e;
+    }
+    bool have_conv = false, have_author = false, have_text = false;
+    msg_.time = kNoTime;
+    std::string_view time_text;
+    bool have_time = false;
+    for (auto field_result : obj) {
+      simdjson::ondemand::field field;
+      if (auto e = std::move(field_result).get(field)) return e;
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return e;
+      const Field which = Classify(key);
+      field_ = which == Field::kOther ? std::string_view() : key;
+      simdjson::ondemand::value v = field.value();
+      switch (which) {
+        case Field::kConversation:
+          if (auto e = ReadId(v, &msg_.conversation)) return TypeError(e, line_no, key);
+          have_conv = true;
+          break;
+        case Field::kAuthor:
+          if (auto e = ReadId(v, &msg_.author)) return TypeError(e, line_no, key);
+          have_author = true;
+          break;
+        case Field::kText: {
+          std::string_view sv;
+          if (auto e = v.get_string().get(sv)) return TypeError(e, line_no, key);
+          msg_.text.assign(sv);
+          have_text = true;
+          break;
+        }
+        case Field::kTime: {
+          simdjson::ondemand::json_type type;
+          if (auto e = v.type().get(type)) return e;
+          if (type == simdjson::ondemand::json_type::null) break;
+          if (type == simdjson::ondemand::json_type::number) {
+            double secs;
+            if (auto e = v.get_double().get(secs)) return e;
+            msg_.time = static_cast<int64_t>(secs * 1000.0);
+            break;
+          }
+          if (auto e = v.get_string().get(time_text)) return TypeError(e, line_no, key);
+          time_copy_.assign(time_text);
+          have_time = true;
+          break;
+        }
+        case Field::kOther:
+          break;  // ignored; On-Demand skips it
+      }
+    }
+    field_ = {};
+    if (!doc.current_location().error()) {
+      Reject(line_no, "", "trailing characters after the JSON object");
+      return simdjson::SUCCESS;
+    }
+    const char* missing = !have_conv ? "conversation" : !have_author ? "author" :
+                          !have_text ? "text" : nullptr;
+    if (missing != nullptr) {
+      Reject(line_no, missing, std::string("missing required field '") + missing + "'");
+      return simdjson::SUCCESS;
+    }
+    if (msg_.conversation.empty()) {
+      Reject(line_no, "conversation", "empty conversation id");
+      return simdjson::SUCCESS;
+    }
+    if (have_time) {
+      auto t = ParseRfc3339(time_copy_);
+      if (t) {
+        msg_.time = *t;
+      } else {
+        rejects_->push_back({Where(file_, line_no, "time"),
+                             t.error().message + "; message kept without a time", true});
+      }
+    }
+    msg_.where = Where(file_, line_no);
+    on_message_(std::move(msg_));
+    return simdjson::SUCCESS;
+  }
+
+  simdjson::error_code TypeError(simdjson::error_code e, uint64_t line_no,
+                                 std::string_view key) {
+    if (e == simdjson::INCORRECT_TYPE) {
+      Reject(line_no, key, "wrong type (expected a string" +
+                               std::string(key == "text" ? "" : " or integer") + ")");
+      return simdjson::SUCCESS;
+    }
+    return e;
+  }
+
+  void Reject(uint64_t line_no, std::string_view field, std::string message) {
+    rejects_->push_back({Where(file_, line_no, field), std::move(message), false});
+  }
+
+  std::string_view file_;
+  const std::function<void(Message&&)>& on_message_;
+  std::vector<Rejection>* rejects_;
+  simdjson::ondemand::parser parser_;
+  Message msg_;
+  std::string time_copy_;
+  std::string repaired_buf_;
+  std::string pending_error_;
+  std::string_view field_;
+};
+
+}  // namespace
+
+void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
+                    const std::function<void(Message&&)>& on_message,
+                    std::vector<Rejection>* rejects) {
+  LineParser parser(file_name, on_message, rejects);
+  const char* data = chunk.data.data();
+  const size_t size = chunk.data.size();
+  const size_t capacity_end = size + kChunkPadding;
+  uint64_t line_no = chunk.first_line;
+  size_t pos = 0;
+  while (pos < size) {
+    const void* nl = std::memchr(data + pos, '\n', size - pos);
+    const size_t end = nl ? static_cast<const char*>(nl) - data : size;
+    std::string_view line(data + pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    size_t first = 0;
+    while (first < line.size() && (line[first] == ' ' || line[first] == '\t')) ++first;
+    if (first < line.size()) {
+      if (line.size() > max_line_bytes) {
+        rejects->push_back({Where(file_name, line_no),
+                            "line of " + std::to_string(line.size()) +
+                                " bytes is longer than the limit of " +
+                                std::to_string(max_line_bytes) + " (--max-line-bytes)",
+                            false});
+      } else {
+        parser.Parse(line, capacity_end - pos, line_no);
+      }
+    }
+    pos = end + 1;
+    ++line_no;
+  }
+}
+
+}  // namespace BANTAY_JSONL_VARIANT
+}  // namespace bantay::text

@@ -1,0 +1,496 @@
+// text/normalise.cc: the canonical form lexicon terms and messages are matched in.
+//
+// Two stages. Stage 1 folds code points (only for non-ASCII input): NFKC + case fold,
+// diacritics and format characters removed, homoglyphs mapped to the Latin letter they
+// imitate, through a table derived from ICU data once at start-up. Stage 2 works on the
+// (mostly ASCII) result, token by token: lowercase, leetspeak inside words, joining spaced
+// single letters, squeezing repeated letters, one space between tokens.
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/uspoof.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <map>
+
+#include "text/text.h"
+
+namespace bantay::text {
+
+struct Normaliser::FoldEntry {
+  enum Kind : uint8_t { kKeep = 0, kDelete, kSpace, kReplace };
+  Kind kind = kKeep;
+  uint8_t len = 0;        // bytes used in `bytes` for kReplace
+  char bytes[14] = {};    // UTF-8 replacement (mostly ASCII)
+};
+
+namespace {
+
+// ---- Stage 2 byte classes ---------------------------------------------------------------
+enum ByteClass : uint8_t { kSep = 0, kLetter, kDigit, kLeetSym, kApos, kHigh };
+
+struct ByteTables {
+  std::array<uint8_t, 256> cls{};
+  std::array<char, 256> lower{};
+  std::array<char, 256> leet{};  // letter a digit or symbol stands for, 0 when none
+  ByteTables() {
+    for (int c = 0; c < 256; ++c) {
+      lower[c] = static_cast<char>(c);
+      cls[c] = kSep;
+      if (c >= 'A' && c <= 'Z') lower[c] = static_cast<char>(c - 'A' + 'a');
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) cls[c] = kLetter;
+      if (c >= '0' && c <= '9') cls[c] = kDigit;
+      if (c >= 0x80) cls[c] = kHigh;
+    }
+    const char* pairs = "0o1i3e4a5s7t$s@a!i|i";
+    for (const char* p = pairs; *p; p += 2) leet[static_cast<uint8_t>(p[0])] = p[1];
+    for (char c : std::string_view("$@!|")) cls[static_cast<uint8_t>(c)] = kLeetSym;
+    cls[static_cast<uint8_t>('\'')] = kApos;
+    cls[static_cast<uint8_t>('`')] = kApos;
+  }
+};
+const ByteTables kTables;
+
+// Separators that may stand between spaced-out single letters ("p.a.y", "g-c-a-s-h").
+bool IsSpacingSep(char c) {
+  return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*' || c == '/' || c == ',' ||
+         c == '+' || c == '~' || c == '\t';
+}
+
+constexpr size_t kMinSpacedRun = 3;   // single letters joined only in runs of 3 or more
+constexpr size_t kMaxSpacingSep = 3;  // bytes of separator allowed between them
+
+struct Token {
+  uint32_t begin, end;  // in the stage-2 source
+};
+
+bool IsAsciiOnly(std::string_view s) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w & 0x8080808080808080ULL) return false;
+  }
+  for (; i < n; ++i) {
+    if (p[i] & 0x80) return false;
+  }
+  return true;
+}
+
+// Length in bytes of the token character starting at src[i] (a UTF-8 sequence for kHigh).
+inline uint32_t CharLen(std::string_view src, uint32_t i) {
+  const uint8_t b = static_cast<uint8_t>(src[i]);
+  uint32_t n = b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+  return std::min<uint32_t>(n, static_cast<uint32_t>(src.size()) - i);
+}
+
+// Stage 2 over `src`. `src_offsets` (may be null: identity) maps src bytes to the original.
+class TokenPass {
+ public:
+  TokenPass(std::string_view src, const uint32_t* src_offsets, std::string* out,
+            std::vector<uint32_t>* out_offsets)
+      : src_(src), src_off_(src_offsets), out_(out), out_off_(out_offsets) {}
+
+  void Run() {
+    Tokenise();
+    size_t i = 0;
+    const size_t n = tokens_.size();
+    while (i < n) {
+      // A run of single-character tokens separated by short spacing separators.
+      size_t j = i;
+      if (IsSingle(tokens_[i])) {
+        size_t letters = 0;
+        while (j < n && IsSingle(tokens_[j]) &&
+               (j == i || SpacingBetween(tokens_[j - 1], tokens_[j]))) {
+          letters += kTables.cls[static_cast<uint8_t>(src_[tokens_[j].begin])] == kLetter;
+          ++j;
+        }
+        if (j - i >= kMinSpacedRun && letters >= 2) {
+          EmitWord(i, j);
+          i = j;
+          continue;
+        }
+      }
+      EmitWord(i, i + 1);
+      ++i;
+    }
+    if (out_off_ != nullptr) out_off_->push_back(OrigEnd());
+  }
+
+ private:
+  uint32_t Orig(uint32_t i) const { return src_off_ ? src_off_[i] : i; }
+  uint32_t OrigEnd() const {
+    return src_off_ ? src_off_[src_.size()] : static_cast<uint32_t>(src_.size());
+  }
+
+  void Tokenise() {
+    tokens_.clear();
+    const uint32_t n = static_cast<uint32_t>(src_.size());
+    uint32_t i = 0;
+    while (i < n) {
+      while (i < n && kTables.cls[static_cast<uint8_t>(src_[i])] == kSep) ++i;
+      if (i >= n) break;
+      const uint32_t b = i;
+      while (i < n && kTables.cls[static_cast<uint8_t>(src_[i])] != kSep) ++i;
+      tokens_.push_back({b, i});
+    }
+  }
+
+  bool IsSingle(const Token& t) const {
+    if (t.end - t.begin != 1) return false;
+    const uint8_t c = kTables.cls[static_cast<uint8_t>(src_[t.begin])];
+    return c == kLetter || c == kDigit || c == kLeetSym;
+  }
+
+  bool SpacingBetween(const Token& a, const Token& b) const {
+    if (b.begin - a.end > kMaxSpacingSep) return false;
+    for (uint32_t k = a.end; k < b.begin; ++k) {
+      if (!IsSpacingSep(src_[k])) return false;
+    }
+    return true;
+  }
+
+  bool IsLetterAt(uint32_t i) const {
+    const uint8_t c = kTables.cls[static_cast<uint8_t>(src_[i])];
+    return c == kLetter || c == kHigh;
+  }
+
+  // Emits tokens [first, last) as one word (several only for a spaced-letter run).
+  void EmitWord(size_t first, size_t last) {
+    if (last == first + 1 && EmitPlainWord(tokens_[first])) return;
+    // Gather the word's character positions (skipping separators inside a spaced run).
+    chars_.clear();
+    for (size_t t = first; t < last; ++t) {
+      for (uint32_t k = tokens_[t].begin; k < tokens_[t].end;) {
+        const uint32_t len = CharLen(src_, k);
+        chars_.push_back(k);
+        k += len;
+      }
+    }
+    const size_t n = chars_.size();
+    // letter_before[k]: a letter occurs before k in the word; letter_after likewise.
+    has_before_.assign(n, 0);
+    has_after_.assign(n, 0);
+    bool seen = false;
+    for (size_t k = 0; k < n; ++k) {
+      has_before_[k] = seen;
+      seen = seen || IsLetterAt(chars_[k]);
+    }
+    seen = false;
+    for (size_t k = n; k-- > 0;) {
+      has_after_[k] = seen;
+      seen = seen || IsLetterAt(chars_[k]);
+    }
+    if (!out_->empty() && out_->back() != ' ') Put(' ', tokens_[first].begin - 1);
+    const size_t word_start = out_->size();
+    char last_ascii = 0;
+    for (size_t k = 0; k < n; ++k) {
+      const uint32_t pos = chars_[k];
+      const uint8_t byte = static_cast<uint8_t>(src_[pos]);
+      char c = 0;
+      switch (kTables.cls[byte]) {
+        case kLetter:
+          c = kTables.lower[byte];
+          break;
+        case kDigit:
+          if (has_before_[k] && has_after_[k]) c = kTables.leet[byte];
+          if (c == 0) c = static_cast<char>(byte);
+          break;
+        case kLeetSym:
+          // "$ex", "@ss" lead a word; "n!ce", "sh|t" only fold between letters.
+          if (has_after_[k] && (has_before_[k] || byte == '$' || byte == '@')) {
+            c = kTables.leet[byte];
+          }
+          break;
+        case kApos:
+          continue;  // "i'm" -> "im"
+        case kHigh: {
+          const uint32_t len = CharLen(src_, pos);
+          for (uint32_t b = 0; b < len; ++b) Put(src_[pos + b], pos);
+          last_ascii = 0;
+          continue;
+        }
+        default:
+          break;
+      }
+      if (c == 0) {  // an unfolded symbol splits the word
+        if (out_->size() > word_start && out_->back() != ' ') Put(' ', pos);
+        last_ascii = 0;
+        continue;
+      }
+      const bool is_letter = c >= 'a' && c <= 'z';
+      if (is_letter && c == last_ascii) continue;  // squeeze repeated letters
+      Put(c, pos);
+      last_ascii = is_letter ? c : 0;
+    }
+    if (out_->size() > word_start && out_->back() == ' ') PopBack();
+    if (out_->size() == word_start && word_start > 0 && out_->back() == ' ') PopBack();
+  }
+
+  // The common case, a word of ASCII letters only: lowercase and squeeze. Returns false
+  // (having emitted nothing) when the token holds anything else.
+  bool EmitPlainWord(const Token& t) {
+    for (uint32_t k = t.begin; k < t.end; ++k) {
+      if (kTables.cls[static_cast<uint8_t>(src_[k])] != kLetter) return false;
+    }
+    if (!out_->empty()) Put(' ', t.begin - 1);
+    char last_c = 0;
+    for (uint32_t k = t.begin; k < t.end; ++k) {
+      const char c = kTables.lower[static_cast<uint8_t>(src_[k])];
+      if (c == last_c) continue;
+      Put(c, k);
+      last_c = c;
+    }
+    return true;
+  }
+
+  void Put(char c, uint32_t src_pos) {
+    out_->push_back(c);
+    if (out_off_ != nullptr) out_off_->push_back(Orig(src_pos));
+  }
+  void PopBack() {
+    out_->pop_back();
+    if (out_off_ != nullptr) out_off_->pop_back();
+  }
+
+  std::string_view src_;
+  const uint32_t* src_off_;
+  std::string* out_;
+  std::vector<uint32_t>* out_off_;
+  std::vector<Token> tokens_;
+  std::vector<uint32_t> chars_;
+  std::vector<uint8_t> has_before_, has_after_;
+};
+
+std::string ToUtf8(const icu::UnicodeString& s) {
+  std::string out;
+  s.toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+Normaliser::Normaliser() = default;
+Normaliser::~Normaliser() = default;
+
+Result<std::shared_ptr<const Normaliser>> Normaliser::Create() {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) {
+    return Fail(ErrorCode::kInternal, std::string("ICU normaliser: ") + u_errorName(status));
+  }
+  USpoofChecker* spoof = uspoof_open(&status);
+  if (U_FAILURE(status)) {
+    return Fail(ErrorCode::kInternal, std::string("ICU spoof checker: ") + u_errorName(status));
+  }
+  auto skeleton = [&](UChar32 cp) {
+    UChar in[2];
+    int32_t in_len = 0;
+    U16_APPEND_UNSAFE(in, in_len, cp);
+    UChar buf[32];
+    UErrorCode st = U_ZERO_ERROR;
+    const int32_t len = uspoof_getSkeleton(spoof, 0, in, in_len, buf, 32, &st);
+    if (U_FAILURE(st)) return std::string();
+    return ToUtf8(icu::UnicodeString(buf, len));
+  };
+  // The skeleton of each ASCII letter and digit, so that a look-alike whose skeleton equals
+  // it ("m" -> "rn", Cyrillic "м" -> "rn") folds to that ASCII character.
+  std::map<std::string, char> ascii_by_skeleton;
+  for (const char* set : {"abcdefghijklmnopqrstuvwxyz", "0123456789"}) {
+    for (const char* p = set; *p; ++p) ascii_by_skeleton.emplace(skeleton(*p), *p);
+  }
+  // Capitals too (Greek "Β" imitates "B", while its lowercase "β" imitates nothing).
+  // Capitals share skeletons with other letters ("I" and "l"): look-alike capitals are
+  // first looked up among the capitals.
+  std::map<std::string, char> upper_by_skeleton;
+  for (char c = 'A'; c <= 'Z'; ++c) {
+    upper_by_skeleton.emplace(skeleton(c), static_cast<char>(c - 'A' + 'a'));
+    ascii_by_skeleton.emplace(skeleton(c), static_cast<char>(c - 'A' + 'a'));
+  }
+  // Diacritics are dropped only in the combining-mark blocks used with Latin, Greek and
+  // Cyrillic; other scripts' marks (Thai vowels, Devanagari signs) are part of their words.
+  auto is_diacritic = [](UChar32 c) {
+    return (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+           (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+           (c >= 0xFE20 && c <= 0xFE2F) || (c >= 0xFE00 && c <= 0xFE0F);
+  };
+
+  std::shared_ptr<Normaliser> n(new Normaliser());
+  n->bmp_.resize(0x10000 - 0x80);
+  auto build = [&](UChar32 cp) -> FoldEntry {
+    FoldEntry e;
+    const int8_t type = u_charType(cp);
+    if (type == U_FORMAT_CHAR || is_diacritic(cp)) {
+      e.kind = FoldEntry::kDelete;
+      return e;
+    }
+    if (cp >= 0x80) {  // a look-alike of an ASCII letter, judged on the character as written
+      const std::string sk = skeleton(cp);
+      char mapped = 0;
+      if (auto up = upper_by_skeleton.find(sk); u_isupper(cp) && up != upper_by_skeleton.end()) {
+        mapped = up->second;
+      } else if (auto it = ascii_by_skeleton.find(sk); it != ascii_by_skeleton.end()) {
+        mapped = it->second;
+      }
+      if (mapped != 0 && u_isalnum(cp)) {
+        e.kind = FoldEntry::kReplace;
+        e.len = 1;
+        e.bytes[0] = mapped;
+        return e;
+      }
+    }
+    switch (type) {
+      case U_SPACE_SEPARATOR:
+      case U_LINE_SEPARATOR:
+      case U_PARAGRAPH_SEPARATOR:
+      case U_CONTROL_CHAR:
+      case U_UNASSIGNED:
+      case U_SURROGATE:
+      case U_PRIVATE_USE_CHAR:
+        e.kind = FoldEntry::kSpace;
+        return e;
+      default:
+        break;
+    }
+    if (cp == 0x2018 || cp == 0x2019 || cp == 0x02BC) {  // curly apostrophes join like '
+      e.kind = FoldEntry::kReplace;
+      e.len = 1;
+      e.bytes[0] = '\'';
+      return e;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    icu::UnicodeString folded = nfkc_cf->normalize(icu::UnicodeString(cp), st);
+    icu::UnicodeString decomposed = nfd->normalize(folded, st);
+    if (U_FAILURE(st)) {
+      e.kind = FoldEntry::kSpace;
+      return e;
+    }
+    std::string out;
+    bool any_letter_or_digit = false;
+    for (int32_t i = 0; i < decomposed.length();) {
+      const UChar32 c = decomposed.char32At(i);
+      i += U16_LENGTH(c);
+      if (is_diacritic(c) || u_charType(c) == U_FORMAT_CHAR) continue;
+      if (c < 0x80) {
+        out.push_back(static_cast<char>(c));
+        any_letter_or_digit = true;
+        continue;
+      }
+      const int8_t t = u_charType(c);
+      const bool mark = t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK ||
+                        t == U_ENCLOSING_MARK;
+      if (!u_isalnum(c) && !mark) continue;  // non-ASCII punctuation, symbols: separators
+      any_letter_or_digit = true;
+      auto it = ascii_by_skeleton.find(skeleton(c));
+      if (it != ascii_by_skeleton.end()) {
+        out.push_back(it->second);
+      } else {
+        out += ToUtf8(icu::UnicodeString(c));
+      }
+    }
+    if (!any_letter_or_digit || out.empty() || out.size() > sizeof(e.bytes)) {
+      e.kind = FoldEntry::kSpace;
+      return e;
+    }
+    e.kind = FoldEntry::kReplace;
+    e.len = static_cast<uint8_t>(out.size());
+    std::memcpy(e.bytes, out.data(), out.size());
+    return e;
+  };
+  for (UChar32 cp = 0x80; cp < 0x10000; ++cp) n->bmp_[cp - 0x80] = build(cp);
+  // Astral planes: only the blocks used to disguise letters (mathematical alphanumerics,
+  // enclosed and squared letters, regional indicators) and tag characters.
+  const std::pair<UChar32, UChar32> astral_blocks[] = {
+      {0x1D400, 0x1D7FF}, {0x1F100, 0x1F1FF}, {0xE0000, 0xE007F}};
+  for (auto [lo, hi] : astral_blocks) {
+    for (UChar32 cp = lo; cp <= hi; ++cp) {
+      FoldEntry e = build(cp);
+      if (e.kind != FoldEntry::kSpace) n->astral_.emplace_back(cp, e);
+    }
+  }
+  uspoof_close(spoof);
+  return std::shared_ptr<const Normaliser>(std::move(n));
+}
+
+const Normaliser::FoldEntry* Normaliser::Lookup(uint32_t cp) const {
+  if (cp < 0x10000) return &bmp_[cp - 0x80];
+  auto it = std::lower_bound(astral_.begin(), astral_.end(), cp,
+                             [](const auto& a, uint32_t v) { return a.first < v; });
+  if (it != astral_.end() && it->first == cp) return &it->second;
+  return nullptr;
+}
+
+void Normaliser::Normalise(std::string_view in, std::string* out,
+                           std::vector<uint32_t>* offsets) const {
+  out->clear();
+  if (offsets != nullptr) offsets->clear();
+  if (in.size() >= UINT32_MAX) in = in.substr(0, UINT32_MAX - 1);
+  if (IsAsciiOnly(in)) {
+    TokenPass(in, nullptr, out, offsets).Run();
+    return;
+  }
+  // Stage 1: fold code points into `folded`, remembering where each byte came from.
+  thread_local std::string folded;
+  thread_local std::vector<uint32_t> folded_off;
+  folded.clear();
+  folded_off.clear();
+  const auto* p = reinterpret_cast<const uint8_t*>(in.data());
+  const int32_t n = static_cast<int32_t>(in.size());
+  int32_t i = 0;
+  while (i < n) {
+    const int32_t start = i;
+    if (p[i] < 0x80) {
+      folded.push_back(static_cast<char>(p[i]));
+      folded_off.push_back(static_cast<uint32_t>(i));
+      ++i;
+      continue;
+    }
+    UChar32 cp;
+    U8_NEXT(p, i, n, cp);
+    const FoldEntry* e = cp < 0 ? nullptr : Lookup(static_cast<uint32_t>(cp));
+    if (cp < 0 || e == nullptr || e->kind == FoldEntry::kSpace) {
+      folded.push_back(' ');
+      folded_off.push_back(static_cast<uint32_t>(start));
+    } else if (e->kind == FoldEntry::kReplace) {
+      for (int k = 0; k < e->len; ++k) {
+        folded.push_back(e->bytes[k]);
+        folded_off.push_back(static_cast<uint32_t>(start));
+      }
+    } else if (e->kind == FoldEntry::kKeep) {
+      folded.append(in.substr(start, i - start));
+      for (int32_t k = start; k < i; ++k) folded_off.push_back(static_cast<uint32_t>(start));
+    }
+    // kDelete: nothing.
+  }
+  folded_off.push_back(static_cast<uint32_t>(in.size()));
+  TokenPass(folded, folded_off.data(), out, offsets).Run();
+}
+
+std::pair<uint32_t, uint32_t> Normaliser::OriginalSpan(std::string_view in,
+                                                       const std::vector<uint32_t>& offsets,
+                                                       uint32_t nb, uint32_t ne) {
+  if (offsets.empty()) return {0, 0};
+  const uint32_t last = static_cast<uint32_t>(offsets.size() - 1);
+  nb = std::min(nb, last);
+  ne = std::min(std::max(ne, nb), last);
+  uint32_t begin = offsets[nb];
+  uint32_t end = offsets[ne];
+  if (ne == last) end = static_cast<uint32_t>(in.size());
+  // The next output character may come after separators: trim them off the end.
+  while (end > begin) {
+    const unsigned char c = static_cast<unsigned char>(in[end - 1]);
+    if (c < 0x80 && !std::isalnum(c)) {
+      --end;
+    } else {
+      break;
+    }
+  }
+  return {begin, end};
+}
+
+}  // namespace bantay::text

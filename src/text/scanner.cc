@@ -1,0 +1,383 @@
+// text/scanner.cc: per-message analysis and per-conversation scoring.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "text/scratch_impl.h"
+#include "text/text.h"
+
+namespace bantay::text {
+
+namespace {
+
+constexpr size_t kMaxCuesPerConversation = 4096;
+constexpr uint32_t kProbeAnswerWindow = 3;  // messages after an age question
+
+bool HasDigit(std::string_view s) {
+  for (char c : s) {
+    if (c >= '0' && c <= '9') return true;
+  }
+  return false;
+}
+
+// Cuts `s` to at most `max` bytes at a UTF-8 character boundary.
+std::string_view CutUtf8(std::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+uint32_t AuthorIndex(std::vector<std::string>* authors, std::string_view name) {
+  for (uint32_t i = 0; i < authors->size(); ++i) {
+    if ((*authors)[i] == name) return i;
+  }
+  authors->emplace_back(name);
+  return static_cast<uint32_t>(authors->size() - 1);
+}
+
+struct Feature {
+  std::string name;
+  double contribution;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<const Scanner>> Scanner::Create(std::shared_ptr<const Matcher> matcher,
+                                                       ScoringWeights weights,
+                                                       ScanOptions options) {
+  std::shared_ptr<Scanner> s(new Scanner());
+  s->matcher_ = std::move(matcher);
+  s->weights_ = std::move(weights);
+  s->options_ = options;
+  const auto& terms = s->matcher_->lexicon().terms();
+  auto resolve = [&](const std::string& spec, std::vector<uint8_t>* mask) -> Status {
+    mask->assign(terms.size(), 0);
+    bool any = false;
+    if (spec.rfind("category:", 0) == 0) {
+      auto cat = ParseCategory(spec.substr(9));
+      if (!cat) return tl::unexpected(cat.error());
+      for (size_t t = 0; t < terms.size(); ++t) {
+        if (terms[t].category == *cat) (*mask)[t] = any = true;
+      }
+    } else {
+      for (size_t t = 0; t < terms.size(); ++t) {
+        const std::string written = terms[t].term + (terms[t].prefix ? "*" : "");
+        if (written == spec || terms[t].term == spec) (*mask)[t] = any = true;
+      }
+    }
+    if (!any) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "weighted pair names '" + spec + "', which is not in the lexicon");
+    }
+    return {};
+  };
+  for (const auto& p : s->weights_.pairs) {
+    PairMask pm;
+    pm.weight = p.weight;
+    pm.name = p.a + " + " + p.b;
+    if (auto st = resolve(p.a, &pm.a); !st) return tl::unexpected(st.error());
+    if (auto st = resolve(p.b, &pm.b); !st) return tl::unexpected(st.error());
+    if (pm.weight != 0) s->pairs_.push_back(std::move(pm));
+  }
+  return std::shared_ptr<const Scanner>(std::move(s));
+}
+
+double Scanner::threshold() const {
+  return options_.min_score >= 0 ? options_.min_score : weights_.flag_threshold;
+}
+
+void Scanner::Add(const Message& message, Scratch& scratch, State* state) const {
+  const uint32_t index = state->messages++;
+  Scratch::Impl& s = *scratch.impl();
+  const Normaliser& norm = matcher_->normaliser();
+  norm.Normalise(message.text, &s.normalised);
+  matcher_->Match(s.normalised, scratch, &s.hits);
+  s.ages.clear();
+  int bare = -1;
+  if (HasDigit(s.normalised) || !s.hits.empty() || s.normalised.size() < 40) {
+    FindAges(s.normalised, &s.ages);
+    if (s.hits.empty() && s.ages.empty()) bare = BareAgeAnswer(s.normalised);
+  }
+  if (s.hits.empty() && s.ages.empty() && bare < 0) return;
+  if (state->cues.size() >= kMaxCuesPerConversation) return;
+
+  const uint32_t author = AuthorIndex(&state->authors, message.author);
+  const std::string_view original = CutUtf8(message.text, options_.max_text_bytes);
+  const uint32_t text_index = static_cast<uint32_t>(state->texts.size());
+  state->texts.emplace_back(original);
+  // Second pass with the offset map, only for messages that matched, to quote the original.
+  norm.Normalise(message.text, &s.normalised, &s.offsets);
+  auto span = [&](uint32_t b, uint32_t e) {
+    auto [ob, oe] = Normaliser::OriginalSpan(message.text, s.offsets, b, e);
+    return std::pair<uint32_t, uint32_t>(std::min<uint32_t>(ob, original.size()),
+                                         std::min<uint32_t>(oe, original.size()));
+  };
+  const auto& terms = matcher_->lexicon().terms();
+  for (const Hit& h : s.hits) {
+    auto [ob, oe] = span(h.begin, h.end);
+    state->cues.push_back({index, author, h.term, terms[h.term].category,
+                           static_cast<float>(terms[h.term].weight), 0, false, text_index, ob,
+                           oe});
+  }
+  for (const AgeStatement& a : s.ages) {
+    auto [ob, oe] = span(a.begin, a.end);
+    const Category c = a.age < 18 ? Category::kMinor : Category::kAdult;
+    state->cues.push_back({index, author, State::kAgeTerm, c, 0.f,
+                           static_cast<int16_t>(a.age), a.from_grade, text_index, ob, oe});
+  }
+  if (bare >= 0) {
+    auto [ob, oe] = span(0, static_cast<uint32_t>(s.normalised.size()));
+    state->cues.push_back({index, author, State::kBareNumber, Category::kCount, 0.f,
+                           static_cast<int16_t>(bare), false, text_index, ob, oe});
+  }
+}
+
+void Scanner::Merge(State* state, State&& later) const {
+  std::vector<uint32_t> author_map(later.authors.size());
+  for (uint32_t i = 0; i < later.authors.size(); ++i) {
+    author_map[i] = AuthorIndex(&state->authors, later.authors[i]);
+  }
+  const uint32_t text_base = static_cast<uint32_t>(state->texts.size());
+  for (auto& t : later.texts) state->texts.push_back(std::move(t));
+  for (State::Cue c : later.cues) {
+    if (state->cues.size() >= kMaxCuesPerConversation) break;
+    c.message += state->messages;
+    c.author = author_map[c.author];
+    c.text += text_base;
+    state->cues.push_back(c);
+  }
+  state->messages += later.messages;
+}
+
+ConversationScore Scanner::Finish(std::string conversation, State&& state) const {
+  const ScoringWeights& w = weights_;
+  const auto& terms = matcher_->lexicon().terms();
+  ConversationScore out;
+  out.conversation = std::move(conversation);
+  out.messages = state.messages;
+  auto& cues = state.cues;
+
+  // Bare numbers become ages when they answer another participant's age question.
+  {
+    int probe_author = -1;
+    uint32_t probe_message = 0;
+    for (auto& c : cues) {
+      if (c.term == State::kBareNumber) {
+        if (probe_author >= 0 && c.author != static_cast<uint32_t>(probe_author) &&
+            c.message - probe_message <= kProbeAnswerWindow) {
+          c.term = State::kAgeTerm;
+          c.category = c.age < 18 ? Category::kMinor : Category::kAdult;
+          probe_author = -1;
+        }
+      } else if (c.category == Category::kAgeProbe) {
+        probe_author = static_cast<int>(c.author);
+        probe_message = c.message;
+      }
+    }
+    cues.erase(std::remove_if(cues.begin(), cues.end(),
+                              [](const State::Cue& c) { return c.term == State::kBareNumber; }),
+               cues.end());
+  }
+
+  // Benign context in a message discounts the other cues of that message ("send money for
+  // school fees", "sex education for grade 6").
+  {
+    std::vector<uint32_t> benign_messages;
+    for (const auto& c : cues) {
+      if (c.category == Category::kBenign) benign_messages.push_back(c.message);
+    }
+    for (auto& c : cues) {
+      if (c.category == Category::kBenign || c.term == State::kAgeTerm) continue;
+      if (std::binary_search(benign_messages.begin(), benign_messages.end(), c.message)) {
+        c.weight *= static_cast<float>(w.benign_discount);
+      }
+    }
+  }
+
+  // The requester: the participant who brings the most sexual, solicitation, payment and
+  // age-question cues (the approaching adult).
+  std::vector<double> req(state.authors.size(), 0.0);
+  for (const auto& c : cues) {
+    if (c.category == Category::kSexual || c.category == Category::kSolicitation ||
+        c.category == Category::kPayment || c.category == Category::kAgeProbe) {
+      req[c.author] += c.weight;
+    }
+  }
+  int requester = -1;
+  for (size_t a = 0; a < req.size(); ++a) {
+    if (req[a] > 0 && (requester < 0 || req[a] > req[requester])) requester = static_cast<int>(a);
+  }
+  out.requester = requester;
+  const auto by_other = [&](const State::Cue& c) {
+    return requester < 0 || c.author != static_cast<uint32_t>(requester);
+  };
+
+  // Category sums; a term repeated counts with diminishing weight.
+  std::array<double, kCategoryCount> sum{};
+  std::vector<uint8_t> seen_count(terms.size(), 0);
+  double strong_solicit = 0, minor_max = 0;
+  int minor_age = -1, adult_age = -1;
+  bool minor_age_by_other = false;
+  uint32_t first_minor = UINT32_MAX, first_sexual = UINT32_MAX, probe_by_req = UINT32_MAX;
+  std::vector<uint32_t> sexual_msgs, payment_msgs;
+  for (const auto& c : cues) {
+    const size_t cat = static_cast<size_t>(c.category);
+    out.signals[cat]++;
+    if (c.term == State::kAgeTerm) {
+      if (c.category == Category::kMinor) {
+        if (c.from_grade) {
+          sum[cat] += w.minor_cue_floor;
+          minor_max = std::max(minor_max, w.minor_cue_floor);
+        } else {
+          minor_age = minor_age < 0 ? c.age : std::min<int>(minor_age, c.age);
+          minor_age_by_other = minor_age_by_other || by_other(c);
+        }
+        first_minor = std::min(first_minor, c.message);
+      } else if (by_other(c)) {
+        adult_age = std::max<int>(adult_age, c.age);
+      }
+      continue;
+    }
+    double weight = c.weight;
+    uint8_t& n = seen_count[c.term];
+    if (n >= 3) continue;
+    weight *= n == 0 ? 1.0 : 0.5;
+    ++n;
+    if (c.category == Category::kAdult && !by_other(c)) continue;  // the requester is adult
+    sum[cat] += weight;
+    switch (c.category) {
+      case Category::kSexual:
+        first_sexual = std::min(first_sexual, c.message);
+        sexual_msgs.push_back(c.message);
+        break;
+      case Category::kSolicitation:
+        if (c.weight >= w.strong_solicitation) {
+          strong_solicit += weight;
+          first_sexual = std::min(first_sexual, c.message);
+          sexual_msgs.push_back(c.message);
+        }
+        break;
+      case Category::kPayment:
+        payment_msgs.push_back(c.message);
+        break;
+      case Category::kMinor:
+        minor_max = std::max<double>(minor_max, c.weight);
+        if (c.weight >= w.minor_cue_floor * w.benign_discount) {
+          first_minor = std::min(first_minor, c.message);
+        }
+        break;
+      case Category::kAgeProbe:
+        if (!by_other(c)) probe_by_req = std::min(probe_by_req, c.message);
+        break;
+      default:
+        break;
+    }
+  }
+  const size_t kSex = static_cast<size_t>(Category::kSexual);
+  const size_t kSol = static_cast<size_t>(Category::kSolicitation);
+  const size_t kPay = static_cast<size_t>(Category::kPayment);
+  const size_t kMin = static_cast<size_t>(Category::kMinor);
+  const size_t kAdu = static_cast<size_t>(Category::kAdult);
+  const size_t kBen = static_cast<size_t>(Category::kBenign);
+  const size_t kPro = static_cast<size_t>(Category::kAgeProbe);
+  const bool has_minor_age = minor_age >= 0;
+  const bool minor_any =
+      has_minor_age || minor_max >= w.minor_cue_floor || sum[kMin] >= w.minor_sum_floor;
+  const double sexual_eff = sum[kSex] + strong_solicit;
+  const bool sexual_any = sexual_eff >= 0.5;
+  const bool payment_any = sum[kPay] >= 0.5;
+
+  std::vector<Feature> features;
+  auto add = [&](std::string name, double contribution) {
+    if (contribution != 0) features.push_back({std::move(name), contribution});
+  };
+  add("sexual terms", w.category[kSex] * std::log1p(sum[kSex]));
+  add("solicitation terms", w.category[kSol] * std::log1p(sum[kSol]));
+  add("payment terms", w.category[kPay] * std::log1p(sum[kPay]));
+  add("minor cues", w.category[kMin] * std::log1p(sum[kMin]));
+  add("age questions", w.category[kPro] * std::log1p(sum[kPro]));
+  if (has_minor_age) add("stated age " + std::to_string(minor_age), w.minor_age);
+  if (adult_age >= 0 && !has_minor_age) {
+    add("stated adult age " + std::to_string(adult_age), w.adult_age);
+  }
+  add("adult cues", w.adult_term * std::log1p(sum[kAdu]));
+  add("benign context", w.benign_per_cue * std::min(w.benign_cap, sum[kBen]));
+  if (sexual_any && payment_any) add("sexual + payment", w.sexual_and_payment);
+  if (sexual_any && minor_any) add("sexual + minor", w.sexual_and_minor);
+  if (sum[kSol] >= 0.5 && payment_any) add("solicitation + payment", w.solicit_and_payment);
+  if (sexual_any && minor_any && first_minor <= first_sexual) {
+    add("minor cue before sexual request", w.minor_before_sexual);
+  }
+  if (sexual_any && payment_any) {
+    bool near = false;
+    for (uint32_t a : sexual_msgs) {
+      for (uint32_t b : payment_msgs) {
+        near = near || (a > b ? a - b : b - a) <= static_cast<uint32_t>(w.proximity_messages);
+      }
+      if (near) break;
+    }
+    if (near) add("sexual and payment close together", w.proximity);
+  }
+  if (requester >= 0 && minor_any && sexual_any && (minor_age_by_other || !has_minor_age)) {
+    add("requester and minor are different participants", w.roles_split);
+  }
+  if (probe_by_req != UINT32_MAX && sexual_any && probe_by_req < first_sexual) {
+    add("requester asked age, then sexual request", w.grooming_probe);
+  }
+  if (!minor_any) add("no minor cue", w.no_minor);
+  if (!sexual_any) add("no sexual request", w.no_sexual);
+  for (const auto& p : pairs_) {
+    bool has_a = false, has_b = false;
+    for (const auto& c : cues) {
+      if (c.term >= terms.size()) continue;
+      has_a = has_a || p.a[c.term];
+      has_b = has_b || p.b[c.term];
+    }
+    if (has_a && has_b) add("pair " + p.name, p.weight);
+  }
+
+  double z = w.bias;
+  for (const auto& f : features) z += f.contribution;
+  out.score = 1.0 / (1.0 + std::exp(-z));
+  out.flagged = out.score >= threshold();
+  std::stable_sort(features.begin(), features.end(), [](const Feature& a, const Feature& b) {
+    return std::abs(a.contribution) > std::abs(b.contribution);
+  });
+  for (const auto& f : features) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " (%+.2f)", f.contribution);
+    out.reasons.push_back(f.name + buf);
+  }
+  if (!out.flagged && !options_.keep_unflagged) return out;
+
+  for (const auto& c : cues) {
+    Evidence e;
+    e.message = c.message;
+    e.category = c.category;
+    e.author = c.author;
+    e.span_begin = c.span_begin;
+    e.span_end = c.span_end;
+    if (c.term == State::kAgeTerm) {
+      e.term = (c.from_grade ? "grade age " : "age ") + std::to_string(c.age);
+      e.weight = c.category == Category::kMinor ? w.minor_age : -w.adult_age;
+    } else {
+      e.term = terms[c.term].term;
+      e.weight = c.weight;
+    }
+    out.evidence.push_back(std::move(e));
+    // Message text only for flagged conversations (SAFETY.md 3: no content kept otherwise).
+    out.texts.push_back(out.flagged ? state.texts[c.text] : std::string());
+  }
+  return out;
+}
+
+ConversationScore Scanner::ScoreConversation(std::span<const Message> messages,
+                                             Scratch& scratch) const {
+  State state;
+  for (const auto& m : messages) Add(m, scratch, &state);
+  return Finish(messages.empty() ? std::string() : messages.front().conversation,
+                std::move(state));
+}
+
+}  // namespace bantay::text

@@ -1,0 +1,23 @@
+// text/scratch_impl.h: what a per-thread Scratch holds (private to the text module).
+#pragma once
+
+#include <hs/hs.h>
+
+#include <string>
+#include <vector>
+
+#include "text/text.h"
+
+namespace bantay::text {
+
+struct Scratch::Impl {
+  hs_scratch_t* hs = nullptr;
+  const hs_database_t* hs_db = nullptr;  // the database `hs` was sized for
+  std::string normalised;
+  std::vector<uint32_t> offsets;
+  std::vector<Hit> hits;
+  std::vector<AgeStatement> ages;
+  ~Impl();
+};
+
+}  // namespace bantay::text

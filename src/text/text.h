@@ -1,0 +1,342 @@
+// text/text.h: content analysis of chats and call transcripts: normalisation, lexicons,
+// Vectorscan matching, age expressions, conversation scoring, and chat input readers.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/core.h"
+
+namespace bantay::text {
+
+// ---- Normalisation ------------------------------------------------------------------------
+
+// Folds text to a canonical form on which lexicon literals are matched: NFKC + case folding,
+// zero-width and format characters removed, diacritics stripped, homoglyphs folded to the
+// Latin letter they imitate (UTS #39 confusables), leetspeak inside words folded
+// (w3stern -> western), single letters separated by spaces, dots or dashes joined
+// (p a y p a l -> paypal), repeated letters squeezed (nakeddd -> naked), punctuation turned
+// into single spaces. Digits standing alone stay digits so that ages survive.
+// Built once (about 0.1 s: it derives a per-code-point fold table from ICU data), then
+// shared read-only by any number of threads.
+class Normaliser {
+ public:
+  static Result<std::shared_ptr<const Normaliser>> Create();
+
+  // Writes the canonical form of `in` to `out` (replacing its contents). When `offsets` is
+  // given it receives, for each byte of `out`, the byte offset in `in` of the character that
+  // produced it, plus one final entry equal to in.size(), so that an output range [b, e)
+  // maps back to the original range [offsets[b], end) of whole characters.
+  // Invalid UTF-8 bytes are treated as separators. Pure-ASCII input never calls ICU.
+  void Normalise(std::string_view in, std::string* out,
+                 std::vector<uint32_t>* offsets = nullptr) const;
+
+  // The original byte range [begin, end) of normalised range [nb, ne).
+  // REQUIRES: `offsets` filled by Normalise of `in`.
+  static std::pair<uint32_t, uint32_t> OriginalSpan(std::string_view in,
+                                                    const std::vector<uint32_t>& offsets,
+                                                    uint32_t nb, uint32_t ne);
+
+  struct FoldEntry;  // private table entry, defined in normalise.cc
+  ~Normaliser();
+
+ private:
+  Normaliser();
+  std::vector<FoldEntry> bmp_;  // one entry per BMP code point >= 0x80
+  std::vector<std::pair<uint32_t, FoldEntry>> astral_;  // sorted, for code points > 0xFFFF
+  const FoldEntry* Lookup(uint32_t cp) const;
+};
+
+// ---- Lexicons -----------------------------------------------------------------------------
+
+enum class Category : uint8_t {
+  kSexual,        // sexual acts, body parts, nudity
+  kSolicitation,  // requests for a cam show, private show, to undress on video
+  kPayment,       // remittance brands, e-wallets, crypto, money-transfer jargon, prices
+  kMinor,         // age and school cues, words for children
+  kAdult,         // stated adult age, "18+"
+  kBenign,        // benign context: school fees, tuition, medicine, sex education
+  kAgeProbe,      // questions about age ("how old are you", "ilang taon ka")
+  kCount
+};
+inline constexpr size_t kCategoryCount = static_cast<size_t>(Category::kCount);
+std::string_view CategoryName(Category c);
+Result<Category> ParseCategory(std::string_view name);
+
+struct Term {
+  std::string term;       // as written in the lexicon (shown in evidence)
+  Category category = Category::kSexual;
+  double weight = 1.0;    // strength of the cue, > 0
+  std::string language;   // ISO 639 code: en, tl, ceb, ... ("mul" for brand names)
+  bool prefix = false;    // written with a trailing '*': also matches longer words
+  std::string where;      // file:line it came from
+};
+
+// A validated set of terms. Immutable once loaded.
+class Lexicon {
+ public:
+  // Parses one TSV file: header "term<TAB>category<TAB>weight<TAB>language", then one term a
+  // line; blank lines and lines starting with '#' are skipped. Every line is validated and the
+  // first bad one is reported as file:line:field.
+  static Result<Lexicon> Parse(std::string_view content, std::string_view file_name);
+  // Loads every *.tsv file of a directory, in name order.
+  static Result<Lexicon> LoadDir(const std::string& dir);
+  // The lexicons built into the binary from data/lexicons.
+  static Result<Lexicon> Default();
+
+  void Append(const Lexicon& other);
+  const std::vector<Term>& terms() const { return terms_; }
+
+ private:
+  std::vector<Term> terms_;
+};
+
+// ---- Matching -----------------------------------------------------------------------------
+
+// A lexicon match in normalised text: [begin, end) are byte offsets in the normalised text.
+struct Hit {
+  uint32_t term = 0;  // index into Lexicon::terms()
+  uint32_t begin = 0;
+  uint32_t end = 0;
+};
+
+// Per-thread scratch space for matching and normalisation; reuse it across messages.
+class Scratch {
+ public:
+  Scratch();
+  ~Scratch();
+  Scratch(Scratch&&) noexcept;
+  Scratch& operator=(Scratch&&) noexcept;
+
+  struct Impl;
+  Impl* impl() { return impl_.get(); }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// All lexicon terms compiled once into one Vectorscan literal database, matched on normalised
+// text with word boundaries. Overlapping hits are resolved: a hit inside a longer hit is
+// dropped ("sex" inside "sex education"). Thread-safe; `scratch` is per thread.
+class Matcher {
+ public:
+  static Result<std::shared_ptr<const Matcher>> Create(const Lexicon& lexicon,
+                                                       std::shared_ptr<const Normaliser> norm);
+  ~Matcher();
+
+  // Appends the hits in `normalised` to `hits` (cleared first), sorted by position.
+  void Match(std::string_view normalised, Scratch& scratch, std::vector<Hit>* hits) const;
+
+  // The normalised literal patterns and the term each stands for (for tests and for the
+  // ripgrep side of the benchmark).
+  struct Pattern {
+    std::string literal;
+    uint32_t term;
+  };
+  const std::vector<Pattern>& patterns() const { return patterns_; }
+  const Lexicon& lexicon() const { return lexicon_; }
+  const Normaliser& normaliser() const { return *norm_; }
+
+  struct Db;
+
+ private:
+  Matcher() = default;
+  Lexicon lexicon_;
+  std::shared_ptr<const Normaliser> norm_;
+  std::vector<Pattern> patterns_;
+  std::unique_ptr<Db> db_;
+  friend class Scratch;
+};
+
+// ---- Age expressions ----------------------------------------------------------------------
+
+// A stated age found in normalised text ("i am 11", "11 yrs old", "grade 5", "edad 12").
+struct AgeStatement {
+  int age = 0;            // years; a school grade is converted to a typical age
+  bool from_grade = false;
+  uint32_t begin = 0;     // normalised byte range of the expression
+  uint32_t end = 0;
+};
+
+// Finds age statements in normalised text. Numbers followed by money or time units ("5 min",
+// "20 usd") are not ages.
+void FindAges(std::string_view normalised, std::vector<AgeStatement>* out);
+// A bare number answering an age question ("11", "11 po", "11 na"); -1 when not one.
+int BareAgeAnswer(std::string_view normalised);
+
+// ---- Messages and conversations ---------------------------------------------------------
+
+struct Message {
+  std::string conversation;
+  std::string author;
+  std::string text;
+  int64_t time = kNoTime;  // UTC ms, kNoTime when absent
+  std::string where;       // file:line of the record
+};
+
+// ---- Scoring ------------------------------------------------------------------------------
+
+// Weights and thresholds of the conversation model, loaded from data/scoring/weights.tsv.
+// docs/scoring.md explains each one.
+struct ScoringWeights {
+  double bias = -6.0;
+  std::array<double, kCategoryCount> category{};  // per category, on log(1 + sum of cues)
+  double minor_age = 3.0;           // a stated age under 18
+  double adult_age = -2.0;          // a stated age of 18 or more by the non-requester
+  double grooming_probe = 0.8;      // age question by the requester, then sexual cues
+  double sexual_and_payment = 1.5;  // both present
+  double sexual_and_minor = 2.5;    // both present
+  double solicit_and_payment = 0.8;
+  double minor_before_sexual = 1.0; // the minor cue came first: the requester knew
+  double proximity = 0.6;           // sexual and payment cues within `proximity_messages`
+  double roles_split = 0.8;         // requester and minor are different participants
+  double no_minor = -4.0;           // no minor cue at all
+  double no_sexual = -4.0;          // neither sexual nor strong solicitation cues
+  double benign_per_cue = -0.4;     // per unit of benign-context weight (capped)
+  double benign_cap = 3.0;
+  double benign_discount = 0.25;    // factor on other cues in a message with a benign cue
+  double adult_term = -1.2;         // on log(1 + adult cue weight)
+  double strong_solicitation = 1.5; // solicitation weight at or above which it counts as sexual
+  int proximity_messages = 4;
+  double flag_threshold = 0.5;      // default --min-score
+  double minor_cue_floor = 1.2;     // a minor term this strong alone shows a minor
+  double minor_sum_floor = 2.5;     // or minor terms adding up to this
+  // Weighted pairs of terms or categories (the seed method's "masturbate" + "bitcoin").
+  struct Pair {
+    std::string a, b;  // a term as written in the lexicon, or "category:NAME"
+    double weight = 0;
+  };
+  std::vector<Pair> pairs;
+
+  static Result<ScoringWeights> Parse(std::string_view content, std::string_view file_name);
+  static Result<ScoringWeights> Default();
+};
+
+// One piece of evidence: a term found in a message.
+struct Evidence {
+  uint32_t message = 0;     // index of the message within its conversation
+  Category category = Category::kSexual;
+  std::string term;         // lexicon term, or "age N" for an age statement
+  double weight = 0;
+  uint32_t author = 0;      // index of the author within the conversation
+  uint32_t span_begin = 0;  // byte range of the match in the original message text
+  uint32_t span_end = 0;
+};
+
+struct ConversationScore {
+  std::string conversation;
+  double score = 0;
+  bool flagged = false;
+  std::array<uint32_t, kCategoryCount> signals{};  // cue counts per category
+  std::vector<Evidence> evidence;
+  std::vector<std::string> reasons;   // structural features that fired, strongest first
+  std::vector<std::string> texts;     // original text per evidence entry (flagged only)
+  int requester = -1;                 // author index judged to be the approaching adult
+  uint32_t messages = 0;
+};
+
+struct ScanOptions {
+  double min_score = -1;      // flag threshold; < 0 means the weights' flag_threshold
+  bool keep_unflagged = false;// also report unflagged conversations (without message text)
+  size_t max_text_bytes = 2000;  // evidence text is cut to this many bytes
+};
+
+// Scores whole conversations. Messages of a conversation may arrive in pieces (interleaved
+// input, several threads); a ConversationState gathers what scoring needs and keeps only
+// the text of messages that matched something. Thread-safe; Scratch is per thread.
+class Scanner {
+ public:
+  static Result<std::shared_ptr<const Scanner>> Create(std::shared_ptr<const Matcher> matcher,
+                                                       ScoringWeights weights,
+                                                       ScanOptions options = {});
+
+  // Per-conversation accumulated state. Not thread-safe.
+  struct State;
+
+  // Analyses one message (the next one of its conversation) into `state`.
+  void Add(const Message& message, Scratch& scratch, State* state) const;
+  // Appends `later` (a later piece of the same conversation) to `state`.
+  void Merge(State* state, State&& later) const;
+  ConversationScore Finish(std::string conversation, State&& state) const;
+
+  // Convenience for tests and small inputs: scores one conversation's messages in order.
+  ConversationScore ScoreConversation(std::span<const Message> messages,
+                                      Scratch& scratch) const;
+
+  const ScoringWeights& weights() const { return weights_; }
+  const ScanOptions& options() const { return options_; }
+  const Matcher& matcher() const { return *matcher_; }
+  double threshold() const;
+
+ private:
+  Scanner() = default;
+  std::shared_ptr<const Matcher> matcher_;
+  ScoringWeights weights_;
+  ScanOptions options_;
+  struct PairMask {
+    std::vector<uint8_t> a, b;  // per term: belongs to side a / side b of the pair
+    double weight = 0;
+    std::string name;
+  };
+  std::vector<PairMask> pairs_;
+};
+
+struct Scanner::State {
+  struct Cue {
+    uint32_t message;
+    uint32_t author;
+    uint32_t term;       // lexicon term index, or kAgeTerm / kBareNumber
+    Category category;   // for ages: kMinor under 18, kAdult from 18
+    float weight;
+    int16_t age;         // for ages and bare numbers
+    bool from_grade;     // an age inferred from a school grade
+    uint32_t text;       // index into texts
+    uint32_t span_begin, span_end;
+  };
+  static constexpr uint32_t kAgeTerm = UINT32_MAX;
+  // A message that is only a number ("11 po"): an age if it answers an age question.
+  static constexpr uint32_t kBareNumber = UINT32_MAX - 1;
+  uint32_t messages = 0;
+  std::vector<std::string> authors;
+  std::vector<Cue> cues;
+  std::vector<std::string> texts;   // original text of messages with cues
+};
+
+// Serialises a score as one line of scan output JSON (ARCHITECTURE.md), without newline.
+std::string ScoreToJson(const ConversationScore& score, const Lexicon& lexicon);
+
+// ---- Readers ------------------------------------------------------------------------------
+
+// A rejected input record: where (file:line:field) and why.
+struct Rejection {
+  std::string where;
+  std::string message;
+  bool repaired = false;  // the record was kept after repair (counted, not dropped)
+};
+
+// Parses chat JSONL lines of one chunk. Good records go to `on_message`, bad ones to
+// `rejects`; nothing is silently dropped. Lines longer than `max_line_bytes` are rejected.
+// Thread-safe (a parser per call).
+void ParseChatJsonl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
+                    const std::function<void(Message&&)>& on_message,
+                    std::vector<Rejection>* rejects);
+
+// Parses PAN 2012 XML (<conversations><conversation id><message line><author/><time/>
+// <text/>), tolerating HTML entities (also double-escaped), missing text or time, and a
+// truncated file (what came before the cut is returned and the cut is reported).
+// PAN12 times are HH:MM only: they are kept as minutes after midnight of day 0.
+void ParsePan12(std::string_view content, std::string_view file_name,
+                const std::function<void(Message&&)>& on_message,
+                std::vector<Rejection>* rejects);
+
+// Decodes HTML/XML character entities (&amp; &lt; &#39; &#x27; ...), repeatedly while the
+// result still contains entities (double-escaped text), at most 3 rounds.
+std::string DecodeEntities(std::string_view text);
+
+}  // namespace bantay::text

@@ -1,0 +1,123 @@
+// Tests for text::Normaliser: each folding step, and offsets back to the original text.
+#include <gtest/gtest.h>
+
+#include "text/text.h"
+
+namespace bantay::text {
+namespace {
+
+const Normaliser& Norm() {
+  static auto n = *Normaliser::Create();
+  return *n;
+}
+
+std::string N(std::string_view in) {
+  std::string out;
+  Norm().Normalise(in, &out);
+  return out;
+}
+
+// The original text a normalised range maps back to.
+std::string Back(std::string_view in, std::string_view needle) {
+  std::string out;
+  std::vector<uint32_t> offsets;
+  Norm().Normalise(in, &out, &offsets);
+  const size_t pos = out.find(needle);
+  if (pos == std::string::npos) return "<not found in '" + out + "'>";
+  auto [b, e] = Normaliser::OriginalSpan(in, offsets, static_cast<uint32_t>(pos),
+                                         static_cast<uint32_t>(pos + needle.size()));
+  return std::string(in.substr(b, e - b));
+}
+
+TEST(Normalise, LowercasesAndCollapsesPunctuation) {
+  EXPECT_EQ(N("Hello,   WORLD!!  How are you?"), "helo world how are you");
+  EXPECT_EQ(N(""), "");
+  EXPECT_EQ(N("   "), "");
+}
+
+TEST(Normalise, FoldsLeetInsideWords) {
+  EXPECT_EQ(N("w3stern un1on"), "western union");
+  EXPECT_EQ(N("p0rn"), "porn");
+  EXPECT_EQ(N("$ex"), "sex");
+  EXPECT_EQ(N("n@ked"), "naked");
+  EXPECT_EQ(N("c4m sh0w"), "cam show");
+  EXPECT_EQ(N("b1tc0in"), "bitcoin");
+}
+
+TEST(Normalise, KeepsStandaloneNumbers) {
+  EXPECT_EQ(N("i am 11"), "i am 11");
+  EXPECT_EQ(N("grade 5"), "grade 5");
+  EXPECT_EQ(N("12yo"), "12yo");
+  EXPECT_EQ(N("$50"), "50");
+  EXPECT_EQ(N("hi!"), "hi");
+}
+
+TEST(Normalise, JoinsSpacedLetters) {
+  EXPECT_EQ(N("w e s t e r n union"), "western union");
+  EXPECT_EQ(N("send via p.a.y.p.a.l ok"), "send via paypal ok");
+  EXPECT_EQ(N("g-c-a-s-h"), "gcash");
+  EXPECT_EQ(N("w 3 s t 3 r n"), "western");
+  // Two single letters are ordinary text, not a spaced word.
+  EXPECT_EQ(N("i a m"), "iam");
+  EXPECT_EQ(N("u r ok"), "u r ok");
+}
+
+TEST(Normalise, SqueezesRepeatedLetters) {
+  EXPECT_EQ(N("nakeddd"), "naked");
+  EXPECT_EQ(N("cashhhh"), "cash");
+  EXPECT_EQ(N("NAKEDDD"), "naked");
+  EXPECT_EQ(N("100"), "100");
+}
+
+TEST(Normalise, RemovesZeroWidthAndFormatCharacters) {
+  EXPECT_EQ(N("we\u200Bstern un\u200Cion"), "western union");
+  EXPECT_EQ(N("pay\u2060pal"), "paypal");
+  EXPECT_EQ(N("\uFEFFhello"), "helo");
+}
+
+TEST(Normalise, FoldsHomoglyphsAndCompatibilityForms) {
+  EXPECT_EQ(N("раураl"), "paypal");           // Cyrillic р, а, у
+  EXPECT_EQ(N("ѕех"), "sex");                 // Cyrillic ѕ, е, х
+  EXPECT_EQ(N("ｐｒｉｖａｔｅ ｓｈｏｗ"), "private show");  // fullwidth
+  EXPECT_EQ(N("𝐧𝐚𝐤𝐞𝐝"), "naked");              // mathematical bold
+  EXPECT_EQ(N("naïve café"), "naive cafe");   // diacritics
+  EXPECT_EQ(N("ΒΙΤCΟΙΝ"), "bitcoin");          // Greek capitals
+}
+
+TEST(Normalise, KeepsOtherScripts) {
+  EXPECT_EQ(N("สวัสดี"), "สวัสดี");
+}
+
+TEST(Normalise, InvalidUtf8IsASeparator) {
+  EXPECT_EQ(N("pay\xFFpal"), "pay pal");
+  EXPECT_EQ(N("\xC3"), "");
+}
+
+TEST(Normalise, CurlyApostropheJoinsLikeAscii) {
+  EXPECT_EQ(N("i\u2019m 12"), "im 12");
+  EXPECT_EQ(N("i'm 12"), "im 12");
+}
+
+TEST(Normalise, OffsetsPointBackToOriginal) {
+  EXPECT_EQ(Back("i send w3stern un1on now", "western union"), "w3stern un1on");
+  EXPECT_EQ(Back("via p.a.y.p.a.l ok", "paypal"), "p.a.y.p.a.l");
+  EXPECT_EQ(Back("so nakeddd!!", "naked"), "nakeddd");
+  EXPECT_EQ(Back("use раураl pls", "paypal"), "раураl");
+  EXPECT_EQ(Back("we\u200Bstern", "western"), "we\u200Bstern");
+  EXPECT_EQ(Back("ｓｈｏｗ time", "show"), "ｓｈｏｗ");
+}
+
+TEST(Normalise, OffsetsAreMonotoneAndComplete) {
+  const std::string in = "Ｈｉ w3st3rn\u200B p a y p a l!! ѕех 12yo";
+  std::string out;
+  std::vector<uint32_t> offsets;
+  Norm().Normalise(in, &out, &offsets);
+  ASSERT_EQ(offsets.size(), out.size() + 1);
+  for (size_t i = 1; i < offsets.size(); ++i) EXPECT_LE(offsets[i - 1], offsets[i]);
+  EXPECT_EQ(offsets.back(), in.size());
+  // The map is a pure addition: normalising with and without it gives the same text.
+  EXPECT_EQ(out, N(in));
+}
+
+}  // namespace
+}  // namespace bantay::text
