@@ -1297,7 +1297,9 @@ class Generator {
                            ? rng_.Range(2, participants_ - 1)
                            : rng_.Range(0, 1);
       const List& list = rng_.Chance(0.8) ? filler : lib_.filler.en;
-      const size_t at = 1 + rng_.Below(sequence_.size());
+      // After the opening exchange, anywhere.
+      const size_t first = std::min<size_t>(2, sequence_.size());
+      const size_t at = first + rng_.Below(sequence_.size() - first + 1);
       sequence_.insert(sequence_.begin() + at, Beat{static_cast<uint8_t>(role), &list});
     }
 
@@ -1458,7 +1460,7 @@ class LineWriter {
       const int64_t d = doy - (153 * mp + 2) / 5 + 1;
       const int64_t m = mp < 10 ? mp + 3 : mp - 9;
       const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-      char buf[32];
+      char buf[80];
       std::snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lldT", static_cast<long long>(y),
                     static_cast<long long>(m), static_cast<long long>(d));
       day_text_ = buf;

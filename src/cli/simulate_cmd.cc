@@ -1,1 +1,192 @@
-// placeholder
+// cli/simulate_cmd.cc: `bantay simulate`: synthetic corpora for tests and benchmarks.
+// Each kind of corpus is a sub-subcommand (`simulate chats`, later `simulate calls`).
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "cli/simulate_chats.h"
+#include "core/core.h"
+
+namespace bantay::cli {
+namespace {
+
+constexpr int kExitIo = 1;  // an output file could not be opened or written
+
+// A file (or stdout for "" / "-") written through one large buffer. The first failure is
+// kept and reported by Close(); later writes are dropped.
+class BufferedOutput {
+ public:
+  static constexpr size_t kBufferBytes = 1 << 20;
+
+  ~BufferedOutput() {
+    if (file_ != nullptr && owns_) std::fclose(file_);
+  }
+
+  bool Open(const std::string& path) {
+    name_ = path.empty() || path == "-" ? "<stdout>" : path;
+    if (path.empty() || path == "-") {
+      file_ = stdout;
+      owns_ = false;
+    } else {
+      file_ = std::fopen(path.c_str(), "wb");
+      owns_ = true;
+      if (file_ == nullptr) {
+        error_ = fmt::format("{}: cannot open for writing: {}", name_, std::strerror(errno));
+        return false;
+      }
+    }
+    buffer_.reserve(kBufferBytes + 4096);
+    return true;
+  }
+
+  void WriteLine(std::string_view line) {
+    buffer_.append(line);
+    buffer_.push_back('\n');
+    if (buffer_.size() >= kBufferBytes) Flush();
+  }
+
+  // Flushes and closes; returns false (see error()) if any write failed.
+  bool Close() {
+    Flush();
+    if (file_ != nullptr) {
+      const bool failed = owns_ ? std::fclose(file_) != 0 : std::fflush(file_) != 0;
+      if (failed && error_.empty()) {
+        error_ = fmt::format("{}: write failed: {}", name_, std::strerror(errno));
+      }
+      file_ = nullptr;
+    }
+    return error_.empty();
+  }
+
+  const std::string& error() const { return error_; }
+
+ private:
+  void Flush() {
+    if (!buffer_.empty() && error_.empty() && file_ != nullptr &&
+        std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
+      error_ = fmt::format("{}: write failed: {}", name_, std::strerror(errno));
+    }
+    buffer_.clear();
+  }
+
+  std::string name_;
+  std::FILE* file_ = nullptr;
+  bool owns_ = false;
+  std::string buffer_;
+  std::string error_;
+};
+
+// JSON string body for the few plain identifiers in a truth record.
+void AppendJsonString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (char c : s) {
+    if (c == '"' || c == '\\') out->push_back('\\');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+struct ChatsArgs {
+  SimulateChatsOptions options;
+  std::string out;
+  std::string truth;
+  std::string start;
+};
+
+int RunChats(ChatsArgs& args) {
+  if (!args.start.empty()) {
+    Result<int64_t> start = ParseRfc3339(args.start);
+    if (!start) {
+      fmt::print(stderr, "bantay simulate chats: --start: {}\n", start.error().ToString());
+      return kExitUsage;
+    }
+    args.options.start_ms = *start;
+  }
+  BufferedOutput out;
+  if (!out.Open(args.out)) {
+    fmt::print(stderr, "bantay simulate chats: {}\n", out.error());
+    return kExitIo;
+  }
+  std::unique_ptr<BufferedOutput> truth;
+  if (!args.truth.empty()) {
+    truth = std::make_unique<BufferedOutput>();
+    if (!truth->Open(args.truth)) {
+      fmt::print(stderr, "bantay simulate chats: {}\n", truth->error());
+      return kExitIo;
+    }
+  }
+  std::string record;
+  Status status = SimulateChats(
+      args.options, [&](std::string_view line) { out.WriteLine(line); },
+      [&](const ChatTruth& t) {
+        if (!truth) return;
+        record.assign("{\"conversation\":");
+        AppendJsonString(t.conversation, &record);
+        record.append(t.positive ? ",\"positive\":true,\"family\":" : ",\"positive\":false,\"family\":");
+        AppendJsonString(t.family, &record);
+        record.append(",\"obfuscation\":");
+        AppendJsonString(t.obfuscation, &record);
+        record.append(",\"language\":");
+        AppendJsonString(t.language, &record);
+        record.push_back('}');
+        truth->WriteLine(record);
+      });
+  if (!status) {
+    fmt::print(stderr, "bantay simulate chats: {}\n", status.error().ToString());
+    return status.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitIo;
+  }
+  int code = kExitOk;
+  if (!out.Close()) {
+    fmt::print(stderr, "bantay simulate chats: {}\n", out.error());
+    code = kExitIo;
+  }
+  if (truth && !truth->Close()) {
+    fmt::print(stderr, "bantay simulate chats: {}\n", truth->error());
+    code = kExitIo;
+  }
+  return code;
+}
+
+void RegisterChats(CLI::App& simulate, std::function<int()>* run) {
+  auto args = std::make_shared<ChatsArgs>();
+  CLI::App* cmd = simulate.add_subcommand(
+      "chats", "Synthetic chat JSONL (keyword-level templates) with a truth file");
+  SimulateChatsOptions& o = args->options;
+  cmd->add_option("-n,--n", o.n, "Number of conversations")->capture_default_str();
+  cmd->add_option("--seed", o.seed, "Random seed; same seed, same output")->capture_default_str();
+  cmd->add_option("--truth", args->truth, "Write one truth record per conversation (JSONL)");
+  cmd->add_option("-o,--out", args->out, "Output file (default stdout)");
+  cmd->add_option("--positive-share", o.positive_share, "Share of positive conversations")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--obfuscation-rate", o.obfuscation_rate,
+                  "Share of conversations whose keywords are obfuscated")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--obfuscations", o.obfuscations,
+                  "Enabled obfuscation kinds, comma-separated (default all)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(ObfuscationKinds()));
+  cmd->add_flag("--interleave", o.interleave,
+                "Interleave the messages of up to 8 concurrent conversations");
+  cmd->add_option("--start", args->start, "Time of the first message, RFC 3339 (default 2026-03-01T10:00:00Z)");
+  cmd->callback([args, run] {
+    *run = [args] { return RunChats(*args); };
+  });
+}
+
+}  // namespace
+
+void RegisterSimulate(CLI::App& app, std::function<int()>* run) {
+  CLI::App* simulate = app.add_subcommand("simulate", "Generate synthetic corpora");
+  simulate->require_subcommand(1);
+  RegisterChats(*simulate, run);
+}
+
+}  // namespace bantay::cli

@@ -1,0 +1,117 @@
+// Tests for core: time parsing and formatting, chunked line input, ordered parallel map.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+#include <algorithm>
+
+#include "core/core.h"
+
+namespace bantay {
+namespace {
+
+TEST(Time, ParsesRfc3339VariantsToUtc) {
+  EXPECT_EQ(*ParseRfc3339("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(*ParseRfc3339("2026-03-01T10:00:00Z"), 1772359200000);
+  EXPECT_EQ(*ParseRfc3339("2026-03-01T18:00:00+08:00"), 1772359200000);
+  EXPECT_EQ(*ParseRfc3339("2026-03-01T10:00:00.250Z"), 1772359200250);
+  EXPECT_EQ(FormatRfc3339(1772359200000), "2026-03-01T10:00:00Z");
+  EXPECT_EQ(FormatRfc3339(1772359200250), "2026-03-01T10:00:00.250Z");
+}
+
+TEST(Time, RejectsMalformedTimes) {
+  for (const char* bad : {"", "2026-03-01", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
+                          "2026-03-01T10:00:00", "2026-03-01T25:00:00Z", "yesterday",
+                          "2026-03-01T10:00:00Zjunk"}) {
+    EXPECT_FALSE(ParseRfc3339(bad)) << bad;
+  }
+}
+
+class TempFile {
+ public:
+  explicit TempFile(const std::string& content) {
+    path_ = std::filesystem::temp_directory_path() /
+            ("bantay_core_test_" + std::to_string(::getpid()) + "_" + std::to_string(n_++));
+    std::ofstream(path_, std::ios::binary) << content;
+  }
+  ~TempFile() { std::filesystem::remove(path_); }
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+  static inline int n_ = 0;
+};
+
+TEST(LineChunkReader, CutsAtLineEndsAndNumbersLines) {
+  std::string content;
+  for (int i = 1; i <= 5000; ++i) content += "line " + std::to_string(i) + "\n";
+  content += "last line without newline";
+  TempFile f(content);
+  auto r = LineChunkReader::Open(f.path(), 4096);
+  ASSERT_TRUE(r);
+  std::string joined;
+  uint64_t expected_line = 1;
+  Chunk c;
+  int chunks = 0;
+  for (;;) {
+    auto more = (*r)->Next(&c);
+    ASSERT_TRUE(more);
+    if (!*more) break;
+    EXPECT_EQ(c.first_line, expected_line);
+    EXPECT_TRUE(c.data.back() == '\n' || c.data.back() == 'e');
+    expected_line += static_cast<uint64_t>(std::count(c.data.begin(), c.data.end(), '\n'));
+    joined.append(c.data);
+    ++chunks;
+  }
+  EXPECT_GT(chunks, 5);
+  EXPECT_EQ(joined, content);
+}
+
+TEST(LineChunkReader, ReadsALineLongerThanTheBlock) {
+  const std::string longline(100000, 'x');
+  TempFile f("a\n" + longline + "\nb\n");
+  auto r = LineChunkReader::Open(f.path(), 4096);
+  ASSERT_TRUE(r);
+  std::string joined;
+  Chunk c;
+  for (;;) {
+    auto more = (*r)->Next(&c);
+    ASSERT_TRUE(more);
+    if (!*more) break;
+    joined.append(c.data);
+  }
+  EXPECT_EQ(joined, "a\n" + longline + "\nb\n");
+}
+
+TEST(LineChunkReader, MissingFileIsNotFound) {
+  auto r = LineChunkReader::Open("/nonexistent/file.jsonl");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(r.error().where, "/nonexistent/file.jsonl");
+}
+
+TEST(OrderedParallelMap, DeliversResultsInProductionOrder) {
+  for (int threads : {1, 2, 4}) {
+    int next = 0;
+    std::vector<int> got;
+    OrderedParallelMap<int, long>(
+        threads, [&](int* in) { return next < 1000 ? (*in = next++, true) : false; },
+        [](int& in, long* out) { *out = static_cast<long>(in) * in; },
+        [&](int& in, long& out) {
+          EXPECT_EQ(out, static_cast<long>(in) * in);
+          got.push_back(in);
+        });
+    ASSERT_EQ(got.size(), 1000u);
+    for (int i = 0; i < 1000; ++i) EXPECT_EQ(got[i], i);
+  }
+}
+
+TEST(Error, ToStringNamesWhere) {
+  Error e{ErrorCode::kParse, "bad field", Where("a.jsonl", 7, "text")};
+  EXPECT_EQ(e.ToString(), "a.jsonl:7:text: bad field");
+}
+
+}  // namespace
+}  // namespace bantay

@@ -1,0 +1,77 @@
+// Tests for age expressions: the number matters, units and context decide.
+#include <gtest/gtest.h>
+
+#include "text/text.h"
+
+namespace bantay::text {
+namespace {
+
+std::vector<int> Ages(std::string_view raw) {
+  static auto norm = *Normaliser::Create();
+  std::string s;
+  norm->Normalise(raw, &s);
+  std::vector<AgeStatement> ages;
+  FindAges(s, &ages);
+  std::vector<int> out;
+  for (const auto& a : ages) out.push_back(a.from_grade ? -a.age : a.age);
+  return out;
+}
+
+using V = std::vector<int>;
+
+TEST(Age, StatedAges) {
+  EXPECT_EQ(Ages("i am 11"), V{11});
+  EXPECT_EQ(Ages("I'm 12 po"), V{12});
+  EXPECT_EQ(Ages("im 13 yrs old"), V{13});
+  EXPECT_EQ(Ages("11 years old"), V{11});
+  EXPECT_EQ(Ages("she is 10 y/o"), V{10});
+  EXPECT_EQ(Ages("12yo"), V{12});
+  EXPECT_EQ(Ages("my niece is 9"), V{9});
+  EXPECT_EQ(Ages("age 14"), V{14});
+  EXPECT_EQ(Ages("i am twelve"), V{12});
+  EXPECT_EQ(Ages("25 years old"), V{25});
+}
+
+TEST(Age, FilipinoForms) {
+  EXPECT_EQ(Ages("11 na ako"), V{11});
+  EXPECT_EQ(Ages("12 taon"), V{12});
+  EXPECT_EQ(Ages("edad 10"), V{10});
+  EXPECT_EQ(Ages("dose anyos"), V{12});
+  EXPECT_EQ(Ages("11 ka tuig"), V{11});
+  EXPECT_EQ(Ages("bata pa ako 10 pa lang ako"), V{10});
+}
+
+TEST(Age, GradesBecomeTypicalAges) {
+  EXPECT_EQ(Ages("grade 5"), V{-10});
+  EXPECT_EQ(Ages("im in grade 3"), V{-8});
+  EXPECT_EQ(Ages("grade 40"), V{});
+}
+
+TEST(Age, NumbersThatAreNotAges) {
+  EXPECT_EQ(Ages("50 usd"), V{});
+  EXPECT_EQ(Ages("i am 5 min away"), V{});
+  EXPECT_EQ(Ages("see you at 11 pm"), V{});
+  EXPECT_EQ(Ages("send 2k"), V{});
+  EXPECT_EQ(Ages("i have 3 kids"), V{});
+  EXPECT_EQ(Ages("room 12"), V{});
+  EXPECT_EQ(Ages("price is 20"), V{});
+}
+
+TEST(Age, BareAnswers) {
+  static auto norm = *Normaliser::Create();
+  auto bare = [&](std::string_view raw) {
+    std::string s;
+    norm->Normalise(raw, &s);
+    return BareAgeAnswer(s);
+  };
+  EXPECT_EQ(bare("11"), 11);
+  EXPECT_EQ(bare("12 po"), 12);
+  EXPECT_EQ(bare("13 lang"), 13);
+  EXPECT_EQ(bare("twelve"), 12);
+  EXPECT_EQ(bare("11 and you"), -1);
+  EXPECT_EQ(bare("2"), -1);
+  EXPECT_EQ(bare("hello"), -1);
+}
+
+}  // namespace
+}  // namespace bantay::text

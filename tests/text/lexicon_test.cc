@@ -1,0 +1,92 @@
+// Tests for text::Lexicon loading and validation.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "text/text.h"
+
+namespace bantay::text {
+namespace {
+
+constexpr std::string_view kHeader = "term\tcategory\tweight\tlanguage\n";
+
+TEST(Lexicon, ParsesTermsCommentsAndPrefixes) {
+  const std::string tsv = std::string(kHeader) +
+                          "# comment\n\nwestern union\tpayment\t2\tmul\nmasturbat*\tsexual\t2.5\ten\n";
+  auto lex = Lexicon::Parse(tsv, "x.tsv");
+  ASSERT_TRUE(lex) << lex.error().ToString();
+  ASSERT_EQ(lex->terms().size(), 2u);
+  EXPECT_EQ(lex->terms()[0].term, "western union");
+  EXPECT_EQ(lex->terms()[0].category, Category::kPayment);
+  EXPECT_FALSE(lex->terms()[0].prefix);
+  EXPECT_EQ(lex->terms()[1].term, "masturbat");
+  EXPECT_TRUE(lex->terms()[1].prefix);
+  EXPECT_DOUBLE_EQ(lex->terms()[1].weight, 2.5);
+  EXPECT_EQ(lex->terms()[1].where, "x.tsv:5");
+}
+
+struct BadCase {
+  std::string body;
+  std::string where;
+};
+
+TEST(Lexicon, RejectsBadLinesWithFileLineAndField) {
+  const BadCase cases[] = {
+      {"a\tsexual\t1\n", "x.tsv:2"},                       // 3 columns
+      {"a\tsexy\t1\ten\n", "x.tsv:2:category"},            // unknown category
+      {"a\tsexual\tlots\ten\n", "x.tsv:2:weight"},         // not a number
+      {"a\tsexual\t0\ten\n", "x.tsv:2:weight"},            // not > 0
+      {"a\tsexual\t11\ten\n", "x.tsv:2:weight"},           // above 10
+      {"a\tsexual\t1\tenglish\n", "x.tsv:2:language"},     // not ISO 639
+      {"\tsexual\t1\ten\n", "x.tsv:2:term"},               // empty term
+      {"ok\tsexual\t1\ten\nok\tsexual\t1\ten\n", "x.tsv:3:term"},  // duplicate
+      {"a\xff\tsexual\t1\ten\n", "x.tsv:2"},               // invalid UTF-8
+  };
+  for (const auto& c : cases) {
+    auto lex = Lexicon::Parse(std::string(kHeader) + c.body, "x.tsv");
+    ASSERT_FALSE(lex) << c.body;
+    EXPECT_EQ(lex.error().where, c.where) << c.body << " -> " << lex.error().ToString();
+  }
+  auto no_header = Lexicon::Parse("a\tsexual\t1\ten\n", "y.tsv");
+  ASSERT_FALSE(no_header);
+  EXPECT_EQ(no_header.error().where, "y.tsv:1");
+  EXPECT_FALSE(Lexicon::Parse("", "z.tsv"));
+}
+
+TEST(Lexicon, DefaultCoversEveryCategoryAndLanguage) {
+  auto lex = Lexicon::Default();
+  ASSERT_TRUE(lex) << lex.error().ToString();
+  std::array<int, kCategoryCount> per_category{};
+  std::set<std::string> languages;
+  for (const auto& t : lex->terms()) {
+    per_category[static_cast<size_t>(t.category)]++;
+    languages.insert(t.language);
+  }
+  for (size_t c = 0; c < kCategoryCount; ++c) {
+    EXPECT_GT(per_category[c], 5) << CategoryName(static_cast<Category>(c));
+  }
+  EXPECT_TRUE(languages.count("en"));
+  EXPECT_TRUE(languages.count("tl"));
+  EXPECT_TRUE(languages.count("ceb"));
+}
+
+TEST(Lexicon, LoadDirReportsMissingDirectory) {
+  auto lex = Lexicon::LoadDir("/nonexistent/bantay-lexicons");
+  ASSERT_FALSE(lex);
+  EXPECT_EQ(lex.error().code, ErrorCode::kNotFound);
+}
+
+TEST(ScoringWeights, DefaultParsesAndRejectsUnknownNames) {
+  auto w = ScoringWeights::Default();
+  ASSERT_TRUE(w) << w.error().ToString();
+  EXPECT_GT(w->flag_threshold, 0);
+  auto bad = ScoringWeights::Parse("name\tvalue\nbais\t1\n", "w.tsv");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().where, "w.tsv:2:name");
+  auto bad_value = ScoringWeights::Parse("name\tvalue\nbias\tx\n", "w.tsv");
+  ASSERT_FALSE(bad_value);
+  EXPECT_EQ(bad_value.error().where, "w.tsv:2:value");
+}
+
+}  // namespace
+}  // namespace bantay::text

@@ -1,0 +1,142 @@
+// Tests for text::Matcher, including a differential test against a plain reference matcher.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+#include "text/text.h"
+
+namespace bantay::text {
+namespace {
+
+std::shared_ptr<const Normaliser> Norm() {
+  static auto n = *Normaliser::Create();
+  return n;
+}
+
+std::shared_ptr<const Matcher> Make(const std::string& rows) {
+  auto lex = Lexicon::Parse("term\tcategory\tweight\tlanguage\n" + rows, "t.tsv");
+  EXPECT_TRUE(lex) << lex.error().ToString();
+  auto m = Matcher::Create(*lex, Norm());
+  EXPECT_TRUE(m) << m.error().ToString();
+  return *m;
+}
+
+std::vector<std::string> Terms(const Matcher& m, std::string_view text) {
+  std::string norm;
+  m.normaliser().Normalise(text, &norm);
+  Scratch scratch;
+  std::vector<Hit> hits;
+  m.Match(norm, scratch, &hits);
+  std::vector<std::string> out;
+  for (const auto& h : hits) out.push_back(m.lexicon().terms()[h.term].term);
+  return out;
+}
+
+using V = std::vector<std::string>;
+
+TEST(Matcher, RespectsWordBoundaries) {
+  auto m = Make("cam\tsolicitation\t1\ten\nsex\tsexual\t1\ten\n");
+  EXPECT_EQ(Terms(*m, "turn on cam please"), V{"cam"});
+  EXPECT_EQ(Terms(*m, "camera and camping"), V{});
+  EXPECT_EQ(Terms(*m, "essex and sussex"), V{});
+}
+
+TEST(Matcher, PrefixTermsMatchLongerWords) {
+  auto m = Make("masturbat*\tsexual\t1\ten\n");
+  EXPECT_EQ(Terms(*m, "masturbating now"), V{"masturbat"});
+  EXPECT_EQ(Terms(*m, "masturbat"), V{"masturbat"});
+}
+
+TEST(Matcher, LongerHitSuppressesContainedHit) {
+  auto m = Make("sex\tsexual\t1\ten\nsex education\tbenign\t1\ten\nschool fees\tbenign\t1\ten\n"
+                "school\tminor\t1\ten\n");
+  EXPECT_EQ(Terms(*m, "sex education class"), V{"sex education"});
+  EXPECT_EQ(Terms(*m, "pay the school fees"), V{"school fees"});
+  EXPECT_EQ(Terms(*m, "after school sex"), (V{"school", "sex"}));
+}
+
+TEST(Matcher, FindsObfuscatedTerms) {
+  auto m = Make("western union\tpayment\t2\tmul\npaypal\tpayment\t2\tmul\n"
+                "naked\tsexual\t2\ten\n");
+  EXPECT_EQ(Terms(*m, "i send w3stern un1on"), V{"western union"});
+  EXPECT_EQ(Terms(*m, "WESTERNUNION ok"), V{"western union"});
+  EXPECT_EQ(Terms(*m, "w e s t e r n u n i o n"), V{"western union"});
+  EXPECT_EQ(Terms(*m, "p a y p a l"), V{"paypal"});
+  EXPECT_EQ(Terms(*m, "PaypaI"), V{"paypal"});  // capital I for l
+  EXPECT_EQ(Terms(*m, "раураl"), V{"paypal"});
+  EXPECT_EQ(Terms(*m, "n a k e d d d"), V{"naked"});
+  EXPECT_EQ(Terms(*m, "na\u200Bked"), V{"naked"});
+}
+
+// Reference: every occurrence of every pattern literal at word boundaries, by plain search.
+std::set<std::tuple<uint32_t, uint32_t, uint32_t>> Reference(const Matcher& m,
+                                                            std::string_view text) {
+  auto word = [](char c) {
+    const auto b = static_cast<unsigned char>(c);
+    return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b >= 0x80;
+  };
+  std::set<std::tuple<uint32_t, uint32_t, uint32_t>> out;
+  for (const auto& p : m.patterns()) {
+    const bool prefix = m.lexicon().terms()[p.term].prefix;
+    for (size_t pos = text.find(p.literal); pos != std::string_view::npos;
+         pos = text.find(p.literal, pos + 1)) {
+      size_t end = pos + p.literal.size();
+      if (pos > 0 && word(text[pos - 1])) continue;
+      if (end < text.size() && word(text[end])) {
+        if (!prefix) continue;
+        while (end < text.size() && word(text[end])) ++end;
+      }
+      out.emplace(p.term, pos, end);
+    }
+  }
+  return out;
+}
+
+TEST(Matcher, AgreesWithReferenceMatcherOnRandomText) {
+  auto lex = Lexicon::Default();
+  ASSERT_TRUE(lex);
+  auto m = *Matcher::Create(*lex, Norm());
+  // Random text built from lexicon literals, their fragments and filler, so that matches,
+  // near-misses and overlaps are all frequent.
+  std::vector<std::string> pieces;
+  for (const auto& p : m->patterns()) {
+    pieces.push_back(p.literal);
+    if (p.literal.size() > 3) pieces.push_back(p.literal.substr(1));
+    if (p.literal.size() > 3) pieces.push_back(p.literal.substr(0, p.literal.size() - 1));
+  }
+  const char* fillers[] = {" ", " ", "  ", "x", "s", "1", " and ", "ing"};
+  std::mt19937 rng(20261123);
+  Scratch scratch;
+  std::vector<Hit> hits;
+  size_t compared = 0, nonempty = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    for (int k = 0; k < n; ++k) {
+      text += pieces[rng() % pieces.size()];
+      text += fillers[rng() % std::size(fillers)];
+    }
+    m->Match(text, scratch, &hits);
+    // The matcher removes hits contained in longer ones; apply the same rule to the reference.
+    auto ref = Reference(*m, text);
+    std::set<std::tuple<uint32_t, uint32_t, uint32_t>> expected;
+    for (const auto& [t, b, e] : ref) {
+      bool contained = false;
+      for (const auto& [t2, b2, e2] : ref) {
+        if (b2 <= b && e <= e2 && (e2 - b2) > (e - b)) contained = true;
+      }
+      if (!contained) expected.emplace(t, b, e);
+    }
+    std::set<std::tuple<uint32_t, uint32_t, uint32_t>> got;
+    for (const auto& h : hits) got.emplace(h.term, h.begin, h.end);
+    ASSERT_EQ(got, expected) << "text: '" << text << "'";
+    ++compared;
+    nonempty += !got.empty();
+  }
+  EXPECT_EQ(compared, 3000u);
+  EXPECT_GT(nonempty, 1000u);  // most random texts contain a match
+}
+
+}  // namespace
+}  // namespace bantay::text
