@@ -35,7 +35,9 @@ class Rng {
     return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
   }
   // Uniform in [lo, hi]. REQUIRES: lo <= hi.
-  int Range(int lo, int hi) { return lo + static_cast<int>(Below(static_cast<uint64_t>(hi - lo) + 1)); }
+  int Range(int lo, int hi) {
+    return lo + static_cast<int>(Below(static_cast<uint64_t>(hi - lo) + 1));
+  }
   double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   bool Chance(double p) { return Unit() < p; }
 
@@ -48,24 +50,24 @@ class Rng {
 struct List;
 
 enum class Var : uint8_t {
-  kAge,     // the child's age (positives 8-15; children in hard negatives 5-12)
-  kGrade,   // school grade matching kAge
-  kAdult,   // an adult's stated age, 19-35
-  kOld,     // an older adult's age, 28-64
-  kUsd,     // a dollar amount
-  kPhp,     // a peso amount
-  kK,       // thousands, for "2k"
-  kCtrl,    // a 10-digit control number
-  kMin,     // minutes
-  kHour,    // an hour of the clock
-  kPeer,    // the name of the other participant
+  kAge,    // the child's age (positives 8-15; children in hard negatives 5-12)
+  kGrade,  // school grade matching kAge
+  kAdult,  // an adult's stated age, 19-35
+  kOld,    // an older adult's age, 28-64
+  kUsd,    // a dollar amount
+  kPhp,    // a peso amount
+  kK,      // thousands, for "2k"
+  kCtrl,   // a 10-digit control number
+  kMin,    // minutes
+  kHour,   // an hour of the clock
+  kPeer,   // the name of the other participant
 };
 
 struct Piece {
   enum Kind : uint8_t { kText, kKeyword, kList, kVar };
   Kind kind = kText;
   Var var = Var::kAge;
-  std::string_view text;     // kText, kKeyword
+  std::string_view text;       // kText, kKeyword
   const List* list = nullptr;  // kList
 };
 
@@ -94,8 +96,8 @@ struct Library {
       grade_answer, groom, solicit, child_react, pay_offer, child_pay_react, bye;
   List adult_intro, pay_detail, logistics, request_nopay;
   // facilitator
-  List cust_open, fac_open, cust_reply_open, fac_offer, cust_ask, fac_confirm, fac_price,
-      cust_pay, fac_after;
+  List cust_open, fac_open, cust_reply_open, fac_offer, cust_ask, fac_confirm, fac_price, cust_pay,
+      fac_after;
   // adult_cam
   List cam_cust_open, cam_perf_open, cam_reply, cam_age_probe, adult_age_stmt, cam_price,
       cam_cust_pay, cam_after;
@@ -159,10 +161,9 @@ class LibraryBuilder {
 
   bool Parse(std::string_view s, Template* t) {
     static const std::unordered_map<std::string_view, Var> kVars = {
-        {"age", Var::kAge},   {"grade", Var::kGrade}, {"adult", Var::kAdult},
-        {"old", Var::kOld},   {"usd", Var::kUsd},     {"php", Var::kPhp},
-        {"k", Var::kK},       {"ctrl", Var::kCtrl},   {"min", Var::kMin},
-        {"hour", Var::kHour}, {"peer", Var::kPeer}};
+        {"age", Var::kAge}, {"grade", Var::kGrade}, {"adult", Var::kAdult}, {"old", Var::kOld},
+        {"usd", Var::kUsd}, {"php", Var::kPhp},     {"k", Var::kK},         {"ctrl", Var::kCtrl},
+        {"min", Var::kMin}, {"hour", Var::kHour},   {"peer", Var::kPeer}};
     auto fail = [&](const char* why) {
       lib_->error = std::string("template \"") + std::string(s) + "\": " + why;
       return false;
@@ -214,44 +215,44 @@ void BuildLibrary(Library* l) {
   LibraryBuilder b(l);
   // ---- Slot fillers ----
   b.Def("name", &l->name,
-        {"maria", "ana", "joy", "grace", "jenny", "kristine", "angel", "mae", "lovely",
-         "princess", "rose", "april", "jasmine", "cherry", "nicole", "john", "mark", "paul",
-         "james", "michael", "david", "peter", "tom", "steve", "richard", "hans", "lars",
-         "kevin", "jun", "rey", "carlo", "migs", "ella", "bea", "kyla", "trisha", "liza", "gina",
-         "noel", "ben", "chris", "alex", "sam", "jomar", "rica", "lea", "dan", "erik", "mike",
-         "tony"});
+        {"maria",   "ana",      "joy",   "grace",   "jenny",   "kristine", "angel",  "mae",
+         "lovely",  "princess", "rose",  "april",   "jasmine", "cherry",   "nicole", "john",
+         "mark",    "paul",     "james", "michael", "david",   "peter",    "tom",    "steve",
+         "richard", "hans",     "lars",  "kevin",   "jun",     "rey",      "carlo",  "migs",
+         "ella",    "bea",      "kyla",  "trisha",  "liza",    "gina",     "noel",   "ben",
+         "chris",   "alex",     "sam",   "jomar",   "rica",    "lea",      "dan",    "erik",
+         "mike",    "tony"});
   b.Def("country", &l->country,
         {"the uk", "the us", "usa", "australia", "canada", "germany", "norway", "sweden",
          "the netherlands", "denmark", "new zealand", "japan", "dubai", "switzerland"});
   b.Def("city", &l->city,
-        {"manila", "cebu", "davao", "iloilo", "bacolod", "tacloban", "cagayan de oro",
-         "pampanga", "quezon city", "general santos", "london", "sydney", "melbourne",
-         "toronto", "texas", "california", "berlin", "oslo", "singapore", "riyadh",
-         "hong kong"});
+        {"manila",         "cebu",     "davao",       "iloilo",         "bacolod", "tacloban",
+         "cagayan de oro", "pampanga", "quezon city", "general santos", "london",  "sydney",
+         "melbourne",      "toronto",  "texas",       "california",     "berlin",  "oslo",
+         "singapore",      "riyadh",   "hong kong"});
   b.Def("day", &l->day,
-        {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-         "tomorrow"});
+        {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow"});
   b.Def("hobby", &l->hobby,
         {"basketball", "music", "dancing", "drawing", "mobile legends", "tiktok", "singing",
          "reading", "cooking", "volleyball", "movies", "anime"});
   b.Def("subject", &l->subject,
         {"english", "reading", "phonics", "grammar", "math", "science", "conversation"});
   b.Def("amt", &l->amt,
-        {"{usd} [usd]", "[usd] {usd}", "${usd}", "{usd} [dollars]", "{k}k [php]",
-         "{php} [pesos]", "[php] {php}", "{php} [php]", "{usd} [usd]", "{k}k"});
+        {"{usd} [usd]", "[usd] {usd}", "${usd}", "{usd} [dollars]", "{k}k [php]", "{php} [pesos]",
+         "[php] {php}", "{php} [php]", "{usd} [usd]", "{k}k"});
   b.Def("pay", &l->pay,
-        {"[western union]", "[moneygram]", "[remitly]", "[gcash]", "[paymaya]",
-         "[palawan express]", "[cebuana]", "[bitcoin]", "[usdt]", "[paypal]", "[wu]",
-         "[palawan]", "[maya]", "[cebuana lhuillier]", "[western union]", "[gcash]"});
+        {"[western union]", "[moneygram]", "[remitly]", "[gcash]", "[paymaya]", "[palawan express]",
+         "[cebuana]", "[bitcoin]", "[usdt]", "[paypal]", "[wu]", "[palawan]", "[maya]",
+         "[cebuana lhuillier]", "[western union]", "[gcash]"});
   b.Def("wallet", &l->wallet, {"[gcash]", "[paymaya]", "[maya]", "[paypal]"});
   b.Def("pay_adult", &l->pay_adult,
         {"[paypal]", "[bitcoin]", "[usdt]", "[crypto]", "[cashapp]", "[venmo]", "[gcash]"});
 
   // ---- Shared conversation moves ----
   b.Def("greet", &l->greet,
-        {"hi", "hello", "hey", "hi there", "hello {peer}", "hi {peer}",
-         "hey {peer}, how are you", "good morning", "good evening", "hi how are you",
-         "hello, nice to meet you", "hey whats up", "hi again", "hello po", "good afternoon"},
+        {"hi", "hello", "hey", "hi there", "hello {peer}", "hi {peer}", "hey {peer}, how are you",
+         "good morning", "good evening", "hi how are you", "hello, nice to meet you",
+         "hey whats up", "hi again", "hello po", "good afternoon"},
         {"hi", "hello po", "kumusta ka", "musta na", "uy hi", "magandang gabi",
          "magandang umaga po", "hello {peer}", "kumusta ka na {peer}", "hi po, musta"},
         {"hi", "kumusta ka", "maayong buntag", "maayong gabii", "musta na ka", "hello {peer}",
@@ -264,35 +265,107 @@ void BuildLibrary(Library* l) {
         {"ok ra", "maayo man", "kinsa ni?", "hello pud", "hi", "ok ra ko", "kinsa man ni?",
          "hello, musta"});
   b.Def("filler", &l->filler,
-        {"haha", "ok", "lol", "nice", "what are you doing?", "just eating", "im bored",
-         "where are you from?", "im from {city}", "it is raining here", "so hot today",
-         "are you there?", "sorry slow reply", "brb", "ok wait", "no signal here",
-         "what time is it there?", "its late here", "do you like {hobby}?", "i like {hobby}",
-         "cool", "really?", "yes", "no", "maybe", "thanks", "ty", "hmm", "ok sure",
-         "what do you mean?", "i see", "same here", "good night", "did you eat already?",
-         "i just woke up", "my phone is low batt", "lol same", "nothing much",
-         "are you busy?", "not really", "i am watching {hobby} videos"},
-        {"haha", "sige", "ano ginagawa mo?", "kain lang", "saan ka?", "taga {city} ako",
-         "ang init ngayon", "wala naman", "oo", "hindi", "sige po", "ok lang po", "bakit?",
-         "nandyan ka pa?", "wait lang", "busy ako", "nakakainip", "kumain ka na?",
-         "tapos na", "sige sige", "grabe", "hala", "totoo?", "ewan", "mahina signal dito",
-         "sino kasama mo?", "gusto ko ng {hobby}", "anong oras na dyan?",
+        {"haha",
+         "ok",
+         "lol",
+         "nice",
+         "what are you doing?",
+         "just eating",
+         "im bored",
+         "where are you from?",
+         "im from {city}",
+         "it is raining here",
+         "so hot today",
+         "are you there?",
+         "sorry slow reply",
+         "brb",
+         "ok wait",
+         "no signal here",
+         "what time is it there?",
+         "its late here",
+         "do you like {hobby}?",
+         "i like {hobby}",
+         "cool",
+         "really?",
+         "yes",
+         "no",
+         "maybe",
+         "thanks",
+         "ty",
+         "hmm",
+         "ok sure",
+         "what do you mean?",
+         "i see",
+         "same here",
+         "good night",
+         "did you eat already?",
+         "i just woke up",
+         "my phone is low batt",
+         "lol same",
+         "nothing much",
+         "are you busy?",
+         "not really",
+         "i am watching videos about {hobby}"},
+        {"haha",
+         "sige",
+         "ano ginagawa mo?",
+         "kain lang",
+         "saan ka?",
+         "taga {city} ako",
+         "ang init ngayon",
+         "wala naman",
+         "oo",
+         "hindi",
+         "sige po",
+         "ok lang po",
+         "bakit?",
+         "nandyan ka pa?",
+         "wait lang",
+         "busy ako",
+         "nakakainip",
+         "kumain ka na?",
+         "tapos na",
+         "sige sige",
+         "grabe",
+         "hala",
+         "totoo?",
+         "ewan",
+         "mahina signal dito",
+         "sino kasama mo?",
+         "gusto ko ng {hobby}",
+         "anong oras na dyan?",
          "inaantok na ako"},
-        {"haha", "sige", "unsa imong gibuhat?", "asa ka?", "taga {city} ko",
-         "init kaayo karon", "oo", "dili", "ngano man?", "naa ka pa?", "kadiyot lang",
-         "kapoy kaayo", "wala ra", "nikaon na ka?", "hala", "tinuod?", "ambot",
-         "hinay ang signal diri", "kinsa imong kauban?", "ganahan ko og {hobby}",
-         "unsa oras na diha?", "katulgon na ko", "sige lang"});
-  b.Def("bye", &l->bye,
-        {"ok bye", "talk later", "gtg", "bye", "see you", "ok ill go now"},
+        {"haha",
+         "sige",
+         "unsa imong gibuhat?",
+         "asa ka?",
+         "taga {city} ko",
+         "init kaayo karon",
+         "oo",
+         "dili",
+         "ngano man?",
+         "naa ka pa?",
+         "kadiyot lang",
+         "kapoy kaayo",
+         "wala ra",
+         "nikaon na ka?",
+         "hala",
+         "tinuod?",
+         "ambot",
+         "hinay ang signal diri",
+         "kinsa imong kauban?",
+         "ganahan ko og {hobby}",
+         "unsa oras na diha?",
+         "katulgon na ko",
+         "sige lang"});
+  b.Def("bye", &l->bye, {"ok bye", "talk later", "gtg", "bye", "see you", "ok ill go now"},
         {"sige bye", "mamaya ulit", "alis muna ako", "bye po", "sige po"},
         {"sige bye", "unya na lang", "una na ko", "bye", "sige sa"});
 
   // ---- Ages and school ----
   b.Def("ask_about", &l->ask_about,
-        {"tell me about yourself", "are you a [student]?", "you still study?",
-         "what do you do?", "introduce yourself", "you live with your parents?",
-         "you still in [school]?"},
+        {"tell me about yourself", "are you a [student]?", "you still study?", "what do you do?",
+         "introduce yourself", "you live with your parents?", "you still in [school]?"},
         {"kwento ka naman tungkol sayo", "[estudyante] ka pa?", "nag-aaral ka pa ba?",
          "sino kasama mo sa bahay?", "ano ginagawa mo sa buhay?"},
         {"estorya sa imong kaugalingon", "[estudyante] pa ka?", "nag-eskwela pa ka?",
@@ -303,24 +376,24 @@ void BuildLibrary(Library* l) {
          "u [how old]?", "can i ask your [age]?"},
         {"[ilang taon] ka na?", "[ilang taon] ka", "[ilan taon] ka na po", "[edad] mo?",
          "[anong edad] mo", "[ilang taon] ka na ba?"},
-        {"[pila imong edad]?", "[pila na imong edad]", "[pila ka tuig] na ka?",
-         "[pila ka tuig]", "[unsa imong edad]?", "[pila] na ka ka [tuig]?"});
+        {"[pila imong edad]?", "[pila na imong edad]", "[pila ka tuig] na ka?", "[pila ka tuig]",
+         "[unsa imong edad]?", "[pila] na ka ka [tuig]?"});
   b.Def("age_bare", &l->age_bare,
         {"{age}", "{age} po", "{age}.", "{age} lol", "{age} why?", "just {age}", "{age} only"},
         {"{age} po", "{age}", "{age} lang po", "{age} po bakit?"},
         {"{age}", "{age} ra", "{age} pa", "{age} ngano man?"});
-  b.Def("age_stmt", &l->age_stmt,
-        {"im {age}", "i am {age} years old", "{age} yrs old", "{age} y/o", "im only {age}",
-         "i'm {age} po", "{age} years old po", "[grade] {grade} po", "im in [grade] {grade}",
-         "[grade] {grade} pa lang po", "turning {age} this year", "just turned {age}",
-         "{age} yo", "im {age} yrs", "im {age} and in [grade] {grade}",
-         "{age} po, [grade] {grade}", "i am a [student], {age} years old"},
-        {"{age} na po ako", "{age} taon na po", "{age} po ako", "[grade] {grade} po ako",
-         "{age} lang po", "{age} years old na po", "{age} po, [grade] {grade}",
-         "mag {age} na po", "[estudyante] pa po, {age}"},
-        {"{age} anyos ko", "{age} na ko", "{age} ka tuig na ko", "[grade] {grade} ko",
-         "{age} pa ko", "{age} tuig", "{age} ra ko", "{age} anyos na ko",
-         "[estudyante] pa ko, {age}"});
+  b.Def(
+      "age_stmt", &l->age_stmt,
+      {"im {age}", "i am {age} years old", "{age} yrs old", "{age} y/o", "im only {age}",
+       "i'm {age} po", "{age} years old po", "[grade] {grade} po", "im in [grade] {grade}",
+       "[grade] {grade} pa lang po", "turning {age} this year", "just turned {age}", "{age} yo",
+       "im {age} yrs", "im {age} and in [grade] {grade}", "{age} po, [grade] {grade}",
+       "i am a [student], {age} years old"},
+      {"{age} na po ako", "{age} taon na po", "{age} po ako", "[grade] {grade} po ako",
+       "{age} lang po", "{age} years old na po", "{age} po, [grade] {grade}", "mag {age} na po",
+       "[estudyante] pa po, {age}"},
+      {"{age} anyos ko", "{age} na ko", "{age} ka tuig na ko", "[grade] {grade} ko", "{age} pa ko",
+       "{age} tuig", "{age} ra ko", "{age} anyos na ko", "[estudyante] pa ko, {age}"});
   b.Def("grade_probe", &l->grade_probe,
         {"what [grade] are you?", "you still in [school]?", "are you in [elementary]?",
          "what [grade] r u", "[high school] already?"},
@@ -344,10 +417,9 @@ void BuildLibrary(Library* l) {
          "this is our [secret] ok", "[delete] our chats after", "are you [alone] now?",
          "do you have a boyfriend?", "i will buy you a new phone", "i like talking to you",
          "you can trust me", "i will take care of you"},
-        {"ang cute mo", "ang ganda mo", "wag mo sabihin sa mama mo",
-         "[secret] lang natin to", "[delete] mo chat natin", "mag-isa ka ba ngayon?",
-         "may boyfriend ka na?", "bibilhan kita ng bagong phone", "tutulungan kita",
-         "pwede ba tayo mag friends?"},
+        {"ang cute mo", "ang ganda mo", "wag mo sabihin sa mama mo", "[secret] lang natin to",
+         "[delete] mo chat natin", "mag-isa ka ba ngayon?", "may boyfriend ka na?",
+         "bibilhan kita ng bagong phone", "tutulungan kita", "pwede ba tayo mag friends?"},
         {"gwapa kaayo ka", "ayaw isulti sa imong mama", "[sekreto] lang nato ni",
          "[delete] ang atong chat", "ikaw ra ba karon?", "naa kay uyab?",
          "paliton tika og bag-ong cellphone", "tabangan tika"});
@@ -356,85 +428,106 @@ void BuildLibrary(Library* l) {
          "i want a [cam show] with you", "do a [show] for me on [cam]",
          "lets [video call], [private show] only", "can you [undress] on [cam]?",
          "i pay for [naked] [cam show]", "[naked] on [video call], i pay",
-         "[private cam show] tonight?", "want to earn? just [show] on [cam]",
-         "you do [sexy show]?", "[nude] on [cam] and i send money",
-         "only [private show], no one will know", "turn on [cam] and [undress]",
-         "[sexy] [video call] later?", "i want [private show] now", "can we do [cam to cam]?",
-         "[undress] a little on [cam]?"},
-        {"pwede ka [pakita] sa [cam]?", "[hubad] ka sa [video call]",
-         "gusto ko [private show] mo", "[show] ka lang sa [cam], bibigyan kita [pera]",
-         "[private show] tayo mamaya", "[pakita] ka naman", "[video call] tayo, [hubad] lang",
-         "pwede [cam show] ngayon?", "kahit saglit lang na [show]", "[sexy] [show] ka naman",
-         "[maghubad] ka lang sa [cam]"},
+         "[private cam show] tonight?", "want to earn? just [show] on [cam]", "you do [sexy show]?",
+         "[nude] on [cam] and i send money", "only [private show], no one will know",
+         "turn on [cam] and [undress]", "[sexy] [video call] later?", "i want [private show] now",
+         "can we do [cam to cam]?", "[undress] on [video call]?"},
+        {"pwede ka [pakita] sa [cam]?", "[hubad] ka sa [video call]", "gusto ko [private show] mo",
+         "[show] ka lang sa [cam], bibigyan kita [pera]", "[private show] tayo mamaya",
+         "[pakita] ka naman", "[video call] tayo, [hubad] lang", "pwede [cam show] ngayon?",
+         "kahit saglit lang na [show]", "[sexy] [show] ka naman", "[maghubad] ka lang sa [cam]"},
         {"[pakita] ka sa [cam]", "[hubo] ka sa [video call]", "[private show] ta karon",
          "[show] lang ka, naay [kwarta]", "gusto ko og [cam show] nimo",
-         "[video call] ta, [hubo] lang", "kadiyot ra nga [show]",
-         "pwede ka mag [private show]?", "[sexy] [show] ra"});
+         "[video call] ta, [hubo] lang", "kadiyot ra nga [show]", "pwede ka mag [private show]?",
+         "[sexy] [show] ra"});
   b.Def("child_react", &l->child_react,
-        {"what show?", "i dont know", "im scared", "ok", "why?", "for real?", "hmm",
-         "i dont understand", "later", "my mom might see", "is it ok?", "what do you mean?",
-         "i have [school] tomorrow", "idk", "wait", "im shy", "no i dont want", "maybe",
-         "ok po", "what is that?"},
-        {"ano po yun?", "ayoko po", "natatakot ako", "baka makita ni mama", "sige po",
-         "bakit po?", "di ko alam", "mamaya na po", "totoo po?", "nahihiya ako", "wag na po",
+        {"what show?",
+         "i dont know",
+         "im scared",
+         "ok",
+         "why?",
+         "for real?",
+         "hmm",
+         "i dont understand",
+         "later",
+         "my mom might see",
+         "is it ok?",
+         "what do you mean?",
+         "i have [school] tomorrow",
+         "idk",
+         "wait",
+         "im shy",
+         "no i dont want",
+         "maybe",
+         "ok po",
+         "what is that?"},
+        {"ano po yun?", "ayoko po", "natatakot ako", "baka makita ni mama", "sige po", "bakit po?",
+         "di ko alam", "mamaya na po", "totoo po?", "nahihiya ako", "wag na po",
          "ano po ibig mo sabihin?", "may [pasok] pa ako bukas"},
         {"unsa na?", "dili ko", "mahadlok ko", "basin makita ni mama", "sige", "ngano man?",
-         "ambot", "unya na lang", "tinuod?", "maulaw ko", "ayaw na",
-         "naa pa koy [klase] ugma"});
+         "ambot", "unya na lang", "tinuod?", "maulaw ko", "ayaw na", "naa pa koy [klase] ugma"});
   b.Def("pay_offer", &l->pay_offer,
-        {"i will send {amt} via {pay}", "i pay {amt}", "ill send {pay} now",
-         "give me your {wallet} number", "whats your name for {pay}?",
-         "ill give you {amt} after", "send me your full name for {pay}",
-         "i will give you the [control number] later", "[control number] is {ctrl}",
-         "you can [cash pick-up] at {pay}", "i already sent {amt}, [mtcn] {ctrl}",
-         "i can send [bitcoin] or [usdt]", "{amt} ok for you?", "{amt} for {min} minutes",
-         "half now {amt}, half after", "money is ready, {pay} ok?", "check your {pay}",
-         "i will [padala] {amt} tomorrow", "you will get {amt} every [show]",
+        {"i will send {amt} via {pay}",
+         "i pay {amt}",
+         "ill send {pay} now",
+         "give me your {wallet} number",
+         "whats your name for {pay}?",
+         "ill give you {amt} after",
+         "send me your full name for {pay}",
+         "i will give you the [control number] later",
+         "[control number] is {ctrl}",
+         "you can [cash pick-up] at {pay}",
+         "i already sent {amt}, [mtcn] {ctrl}",
+         "i can send [bitcoin] or [usdt]",
+         "{amt} ok for you?",
+         "{amt} for {min} minutes",
+         "half now {amt}, half after",
+         "money is ready, {pay} ok?",
+         "check your {pay}",
+         "i will [padala] {amt} tomorrow",
+         "you will get {amt} every [show]",
          "i send [allowance] {amt} every week"},
         {"[padala] ko {amt} sa [gcash] mo", "[bayad] ko {amt}", "bibigyan kita {amt}",
          "send ko sa [palawan]", "ano [gcash] number mo?", "may [control number] na",
-         "[pera] agad pag [show] ka", "{amt} sayo pag pumayag ka",
-         "padadalhan kita thru {pay}", "[claim] mo sa [cebuana] bukas",
-         "i send {amt} via {pay}, ok?"},
-        {"[padala] ko {amt} sa imong [gcash]", "[bayad] dayon ko",
-         "naay [kwarta] para nimo", "[cebuana] ko i-send", "unsa imong [gcash]?",
-         "{amt} para nimo", "naa nay [control number]", "i-[claim] sa [palawan] ugma",
-         "hatagan tika og {amt}"});
+         "[pera] agad pag [show] ka", "{amt} sayo pag pumayag ka", "padadalhan kita thru {pay}",
+         "[claim] mo sa [cebuana] bukas", "i send {amt} via {pay}, ok?"},
+        {"[padala] ko {amt} sa imong [gcash]", "[bayad] dayon ko", "naay [kwarta] para nimo",
+         "[cebuana] ko i-send", "unsa imong [gcash]?", "{amt} para nimo",
+         "naa nay [control number]", "i-[claim] sa [palawan] ugma", "hatagan tika og {amt}"});
   b.Def("child_pay_react", &l->child_pay_react,
-        {"how much po?", "i dont have [gcash]", "my mom has [gcash]",
-         "what is [control number]?", "ok po", "where is {pay}?", "i need to ask my ate",
-         "for real {amt}?", "ok thank you", "i cant go out alone"},
+        {"how much po?", "i dont have [gcash]", "my mom has [gcash]", "what is [control number]?",
+         "ok po", "where is {pay}?", "i need to ask my ate", "for real {amt}?", "ok thank you",
+         "i cant go out alone"},
         {"magkano po?", "wala po ako [gcash]", "kay mama po yung [gcash]",
          "ano po [control number]?", "sige po", "totoo po {amt}?", "paano po i-[claim]?"},
-        {"pila man?", "wala koy [gcash]", "kang mama ang [gcash]",
-         "unsa ang [control number]?", "sige", "tinuod {amt}?"});
+        {"pila man?", "wala koy [gcash]", "kang mama ang [gcash]", "unsa ang [control number]?",
+         "sige", "tinuod {amt}?"});
   b.Def("pay_detail", &l->pay_detail,
-        {"go to {pay} and claim it", "bring your id to {pay}",
-         "the [reference number] is {ctrl}", "[sender name] is {name}",
-         "its [cash pick-up], no bank needed", "[transfer] done, check {pay}",
-         "ask your ate to claim at {pay}"});
+        {"go to {pay} and claim it", "bring your id to {pay}", "the [reference number] is {ctrl}",
+         "[sender name] is {name}", "its [cash pick-up], no bank needed",
+         "[transfer] done, check {pay}", "ask your ate to claim at {pay}"});
   b.Def("logistics", &l->logistics,
-        {"turn on your [cam] at {hour}pm", "use [video call] on messenger",
-         "are you [alone] now?", "tell me when you are ready",
-         "[video call] after your [school]", "use earphones", "make sure no one sees"});
+        {"turn on your [cam] at {hour}pm", "use [video call] on messenger", "are you [alone] now?",
+         "tell me when you are ready", "[video call] after your [school]", "use earphones",
+         "make sure no one sees"});
   b.Def("request_nopay", &l->request_nopay,
-        {"can you [undress] on [cam]?", "send me a [nude] photo",
-         "lets have a [private cam show]", "be [naked] on [video call]", "send a [sexy] pic",
-         "want to [sex chat]?", "show me on [cam], [private show] only",
-         "do [cam to cam] with me", "[naked] [video call] later?", "send [nudes]"});
+        {"can you [undress] on [cam]?", "send me a [nude] photo", "lets have a [private cam show]",
+         "be [naked] on [video call]", "send a [sexy] pic", "want to [sex chat]?",
+         "show me on [cam], [private show] only", "do [cam to cam] with me",
+         "[naked] [video call] later?", "send [nudes]"});
 
   // ---- facilitator ----
   b.Def("cust_open", &l->cust_open,
-        {"hi you have [cam show]?", "i saw your post about [private show]",
-         "any [show] today?", "hello, is the [private show] available?",
-         "hi, my friend gave me your number for [show]", "you still do [cam show]?"});
+        {"hi you have [cam show]?", "i saw your post about [private show]", "any [show] today?",
+         "hello, is the [private show] available?", "hi, my friend gave me your number for [show]",
+         "you still do [cam show]?"});
   b.Def("fac_open", &l->fac_open,
         {"hi sir, want [private show]?", "hello sir, [cam show] available today",
          "sir [show] po tayo?", "hi sir, [young] one available",
          "good evening sir, [private show] po"});
-  b.Def("cust_reply_open", &l->cust_reply_open,
-        {"how much?", "who is available?", "tell me more", "ok what do you have",
-         "yes interested"});
+  b.Def(
+      "cust_reply_open", &l->cust_reply_open,
+      {"how much?", "who is available?", "tell me more", "ok what do you have", "yes interested"});
   b.Def("fac_offer", &l->fac_offer,
         {"my [niece] is {age}, she can do [show]", "[bata] pa siya, {age} lang",
          "my [daughter] is {age} years old", "[pamangkin] ko {age} years old, pwede [show]",
@@ -448,26 +541,25 @@ void BuildLibrary(Library* l) {
          "is she [alone]?"});
   b.Def("fac_confirm", &l->fac_confirm,
         {"yes {age} po", "{age} lang po siya", "[bata] pa po, [grade] {grade}",
-         "yes sir, [naked] [show] ok", "yes sir, [young] pa", "opo sir"});
+         "yes sir, [private show] ok", "yes sir, [young] pa", "opo sir"});
   b.Def("fac_price", &l->fac_price,
         {"{amt} for {min} minutes [private show]", "[advance payment] first via {pay}",
-         "send {pay} first then [video call]", "[bayad] muna bago [show]",
-         "[padala] ka muna {amt}", "i need the [control number] first",
-         "{amt} for [naked] [show]", "[payment] first sir, {pay} only",
-         "pa-[send] sa {pay}, name is {name}"});
+         "send {pay} first then [video call]", "[bayad] muna bago [show]", "[padala] ka muna {amt}",
+         "i need the [control number] first", "{amt} for [private show] only",
+         "[payment] first sir, {pay} only", "pa-[send] sa {pay}, name is {name}"});
   b.Def("cust_pay", &l->cust_pay,
         {"ok i send {amt} thru {pay}", "[mtcn] {ctrl}", "sent already, check {pay}",
          "whats the name for {pay}?", "ok [control number] {ctrl}", "i sent {amt} [bitcoin]",
          "ok {amt} sent"});
   b.Def("fac_after", &l->fac_after,
-        {"received po, wait lang", "ok ready na po", "[video call] at {hour}pm",
-         "no recording sir", "thank you sir, next time again", "wait 5 minutes po"});
+        {"received po, wait lang", "ok ready na po", "[video call] at {hour}pm", "no recording sir",
+         "thank you sir, next time again", "wait 5 minutes po"});
 
   // ---- adult_cam (hard negative) ----
   b.Def("cam_cust_open", &l->cam_cust_open,
-        {"hi are you online now?", "do you do [private show]?",
-         "hey, saw your [cam] profile", "hi, how much for [private show]?",
-         "are you available for [cam show] tonight?", "hello, you do [sexy show]?"});
+        {"hi are you online now?", "do you do [private show]?", "hey, saw your [cam] profile",
+         "hi, how much for [private show]?", "are you available for [cam show] tonight?",
+         "hello, you do [sexy show]?"});
   b.Def("cam_perf_open", &l->cam_perf_open,
         {"hi [babe], im online for [private show]", "hello, want a [cam show] tonight?",
          "hi, im available for [private cam show]", "welcome to my [cam room]",
@@ -517,31 +609,30 @@ void BuildLibrary(Library* l) {
          "dagdag {amt} sa [birthday] ni {name}"},
         {"[padala] nako {amt} sa {pay}", "mao ni ang [control number] {ctrl}",
          "para sa [tuition] ni {name}", "[allowance] sa mga [bata] karong bulana",
-         "pang [baon] sa mga [bata]", "[grade] {grade} na si {name}",
-         "i-[claim] sa [cebuana] ugma", "tan-awa imong [gcash], naa nay [kwarta]"});
+         "pang [baon] sa mga [bata]", "[grade] {grade} na si {name}", "i-[claim] sa [cebuana] ugma",
+         "tan-awa imong [gcash], naa nay [kwarta]"});
   b.Def("remit_reply", &l->remit_reply,
         {"received, thank you", "got it, thanks", "the [kids] say hi",
          "lets [video call] later so the [kids] can see you", "{name} got high grades",
-         "ok i will claim it tomorrow", "thank you, we miss you",
-         "the [school] needs {amt} more", "{name} is {age} now, growing fast",
-         "i paid the [tuition] already", "ok ill go to {pay} later"},
-        {"natanggap ko na, salamat", "salamat, ingat ka dyan",
-         "hi daw sabi ng mga [bata]", "[video call] tayo mamaya para makita ka ng mga [bata]",
-         "mataas grades ni {name}", "sige [claim] ko bukas", "{age} na si {name}, ang laki na",
-         "nabayaran ko na [tuition]", "miss ka na namin"},
+         "ok i will claim it tomorrow", "thank you, we miss you", "the [school] needs {amt} more",
+         "{name} is {age} now, growing fast", "i paid the [tuition] already",
+         "ok ill go to {pay} later"},
+        {"natanggap ko na, salamat", "salamat, ingat ka dyan", "hi daw sabi ng mga [bata]",
+         "[video call] tayo mamaya para makita ka ng mga [bata]", "mataas grades ni {name}",
+         "sige [claim] ko bukas", "{age} na si {name}, ang laki na", "nabayaran ko na [tuition]",
+         "miss ka na namin"},
         {"nadawat na nako, salamat", "salamat, amping diha", "hi kuno ang mga [bata]",
          "[video call] ta unya aron makita ka sa mga [bata]", "taas ang grado ni {name}",
          "sige i-[claim] nako ugma", "{age} na si {name}, dako na"});
 
   // ---- tutoring (hard negative) ----
   b.Def("tutor_open_parent", &l->tutor_open_parent,
-        {"hi teacher, i saw your ad for [english] lessons",
-         "hello, do you teach [kids] online?",
-         "good day teacher, looking for a [tutor] for my son",
-         "hi, are you the [online tutor]?", "hello po teacher, may slot pa po kayo?"});
+        {"hi teacher, i saw your ad for [english] lessons", "hello, do you teach [kids] online?",
+         "good day teacher, looking for a [tutor] for my son", "hi, are you the [online tutor]?",
+         "hello po teacher, may slot pa po kayo?"});
   b.Def("tutor_reply_open", &l->tutor_reply_open,
-        {"yes, i teach {subject} online", "hello, yes i have slots",
-         "good day, yes i am a [tutor]", "hi, yes, [kids] and adults"});
+        {"yes, i teach {subject} online", "hello, yes i have slots", "good day, yes i am a [tutor]",
+         "hi, yes, [kids] and adults"});
   b.Def("parent_child_info", &l->parent_child_info,
         {"my son is {age}", "my [daughter] is in [grade] {grade}",
          "she is {age} years old and needs help with {subject}",
@@ -568,8 +659,7 @@ void BuildLibrary(Library* l) {
 
   // ---- sex_education (hard negative) ----
   b.Def("sexed_open", &l->sexed_open,
-        {"hi maam, question about the [sex education] class",
-         "hello, this is the [school] nurse",
+        {"hi maam, question about the [sex education] class", "hello, this is the [school] nurse",
          "good morning, about the [health class] for [grade] 6", "hi sir, parent of {name} here",
          "hello teacher, quick question"});
   b.Def("sexed_lines", &l->sexed_lines,
@@ -577,9 +667,8 @@ void BuildLibrary(Library* l) {
          "the [puberty] talk is for [kids] aged 10 to 12",
          "the [reproductive health] module is ready", "please sign the [consent form]",
          "the nurse will explain [menstruation]",
-         "the [school] nurse can give [medicine] for cramps",
-         "the [kids] learn about body changes", "[sex ed] is part of the curriculum",
-         "the book for [health class] costs {amt}",
+         "the [school] nurse can give [medicine] for cramps", "the [kids] learn about body changes",
+         "[sex ed] is part of the curriculum", "the book for [health class] costs {amt}",
          "we will talk about [puberty] and hygiene", "questions from the [kids] are welcome",
          "[sex education] is age appropriate for [grade] {grade}"});
   b.Def("sexed_parent", &l->sexed_parent,
@@ -596,46 +685,55 @@ void BuildLibrary(Library* l) {
 
   // ---- adult_dating (hard negative) ----
   b.Def("date_open", &l->date_open,
-        {"hey [babe]", "hi handsome", "hi beautiful", "hey you, miss me?",
-         "good evening [baby]", "hi, saw your profile on the app", "hey, we matched"});
+        {"hey [babe]", "hi handsome", "hi beautiful", "hey you, miss me?", "good evening [baby]",
+         "hi, saw your profile on the app", "hey, we matched"});
   b.Def("date_age", &l->date_age,
         {"im {adult}, you?", "{adult} here", "{adult} m", "{adult} f",
          "i turned {adult} last month", "{adult} na ako, ikaw?"});
   b.Def("date_flirt", &l->date_flirt,
-        {"you look [sexy] tonight", "want to [hook up] later?", "i feel [horny]",
-         "lets [sex chat]", "send me a [sexy] photo", "come over [babe]",
-         "i miss your [kiss]", "are you [naked] right now haha", "[sex] tonight?",
-         "[date] night on friday?", "wear something [sexy]", "lets [video call] later [baby]",
-         "your place or mine?", "i cant stop thinking about you", "[netflix and chill]?",
-         "[kiss] me when you get here"});
+        {"you look [sexy] tonight", "want to [hook up] later?", "i feel [horny]", "lets [sex chat]",
+         "send me a [sexy] photo", "come over [babe]", "i miss your [kiss]",
+         "are you [naked] right now haha", "[sex] tonight?", "[date] night on friday?",
+         "wear something [sexy]", "lets [video call] later [baby]", "your place or mine?",
+         "i cant stop thinking about you", "[netflix and chill]?", "[kiss] me when you get here"});
   b.Def("date_reply", &l->date_reply,
         {"haha maybe", "you wish", "ok [babe]", "i like that", "not tonight, tired",
-         "sure, what time?", "stop it lol", "see you later", "ok [baby]",
-         "you are so naughty"});
+         "sure, what time?", "stop it lol", "see you later", "ok [baby]", "you are so naughty"});
   b.Def("date_tl", &l->date_tl,
         {"[miss] na kita [babe]", "punta ka dito mamaya", "ang [sexy] mo talaga",
          "tara [date] tayo", "sige [baby] mamaya", "[kiss] kita"});
 
   // ---- small_talk (hard negative) ----
   b.Def("talk", &l->talk,
-        {"did you watch the [basketball] game?", "my [phone] is broken", "[video call] later?",
-         "send me the [photo] from the party", "i need to buy [load]",
-         "going to the [mall] later", "the [kids] are asleep already",
-         "work is tiring today, [overtime] again", "[school] starts in june",
-         "the [rent] is due again", "did you get the [package]?",
-         "i will cook [adobo] tonight", "[traffic] is bad on edsa", "my [laptop] is slow",
-         "happy [birthday] to your mom", "the [typhoon] is coming", "i am at the [market]",
-         "lets [meet] at jollibee", "[church] tomorrow?", "i got a new [job]"},
+        {"did you watch the [basketball] game?",
+         "my [phone] is broken",
+         "[video call] later?",
+         "send me the [photo] from the party",
+         "i need to buy [load]",
+         "going to the [mall] later",
+         "the [kids] are asleep already",
+         "work is tiring today, [overtime] again",
+         "[school] starts in june",
+         "the [rent] is due again",
+         "did you get the [package]?",
+         "i will cook [adobo] tonight",
+         "[traffic] is bad on edsa",
+         "my [laptop] is slow",
+         "happy [birthday] to your mom",
+         "the [typhoon] is coming",
+         "i am at the [market]",
+         "lets [meet] at jollibee",
+         "[church] tomorrow?",
+         "i got a new [job]"},
         {"napanood mo [basketball] kagabi?", "sira [phone] ko", "[video call] tayo mamaya?",
-         "send mo yung [picture] sa party", "bibili ako ng [load]",
-         "punta ako [mall] mamaya", "tulog na mga [bata]", "pagod sa [trabaho]",
-         "sa june na ang [pasukan]", "bayad na ng [renta]", "dumating na [package] mo?",
-         "magluluto ako ng [adobo]", "[traffic] sa edsa", "may [bagyo] daw",
-         "[simbahan] bukas?"},
-        {"nakatan-aw ka sa [basketball]?", "guba akong [cellphone]",
-         "[video call] ta unya?", "i-send ang [picture] sa party", "mopalit ko og [load]",
-         "moadto ko sa [mall] unya", "tulog na ang mga [bata]", "kapoy sa [trabaho]",
-         "sa hunyo na ang [klase]", "naa nay [bagyo]", "[simba] ugma?"});
+         "send mo yung [picture] sa party", "bibili ako ng [load]", "punta ako [mall] mamaya",
+         "tulog na mga [bata]", "pagod sa [trabaho]", "sa june na ang [pasukan]",
+         "bayad na ng [renta]", "dumating na [package] mo?", "magluluto ako ng [adobo]",
+         "[traffic] sa edsa", "may [bagyo] daw", "[simbahan] bukas?"},
+        {"nakatan-aw ka sa [basketball]?", "guba akong [cellphone]", "[video call] ta unya?",
+         "i-send ang [picture] sa party", "mopalit ko og [load]", "moadto ko sa [mall] unya",
+         "tulog na ang mga [bata]", "kapoy sa [trabaho]", "sa hunyo na ang [klase]",
+         "naa nay [bagyo]", "[simba] ugma?"});
   b.Finish();
 }
 
@@ -689,37 +787,62 @@ int SplitWords(std::string_view s, std::array<Span, 8>* words) {
 // Look-alike letters: Cyrillic and Greek code points that render like the Latin letter.
 uint32_t Homoglyph(char c, Rng& rng) {
   switch (c) {
-    case 'a': return rng.Chance(0.8) ? 0x0430 : 0x03B1;
-    case 'c': return 0x0441;
-    case 'e': return 0x0435;
-    case 'h': return 0x04BB;
-    case 'i': return rng.Chance(0.7) ? 0x0456 : 0x03B9;
-    case 'j': return 0x0458;
-    case 'k': return 0x043A;
-    case 'o': return rng.Chance(0.7) ? 0x043E : 0x03BF;
-    case 'p': return 0x0440;
-    case 's': return 0x0455;
-    case 'u': return 0x03C5;
-    case 'v': return 0x03BD;
-    case 'x': return 0x0445;
-    case 'y': return 0x0443;
-    default: return 0;
+    case 'a':
+      return rng.Chance(0.8) ? 0x0430 : 0x03B1;
+    case 'c':
+      return 0x0441;
+    case 'e':
+      return 0x0435;
+    case 'h':
+      return 0x04BB;
+    case 'i':
+      return rng.Chance(0.7) ? 0x0456 : 0x03B9;
+    case 'j':
+      return 0x0458;
+    case 'k':
+      return 0x043A;
+    case 'o':
+      return rng.Chance(0.7) ? 0x043E : 0x03BF;
+    case 'p':
+      return 0x0440;
+    case 's':
+      return 0x0455;
+    case 'u':
+      return 0x03C5;
+    case 'v':
+      return 0x03BD;
+    case 'x':
+      return 0x0445;
+    case 'y':
+      return 0x0443;
+    default:
+      return 0;
   }
 }
 
 // Leetspeak: digits and symbols that stand for letters.
 char Leet(char c, Rng& rng) {
   switch (c) {
-    case 'a': return rng.Chance(0.75) ? '4' : '@';
-    case 'b': return '8';
-    case 'e': return '3';
-    case 'g': return '9';
-    case 'i': return rng.Chance(0.75) ? '1' : '!';
-    case 'l': return '1';
-    case 'o': return '0';
-    case 's': return rng.Chance(0.75) ? '5' : '$';
-    case 't': return '7';
-    default: return 0;
+    case 'a':
+      return rng.Chance(0.75) ? '4' : '@';
+    case 'b':
+      return '8';
+    case 'e':
+      return '3';
+    case 'g':
+      return '9';
+    case 'i':
+      return rng.Chance(0.75) ? '1' : '!';
+    case 'l':
+      return '1';
+    case 'o':
+      return '0';
+    case 's':
+      return rng.Chance(0.75) ? '5' : '$';
+    case 't':
+      return '7';
+    default:
+      return 0;
   }
 }
 
@@ -734,13 +857,21 @@ class Obfuscator {
 
   bool Apply(Obf kind, std::string_view in, std::string* out) {
     switch (kind) {
-      case kLeet: return ApplyLeet(in, out);
-      case kSpacing: return ApplySpacing(in, out);
-      case kHomoglyph: return ApplyHomoglyph(in, out);
-      case kRepeat: return ApplyRepeat(in, out);
-      case kZeroWidth: return ApplyZeroWidth(in, out);
-      case kCase: return ApplyCase(in, out);
-      default: out->append(in); return false;
+      case kLeet:
+        return ApplyLeet(in, out);
+      case kSpacing:
+        return ApplySpacing(in, out);
+      case kHomoglyph:
+        return ApplyHomoglyph(in, out);
+      case kRepeat:
+        return ApplyRepeat(in, out);
+      case kZeroWidth:
+        return ApplyZeroWidth(in, out);
+      case kCase:
+        return ApplyCase(in, out);
+      default:
+        out->append(in);
+        return false;
     }
   }
 
@@ -929,7 +1060,9 @@ struct Script {
   void Some(int lo, int hi, int role, const L& list) {
     for (int i = rng.Range(lo, hi); i > 0; --i) Say(role, list);
   }
-  const List& T(const Tri& tri) const { return lang == kEn ? tri.en : lang == kTl ? tri.tl : tri.ceb; }
+  const List& T(const Tri& tri) const {
+    return lang == kEn ? tri.en : lang == kTl ? tri.tl : tri.ceb;
+  }
   // Mostly the conversation's language, sometimes English (a foreign adult writing).
   const List& Mostly(const Tri& tri, double p_local) {
     return rng.Chance(p_local) ? T(tri) : tri.en;
@@ -1184,9 +1317,14 @@ void AppendUint(uint64_t v, std::string* out) {
 class Generator {
  public:
   Generator(const SimulateChatsOptions& options, const Library& lib, std::vector<Obf> enabled)
-      : options_(options), lib_(lib), rng_(options.seed), obfuscator_(rng_),
-        enabled_(std::move(enabled)), script_(rng_, lib) {
-    for (const Family& f : kFamilies) (f.positive ? positive_weight_ : negative_weight_) += f.weight;
+      : options_(options),
+        lib_(lib),
+        rng_(options.seed),
+        obfuscator_(rng_),
+        enabled_(std::move(enabled)),
+        script_(rng_, lib) {
+    for (const Family& f : kFamilies)
+      (f.positive ? positive_weight_ : negative_weight_) += f.weight;
     script_.beats.reserve(64);
     sequence_.reserve(64);
   }
@@ -1293,9 +1431,8 @@ class Generator {
     sequence_.assign(script_.beats.begin(), script_.beats.begin() + core);
     const List& filler = script_.T(lib_.filler);
     for (int i = core; i < std::min(target, kMaxMessages); ++i) {
-      const int role = participants_ > 2 && rng_.Chance(0.5)
-                           ? rng_.Range(2, participants_ - 1)
-                           : rng_.Range(0, 1);
+      const int role = participants_ > 2 && rng_.Chance(0.5) ? rng_.Range(2, participants_ - 1)
+                                                             : rng_.Range(0, 1);
       const List& list = rng_.Chance(0.8) ? filler : lib_.filler.en;
       // After the opening exchange, anywhere.
       const size_t first = std::min<size_t>(2, sequence_.size());
@@ -1321,10 +1458,18 @@ class Generator {
   void Expand(const Template& t, std::string* out) {
     for (const Piece& p : t.pieces) {
       switch (p.kind) {
-        case Piece::kText: out->append(p.text); break;
-        case Piece::kKeyword: Keyword(p.text, out); break;
-        case Piece::kList: ExpandList(*p.list, out); break;
-        case Piece::kVar: ExpandVar(p.var, out); break;
+        case Piece::kText:
+          out->append(p.text);
+          break;
+        case Piece::kKeyword:
+          Keyword(p.text, out);
+          break;
+        case Piece::kList:
+          ExpandList(*p.list, out);
+          break;
+        case Piece::kVar:
+          ExpandVar(p.var, out);
+          break;
       }
     }
   }
@@ -1333,16 +1478,36 @@ class Generator {
     static constexpr int kUsd[] = {10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 100, 120, 150, 200, 300};
     static constexpr int kMinutes[] = {5, 10, 15, 20, 30};
     switch (var) {
-      case Var::kAge: AppendUint(script_.age, out); break;
-      case Var::kGrade: AppendUint(script_.grade, out); break;
-      case Var::kAdult: AppendUint(rng_.Range(19, 35), out); break;
-      case Var::kOld: AppendUint(rng_.Range(28, 64), out); break;
-      case Var::kUsd: AppendUint(kUsd[rng_.Below(std::size(kUsd))], out); break;
-      case Var::kPhp: AppendUint(300 + 100 * rng_.Below(48), out); break;
-      case Var::kK: AppendUint(rng_.Range(1, 5), out); break;
-      case Var::kCtrl: AppendUint(1000000000 + rng_.Below(9000000000ULL), out); break;
-      case Var::kMin: AppendUint(kMinutes[rng_.Below(std::size(kMinutes))], out); break;
-      case Var::kHour: AppendUint(rng_.Range(1, 11), out); break;
+      case Var::kAge:
+        AppendUint(script_.age, out);
+        break;
+      case Var::kGrade:
+        AppendUint(script_.grade, out);
+        break;
+      case Var::kAdult:
+        AppendUint(rng_.Range(19, 35), out);
+        break;
+      case Var::kOld:
+        AppendUint(rng_.Range(28, 64), out);
+        break;
+      case Var::kUsd:
+        AppendUint(kUsd[rng_.Below(std::size(kUsd))], out);
+        break;
+      case Var::kPhp:
+        AppendUint(300 + 100 * rng_.Below(48), out);
+        break;
+      case Var::kK:
+        AppendUint(rng_.Range(1, 5), out);
+        break;
+      case Var::kCtrl:
+        AppendUint(1000000000 + rng_.Below(9000000000ULL), out);
+        break;
+      case Var::kMin:
+        AppendUint(kMinutes[rng_.Below(std::size(kMinutes))], out);
+        break;
+      case Var::kHour:
+        AppendUint(rng_.Range(1, 11), out);
+        break;
       case Var::kPeer: {
         const int peer = speaker_ == 0 ? 1 : 0;
         Expand(*names_[peer], out);
@@ -1531,10 +1696,12 @@ Status SimulateChats(const SimulateChatsOptions& options,
                      const std::function<void(std::string_view line)>& on_line,
                      const std::function<void(const ChatTruth&)>& on_truth) {
   if (!(options.positive_share >= 0 && options.positive_share <= 1)) {
-    return Fail(ErrorCode::kInvalidArgument, "positive share must be between 0 and 1", "--positive-share");
+    return Fail(ErrorCode::kInvalidArgument, "positive share must be between 0 and 1",
+                "--positive-share");
   }
   if (!(options.obfuscation_rate >= 0 && options.obfuscation_rate <= 1)) {
-    return Fail(ErrorCode::kInvalidArgument, "obfuscation rate must be between 0 and 1", "--obfuscation-rate");
+    return Fail(ErrorCode::kInvalidArgument, "obfuscation rate must be between 0 and 1",
+                "--obfuscation-rate");
   }
   // The kinds an obfuscated conversation draws from: the enabled ones other than "none".
   bool enabled[kObfCount] = {};

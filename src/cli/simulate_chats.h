@@ -16,16 +16,16 @@
 namespace bantay::cli {
 
 struct SimulateChatsOptions {
-  uint64_t n = 1000;               // conversations to generate
-  uint64_t seed = 1;               // same seed, same options: byte-identical output
-  double positive_share = 0.3;     // share of positive conversations, in [0, 1]
-  double obfuscation_rate = 0.6;   // share of conversations (positives and negatives) whose
-                                   // keywords get an obfuscation, in [0, 1]
+  uint64_t n = 1000;                      // conversations to generate
+  uint64_t seed = 1;                      // same seed, same options: byte-identical output
+  double positive_share = 0.3;            // share of positive conversations, in [0, 1]
+  double obfuscation_rate = 0.6;          // share of conversations (positives and negatives) whose
+                                          // keywords get an obfuscation, in [0, 1]
   std::vector<std::string> obfuscations;  // enabled kinds (ObfuscationKinds()); empty = all.
                                           // An obfuscated conversation draws its kind from
                                           // the enabled kinds other than "none".
-  bool interleave = false;         // interleave messages of up to 8 concurrent conversations
-  int64_t start_ms = 1772359200000;  // time of the first message: 2026-03-01T10:00:00Z
+  bool interleave = false;                // interleave messages of up to 8 concurrent conversations
+  int64_t start_ms = 1772359200000;       // time of the first message: 2026-03-01T10:00:00Z
 };
 
 // The truth about one generated conversation.

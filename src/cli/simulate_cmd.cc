@@ -1,13 +1,13 @@
 // cli/simulate_cmd.cc: `bantay simulate`: synthetic corpora for tests and benchmarks.
 // Each kind of corpus is a sub-subcommand (`simulate chats`, later `simulate calls`).
+#include <fmt/core.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <fmt/core.h>
 
 #include "cli/commands.h"
 #include "cli/simulate_chats.h"
@@ -128,7 +128,8 @@ int RunChats(ChatsArgs& args) {
         if (!truth) return;
         record.assign("{\"conversation\":");
         AppendJsonString(t.conversation, &record);
-        record.append(t.positive ? ",\"positive\":true,\"family\":" : ",\"positive\":false,\"family\":");
+        record.append(t.positive ? ",\"positive\":true,\"family\":"
+                                 : ",\"positive\":false,\"family\":");
         AppendJsonString(t.family, &record);
         record.append(",\"obfuscation\":");
         AppendJsonString(t.obfuscation, &record);
@@ -175,10 +176,9 @@ void RegisterChats(CLI::App& simulate, std::function<int()>* run) {
       ->check(CLI::IsMember(ObfuscationKinds()));
   cmd->add_flag("--interleave", o.interleave,
                 "Interleave the messages of up to 8 concurrent conversations");
-  cmd->add_option("--start", args->start, "Time of the first message, RFC 3339 (default 2026-03-01T10:00:00Z)");
-  cmd->callback([args, run] {
-    *run = [args] { return RunChats(*args); };
-  });
+  cmd->add_option("--start", args->start,
+                  "Time of the first message, RFC 3339 (default 2026-03-01T10:00:00Z)");
+  cmd->callback([args, run] { *run = [args] { return RunChats(*args); }; });
 }
 
 }  // namespace

@@ -53,11 +53,13 @@ constexpr std::string_view kAgeLeads[] = {
     "just turned", "i turned", "ako ay", "ko ay", "nako", "edad nako", "akong edad",
     "imong edad", "she is", "he is", "shes", "hes", "i m", "son is", "daughter is",
     "niece is", "nephew is", "girl is", "boy is", "kid is", "child is", "sister is",
-    "brother is", "anak ko ay", "she just turned", "he just turned"};
+    "brother is", "anak ko ay", "she just turned", "he just turned", "anak ko", "one is",
+    "mag", "magiging", "pa ko", "pa ako", "my son", "my daughter", "my niece", "my nephew",
+    "pamangkin ko", "akong anak", "si bunso"};
 // Words after a number that make it an age in Filipino ("11 na ako", "11 pa lang ako").
 constexpr std::string_view kAgeTails[] = {
     "na ako", "pa ako", "pa lang ako", "palang ako", "na ko", "pa ko", "lang ako",
-    "ako", "na siya", "pa siya", "na sya", "pa sya"};
+    "ako", "na siya", "pa siya", "na sya", "pa sya", "po ako", "na po ako", "pa po ako"};
 // Words before a number that make it a school grade.
 constexpr std::string_view kGradeLeads[] = {"grade", "gr", "grd", "baitang", "year", "class",
                                             "primary", "std"};
@@ -144,6 +146,14 @@ bool AnyBefore(std::string_view s, const std::vector<Word>& words, size_t i,
   return false;
 }
 
+constexpr std::string_view kSofteners[] = {"only", "just", "already", "still", "now", "almost",
+                                          "nearly", "about", "lang", "palang", "pa", "na"};
+
+bool IsSoftener(std::string_view s, const Word& w) {
+  const std::string_view word = s.substr(w.begin, w.end - w.begin);
+  return std::find(std::begin(kSofteners), std::end(kSofteners), word) != std::end(kSofteners);
+}
+
 }  // namespace
 
 void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
@@ -184,6 +194,11 @@ void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
         grade = is_age;
       } else if (AnyBefore(s, words, i, kAgeLeads)) {
         is_age = true;
+      } else {
+        // A lead with a softener between: "im only 9", "i am just 12", "im turning 11".
+        size_t k = i;
+        while (k > 0 && k + 2 >= i && IsSoftener(s, words[k - 1])) --k;
+        is_age = k < i && AnyBefore(s, words, k, kAgeLeads);
       }
     }
     if (!is_age) continue;
@@ -193,21 +208,44 @@ void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
   }
 }
 
-int BareAgeAnswer(std::string_view s) {
+int BareAgeAnswer(std::string_view s, bool* only_fillers) {
+  if (only_fillers != nullptr) *only_fillers = false;
   thread_local std::vector<Word> words;
   SplitWords(s, &words);
-  if (words.empty() || words.size() > 4) return -1;
+  // Leading softeners and leads: "just 11", "only 9", "im 12", "i am 10".
+  static constexpr std::string_view kLeading[] = {"just", "only", "im", "i", "am", "age",
+                                                  "mga", "around", "about"};
+  size_t first_index = 0;
+  while (first_index < words.size() && first_index < 3) {
+    std::string_view w = s.substr(words[first_index].begin,
+                                  words[first_index].end - words[first_index].begin);
+    if (std::find(std::begin(kLeading), std::end(kLeading), w) == std::end(kLeading)) break;
+    ++first_index;
+  }
+  if (first_index > 0) words.erase(words.begin(), words.begin() + first_index);
+  if (words.empty() || words.size() > 5) return -1;
   std::string_view first = s.substr(words[0].begin, words[0].end - words[0].begin);
   int value = ParseNumber(first);
   if (value < 0) value = NumberWordValue(first);
   if (value < kMinAge || value > kMaxAge) return -1;
   static constexpr std::string_view kFillers[] = {
       "po", "na", "pa", "lang", "lng", "palang", "ako", "ko", "yo", "yrs", "years", "old",
-      "only", "haha", "hehe", "sir", "kuya", "ate", "nako", "man", "ra", "age", "y", "o"};
+      "only", "haha", "hehe", "sir", "kuya", "ate", "nako", "man", "ra", "age", "y", "o",
+      "lol", "hihi", "yr", "year", "taon", "tuig", "anyos", "pud", "sad", "gyud"};
+  size_t unit_words;
+  if (AnyAt(s, words, 1, kNotAgeUnits, &unit_words)) return -1;  // "50 usd", "5 min"
+  if (first.size() > 1 && first[0] >= '0' && first[0] <= '9' &&
+      !(first.back() >= '0' && first.back() <= '9')) {
+    return -1;  // "5pm", "20usd"
+  }
+  bool fillers = true;
   for (size_t k = 1; k < words.size(); ++k) {
     std::string_view w = s.substr(words[k].begin, words[k].end - words[k].begin);
-    if (std::find(std::begin(kFillers), std::end(kFillers), w) == std::end(kFillers)) return -1;
+    if (std::find(std::begin(kFillers), std::end(kFillers), w) == std::end(kFillers)) {
+      fillers = false;
+    }
   }
+  if (only_fillers != nullptr) *only_fillers = fillers && words.size() > 1;
   return value;
 }
 

@@ -2,6 +2,7 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <cstring>
 #include <unordered_map>
 
 #include "text/scratch_impl.h"
@@ -24,8 +25,8 @@ inline bool IsWordByte(char c) {
   return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b >= 0x80;
 }
 
-// Spellings of a normalised term to match: itself, without spaces ("westernunion"), and
-// with 'l' read as 'i' (capital I for l: "paypaI"), at most 8 per term.
+// Spellings of a normalised term to match: itself, without spaces ("westernunion"), with
+// 'l' read as 'i' (capital I for l: "paypaI"), and with one consonant doubled.
 std::vector<std::string> Variants(const std::string& literal) {
   std::vector<std::string> out{literal};
   if (literal.find(' ') != std::string::npos) {
@@ -54,6 +55,18 @@ std::vector<std::string> Variants(const std::string& literal) {
       out.push_back(std::move(s));
     }
   }
+  // A doubled consonant ("sexx", "nakedd", "cashh"): the normaliser squeezes only runs of
+  // three, so doubles are spelled out here. Vowels are not doubled: "son" is not "soon".
+  const size_t before_doubling = out.size();
+  for (size_t v = 0; v < before_doubling; ++v) {
+    const std::string base = out[v];
+    for (size_t i = 0; i < base.size(); ++i) {
+      const char c = base[i];
+      if (c < 'a' || c > 'z' || std::strchr("aeiou", c) != nullptr) continue;
+      if ((i > 0 && base[i - 1] == c) || (i + 1 < base.size() && base[i + 1] == c)) continue;
+      out.push_back(base.substr(0, i + 1) + base.substr(i));
+    }
+  }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -62,6 +75,7 @@ std::vector<std::string> Variants(const std::string& literal) {
 struct MatchContext {
   const char* text;
   size_t len;
+  std::span<const uint32_t> soft_starts;
   const Matcher::Db* db;
   std::vector<Hit>* hits;
 };
@@ -71,7 +85,11 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
   auto* ctx = static_cast<MatchContext*>(ctx_ptr);
   const size_t lit_len = ctx->db->literals[id].size();
   const size_t begin = to - lit_len;
-  if (begin > 0 && IsWordByte(ctx->text[begin - 1])) return 0;
+  if (begin > 0 && IsWordByte(ctx->text[begin - 1]) &&
+      std::find(ctx->soft_starts.begin(), ctx->soft_starts.end(), begin) ==
+          ctx->soft_starts.end()) {
+    return 0;
+  }
   const bool right_ok = to >= ctx->len || !IsWordByte(ctx->text[to]);
   for (uint32_t term : ctx->db->literal_terms[id]) {
     size_t end = to;
@@ -146,7 +164,8 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
   return std::shared_ptr<const Matcher>(std::move(m));
 }
 
-void Matcher::Match(std::string_view text, Scratch& scratch, std::vector<Hit>* hits) const {
+void Matcher::Match(std::string_view text, Scratch& scratch, std::vector<Hit>* hits,
+                    std::span<const uint32_t> soft_starts) const {
   hits->clear();
   if (text.empty()) return;
   Scratch::Impl& s = *scratch.impl();
@@ -154,7 +173,7 @@ void Matcher::Match(std::string_view text, Scratch& scratch, std::vector<Hit>* h
     if (hs_alloc_scratch(db_->db, &s.hs) != HS_SUCCESS) return;
     s.hs_db = db_->db;
   }
-  MatchContext ctx{text.data(), text.size(), db_.get(), hits};
+  MatchContext ctx{text.data(), text.size(), soft_starts, db_.get(), hits};
   hs_scan(db_->db, text.data(), static_cast<unsigned>(text.size()), 0, s.hs, OnMatch, &ctx);
   if (hits->size() < 2) return;
   std::sort(hits->begin(), hits->end(), [](const Hit& a, const Hit& b) {

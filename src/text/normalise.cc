@@ -4,7 +4,7 @@
 // diacritics and format characters removed, homoglyphs mapped to the Latin letter they
 // imitate, through a table derived from ICU data once at start-up. Stage 2 works on the
 // (mostly ASCII) result, token by token: lowercase, leetspeak inside words, joining spaced
-// single letters, squeezing repeated letters, one space between tokens.
+// single letters, squeezing runs of three or more equal letters, one space between tokens.
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -92,8 +92,8 @@ inline uint32_t CharLen(std::string_view src, uint32_t i) {
 class TokenPass {
  public:
   TokenPass(std::string_view src, const uint32_t* src_offsets, std::string* out,
-            std::vector<uint32_t>* out_offsets)
-      : src_(src), src_off_(src_offsets), out_(out), out_off_(out_offsets) {}
+            std::vector<uint32_t>* out_offsets, std::vector<uint32_t>* soft_starts)
+      : src_(src), src_off_(src_offsets), out_(out), out_off_(out_offsets), soft_(soft_starts) {}
 
   void Run() {
     Tokenise();
@@ -101,16 +101,30 @@ class TokenPass {
     const size_t n = tokens_.size();
     while (i < n) {
       // A run of single-character tokens separated by short spacing separators.
+      // Every gap in one run is spelled the same ("p.a.y", not "a p.a.y").
       size_t j = i;
       if (IsSingle(tokens_[i])) {
         size_t letters = 0;
-        while (j < n && IsSingle(tokens_[j]) &&
-               (j == i || SpacingBetween(tokens_[j - 1], tokens_[j]))) {
+        std::string_view gap;
+        while (j < n && IsSingle(tokens_[j])) {
+          if (j > i) {
+            const std::string_view g = Gap(tokens_[j - 1], tokens_[j]);
+            if (!IsSpacing(g) || (j > i + 1 && g != gap)) break;
+            gap = g;
+          }
           letters += kTables.cls[static_cast<uint8_t>(src_[tokens_[j].begin])] == kLetter;
           ++j;
         }
         if (j - i >= kMinSpacedRun && letters >= 2) {
+          // A one-letter word may lead a spaced-out word ("a p r i v a t e"): the word may
+          // also start after it, which the matcher is told as a soft word start.
+          const bool soft = j - i >= 4 && IsOneLetterWord(tokens_[i]);
           EmitWord(i, j);
+          if (soft && soft_ != nullptr && !out_->empty()) {
+            size_t word_start = out_->rfind(' ');
+            word_start = word_start == std::string::npos ? 0 : word_start + 1;
+            soft_->push_back(static_cast<uint32_t>(word_start + 1));
+          }
           i = j;
           continue;
         }
@@ -146,12 +160,19 @@ class TokenPass {
     return c == kLetter || c == kDigit || c == kLeetSym;
   }
 
-  bool SpacingBetween(const Token& a, const Token& b) const {
-    if (b.begin - a.end > kMaxSpacingSep) return false;
-    for (uint32_t k = a.end; k < b.begin; ++k) {
-      if (!IsSpacingSep(src_[k])) return false;
+  std::string_view Gap(const Token& a, const Token& b) const {
+    return src_.substr(a.end, b.begin - a.end);
+  }
+  static bool IsSpacing(std::string_view gap) {
+    if (gap.empty() || gap.size() > kMaxSpacingSep) return false;
+    for (char c : gap) {
+      if (!IsSpacingSep(c)) return false;
     }
     return true;
+  }
+  bool IsOneLetterWord(const Token& t) const {
+    const char c = kTables.lower[static_cast<uint8_t>(src_[t.begin])];
+    return c == 'a' || c == 'i' || c == 'u' || c == 'o';
   }
 
   bool IsLetterAt(uint32_t i) const {
@@ -188,6 +209,7 @@ class TokenPass {
     if (!out_->empty() && out_->back() != ' ') Put(' ', tokens_[first].begin - 1);
     const size_t word_start = out_->size();
     char last_ascii = 0;
+    int run = 0;
     for (size_t k = 0; k < n; ++k) {
       const uint32_t pos = chars_[k];
       const uint8_t byte = static_cast<uint8_t>(src_[pos]);
@@ -222,10 +244,12 @@ class TokenPass {
         last_ascii = 0;
         continue;
       }
-      const bool is_letter = c >= 'a' && c <= 'z';
-      if (is_letter && c == last_ascii) continue;  // squeeze repeated letters
-      Put(c, pos);
-      last_ascii = is_letter ? c : 0;
+      if (c >= 'a' && c <= 'z') {
+        PutSqueezed(c, pos, &last_ascii, &run);
+      } else {
+        Put(c, pos);
+        last_ascii = 0;
+      }
     }
     if (out_->size() > word_start && out_->back() == ' ') PopBack();
     if (out_->size() == word_start && word_start > 0 && out_->back() == ' ') PopBack();
@@ -239,13 +263,26 @@ class TokenPass {
     }
     if (!out_->empty()) Put(' ', t.begin - 1);
     char last_c = 0;
+    int run = 0;
     for (uint32_t k = t.begin; k < t.end; ++k) {
       const char c = kTables.lower[static_cast<uint8_t>(src_[k])];
-      if (c == last_c) continue;
-      Put(c, k);
-      last_c = c;
+      PutSqueezed(c, k, &last_c, &run);
     }
     return true;
+  }
+
+  // Emits letter `c` unless it continues a run of three or more ("nakeddd" -> "naked");
+  // doubles stay, since they tell words apart ("butt"/"but", "ass"/"as").
+  void PutSqueezed(char c, uint32_t src_pos, char* last, int* run) {
+    if (c != *last) {
+      *last = c;
+      *run = 1;
+      Put(c, src_pos);
+      return;
+    }
+    ++*run;
+    if (*run == 2) Put(c, src_pos);
+    if (*run == 3) PopBack();
   }
 
   void Put(char c, uint32_t src_pos) {
@@ -261,6 +298,7 @@ class TokenPass {
   const uint32_t* src_off_;
   std::string* out_;
   std::vector<uint32_t>* out_off_;
+  std::vector<uint32_t>* soft_;
   std::vector<Token> tokens_;
   std::vector<uint32_t> chars_;
   std::vector<uint8_t> has_before_, has_after_;
@@ -336,6 +374,13 @@ Result<std::shared_ptr<const Normaliser>> Normaliser::Create() {
         mapped = up->second;
       } else if (auto it = ascii_by_skeleton.find(sk); it != ascii_by_skeleton.end()) {
         mapped = it->second;
+      } else if (u_islower(cp) && u_toupper(cp) != cp) {
+        // UTS #39 lists some look-alikes only as capitals: Cyrillic "К" is "K", but small
+        // "к" is listed as nothing although it is used for "k". Judge it by its capital.
+        if (auto cap = upper_by_skeleton.find(skeleton(u_toupper(cp)));
+            cap != upper_by_skeleton.end()) {
+          mapped = cap->second;
+        }
       }
       if (mapped != 0 && u_isalnum(cp)) {
         e.kind = FoldEntry::kReplace;
@@ -425,13 +470,14 @@ const Normaliser::FoldEntry* Normaliser::Lookup(uint32_t cp) const {
   return nullptr;
 }
 
-void Normaliser::Normalise(std::string_view in, std::string* out,
-                           std::vector<uint32_t>* offsets) const {
+void Normaliser::Normalise(std::string_view in, std::string* out, std::vector<uint32_t>* offsets,
+                           std::vector<uint32_t>* soft_starts) const {
   out->clear();
   if (offsets != nullptr) offsets->clear();
+  if (soft_starts != nullptr) soft_starts->clear();
   if (in.size() >= UINT32_MAX) in = in.substr(0, UINT32_MAX - 1);
   if (IsAsciiOnly(in)) {
-    TokenPass(in, nullptr, out, offsets).Run();
+    TokenPass(in, nullptr, out, offsets, soft_starts).Run();
     return;
   }
   // Stage 1: fold code points into `folded`, remembering where each byte came from.
@@ -468,7 +514,7 @@ void Normaliser::Normalise(std::string_view in, std::string* out,
     // kDelete: nothing.
   }
   folded_off.push_back(static_cast<uint32_t>(in.size()));
-  TokenPass(folded, folded_off.data(), out, offsets).Run();
+  TokenPass(folded, folded_off.data(), out, offsets, soft_starts).Run();
 }
 
 std::pair<uint32_t, uint32_t> Normaliser::OriginalSpan(std::string_view in,

@@ -91,13 +91,14 @@ void Scanner::Add(const Message& message, Scratch& scratch, State* state) const 
   const uint32_t index = state->messages++;
   Scratch::Impl& s = *scratch.impl();
   const Normaliser& norm = matcher_->normaliser();
-  norm.Normalise(message.text, &s.normalised);
-  matcher_->Match(s.normalised, scratch, &s.hits);
+  norm.Normalise(message.text, &s.normalised, nullptr, &s.soft_starts);
+  matcher_->Match(s.normalised, scratch, &s.hits, s.soft_starts);
   s.ages.clear();
   int bare = -1;
+  bool bare_fillers = false;
   if (HasDigit(s.normalised) || !s.hits.empty() || s.normalised.size() < 40) {
     FindAges(s.normalised, &s.ages);
-    if (s.hits.empty() && s.ages.empty()) bare = BareAgeAnswer(s.normalised);
+    if (s.ages.empty()) bare = BareAgeAnswer(s.normalised, &bare_fillers);
   }
   if (s.hits.empty() && s.ages.empty() && bare < 0) return;
   if (state->cues.size() >= kMaxCuesPerConversation) return;
@@ -129,7 +130,7 @@ void Scanner::Add(const Message& message, Scratch& scratch, State* state) const 
   if (bare >= 0) {
     auto [ob, oe] = span(0, static_cast<uint32_t>(s.normalised.size()));
     state->cues.push_back({index, author, State::kBareNumber, Category::kCount, 0.f,
-                           static_cast<int16_t>(bare), false, text_index, ob, oe});
+                           static_cast<int16_t>(bare), bare_fillers, text_index, ob, oe});
   }
 }
 
@@ -164,11 +165,18 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
     uint32_t probe_message = 0;
     for (auto& c : cues) {
       if (c.term == State::kBareNumber) {
+        const bool fillers = c.from_grade;  // Add() keeps the only-fillers flag here
         if (probe_author >= 0 && c.author != static_cast<uint32_t>(probe_author) &&
             c.message - probe_message <= kProbeAnswerWindow) {
           c.term = State::kAgeTerm;
           c.category = c.age < 18 ? Category::kMinor : Category::kAdult;
+          c.from_grade = false;
           probe_author = -1;
+        } else if (fillers && c.age < 18) {
+          // "10 lang po" unprompted: a weaker minor cue, weighted like a school grade.
+          c.term = State::kAgeTerm;
+          c.category = Category::kMinor;
+          c.from_grade = true;
         }
       } else if (c.category == Category::kAgeProbe) {
         probe_author = static_cast<int>(c.author);

@@ -15,6 +15,7 @@ struct Scratch::Impl {
   const hs_database_t* hs_db = nullptr;  // the database `hs` was sized for
   std::string normalised;
   std::vector<uint32_t> offsets;
+  std::vector<uint32_t> soft_starts;
   std::vector<Hit> hits;
   std::vector<AgeStatement> ages;
   ~Impl();

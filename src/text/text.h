@@ -21,8 +21,8 @@ namespace bantay::text {
 // zero-width and format characters removed, diacritics stripped, homoglyphs folded to the
 // Latin letter they imitate (UTS #39 confusables), leetspeak inside words folded
 // (w3stern -> western), single letters separated by spaces, dots or dashes joined
-// (p a y p a l -> paypal), repeated letters squeezed (nakeddd -> naked), punctuation turned
-// into single spaces. Digits standing alone stay digits so that ages survive.
+// (p a y p a l -> paypal), runs of three or more equal letters squeezed (nakeddd -> naked;
+// doubles are kept: "butt" is not "but"), punctuation turned into single spaces. Digits standing alone stay digits so that ages survive.
 // Built once (about 0.1 s: it derives a per-code-point fold table from ICU data), then
 // shared read-only by any number of threads.
 class Normaliser {
@@ -34,8 +34,11 @@ class Normaliser {
   // produced it, plus one final entry equal to in.size(), so that an output range [b, e)
   // maps back to the original range [offsets[b], end) of whole characters.
   // Invalid UTF-8 bytes are treated as separators. Pure-ASCII input never calls ICU.
+  // `soft_starts`, when given, receives positions inside joined words where a word may also
+  // start ("a p r i v a t e" -> "aprivate", soft start before "private").
   void Normalise(std::string_view in, std::string* out,
-                 std::vector<uint32_t>* offsets = nullptr) const;
+                 std::vector<uint32_t>* offsets = nullptr,
+                 std::vector<uint32_t>* soft_starts = nullptr) const;
 
   // The original byte range [begin, end) of normalised range [nb, ne).
   // REQUIRES: `offsets` filled by Normalise of `in`.
@@ -131,7 +134,9 @@ class Matcher {
   ~Matcher();
 
   // Appends the hits in `normalised` to `hits` (cleared first), sorted by position.
-  void Match(std::string_view normalised, Scratch& scratch, std::vector<Hit>* hits) const;
+  // `soft_starts` (from Normalise) are positions that count as word starts.
+  void Match(std::string_view normalised, Scratch& scratch, std::vector<Hit>* hits,
+             std::span<const uint32_t> soft_starts = {}) const;
 
   // The normalised literal patterns and the term each stands for (for tests and for the
   // ripgrep side of the benchmark).
@@ -167,8 +172,11 @@ struct AgeStatement {
 // Finds age statements in normalised text. Numbers followed by money or time units ("5 min",
 // "20 usd") are not ages.
 void FindAges(std::string_view normalised, std::vector<AgeStatement>* out);
-// A bare number answering an age question ("11", "11 po", "11 na"); -1 when not one.
-int BareAgeAnswer(std::string_view normalised);
+// A short message that starts with a number ("11", "11 po", "just 12", "15 why?"): the
+// number, or -1. It is an age when it answers an age question. `only_fillers` is set when
+// the other words are all age or politeness fillers ("10 lang po", "9 yrs"), which makes it
+// a (weaker) age statement even without a question.
+int BareAgeAnswer(std::string_view normalised, bool* only_fillers = nullptr);
 
 // ---- Messages and conversations ---------------------------------------------------------
 
@@ -330,7 +338,7 @@ void ParseChatJsonl(const Chunk& chunk, std::string_view file_name, size_t max_l
 // Parses PAN 2012 XML (<conversations><conversation id><message line><author/><time/>
 // <text/>), tolerating HTML entities (also double-escaped), missing text or time, and a
 // truncated file (what came before the cut is returned and the cut is reported).
-// PAN12 times are HH:MM only: they are kept as minutes after midnight of day 0.
+// PAN12 times are HH:MM only: they are kept as milliseconds after midnight of day 0.
 void ParsePan12(std::string_view content, std::string_view file_name,
                 const std::function<void(Message&&)>& on_message,
                 std::vector<Rejection>* rejects);

@@ -30,6 +30,8 @@ TEST(Age, StatedAges) {
   EXPECT_EQ(Ages("age 14"), V{14});
   EXPECT_EQ(Ages("i am twelve"), V{12});
   EXPECT_EQ(Ages("25 years old"), V{25});
+  EXPECT_EQ(Ages("im only 9"), V{9});
+  EXPECT_EQ(Ages("i am just 12"), V{12});
 }
 
 TEST(Age, FilipinoForms) {
@@ -68,7 +70,9 @@ TEST(Age, BareAnswers) {
   EXPECT_EQ(bare("12 po"), 12);
   EXPECT_EQ(bare("13 lang"), 13);
   EXPECT_EQ(bare("twelve"), 12);
-  EXPECT_EQ(bare("11 and you"), -1);
+  EXPECT_EQ(bare("just 11"), 11);
+  EXPECT_EQ(bare("15 why?"), 15);  // an age only when it answers an age question
+  EXPECT_EQ(bare("11 and you are how old"), -1);
   EXPECT_EQ(bare("2"), -1);
   EXPECT_EQ(bare("hello"), -1);
 }

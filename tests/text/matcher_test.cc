@@ -24,10 +24,11 @@ std::shared_ptr<const Matcher> Make(const std::string& rows) {
 
 std::vector<std::string> Terms(const Matcher& m, std::string_view text) {
   std::string norm;
-  m.normaliser().Normalise(text, &norm);
+  std::vector<uint32_t> soft;
+  m.normaliser().Normalise(text, &norm, nullptr, &soft);
   Scratch scratch;
   std::vector<Hit> hits;
-  m.Match(norm, scratch, &hits);
+  m.Match(norm, scratch, &hits, soft);
   std::vector<std::string> out;
   for (const auto& h : hits) out.push_back(m.lexicon().terms()[h.term].term);
   return out;
@@ -67,6 +68,9 @@ TEST(Matcher, FindsObfuscatedTerms) {
   EXPECT_EQ(Terms(*m, "раураl"), V{"paypal"});
   EXPECT_EQ(Terms(*m, "n a k e d d d"), V{"naked"});
   EXPECT_EQ(Terms(*m, "na\u200Bked"), V{"naked"});
+  // A one-letter word before a spaced-out word: both readings are tried.
+  EXPECT_EQ(Terms(*m, "i send via a p a y p a l"), V{"paypal"});
+  EXPECT_EQ(Terms(*m, "a n a k e d"), V{"naked"});
 }
 
 // Reference: every occurrence of every pattern literal at word boundaries, by plain search.
@@ -136,6 +140,21 @@ TEST(Matcher, AgreesWithReferenceMatcherOnRandomText) {
   }
   EXPECT_EQ(compared, 3000u);
   EXPECT_GT(nonempty, 1000u);  // most random texts contain a match
+}
+
+}  // namespace
+}  // namespace bantay::text
+
+namespace bantay::text {
+namespace {
+
+TEST(Matcher, DoubledConsonantsMatchButSqueezeDoesNotMergeWords) {
+  auto m = Make("butt\tsexual\t1\ten\nsex\tsexual\t1\ten\nson\tminor\t1\ten\n");
+  EXPECT_EQ(Terms(*m, "shy but smart"), V{});
+  EXPECT_EQ(Terms(*m, "sexx"), V{"sex"});
+  EXPECT_EQ(Terms(*m, "sexxxxx"), V{"sex"});
+  EXPECT_EQ(Terms(*m, "see you soon"), V{});
+  EXPECT_EQ(Terms(*m, "my sonn"), V{"son"});
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ std::string Back(std::string_view in, std::string_view needle) {
 }
 
 TEST(Normalise, LowercasesAndCollapsesPunctuation) {
-  EXPECT_EQ(N("Hello,   WORLD!!  How are you?"), "helo world how are you");
+  EXPECT_EQ(N("Hello,   WORLD!!  How are you?"), "hello world how are you");
   EXPECT_EQ(N(""), "");
   EXPECT_EQ(N("   "), "");
 }
@@ -57,6 +57,8 @@ TEST(Normalise, JoinsSpacedLetters) {
   EXPECT_EQ(N("send via p.a.y.p.a.l ok"), "send via paypal ok");
   EXPECT_EQ(N("g-c-a-s-h"), "gcash");
   EXPECT_EQ(N("w 3 s t 3 r n"), "western");
+  EXPECT_EQ(N("how much for a p.r.i.v.a.t.e show"), "how much for a private show");
+  EXPECT_EQ(N("i want a p r i v a t e show"), "i want aprivate show");  // soft start
   // Two single letters are ordinary text, not a spaced word.
   EXPECT_EQ(N("i a m"), "iam");
   EXPECT_EQ(N("u r ok"), "u r ok");
@@ -67,12 +69,15 @@ TEST(Normalise, SqueezesRepeatedLetters) {
   EXPECT_EQ(N("cashhhh"), "cash");
   EXPECT_EQ(N("NAKEDDD"), "naked");
   EXPECT_EQ(N("100"), "100");
+  // Doubles are kept: they tell words apart.
+  EXPECT_EQ(N("but butt as ass"), "but butt as ass");
+  EXPECT_EQ(N("soooo good"), "so good");
 }
 
 TEST(Normalise, RemovesZeroWidthAndFormatCharacters) {
   EXPECT_EQ(N("we\u200Bstern un\u200Cion"), "western union");
   EXPECT_EQ(N("pay\u2060pal"), "paypal");
-  EXPECT_EQ(N("\uFEFFhello"), "helo");
+  EXPECT_EQ(N("\uFEFFhello"), "hello");
 }
 
 TEST(Normalise, FoldsHomoglyphsAndCompatibilityForms) {
