@@ -1,0 +1,154 @@
+// Tests for conversation scoring: each negative family, roles, order, counter-evidence.
+// Conversations are short synthetic keyword-level sentences (SAFETY.md 1).
+#include <gtest/gtest.h>
+
+#include "text/text.h"
+
+namespace bantay::text {
+namespace {
+
+const Scanner& Sc() {
+  static auto scanner = [] {
+    auto norm = *Normaliser::Create();
+    auto matcher = *Matcher::Create(*Lexicon::Default(), norm);
+    ScanOptions o;
+    o.keep_unflagged = true;
+    return *Scanner::Create(matcher, *ScoringWeights::Default(), o);
+  }();
+  return *scanner;
+}
+
+// Lines are "A: text" or "B: text".
+ConversationScore Score(std::initializer_list<std::string_view> lines) {
+  std::vector<Message> msgs;
+  for (auto l : lines) {
+    Message m;
+    m.conversation = "c1";
+    m.author = std::string(l.substr(0, 1));
+    m.text = std::string(l.substr(3));
+    msgs.push_back(std::move(m));
+  }
+  Scratch scratch;
+  return Sc().ScoreConversation(msgs, scratch);
+}
+
+TEST(Scanner, FlagsPaidShowWithStatedMinorAge) {
+  auto s = Score({"A: hi how old are you", "B: 12 po", "A: how much for a private cam show",
+                  "A: i send western union, control number later"});
+  EXPECT_TRUE(s.flagged) << s.score;
+  EXPECT_GT(s.score, 0.9);
+  EXPECT_EQ(s.requester, 0);
+  ASSERT_FALSE(s.evidence.empty());
+  // Evidence quotes the original text of flagged conversations.
+  bool quoted = false;
+  for (size_t i = 0; i < s.evidence.size(); ++i) {
+    if (s.evidence[i].term == "western union") {
+      EXPECT_EQ(s.texts[i], "i send western union, control number later");
+      EXPECT_EQ(s.texts[i].substr(s.evidence[i].span_begin,
+                                  s.evidence[i].span_end - s.evidence[i].span_begin),
+                "western union");
+      quoted = true;
+    }
+  }
+  EXPECT_TRUE(quoted);
+}
+
+TEST(Scanner, FlagsObfuscatedSolicitation) {
+  auto s = Score({"A: a.s.l?", "B: im 11", "A: d0 a pr1vate sh0w on c4m",
+                  "A: i pay via g-c-a-s-h", "A: раураl also ok"});
+  EXPECT_TRUE(s.flagged) << s.score;
+}
+
+TEST(Scanner, FlagsTagalogSolicitation) {
+  auto s = Score({"A: ilang taon ka na", "B: 10 po", "A: maghubad ka sa cam",
+                  "A: bayad ko 1k padala sa gcash"});
+  EXPECT_TRUE(s.flagged) << s.score;
+}
+
+TEST(Scanner, DoesNotFlagAdultCamCommerce) {
+  auto s = Score({"A: are you 18+", "B: yes im 24, verified cam model",
+                  "A: how much for a private show", "B: 30 usd via paypal, naked show extra"});
+  EXPECT_FALSE(s.flagged) << s.score;
+  EXPECT_LT(s.score, 0.2);
+}
+
+TEST(Scanner, DoesNotFlagFamilyRemittance) {
+  auto s = Score({"A: anak i sent the school fees via western union",
+                  "B: thank you papa, control number pls", "A: for your tuition and baon",
+                  "B: grade 5 na si bunso"});
+  EXPECT_FALSE(s.flagged) << s.score;
+}
+
+TEST(Scanner, DoesNotFlagTutoring) {
+  auto s = Score({"A: my son is 9, grade 4", "B: ok turn on your cam for the english lesson",
+                  "A: i pay via paypal every month", "B: show me your homework"});
+  EXPECT_FALSE(s.flagged) << s.score;
+}
+
+TEST(Scanner, DoesNotFlagSexEducation) {
+  auto s = Score({"A: our sex education class for grade 6 is about puberty",
+                  "B: good, the reproductive health module", "A: tuition is paid already"});
+  EXPECT_FALSE(s.flagged) << s.score;
+}
+
+TEST(Scanner, DoesNotFlagAdultsFlirting) {
+  auto s = Score({"A: you look sexy tonight", "B: im 29 and single", "A: naked later?"});
+  EXPECT_FALSE(s.flagged) << s.score;
+}
+
+TEST(Scanner, BareNumberIsAnAgeOnlyAfterAnAgeQuestion) {
+  auto asked = Score({"A: how old are you", "B: 11", "A: naked cam show for me"});
+  auto unasked = Score({"A: how many do you want", "B: 11", "A: naked cam show for me"});
+  EXPECT_GT(asked.score, unasked.score);
+  EXPECT_TRUE(asked.flagged);
+}
+
+TEST(Scanner, BenignContextLowersScore) {
+  auto plain = Score({"B: im 12", "A: send money western union", "A: show me naked"});
+  auto benign = Score({"B: im 12", "A: send money western union for school fees",
+                       "A: show me naked"});
+  EXPECT_LT(benign.score, plain.score);
+}
+
+TEST(Scanner, UnflaggedConversationsKeepNoText) {
+  auto s = Score({"A: send gcash for the groceries", "B: ok"});
+  EXPECT_FALSE(s.flagged);
+  for (const auto& t : s.texts) EXPECT_TRUE(t.empty());
+}
+
+TEST(Scanner, MergeOfPiecesEqualsWholeConversation) {
+  std::vector<Message> msgs;
+  const char* lines[] = {"hi how old are you", "12 po", "private show", "i pay bitcoin",
+                         "ok", "naked"};
+  for (int i = 0; i < 6; ++i) {
+    Message m;
+    m.conversation = "c";
+    m.author = i % 2 ? "b" : "a";
+    m.text = lines[i];
+    msgs.push_back(m);
+  }
+  Scratch scratch;
+  auto whole = Sc().ScoreConversation(msgs, scratch);
+  for (size_t cut = 1; cut < msgs.size(); ++cut) {
+    Scanner::State first, second;
+    for (size_t i = 0; i < cut; ++i) Sc().Add(msgs[i], scratch, &first);
+    for (size_t i = cut; i < msgs.size(); ++i) Sc().Add(msgs[i], scratch, &second);
+    Sc().Merge(&first, std::move(second));
+    auto merged = Sc().Finish("c", std::move(first));
+    EXPECT_DOUBLE_EQ(merged.score, whole.score) << "cut " << cut;
+    EXPECT_EQ(merged.evidence.size(), whole.evidence.size());
+  }
+}
+
+TEST(Scanner, JsonOutputFollowsArchitecture) {
+  auto s = Score({"A: how old are you", "B: 12", "A: naked cam show, i pay bitcoin"});
+  const std::string j = ScoreToJson(s, Sc().matcher().lexicon());
+  EXPECT_NE(j.find("\"conversation\":\"c1\""), std::string::npos) << j;
+  EXPECT_NE(j.find("\"flagged\":true"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"signals\":{"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"term\":\"bitcoin\""), std::string::npos) << j;
+  EXPECT_NE(j.find("\"text\":\"naked cam show, i pay bitcoin\""), std::string::npos) << j;
+}
+
+}  // namespace
+}  // namespace bantay::text
