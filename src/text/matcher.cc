@@ -55,6 +55,18 @@ std::vector<std::string> Variants(const std::string& literal) {
       out.push_back(std::move(s));
     }
   }
+  // Doubles written single: the normaliser squeezes a run of three or more to one letter
+  // ("undressss" -> "undres"). Only for longer terms, where it cannot make a common word
+  // ("ass" must not become "as").
+  const size_t before_single = out.size();
+  for (size_t v = 0; v < before_single; ++v) {
+    if (out[v].size() < 5) continue;
+    std::string single;
+    for (char c : out[v]) {
+      if (single.empty() || single.back() != c || c < 'a' || c > 'z') single.push_back(c);
+    }
+    if (single != out[v]) out.push_back(single);
+  }
   // A doubled consonant ("sexx", "nakedd", "cashh"): the normaliser squeezes only runs of
   // three, so doubles are spelled out here. Vowels are not doubled: "son" is not "soon".
   const size_t before_doubling = out.size();

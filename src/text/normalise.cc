@@ -115,6 +115,10 @@ class TokenPass {
           letters += kTables.cls[static_cast<uint8_t>(src_[tokens_[j].begin])] == kLetter;
           ++j;
         }
+        // Digits after the letters are a number, not leetspeak: "g r a d e 9".
+        while (j - i > 1 && kTables.cls[static_cast<uint8_t>(src_[tokens_[j - 1].begin])] == kDigit) {
+          --j;
+        }
         if (j - i >= kMinSpacedRun && letters >= 2) {
           // A one-letter word may lead a spaced-out word ("a p r i v a t e"): the word may
           // also start after it, which the matcher is told as a soft word start.

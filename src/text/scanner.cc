@@ -11,7 +11,7 @@ namespace bantay::text {
 namespace {
 
 constexpr size_t kMaxCuesPerConversation = 4096;
-constexpr uint32_t kProbeAnswerWindow = 3;  // messages after an age question
+constexpr uint32_t kProbeAnswerWindow = 5;  // messages after an age question
 
 bool HasDigit(std::string_view s) {
   for (char c : s) {
@@ -292,7 +292,10 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
   const bool has_minor_age = minor_age >= 0;
   const bool minor_any =
       has_minor_age || minor_max >= w.minor_cue_floor || sum[kMin] >= w.minor_sum_floor;
-  const double sexual_eff = sum[kSex] + strong_solicit;
+  // Weaker requests ("show", "pakita sa cam", "are you alone") add up to a request too,
+  // unless benign context (a lesson, a class) explains them.
+  const double weak_solicit = std::max(0.0, sum[kSol] - strong_solicit - sum[kBen]);
+  const double sexual_eff = sum[kSex] + strong_solicit + w.weak_solicitation * weak_solicit;
   const bool sexual_any = sexual_eff >= 0.5;
   const bool payment_any = sum[kPay] >= 0.5;
 

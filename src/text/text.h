@@ -211,6 +211,7 @@ struct ScoringWeights {
   double benign_discount = 0.25;    // factor on other cues in a message with a benign cue
   double adult_term = -1.2;         // on log(1 + adult cue weight)
   double strong_solicitation = 1.5; // solicitation weight at or above which it counts as sexual
+  double weak_solicitation = 0.3;   // share of weaker solicitation (less benign) that does
   int proximity_messages = 4;
   double flag_threshold = 0.5;      // default --min-score
   double minor_cue_floor = 1.2;     // a minor term this strong alone shows a minor
