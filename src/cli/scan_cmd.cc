@@ -23,17 +23,29 @@ using text::Message;
 using text::Scanner;
 
 // Conversations in order of first appearance, with their accumulated state.
-struct ConversationTable {
+class ConversationTable {
+ public:
   std::unordered_map<std::string, size_t> index;
   std::vector<std::pair<std::string, Scanner::State>> items;
 
   Scanner::State& Get(std::string_view id) {
-    auto it = index.find(std::string(id));
-    if (it != index.end()) return items[it->second].second;
-    index.emplace(std::string(id), items.size());
-    items.emplace_back(std::string(id), Scanner::State());
+    // Messages of one conversation usually come together: skip the hash lookup then.
+    if (last_ < items.size() && items[last_].first == id) return items[last_].second;
+    key_.assign(id);
+    auto it = index.find(key_);
+    if (it != index.end()) {
+      last_ = it->second;
+      return items[it->second].second;
+    }
+    index.emplace(key_, items.size());
+    items.emplace_back(key_, Scanner::State());
+    last_ = items.size() - 1;
     return items.back().second;
   }
+
+ private:
+  size_t last_ = SIZE_MAX;
+  std::string key_;
 };
 
 struct ChunkWork {

@@ -94,11 +94,14 @@ void Scanner::Add(const Message& message, Scratch& scratch, State* state) const 
   norm.Normalise(message.text, &s.normalised, nullptr, &s.soft_starts);
   matcher_->Match(s.normalised, scratch, &s.hits, s.soft_starts);
   s.ages.clear();
+  // Ages need a digit, or a number word next to a cue ("i am twelve, how much"); a bare
+  // answer is a short message. Most messages have neither and skip both parsers.
   int bare = -1;
   bool bare_fillers = false;
-  if (HasDigit(s.normalised) || !s.hits.empty() || s.normalised.size() < 40) {
-    FindAges(s.normalised, &s.ages);
-    if (s.ages.empty()) bare = BareAgeAnswer(s.normalised, &bare_fillers);
+  const bool digit = HasDigit(s.normalised);
+  if (digit || !s.hits.empty()) FindAges(s.normalised, &s.ages);
+  if (s.ages.empty() && (digit || s.normalised.size() <= 24) && s.normalised.size() <= 64) {
+    bare = BareAgeAnswer(s.normalised, &bare_fillers);
   }
   if (s.hits.empty() && s.ages.empty() && bare < 0) return;
   if (state->cues.size() >= kMaxCuesPerConversation) return;
