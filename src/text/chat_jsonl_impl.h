@@ -145,6 +145,13 @@ class LineParser {
           if (type == simdjson::ondemand::json_type::number) {
             double secs;
             if (auto e = v.get_double().get(secs)) return e;
+            // Epoch seconds; beyond year 9999 either way is not a time.
+            if (!(secs > -62135596800.0 && secs < 253402300800.0)) {
+              rejects_->push_back({Where(file_, line_no, "time"),
+                                   "epoch seconds out of range; message kept without a time",
+                                   true});
+              break;
+            }
             msg_.time = static_cast<int64_t>(secs * 1000.0);
             break;
           }
