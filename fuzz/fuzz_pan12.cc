@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       [&](bantay::text::Message&& m) {
         ++messages;
         // A message without an author is rejected, never emitted; every record has a place.
-        if (m.author.empty() || m.where.empty()) bad_message = true;
+        if (m.author.empty() || m.line == 0) bad_message = true;
       },
       &rejects);
   if (bad_message) __builtin_trap();

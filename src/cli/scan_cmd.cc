@@ -6,7 +6,9 @@
 #include <mutex>
 #include <cstdio>
 #include <thread>
-#include <unordered_map>
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/strings/string_view.h>
 
 #include <fmt/core.h>
 
@@ -25,27 +27,25 @@ using text::Scanner;
 // Conversations in order of first appearance, with their accumulated state.
 class ConversationTable {
  public:
-  std::unordered_map<std::string, size_t> index;
+  absl::flat_hash_map<std::string, size_t> index;
   std::vector<std::pair<std::string, Scanner::State>> items;
 
   Scanner::State& Get(std::string_view id) {
     // Messages of one conversation usually come together: skip the hash lookup then.
     if (last_ < items.size() && items[last_].first == id) return items[last_].second;
-    key_.assign(id);
-    auto it = index.find(key_);
+    auto it = index.find(absl::string_view(id.data(), id.size()));  // no key copy
     if (it != index.end()) {
       last_ = it->second;
       return items[it->second].second;
     }
-    index.emplace(key_, items.size());
-    items.emplace_back(key_, Scanner::State());
+    index.emplace(std::string(id), items.size());
+    items.emplace_back(std::string(id), Scanner::State());
     last_ = items.size() - 1;
     return items.back().second;
   }
 
  private:
   size_t last_ = SIZE_MAX;
-  std::string key_;
 };
 
 struct ChunkWork {

@@ -203,7 +203,11 @@ Result<bool> LineChunkReader::Next(Chunk* chunk) {
     storage->resize(keep);
   }
   uint64_t lines = 0;
-  for (char c : *storage) lines += c == '\n';
+  for (const char *p = storage->data(), *end = p + storage->size();
+       (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))) != nullptr;
+       ++p) {
+    ++lines;
+  }
   chunk->sequence = sequence_++;
   chunk->first_line = next_line_;
   next_line_ += lines;

@@ -210,6 +210,17 @@ void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
 
 int BareAgeAnswer(std::string_view s, bool* only_fillers) {
   if (only_fillers != nullptr) *only_fillers = false;
+  // Fast rejection: a bare age has a digit or starts with a lead or a number word.
+  if (s.empty()) return -1;
+  if (s.find_first_of("0123456789") == std::string_view::npos) {
+    const std::string_view first_word = s.substr(0, s.find(' '));
+    static constexpr std::string_view kStarts[] = {"just", "only", "im", "i", "am", "age",
+                                                   "mga", "around", "about"};
+    if (std::find(std::begin(kStarts), std::end(kStarts), first_word) == std::end(kStarts) &&
+        NumberWordValue(first_word) < 0) {
+      return -1;
+    }
+  }
   thread_local std::vector<Word> words;
   SplitWords(s, &words);
   // Leading softeners and leads: "just 11", "only 9", "im 12", "i am 10".

@@ -188,7 +188,7 @@ class LineParser {
                              t.error().message + "; message kept without a time", true});
       }
     }
-    msg_.where = Where(file_, line_no);
+    msg_.line = line_no;
     on_message_(std::move(msg_));
     return simdjson::SUCCESS;
   }

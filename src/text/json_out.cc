@@ -1,43 +1,136 @@
-// text/json_out.cc: scan output lines (ARCHITECTURE.md "Scan output").
+// text/json_out.cc: scan output lines (ARCHITECTURE.md "Scan output"), written by hand:
+// one line per conversation is a hot path when many are printed (--all).
+#include <charconv>
 #include <cmath>
-
-#include <nlohmann/json.hpp>
 
 #include "text/text.h"
 
 namespace bantay::text {
 
-std::string ScoreToJson(const ConversationScore& score, const Lexicon& /*lexicon*/) {
-  nlohmann::ordered_json j;
-  j["conversation"] = score.conversation;
-  j["score"] = std::round(score.score * 10000.0) / 10000.0;
-  j["flagged"] = score.flagged;
-  auto& signals = j["signals"];
-  signals = nlohmann::ordered_json::object();
-  for (size_t c = 0; c < kCategoryCount; ++c) {
-    if (score.signals[c] > 0) {
-      signals[std::string(CategoryName(static_cast<Category>(c)))] = score.signals[c];
+namespace {
+
+// Appends `s` as a JSON string; invalid UTF-8 becomes U+FFFD.
+void AppendString(std::string* out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0x20 && b < 0x80 && b != '"' && b != '\\') {
+      size_t j = i + 1;
+      while (j < s.size()) {
+        const auto c = static_cast<unsigned char>(s[j]);
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+        ++j;
+      }
+      out->append(s.substr(i, j - i));
+      i = j;
+      continue;
+    }
+    if (b < 0x80) {
+      switch (b) {
+        case '"': out->append("\\\""); break;
+        case '\\': out->append("\\\\"); break;
+        case '\n': out->append("\\n"); break;
+        case '\r': out->append("\\r"); break;
+        case '\t': out->append("\\t"); break;
+        default:
+          out->append("\\u00");
+          out->push_back(kHex[b >> 4]);
+          out->push_back(kHex[b & 15]);
+      }
+      ++i;
+      continue;
+    }
+    size_t n = (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    bool ok = n > 0 && i + n <= s.size() && !(n == 2 && b < 0xC2) && !(n == 4 && b > 0xF4);
+    for (size_t k = 1; ok && k < n; ++k) {
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    }
+    if (ok && n == 3) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !((b == 0xE0 && c1 < 0xA0) || (b == 0xED && c1 >= 0xA0));
+    }
+    if (ok && n == 4) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !((b == 0xF0 && c1 < 0x90) || (b == 0xF4 && c1 >= 0x90));
+    }
+    if (ok) {
+      out->append(s.substr(i, n));
+      i += n;
+    } else {
+      out->append("\xEF\xBF\xBD");
+      ++i;
     }
   }
-  auto& evidence = j["evidence"];
-  evidence = nlohmann::ordered_json::array();
+  out->push_back('"');
+}
+
+void AppendNumber(std::string* out, double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, ec == std::errc() ? end : buf);
+}
+
+void AppendUint(std::string* out, uint64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, end);
+}
+
+}  // namespace
+
+std::string ScoreToJson(const ConversationScore& score, const Lexicon& /*lexicon*/) {
+  std::string out;
+  out.reserve(256 + score.evidence.size() * 96);
+  out.append("{\"conversation\":");
+  AppendString(&out, score.conversation);
+  out.append(",\"score\":");
+  AppendNumber(&out, std::round(score.score * 10000.0) / 10000.0);
+  out.append(score.flagged ? ",\"flagged\":true" : ",\"flagged\":false");
+  out.append(",\"signals\":{");
+  bool first = true;
+  for (size_t c = 0; c < kCategoryCount; ++c) {
+    if (score.signals[c] == 0) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    AppendString(&out, CategoryName(static_cast<Category>(c)));
+    out.push_back(':');
+    AppendUint(&out, score.signals[c]);
+  }
+  out.append("},\"evidence\":[");
   for (size_t i = 0; i < score.evidence.size(); ++i) {
     const Evidence& e = score.evidence[i];
-    nlohmann::ordered_json item;
-    item["message"] = e.message;
-    item["category"] = std::string(CategoryName(e.category));
-    item["term"] = e.term;
+    if (i > 0) out.push_back(',');
+    out.append("{\"message\":");
+    AppendUint(&out, e.message);
+    out.append(",\"category\":");
+    AppendString(&out, CategoryName(e.category));
+    out.append(",\"term\":");
+    AppendString(&out, e.term);
     if (i < score.texts.size() && !score.texts[i].empty()) {
-      item["text"] = score.texts[i];
-      item["span"] = {e.span_begin, e.span_end};
+      out.append(",\"text\":");
+      AppendString(&out, score.texts[i]);
+      out.append(",\"span\":[");
+      AppendUint(&out, e.span_begin);
+      out.push_back(',');
+      AppendUint(&out, e.span_end);
+      out.push_back(']');
     }
-    item["weight"] = std::round(e.weight * 100.0) / 100.0;
-    item["role"] = static_cast<int>(e.author) == score.requester ? "requester" : "other";
-    evidence.push_back(std::move(item));
+    out.append(",\"weight\":");
+    AppendNumber(&out, std::round(e.weight * 100.0) / 100.0);
+    out.append(static_cast<int>(e.author) == score.requester ? ",\"role\":\"requester\"}"
+                                                              : ",\"role\":\"other\"}");
   }
-  j["reasons"] = score.reasons;
-  j["messages"] = score.messages;
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  out.append("],\"reasons\":[");
+  for (size_t i = 0; i < score.reasons.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    AppendString(&out, score.reasons[i]);
+  }
+  out.append("],\"messages\":");
+  AppendUint(&out, score.messages);
+  out.push_back('}');
+  return out;
 }
 
 }  // namespace bantay::text

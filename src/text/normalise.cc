@@ -93,7 +93,10 @@ class TokenPass {
  public:
   TokenPass(std::string_view src, const uint32_t* src_offsets, std::string* out,
             std::vector<uint32_t>* out_offsets, std::vector<uint32_t>* soft_starts)
-      : src_(src), src_off_(src_offsets), out_(out), out_off_(out_offsets), soft_(soft_starts) {}
+      : src_(src), src_off_(src_offsets), out_(out), out_off_(out_offsets), soft_(soft_starts) {
+    out_->reserve(src.size() + 1);
+    if (out_off_ != nullptr) out_off_->reserve(src.size() + 2);
+  }
 
   void Run() {
     Tokenise();
@@ -303,9 +306,21 @@ class TokenPass {
   std::string* out_;
   std::vector<uint32_t>* out_off_;
   std::vector<uint32_t>* soft_;
-  std::vector<Token> tokens_;
-  std::vector<uint32_t> chars_;
-  std::vector<uint8_t> has_before_, has_after_;
+  // Work buffers, reused by every pass on this thread (no allocation per message).
+  struct Buffers {
+    std::vector<Token> tokens;
+    std::vector<uint32_t> chars;
+    std::vector<uint8_t> has_before, has_after;
+  };
+  static Buffers& ThreadBuffers() {
+    thread_local Buffers buffers;
+    return buffers;
+  }
+  Buffers& buf_ = ThreadBuffers();
+  std::vector<Token>& tokens_ = buf_.tokens;
+  std::vector<uint32_t>& chars_ = buf_.chars;
+  std::vector<uint8_t>& has_before_ = buf_.has_before;
+  std::vector<uint8_t>& has_after_ = buf_.has_after;
 };
 
 std::string ToUtf8(const icu::UnicodeString& s) {

@@ -391,7 +391,7 @@ void Pan12Parser::FinishMessage() {
   m.conversation = conversation_id_;
   m.author = std::string(author);
   m.text = DecodeEntities(text_);
-  m.where = Where(file_, message_line_);
+  m.line = message_line_;
   std::string_view time = TrimAscii(time_);
   if (!time.empty()) {
     int64_t ms = ParsePanTime(time);

@@ -36,8 +36,11 @@ uint32_t AuthorIndex(std::vector<std::string>* authors, std::string_view name) {
   return static_cast<uint32_t>(authors->size() - 1);
 }
 
+// A feature that fired. The name is formatted only for conversations that are printed.
 struct Feature {
-  std::string name;
+  const char* name;
+  const std::string* suffix;  // appended to the name when set (a pair's terms)
+  int number;                 // appended to the name when >= 0 (an age)
   double contribution;
 };
 
@@ -94,12 +97,21 @@ void Scanner::Add(const Message& message, Scratch& scratch, State* state) const 
   norm.Normalise(message.text, &s.normalised, nullptr, &s.soft_starts);
   matcher_->Match(s.normalised, scratch, &s.hits, s.soft_starts);
   s.ages.clear();
-  // Ages need a digit, or a number word next to a cue ("i am twelve, how much"); a bare
+  // Ages need a digit, or a number word beside an age cue ("i am twelve yrs old"); a bare
   // answer is a short message. Most messages have neither and skip both parsers.
   int bare = -1;
   bool bare_fillers = false;
   const bool digit = HasDigit(s.normalised);
-  if (digit || !s.hits.empty()) FindAges(s.normalised, &s.ages);
+  bool age_context = digit;
+  if (!age_context) {
+    const auto& terms = matcher_->lexicon().terms();
+    for (const Hit& h : s.hits) {
+      const Category c = terms[h.term].category;
+      age_context = age_context || c == Category::kMinor || c == Category::kAdult ||
+                    c == Category::kAgeProbe;
+    }
+  }
+  if (age_context) FindAges(s.normalised, &s.ages);
   if (s.ages.empty() && (digit || s.normalised.size() <= 24) && s.normalised.size() <= 64) {
     bare = BareAgeAnswer(s.normalised, &bare_fillers);
   }
@@ -108,32 +120,27 @@ void Scanner::Add(const Message& message, Scratch& scratch, State* state) const 
 
   const uint32_t author = AuthorIndex(&state->authors, message.author);
   const std::string_view original = CutUtf8(message.text, options_.max_text_bytes);
-  const uint32_t text_index = static_cast<uint32_t>(state->texts.size());
-  state->texts.emplace_back(original);
-  // Second pass with the offset map, only for messages that matched, to quote the original.
-  norm.Normalise(message.text, &s.normalised, &s.offsets);
-  auto span = [&](uint32_t b, uint32_t e) {
-    auto [ob, oe] = Normaliser::OriginalSpan(message.text, s.offsets, b, e);
-    return std::pair<uint32_t, uint32_t>(std::min<uint32_t>(ob, original.size()),
-                                         std::min<uint32_t>(oe, original.size()));
-  };
+  const uint32_t text_index = static_cast<uint32_t>(state->text_starts.size());
+  state->text_starts.push_back(static_cast<uint32_t>(state->text_arena.size()));
+  state->text_arena.append(original);
+  // Spans stay in normalised coordinates; Finish maps them to the original text, and only
+  // for conversations it flags.
   const auto& terms = matcher_->lexicon().terms();
   for (const Hit& h : s.hits) {
-    auto [ob, oe] = span(h.begin, h.end);
     state->cues.push_back({index, author, h.term, terms[h.term].category,
-                           static_cast<float>(terms[h.term].weight), 0, false, text_index, ob,
-                           oe});
+                           static_cast<float>(terms[h.term].weight), 0, false, text_index,
+                           h.begin, h.end});
   }
   for (const AgeStatement& a : s.ages) {
-    auto [ob, oe] = span(a.begin, a.end);
     const Category c = a.age < 18 ? Category::kMinor : Category::kAdult;
     state->cues.push_back({index, author, State::kAgeTerm, c, 0.f,
-                           static_cast<int16_t>(a.age), a.from_grade, text_index, ob, oe});
+                           static_cast<int16_t>(a.age), a.from_grade, text_index, a.begin,
+                           a.end});
   }
   if (bare >= 0) {
-    auto [ob, oe] = span(0, static_cast<uint32_t>(s.normalised.size()));
     state->cues.push_back({index, author, State::kBareNumber, Category::kCount, 0.f,
-                           static_cast<int16_t>(bare), bare_fillers, text_index, ob, oe});
+                           static_cast<int16_t>(bare), bare_fillers, text_index, 0,
+                           static_cast<uint32_t>(s.normalised.size())});
   }
 }
 
@@ -142,8 +149,10 @@ void Scanner::Merge(State* state, State&& later) const {
   for (uint32_t i = 0; i < later.authors.size(); ++i) {
     author_map[i] = AuthorIndex(&state->authors, later.authors[i]);
   }
-  const uint32_t text_base = static_cast<uint32_t>(state->texts.size());
-  for (auto& t : later.texts) state->texts.push_back(std::move(t));
+  const uint32_t text_base = static_cast<uint32_t>(state->text_starts.size());
+  const uint32_t arena_base = static_cast<uint32_t>(state->text_arena.size());
+  state->text_arena.append(later.text_arena);
+  for (uint32_t start : later.text_starts) state->text_starts.push_back(arena_base + start);
   for (State::Cue c : later.cues) {
     if (state->cues.size() >= kMaxCuesPerConversation) break;
     c.message += state->messages;
@@ -194,7 +203,8 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
   // Benign context in a message discounts the other cues of that message ("send money for
   // school fees", "sex education for grade 6").
   {
-    std::vector<uint32_t> benign_messages;
+    thread_local std::vector<uint32_t> benign_messages;
+    benign_messages.clear();
     for (const auto& c : cues) {
       if (c.category == Category::kBenign) benign_messages.push_back(c.message);
     }
@@ -208,7 +218,8 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
 
   // The requester: the participant who brings the most sexual, solicitation, payment and
   // age-question cues (the approaching adult).
-  std::vector<double> req(state.authors.size(), 0.0);
+  thread_local std::vector<double> req;
+  req.assign(state.authors.size(), 0.0);
   for (const auto& c : cues) {
     if (c.category == Category::kSexual || c.category == Category::kSolicitation ||
         c.category == Category::kPayment || c.category == Category::kAgeProbe) {
@@ -226,12 +237,16 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
 
   // Category sums; a term repeated counts with diminishing weight.
   std::array<double, kCategoryCount> sum{};
-  std::vector<uint8_t> seen_count(terms.size(), 0);
+  // Occurrences so far of each term (cues are few: a short list beats a table per call).
+  thread_local std::vector<std::pair<uint32_t, uint8_t>> seen_count;
+  seen_count.clear();
   double strong_solicit = 0, minor_max = 0;
   int minor_age = -1, adult_age = -1;
   bool minor_age_by_other = false;
   uint32_t first_minor = UINT32_MAX, first_sexual = UINT32_MAX, probe_by_req = UINT32_MAX;
-  std::vector<uint32_t> sexual_msgs, payment_msgs;
+  thread_local std::vector<uint32_t> sexual_msgs, payment_msgs;
+  sexual_msgs.clear();
+  payment_msgs.clear();
   for (const auto& c : cues) {
     const size_t cat = static_cast<size_t>(c.category);
     out.signals[cat]++;
@@ -251,7 +266,13 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
       continue;
     }
     double weight = c.weight;
-    uint8_t& n = seen_count[c.term];
+    auto seen = std::find_if(seen_count.begin(), seen_count.end(),
+                             [&](const auto& p) { return p.first == c.term; });
+    if (seen == seen_count.end()) {
+      seen_count.emplace_back(c.term, 0);
+      seen = seen_count.end() - 1;
+    }
+    uint8_t& n = seen->second;
     if (n >= 3) continue;
     weight *= n == 0 ? 1.0 : 0.5;
     ++n;
@@ -302,18 +323,20 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
   const bool sexual_any = sexual_eff >= 0.5;
   const bool payment_any = sum[kPay] >= 0.5;
 
-  std::vector<Feature> features;
-  auto add = [&](std::string name, double contribution) {
-    if (contribution != 0) features.push_back({std::move(name), contribution});
+  thread_local std::vector<Feature> features;
+  features.clear();
+  auto add = [&](const char* name, double contribution, int number = -1,
+                 const std::string* suffix = nullptr) {
+    if (contribution != 0) features.push_back({name, suffix, number, contribution});
   };
   add("sexual terms", w.category[kSex] * std::log1p(sum[kSex]));
   add("solicitation terms", w.category[kSol] * std::log1p(sum[kSol]));
   add("payment terms", w.category[kPay] * std::log1p(sum[kPay]));
   add("minor cues", w.category[kMin] * std::log1p(sum[kMin]));
   add("age questions", w.category[kPro] * std::log1p(sum[kPro]));
-  if (has_minor_age) add("stated age " + std::to_string(minor_age), w.minor_age);
+  if (has_minor_age) add("stated age ", w.minor_age, minor_age);
   if (adult_age >= 0 && !has_minor_age) {
-    add("stated adult age " + std::to_string(adult_age), w.adult_age);
+    add("stated adult age ", w.adult_age, adult_age);
   }
   add("adult cues", w.adult_term * std::log1p(sum[kAdu]));
   add("benign context", w.benign_per_cue * std::min(w.benign_cap, sum[kBen]));
@@ -348,30 +371,51 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
       has_a = has_a || p.a[c.term];
       has_b = has_b || p.b[c.term];
     }
-    if (has_a && has_b) add("pair " + p.name, p.weight);
+    if (has_a && has_b) add("pair ", p.weight, -1, &p.name);
   }
 
   double z = w.bias;
   for (const auto& f : features) z += f.contribution;
   out.score = 1.0 / (1.0 + std::exp(-z));
   out.flagged = out.score >= threshold();
+  if (!out.flagged && !options_.keep_unflagged) return out;
+
   std::stable_sort(features.begin(), features.end(), [](const Feature& a, const Feature& b) {
     return std::abs(a.contribution) > std::abs(b.contribution);
   });
   for (const auto& f : features) {
+    std::string r = f.name;
+    if (f.number >= 0) r += std::to_string(f.number);
+    if (f.suffix != nullptr) r += *f.suffix;
     char buf[32];
     std::snprintf(buf, sizeof buf, " (%+.2f)", f.contribution);
-    out.reasons.push_back(f.name + buf);
+    out.reasons.push_back(r + buf);
   }
-  if (!out.flagged && !options_.keep_unflagged) return out;
 
-  for (const auto& c : cues) {
+  // Map normalised spans back to the original text, once per message (flagged only: the
+  // text is printed only for them).
+  std::vector<std::pair<uint32_t, uint32_t>> spans(cues.size(), {0, 0});
+  if (out.flagged) {
+    std::string normalised;
+    std::vector<uint32_t> offsets;
+    uint32_t mapped_text = UINT32_MAX;
+    for (size_t i = 0; i < cues.size(); ++i) {
+      const std::string_view text = state.Text(cues[i].text);
+      if (cues[i].text != mapped_text) {
+        matcher_->normaliser().Normalise(text, &normalised, &offsets);
+        mapped_text = cues[i].text;
+      }
+      spans[i] = Normaliser::OriginalSpan(text, offsets, cues[i].span_begin, cues[i].span_end);
+    }
+  }
+  for (size_t i = 0; i < cues.size(); ++i) {
+    const auto& c = cues[i];
     Evidence e;
     e.message = c.message;
     e.category = c.category;
     e.author = c.author;
-    e.span_begin = c.span_begin;
-    e.span_end = c.span_end;
+    e.span_begin = spans[i].first;
+    e.span_end = spans[i].second;
     if (c.term == State::kAgeTerm) {
       e.term = (c.from_grade ? "grade age " : "age ") + std::to_string(c.age);
       e.weight = c.category == Category::kMinor ? w.minor_age : -w.adult_age;
@@ -381,7 +425,7 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
     }
     out.evidence.push_back(std::move(e));
     // Message text only for flagged conversations (SAFETY.md 3: no content kept otherwise).
-    out.texts.push_back(out.flagged ? state.texts[c.text] : std::string());
+    out.texts.push_back(out.flagged ? std::string(state.Text(c.text)) : std::string());
   }
   return out;
 }

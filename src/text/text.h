@@ -185,7 +185,7 @@ struct Message {
   std::string author;
   std::string text;
   int64_t time = kNoTime;  // UTC ms, kNoTime when absent
-  std::string where;       // file:line of the record
+  uint64_t line = 0;       // line of the record in its input (the reader knows the file)
 };
 
 // ---- Scoring ------------------------------------------------------------------------------
@@ -305,8 +305,8 @@ struct Scanner::State {
     float weight;
     int16_t age;         // for ages and bare numbers
     bool from_grade;     // an age inferred from a school grade
-    uint32_t text;       // index into texts
-    uint32_t span_begin, span_end;
+    uint32_t text;       // index into text_starts
+    uint32_t span_begin, span_end;  // in the message's normalised text
   };
   static constexpr uint32_t kAgeTerm = UINT32_MAX;
   // A message that is only a number ("11 po"): an age if it answers an age question.
@@ -314,7 +314,16 @@ struct Scanner::State {
   uint32_t messages = 0;
   std::vector<std::string> authors;
   std::vector<Cue> cues;
-  std::vector<std::string> texts;   // original text of messages with cues
+  // Original text of the messages with cues (cut to ScanOptions::max_text_bytes), one after
+  // another: message k is text_arena[text_starts[k], text_starts[k + 1] or the end).
+  std::string text_arena;
+  std::vector<uint32_t> text_starts;
+  std::string_view Text(uint32_t k) const {
+    const uint32_t b = text_starts[k];
+    const uint32_t e = k + 1 < text_starts.size() ? text_starts[k + 1]
+                                                  : static_cast<uint32_t>(text_arena.size());
+    return std::string_view(text_arena).substr(b, e - b);
+  }
 };
 
 // Serialises a score as one line of scan output JSON (ARCHITECTURE.md), without newline.

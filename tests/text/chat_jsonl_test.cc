@@ -34,7 +34,7 @@ TEST(ChatJsonl, ParsesRecordsWithOptionalTimeAndUnknownFields) {
   ASSERT_EQ(p.messages.size(), 2u);
   EXPECT_EQ(p.messages[0].conversation, "c1");
   EXPECT_EQ(p.messages[0].time, 1772359200000);
-  EXPECT_EQ(p.messages[0].where, "in.jsonl:1");
+  EXPECT_EQ(p.messages[0].line, 1u);
   EXPECT_EQ(p.messages[1].conversation, "12");
   EXPECT_EQ(p.messages[1].author, "7");
   EXPECT_EQ(p.messages[1].text, "yo \"there\"\n");

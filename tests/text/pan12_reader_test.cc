@@ -55,13 +55,13 @@ TEST(Pan12Reader, ReadsNormalFile) {
   EXPECT_EQ(p.messages[0].author, "a1");
   EXPECT_EQ(p.messages[0].text, "hi there");
   EXPECT_EQ(p.messages[0].time, (3 * 60 + 20) * kMinuteMs);
-  EXPECT_EQ(p.messages[0].where, "t.xml:4");
+  EXPECT_EQ(p.messages[0].line, 4u);
   EXPECT_EQ(p.messages[1].author, "b2");
   EXPECT_EQ(p.messages[1].time, (3 * 60 + 21) * kMinuteMs);
-  EXPECT_EQ(p.messages[1].where, "t.xml:5");
+  EXPECT_EQ(p.messages[1].line, 5u);
   EXPECT_EQ(p.messages[2].conversation, "c2");
   EXPECT_EQ(p.messages[2].time, (23 * 60 + 59) * kMinuteMs);
-  EXPECT_EQ(p.messages[2].where, "t.xml:8");
+  EXPECT_EQ(p.messages[2].line, 8u);
 }
 
 TEST(Pan12Reader, ReadsPrettyPrintedMessageAndTrimsFields) {
@@ -81,7 +81,7 @@ TEST(Pan12Reader, ReadsPrettyPrintedMessageAndTrimsFields) {
   EXPECT_EQ(p.messages[0].author, "a1");
   EXPECT_EQ(p.messages[0].time, (7 * 60 + 5) * kMinuteMs);
   EXPECT_EQ(p.messages[0].text, "see you at school");
-  EXPECT_EQ(p.messages[0].where, "t.xml:3");
+  EXPECT_EQ(p.messages[0].line, 3u);
 }
 
 TEST(Pan12Reader, DecodesSingleAndDoubleEscapedEntities) {
@@ -240,7 +240,7 @@ TEST(Pan12Reader, ReadsConversationWithTwentyThreeAuthors) {
     }
   }
   EXPECT_EQ(authors.size(), 23u);
-  EXPECT_EQ(p.messages[22].where, "t.xml:24");
+  EXPECT_EQ(p.messages[22].line, 24u);
 }
 
 TEST(Pan12Reader, EmptyInputIsRejected) {
