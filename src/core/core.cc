@@ -167,9 +167,21 @@ LineChunkReader::~LineChunkReader() {
 
 Result<bool> LineChunkReader::Next(Chunk* chunk) {
   if (eof_ && carry_.empty()) return false;
-  auto storage = std::make_shared<std::string>();
+  std::shared_ptr<std::string> storage;
+  for (auto& b : buffers_) {
+    if (b.use_count() == 1) {  // only this reader holds it: its chunk is done
+      storage = b;
+      break;
+    }
+  }
+  if (storage == nullptr) {
+    storage = std::make_shared<std::string>();
+    if (buffers_.size() < 16) buffers_.push_back(storage);
+  }
+  storage->clear();
   storage->reserve(target_ + kChunkPadding);
-  storage->swap(carry_);
+  storage->append(carry_);
+  carry_.clear();
   storage->reserve(target_ + kChunkPadding);
   // Read until the buffer holds at least one line end past the target, or EOF.
   size_t last_newline = std::string::npos;

@@ -4,6 +4,7 @@
 // squeezed ("thirteen" -> "thirten"), apostrophes dropped ("i'm" -> "im").
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 #include "text/text.h"
 
@@ -92,58 +93,98 @@ int ParseNumber(std::string_view w) {
 }
 
 int NumberWordValue(std::string_view w) {
+  // Most words are not number words: reject on length and first letter before the search.
+  static const std::array<bool, 256> kFirst = [] {
+    std::array<bool, 256> t{};
+    for (const auto& nw : kNumberWords) t[static_cast<uint8_t>(nw.word[0])] = true;
+    return t;
+  }();
+  if (w.size() < 3 || w.size() > 11 || !kFirst[static_cast<uint8_t>(w[0])]) return -1;
   for (const auto& nw : kNumberWords) {
     if (nw.word == w) return nw.value;
   }
   return -1;
 }
 
-// Whether the words starting at index `i` spell `phrase` (words separated by single spaces).
-bool PhraseAt(std::string_view s, const std::vector<Word>& words, size_t i,
-              std::string_view phrase, size_t* words_used) {
-  size_t used = 0;
-  size_t pos = 0;
-  while (pos < phrase.size()) {
-    if (i + used >= words.size()) return false;
-    size_t sp = phrase.find(' ', pos);
-    if (sp == std::string_view::npos) sp = phrase.size();
-    const Word& w = words[i + used];
-    if (s.substr(w.begin, w.end - w.begin) != phrase.substr(pos, sp - pos)) return false;
-    ++used;
-    pos = sp + 1;
+// A list of phrases (words separated by single spaces), indexed by their first and last
+// words so that a lookup costs one hash probe, not a pass over the list.
+class PhraseSet {
+ public:
+  template <size_t N>
+  explicit PhraseSet(const std::string_view (&list)[N]) {
+    for (std::string_view p : list) {
+      std::vector<std::string_view> ws;
+      size_t pos = 0;
+      while (pos <= p.size()) {
+        size_t sp = p.find(' ', pos);
+        if (sp == std::string_view::npos) sp = p.size();
+        ws.push_back(p.substr(pos, sp - pos));
+        pos = sp + 1;
+      }
+      by_first_[ws.front()].push_back(ws);
+      by_last_[ws.back()].push_back(std::move(ws));
+    }
   }
-  *words_used = used;
-  return true;
-}
 
-// Whether the words ending just before index `i` spell `phrase`.
-bool PhraseBefore(std::string_view s, const std::vector<Word>& words, size_t i,
-                  std::string_view phrase) {
-  const size_t count = static_cast<size_t>(std::count(phrase.begin(), phrase.end(), ' ')) + 1;
-  if (i < count) return false;
-  size_t used;
-  return PhraseAt(s, words, i - count, phrase, &used) && used == count;
-}
-
-template <size_t N>
-bool AnyAt(std::string_view s, const std::vector<Word>& words, size_t i,
-           const std::string_view (&list)[N], size_t* used) {
-  size_t best = 0;
-  for (auto p : list) {
-    size_t u;
-    if (PhraseAt(s, words, i, p, &u)) best = std::max(best, u);
+  // The number of words of the longest phrase spelled from word `i` on, or 0.
+  size_t At(std::string_view s, const std::vector<Word>& words, size_t i) const {
+    if (i >= words.size()) return 0;
+    auto it = by_first_.find(WordAt(s, words, i));
+    if (it == by_first_.end()) return 0;
+    size_t best = 0;
+    for (const auto& phrase : it->second) {
+      if (i + phrase.size() > words.size()) continue;
+      bool ok = true;
+      for (size_t k = 1; ok && k < phrase.size(); ++k) ok = WordAt(s, words, i + k) == phrase[k];
+      if (ok) best = std::max(best, phrase.size());
+    }
+    return best;
   }
-  *used = best;
-  return best > 0;
-}
 
-template <size_t N>
-bool AnyBefore(std::string_view s, const std::vector<Word>& words, size_t i,
-               const std::string_view (&list)[N]) {
-  for (auto p : list) {
-    if (PhraseBefore(s, words, i, p)) return true;
+  // Whether a phrase ends just before word `i`.
+  bool Before(std::string_view s, const std::vector<Word>& words, size_t i) const {
+    if (i == 0) return false;
+    auto it = by_last_.find(WordAt(s, words, i - 1));
+    if (it == by_last_.end()) return false;
+    for (const auto& phrase : it->second) {
+      if (phrase.size() > i) continue;
+      bool ok = true;
+      const size_t start = i - phrase.size();
+      for (size_t k = 0; ok && k + 1 < phrase.size(); ++k) {
+        ok = WordAt(s, words, start + k) == phrase[k];
+      }
+      if (ok) return true;
+    }
+    return false;
   }
-  return false;
+
+ private:
+  static std::string_view WordAt(std::string_view s, const std::vector<Word>& words, size_t i) {
+    return s.substr(words[i].begin, words[i].end - words[i].begin);
+  }
+  std::unordered_map<std::string_view, std::vector<std::vector<std::string_view>>> by_first_,
+      by_last_;
+};
+
+const PhraseSet& AgeUnits() {
+  static const PhraseSet set(kAgeUnits);
+  return set;
+}
+const PhraseSet& NotAgeUnits() {
+  static const PhraseSet set(kNotAgeUnits);
+  return set;
+}
+const PhraseSet& AgeLeads() {
+  static const PhraseSet set(kAgeLeads);
+  return set;
+}
+const PhraseSet& AgeTails() {
+  static const PhraseSet set(kAgeTails);
+  return set;
+}
+const PhraseSet& GradeLeads() {
+  static const PhraseSet set(kGradeLeads);
+  return set;
 }
 
 constexpr std::string_view kSofteners[] = {"only", "just", "already", "still", "now", "almost",
@@ -184,21 +225,21 @@ void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
       for (auto u : kAgeUnits) is_age = is_age || glued == u;
       if (!is_age) continue;  // "5pm", "20usd", "3x"
     } else {
-      if (AnyAt(s, words, i + 1, kNotAgeUnits, &used)) continue;
-      if (AnyAt(s, words, i + 1, kAgeUnits, &used) ||
-          AnyAt(s, words, i + 1, kAgeTails, &used)) {
+      if (NotAgeUnits().At(s, words, i + 1) > 0) continue;
+      used = std::max(AgeUnits().At(s, words, i + 1), AgeTails().At(s, words, i + 1));
+      if (used > 0) {
         is_age = true;
         end = words[i + used].end;
-      } else if (numeric && AnyBefore(s, words, i, kGradeLeads)) {
+      } else if (numeric && GradeLeads().Before(s, words, i)) {
         is_age = value >= 1 && value <= 12;
         grade = is_age;
-      } else if (AnyBefore(s, words, i, kAgeLeads)) {
+      } else if (AgeLeads().Before(s, words, i)) {
         is_age = true;
       } else {
         // A lead with a softener between: "im only 9", "i am just 12", "im turning 11".
         size_t k = i;
         while (k > 0 && k + 2 >= i && IsSoftener(s, words[k - 1])) --k;
-        is_age = k < i && AnyBefore(s, words, k, kAgeLeads);
+        is_age = k < i && AgeLeads().Before(s, words, k);
       }
     }
     if (!is_age) continue;
@@ -243,8 +284,7 @@ int BareAgeAnswer(std::string_view s, bool* only_fillers) {
       "po", "na", "pa", "lang", "lng", "palang", "ako", "ko", "yo", "yrs", "years", "old",
       "only", "haha", "hehe", "sir", "kuya", "ate", "nako", "man", "ra", "age", "y", "o",
       "lol", "hihi", "yr", "year", "taon", "tuig", "anyos", "pud", "sad", "gyud"};
-  size_t unit_words;
-  if (AnyAt(s, words, 1, kNotAgeUnits, &unit_words)) return -1;  // "50 usd", "5 min"
+  if (NotAgeUnits().At(s, words, 1) > 0) return -1;  // "50 usd", "5 min"
   if (first.size() > 1 && first[0] >= '0' && first[0] <= '9' &&
       !(first.back() >= '0' && first.back() <= '9')) {
     return -1;  // "5pm", "20usd"
