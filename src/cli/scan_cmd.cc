@@ -238,28 +238,36 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
   }
   progress.Done();
 
-  // Score every conversation (in parallel), then emit in first-appearance order.
+  // Score every conversation in parallel, block by block, emitting each block in
+  // first-appearance order and freeing its states: memory for output stays bounded.
   summary.conversations = global.items.size();
-  std::vector<std::string> lines(global.items.size());
-  std::vector<uint8_t> flagged(global.items.size(), 0);
-  std::atomic<size_t> next{0};
-  auto finish_worker = [&] {
-    for (;;) {
-      const size_t i = next.fetch_add(1);
-      if (i >= global.items.size()) return;
-      auto& [id, state] = global.items[i];
-      ConversationScore s = sc.Finish(id, std::move(state));
-      flagged[i] = s.flagged;
-      if (s.flagged || opt.all) lines[i] = text::ScoreToJson(s, sc.matcher().lexicon());
+  global.index.clear();
+  constexpr size_t kBlock = 8192;
+  std::vector<std::string> lines(kBlock);
+  std::vector<uint8_t> flagged(kBlock, 0);
+  for (size_t base = 0; base < global.items.size(); base += kBlock) {
+    const size_t end = std::min(global.items.size(), base + kBlock);
+    std::atomic<size_t> next{base};
+    auto finish_worker = [&] {
+      for (;;) {
+        const size_t i = next.fetch_add(1);
+        if (i >= end) return;
+        auto& [id, state] = global.items[i];
+        ConversationScore s = sc.Finish(id, std::move(state));
+        state = Scanner::State();  // free it now
+        flagged[i - base] = s.flagged;
+        lines[i - base].clear();
+        if (s.flagged || opt.all) lines[i - base] = text::ScoreToJson(s, sc.matcher().lexicon());
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads && end - base > 64; ++t) pool.emplace_back(finish_worker);
+    finish_worker();
+    for (auto& t : pool) t.join();
+    for (size_t i = base; i < end; ++i) {
+      summary.flagged += flagged[i - base];
+      if (!lines[i - base].empty()) emit(lines[i - base]);
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(finish_worker);
-  finish_worker();
-  for (auto& t : pool) t.join();
-  for (size_t i = 0; i < lines.size(); ++i) {
-    summary.flagged += flagged[i];
-    if (!lines[i].empty()) emit(lines[i]);
   }
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return summary;
