@@ -113,6 +113,15 @@ void OrderedParallelMap(int threads, const std::function<bool(In*)>& produce,
                         const std::function<void(In&, Out*)>& work,
                         const std::function<void(In&, Out&)>& consume);
 
+// ---- Rejected input ---------------------------------------------------------------------
+// A rejected or repaired input record: where (file:line:field) and why. Readers report
+// every one; nothing is silently dropped.
+struct Rejection {
+  std::string where;
+  std::string message;
+  bool repaired = false;  // the record was kept after repair (counted, not dropped)
+};
+
 // ---- Embedded data ------------------------------------------------------------------------
 // Data files built into the binary (data/lexicons/*.tsv, data/scoring/*.tsv) as
 // {path relative to the source root, content}, in path order.

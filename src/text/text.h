@@ -331,12 +331,7 @@ std::string ScoreToJson(const ConversationScore& score, const Lexicon& lexicon);
 
 // ---- Readers ------------------------------------------------------------------------------
 
-// A rejected input record: where (file:line:field) and why.
-struct Rejection {
-  std::string where;
-  std::string message;
-  bool repaired = false;  // the record was kept after repair (counted, not dropped)
-};
+using bantay::Rejection;
 
 // Parses chat JSONL lines of one chunk. Good records go to `on_message`, bad ones to
 // `rejects`; nothing is silently dropped. Lines longer than `max_line_bytes` are rejected.

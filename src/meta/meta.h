@@ -1,0 +1,106 @@
+// meta/meta.h: metadata analysis of call records: readers, IP location, country profiles,
+// per-account sliding windows and supply/demand scoring.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/core.h"
+
+namespace bantay::meta {
+
+// ---- Call records (ARCHITECTURE.md "Call records") --------------------------------------
+
+enum class Media : uint8_t { kVideo, kAudio, kText };
+
+struct CallRecord {
+  std::string call_id;
+  int64_t start_ms = 0;          // UTC ms (RFC 3339 or epoch seconds in the input)
+  uint32_t duration_s = 0;
+  std::string caller, callee;    // account ids as given (pseudonymised downstream)
+  Media media = Media::kVideo;
+  std::string caller_ip, callee_ip;            // textual IPv4/IPv6, may be empty
+  std::string caller_country, callee_country;  // ISO 3166-1 alpha-2, upper case, may be empty
+  std::string caller_region, callee_region;    // ISO 3166-2 ("PH-07"), may be empty
+  uint64_t line = 0;             // line of the record in its input
+};
+
+// Reads call records from CSV with a header (column order free, unknown columns ignored,
+// location columns optional) or JSONL with the same names. The format and the CSV column
+// map are taken from the first chunk of an input. Parse is thread-safe.
+class CallRecordReader {
+ public:
+  // REQUIRES: `first` is the first chunk of the input `file_name`.
+  static Result<CallRecordReader> Create(const Chunk& first, std::string_view file_name);
+
+  // Parses the records of one chunk (the header line is skipped when the chunk holds it).
+  // Good records go to `on_record`, bad ones to `rejects` with file:line:field.
+  void Parse(const Chunk& chunk, const std::function<void(CallRecord&&)>& on_record,
+             std::vector<Rejection>* rejects) const;
+
+  bool is_csv() const { return csv_; }
+
+  struct Columns;  // CSV column indexes, defined in the reader
+
+ private:
+  CallRecordReader() = default;
+  std::string file_;
+  bool csv_ = true;
+  std::shared_ptr<const Columns> columns_;
+};
+
+// ---- Countries and location ---------------------------------------------------------------
+
+enum class IncomeGroup : uint8_t { kUnknown, kLow, kLowerMiddle, kUpperMiddle, kHigh };
+std::string_view IncomeGroupName(IncomeGroup g);  // "unknown", "L", "LM", "UM", "H"
+
+struct CountryProfile {
+  std::string code;   // ISO 3166-1 alpha-2
+  std::string name;
+  IncomeGroup income = IncomeGroup::kUnknown;
+  int utc_offset_min = 0;  // a representative offset, for local hour of day
+};
+
+// Country profiles (data/countries/*.csv, built in) and the hotspot list (countries and
+// ISO 3166-2 regions, data/countries/hotspots.tsv). Immutable, thread-safe.
+class CountryTable {
+ public:
+  static Result<CountryTable> Default();
+  static Result<CountryTable> Load(std::string_view countries_csv, std::string_view hotspots_tsv,
+                                   std::string_view file_name);
+  // nullptr when the code is unknown.
+  const CountryProfile* Find(std::string_view code) const;
+  // A hotspot: the whole country is listed, or the ISO 3166-2 region is.
+  bool IsHotspot(std::string_view country, std::string_view region) const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
+struct GeoResult {
+  std::string country;    // ISO alpha-2, empty when unknown
+  std::string region;     // ISO 3166-2 when the database has it
+  bool anonymous = false; // anonymous proxy / VPN / satellite: location unknown, never foreign
+};
+
+// IP to country (and region) lookups. Implementations: libloc (Debian libloc-database, the
+// default) and MaxMind-format .mmdb (libmaxminddb). Thread-safe after creation.
+class Locator {
+ public:
+  virtual ~Locator() = default;
+  virtual GeoResult Lookup(std::string_view ip) const = 0;
+  // Where the data came from and its date, for --help and --stats.
+  virtual std::string Describe() const = 0;
+
+  // The libloc database (default: /var/lib/location/database.db).
+  static Result<std::unique_ptr<Locator>> OpenLibloc(const std::string& path = {});
+  static Result<std::unique_ptr<Locator>> OpenMmdb(const std::string& path);
+};
+
+}  // namespace bantay::meta
