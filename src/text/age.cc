@@ -94,14 +94,18 @@ int ParseNumber(std::string_view w) {
 
 int NumberWordValue(std::string_view w) {
   // Most words are not number words: reject on length and first letter before the search.
-  static const std::array<bool, 256> kFirst = [] {
-    std::array<bool, 256> t{};
-    for (const auto& nw : kNumberWords) t[static_cast<uint8_t>(nw.word[0])] = true;
-    return t;
-  }();
-  if (w.size() < 3 || w.size() > 11 || !kFirst[static_cast<uint8_t>(w[0])]) return -1;
-  for (const auto& nw : kNumberWords) {
-    if (nw.word == w) return nw.value;
+  // Buckets by first letter and length: a lookup compares with at most a few words.
+  struct Buckets {
+    std::array<std::vector<const NumberWord*>, 26 * 12> by;
+    Buckets() {
+      for (const auto& nw : kNumberWords) by[Index(nw.word)].push_back(&nw);
+    }
+    static size_t Index(std::string_view w) { return (w[0] - 'a') * 12 + w.size(); }
+  };
+  static const Buckets kBuckets;
+  if (w.size() < 3 || w.size() > 11 || w[0] < 'a' || w[0] > 'z') return -1;
+  for (const NumberWord* nw : kBuckets.by[Buckets::Index(w)]) {
+    if (nw->word == w) return nw->value;
   }
   return -1;
 }
@@ -253,7 +257,7 @@ int BareAgeAnswer(std::string_view s, bool* only_fillers) {
   if (only_fillers != nullptr) *only_fillers = false;
   // Fast rejection: a bare age has a digit or starts with a lead or a number word.
   if (s.empty()) return -1;
-  if (s.find_first_of("0123456789") == std::string_view::npos) {
+  if (!(s[0] >= '0' && s[0] <= '9')) {
     const std::string_view first_word = s.substr(0, s.find(' '));
     static constexpr std::string_view kStarts[] = {"just", "only", "im", "i", "am", "age",
                                                    "mga", "around", "about"};

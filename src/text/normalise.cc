@@ -323,6 +323,71 @@ class TokenPass {
   std::vector<uint8_t>& has_after_ = buf_.has_after;
 };
 
+// The common case in one pass: ASCII text whose words are letters, digits before or after
+// letters ("12yo", "grade5") and apostrophes, with no spaced-out letters. Returns false,
+// having produced nothing usable, for anything else (leetspeak between letters, symbols,
+// spaced letters), which the general TokenPass handles. Must give exactly TokenPass's
+// output where it returns true (a randomised test checks this).
+bool FastAsciiPass(std::string_view in, std::string* out) {
+  const auto* p = reinterpret_cast<const uint8_t*>(in.data());
+  const size_t len = in.size();
+  out->resize(len);
+  char* o = out->data();
+  size_t n = 0;
+  size_t i = 0;
+  for (;;) {
+    while (i < len && kTables.cls[p[i]] == kSep) ++i;
+    if (i >= len) break;
+    const size_t begin = i;
+    const bool spaced = n > 0;
+    if (spaced) o[n++] = ' ';
+    const size_t word_start = n;
+    char last = 0;
+    int run = 0;
+    bool seen_letter = false, digit_after_letter = false;
+    for (; i < len; ++i) {
+      const uint8_t c = kTables.cls[p[i]];
+      if (c == kLetter) {
+        if (digit_after_letter) return false;  // a digit between letters is leetspeak
+        seen_letter = true;
+        const char ch = kTables.lower[p[i]];
+        if (ch != last) {
+          last = ch;
+          run = 1;
+          o[n++] = ch;
+        } else if (++run == 2) {
+          o[n++] = ch;
+        } else if (run == 3) {
+          --n;
+        }
+      } else if (c == kDigit) {
+        digit_after_letter = digit_after_letter || seen_letter;
+        o[n++] = static_cast<char>(p[i]);
+        last = 0;
+      } else if (c == kApos) {
+        continue;
+      } else if (c == kSep) {
+        break;
+      } else {
+        return false;  // leet symbols
+      }
+    }
+    if (n == word_start && spaced) --n;  // a word of apostrophes only
+    if (i - begin == 1) {
+      // A single character followed by a short spacing gap and another single character
+      // may start a spaced-out word: leave it to the general pass.
+      size_t j = i;
+      while (j < len && j - i < kMaxSpacingSep + 1 && IsSpacingSep(static_cast<char>(p[j]))) ++j;
+      if (j > i && j - i <= kMaxSpacingSep && j < len && kTables.cls[p[j]] != kSep &&
+          (j + 1 == len || kTables.cls[p[j + 1]] == kSep)) {
+        return false;
+      }
+    }
+  }
+  out->resize(n);
+  return true;
+}
+
 std::string ToUtf8(const icu::UnicodeString& s) {
   std::string out;
   s.toUTF8String(out);
@@ -496,6 +561,8 @@ void Normaliser::Normalise(std::string_view in, std::string* out, std::vector<ui
   if (soft_starts != nullptr) soft_starts->clear();
   if (in.size() >= UINT32_MAX) in = in.substr(0, UINT32_MAX - 1);
   if (IsAsciiOnly(in)) {
+    if (offsets == nullptr && FastAsciiPass(in, out)) return;
+    out->clear();
     TokenPass(in, nullptr, out, offsets, soft_starts).Run();
     return;
   }

@@ -1,6 +1,8 @@
 // Tests for text::Normaliser: each folding step, and offsets back to the original text.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "text/text.h"
 
 namespace bantay::text {
@@ -122,6 +124,29 @@ TEST(Normalise, OffsetsAreMonotoneAndComplete) {
   EXPECT_EQ(offsets.back(), in.size());
   // The map is a pure addition: normalising with and without it gives the same text.
   EXPECT_EQ(out, N(in));
+}
+
+}  // namespace
+}  // namespace bantay::text
+
+namespace bantay::text {
+namespace {
+
+// Normalising with an offset map takes the general path; without one, ASCII text may take
+// the one-pass fast path. Both must give the same text on any input.
+TEST(Normalise, FastPathAgreesWithGeneralPathOnRandomText) {
+  const char alphabet[] = "aaabcdeeilmnoopstuwxyzAEIOU  ..--_'$@!|0123456789,?\t";
+  std::mt19937 rng(11);
+  std::string in, fast, general;
+  std::vector<uint32_t> offsets;
+  for (int round = 0; round < 20000; ++round) {
+    in.clear();
+    const int n = static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) in.push_back(alphabet[rng() % (sizeof alphabet - 1)]);
+    Norm().Normalise(in, &fast);
+    Norm().Normalise(in, &general, &offsets);
+    ASSERT_EQ(fast, general) << "input: '" << in << "'";
+  }
 }
 
 }  // namespace
