@@ -110,7 +110,15 @@ Result<int64_t> ParseRfc3339(std::string_view s) {
     return bad("missing time zone (Z or +hh:mm)");
   }
   if (pos != s.size()) return bad("trailing characters");
-  const int64_t days = DaysFromCivil(year, month, day);
+  // Records arrive in time order: the date rarely changes from one call to the next.
+  thread_local int last_ymd = -1;
+  thread_local int64_t last_days = 0;
+  const int ymd = (year * 16 + month) * 32 + day;
+  if (ymd != last_ymd) {
+    last_days = DaysFromCivil(year, month, day);
+    last_ymd = ymd;
+  }
+  const int64_t days = last_days;
   const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + std::min(second, 59);
   return (secs - offset_min * 60) * 1000 + millis;
 }

@@ -56,14 +56,13 @@ Field Classify(std::string_view key) {
 
 // Reads a string or integer id into `out`.
 simdjson::error_code ReadId(simdjson::ondemand::value v, std::string* out) {
-  simdjson::ondemand::json_type type;
-  if (auto e = v.type().get(type)) return e;
-  if (type == simdjson::ondemand::json_type::string) {
-    std::string_view sv;
-    if (auto e = v.get_string().get(sv)) return e;
+  std::string_view sv;
+  if (v.get_string().get(sv) == simdjson::SUCCESS) {  // the usual case: a string id
     out->assign(sv);
     return simdjson::SUCCESS;
   }
+  simdjson::ondemand::json_type type;
+  if (auto e = v.type().get(type)) return e;
   if (type == simdjson::ondemand::json_type::number) {
     int64_t n;
     if (auto e = v.get_int64().get(n)) return e;
