@@ -56,7 +56,7 @@ constexpr std::string_view kAgeLeads[] = {
     "niece is", "nephew is", "girl is", "boy is", "kid is", "child is", "sister is",
     "brother is", "anak ko ay", "she just turned", "he just turned", "anak ko", "one is",
     "mag", "magiging", "pa ko", "pa ako", "my son", "my daughter", "my niece", "my nephew",
-    "pamangkin ko", "akong anak", "si bunso"};
+    "pamangkin ko", "akong anak", "si bunso", "you are", "youre", "your", "are you"};
 // Words after a number that make it an age in Filipino ("11 na ako", "11 pa lang ako").
 constexpr std::string_view kAgeTails[] = {
     "na ako", "pa ako", "pa lang ako", "palang ako", "na ko", "pa ko", "lang ako",

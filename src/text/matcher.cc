@@ -27,8 +27,18 @@ inline bool IsWordByte(char c) {
 
 // Spellings of a normalised term to match: itself, without spaces ("westernunion"), with
 // 'l' read as 'i' (capital I for l: "paypaI"), and with one consonant doubled.
-std::vector<std::string> Variants(const std::string& literal) {
+std::vector<std::string> Variants(const std::string& literal, bool drop_vowels) {
   std::vector<std::string> out{literal};
+  // A masked vowel: the normaliser drops the star of "n*ked" and "p*ssy"; long terms only,
+  // so that no common word appears ("cam" must not become "cm").
+  if (drop_vowels && literal.size() >= 5) {
+    for (size_t i = 1; i + 1 < literal.size(); ++i) {
+      if (std::strchr("aeiou", literal[i]) != nullptr && literal[i - 1] != ' ' &&
+          literal[i + 1] != ' ') {
+        out.push_back(literal.substr(0, i) + literal.substr(i + 1));
+      }
+    }
+  }
   if (literal.find(' ') != std::string::npos) {
     std::string joined;
     for (char c : literal) {
@@ -142,14 +152,23 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
       return Fail(ErrorCode::kParse,
                   "term '" + terms[t].term + "' is empty after normalisation", terms[t].where);
     }
-    for (auto& lit : Variants(normalised)) {
+    const bool drop_vowels = terms[t].category == Category::kSexual ||
+                             terms[t].category == Category::kPayment;
+    for (auto& lit : Variants(normalised, drop_vowels)) {
       auto [it, inserted] = index.emplace(lit, static_cast<uint32_t>(db.literals.size()));
       if (inserted) {
         db.literals.push_back(lit);
         db.literal_terms.emplace_back();
       }
       auto& list = db.literal_terms[it->second];
-      if (std::find(list.begin(), list.end(), t) == list.end()) list.push_back(t);
+      // Two terms of one category that read the same ("touch urself", "touch yourself")
+      // count once.
+      if (std::any_of(list.begin(), list.end(), [&](uint32_t other) {
+            return terms[other].category == terms[t].category;
+          })) {
+        continue;
+      }
+      list.push_back(t);
       m->patterns_.push_back({lit, t});
     }
   }

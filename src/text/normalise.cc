@@ -48,11 +48,40 @@ struct ByteTables {
     const char* pairs = "0o1i3e4a5s7t$s@a!i|i";
     for (const char* p = pairs; *p; p += 2) leet[static_cast<uint8_t>(p[0])] = p[1];
     for (char c : std::string_view("$@!|")) cls[static_cast<uint8_t>(c)] = kLeetSym;
+    // Dropped inside a word: "i'm" -> "im"; a masking star too: "n*ked" -> "nked", which
+    // the matcher knows as a spelling of "naked"; "p*a*y*p*a*l" -> "paypal".
     cls[static_cast<uint8_t>('\'')] = kApos;
     cls[static_cast<uint8_t>('`')] = kApos;
+    cls[static_cast<uint8_t>('*')] = kApos;
   }
 };
 const ByteTables kTables;
+
+// Chat abbreviations, expanded as whole words (keys and values in normalised spelling).
+struct Abbreviation {
+  std::string_view from, to;
+};
+constexpr Abbreviation kAbbreviations[] = {
+    {"u", "you"},       {"r", "are"},       {"ur", "your"},      {"urself", "yourself"},
+    {"ya", "you"},      {"yu", "you"},      {"wat", "what"},     {"wut", "what"},
+    {"pls", "please"},  {"plz", "please"},  {"pix", "pics"},     {"vid", "video"},
+    {"vids", "videos"}, {"cuz", "because"}, {"coz", "because"},  {"bcoz", "because"},
+    {"luv", "love"},    {"thru", "through"}, {"msg", "message"}, {"pvt", "private"},
+    {"priv", "private"}};
+
+// The expansion of the word `w`, or an empty view.
+std::string_view Expansion(std::string_view w) {
+  if (w.empty() || w.size() > 6) return {};
+  for (const auto& a : kAbbreviations) {
+    if (a.from == w) return a.to;
+  }
+  return {};
+}
+
+// One-letter words of chat ("u r a"): a run made only of these is not a spaced-out word.
+bool IsChatLetter(char c) {
+  return c == 'u' || c == 'r' || c == 'a' || c == 'i' || c == 'o' || c == 'y';
+}
 
 // Separators that may stand between spaced-out single letters ("p.a.y", "g-c-a-s-h").
 bool IsSpacingSep(char c) {
@@ -122,7 +151,11 @@ class TokenPass {
         while (j - i > 1 && kTables.cls[static_cast<uint8_t>(src_[tokens_[j - 1].begin])] == kDigit) {
           --j;
         }
-        if (j - i >= kMinSpacedRun && letters >= 2) {
+        bool chat_only = true;
+        for (size_t k = i; k < j && chat_only; ++k) {
+          chat_only = IsChatLetter(kTables.lower[static_cast<uint8_t>(src_[tokens_[k].begin])]);
+        }
+        if (j - i >= kMinSpacedRun && letters >= 2 && !chat_only) {
           // A one-letter word may lead a spaced-out word ("a p r i v a t e"): the word may
           // also start after it, which the matcher is told as a soft word start.
           const bool soft = j - i >= 4 && IsOneLetterWord(tokens_[i]);
@@ -260,6 +293,10 @@ class TokenPass {
     }
     if (out_->size() > word_start && out_->back() == ' ') PopBack();
     if (out_->size() == word_start && word_start > 0 && out_->back() == ' ') PopBack();
+    if (out_->size() > word_start) {
+      const size_t space = out_->rfind(' ');
+      Expand(space == std::string::npos || space < word_start ? word_start : space + 1);
+    }
   }
 
   // The common case, a word of ASCII letters only: lowercase and squeeze. Returns false
@@ -269,13 +306,30 @@ class TokenPass {
       if (kTables.cls[static_cast<uint8_t>(src_[k])] != kLetter) return false;
     }
     if (!out_->empty()) Put(' ', t.begin - 1);
+    const size_t word_start = out_->size();
     char last_c = 0;
     int run = 0;
     for (uint32_t k = t.begin; k < t.end; ++k) {
       const char c = kTables.lower[static_cast<uint8_t>(src_[k])];
       PutSqueezed(c, k, &last_c, &run);
     }
+    Expand(word_start);
     return true;
+  }
+
+  // Replaces the word from `word_start` to the end of the output by its expansion, if it is
+  // a chat abbreviation; the new characters map to the word's first original character.
+  void Expand(size_t word_start) {
+    const std::string_view word = std::string_view(*out_).substr(word_start);
+    const std::string_view to = Expansion(word);
+    if (to.empty()) return;
+    out_->resize(word_start);
+    out_->append(to);
+    if (out_off_ != nullptr) {
+      const uint32_t first = (*out_off_)[word_start];
+      out_off_->resize(word_start);
+      out_off_->insert(out_off_->end(), to.size(), first);
+    }
   }
 
   // Emits letter `c` unless it continues a run of three or more ("nakeddd" -> "naked");
@@ -331,7 +385,7 @@ class TokenPass {
 bool FastAsciiPass(std::string_view in, std::string* out) {
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   const size_t len = in.size();
-  out->resize(len);
+  out->resize(len * 3 + 8);  // room for expansions ("u" -> "you")
   char* o = out->data();
   size_t n = 0;
   size_t i = 0;
@@ -373,6 +427,13 @@ bool FastAsciiPass(std::string_view in, std::string* out) {
       }
     }
     if (n == word_start && spaced) --n;  // a word of apostrophes only
+    if (n > word_start) {
+      const std::string_view to = Expansion(std::string_view(o + word_start, n - word_start));
+      if (!to.empty()) {
+        std::memcpy(o + word_start, to.data(), to.size());
+        n = word_start + to.size();
+      }
+    }
     if (i - begin == 1) {
       // A single character followed by a short spacing gap and another single character
       // may start a spaced-out word: leave it to the general pass.

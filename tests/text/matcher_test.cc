@@ -159,3 +159,18 @@ TEST(Matcher, DoubledConsonantsMatchButSqueezeDoesNotMergeWords) {
 
 }  // namespace
 }  // namespace bantay::text
+
+namespace bantay::text {
+namespace {
+
+TEST(Matcher, MaskedVowelsMatchLongSexualAndPaymentTermsOnly) {
+  auto m = Make("naked\tsexual\t2\ten\npaypal\tpayment\t2\tmul\ncam\tsolicitation\t1\ten\n"
+                "student\tminor\t1\ten\n");
+  EXPECT_EQ(Terms(*m, "send n*ked pix"), V{"naked"});
+  EXPECT_EQ(Terms(*m, "p*ypal ok"), V{"paypal"});
+  EXPECT_EQ(Terms(*m, "5 cm long"), V{});      // "cam" is too short to drop a vowel
+  EXPECT_EQ(Terms(*m, "st*dent"), V{});        // minor terms are not masked
+}
+
+}  // namespace
+}  // namespace bantay::text

@@ -62,8 +62,9 @@ TEST(Normalise, JoinsSpacedLetters) {
   EXPECT_EQ(N("how much for a p.r.i.v.a.t.e show"), "how much for a private show");
   EXPECT_EQ(N("i want a p r i v a t e show"), "i want aprivate show");  // soft start
   // Two single letters are ordinary text, not a spaced word.
-  EXPECT_EQ(N("i a m"), "iam");
-  EXPECT_EQ(N("u r ok"), "u r ok");
+  EXPECT_EQ(N("s e x"), "sex");
+  EXPECT_EQ(N("u r ok"), "you are ok");  // chat abbreviations are expanded
+  EXPECT_EQ(N("u r a cutie"), "you are a cutie");  // chat letters, not a spaced word
 }
 
 TEST(Normalise, SqueezesRepeatedLetters) {
@@ -147,6 +148,24 @@ TEST(Normalise, FastPathAgreesWithGeneralPathOnRandomText) {
     Norm().Normalise(in, &general, &offsets);
     ASSERT_EQ(fast, general) << "input: '" << in << "'";
   }
+}
+
+}  // namespace
+}  // namespace bantay::text
+
+namespace bantay::text {
+namespace {
+
+TEST(Normalise, ExpandsChatAbbreviationsWithOffsets) {
+  EXPECT_EQ(N("show me ur body pls"), "show me your body please");
+  EXPECT_EQ(N("U R so cute"), "you are so cute");
+  EXPECT_EQ(Back("touch urself now", "yourself"), "urself");
+}
+
+TEST(Normalise, DropsMaskingStarsInsideWords) {
+  EXPECT_EQ(N("n*ked"), "nked");
+  EXPECT_EQ(N("p*a*y*p*a*l"), "paypal");
+  EXPECT_EQ(N("*hugs*"), "hugs");
 }
 
 }  // namespace
