@@ -152,3 +152,32 @@ TEST(Scanner, JsonOutputFollowsArchitecture) {
 
 }  // namespace
 }  // namespace bantay::text
+
+namespace bantay::text {
+namespace {
+
+// Styles the simulator does not write (abbreviations, masking stars, other word orders):
+// a guard against fitting the detector to its own generator.
+TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
+  EXPECT_TRUE(Score({"A: hey cutie how old r u?", "B: 13",
+                     "A: wanna make some money? show me ur body on cam",
+                     "A: i pay 20$ thru paypal"}).flagged);
+  EXPECT_TRUE(Score({"A: u r 11 right? send me n*ked pix, i send ca$h app", "B: ok"}).flagged);
+  EXPECT_TRUE(Score({"A: wat grade u in", "B: grade 6",
+                     "A: u want earn money? just take off ur shirt on skype",
+                     "A: i will send u money thru remitly"}).flagged);
+  EXPECT_TRUE(Score({"A: bata pa ba yan? 8 yrs?", "B: opo 8", "A: magkano show? hubo",
+                     "B: 2k via palawan"}).flagged);
+}
+
+TEST(Scanner, DoesNotFlagOtherStylesOfHardNegatives) {
+  EXPECT_FALSE(Score({"A: my daughter is 12, she needs money for her school project",
+                      "A: pls send via gcash"}).flagged);
+  EXPECT_FALSE(Score({"A: anak padala ko na ang pang tuition mo sa western union",
+                      "B: salamat pa", "A: video call tayo mamaya kasama si bunso"}).flagged);
+  EXPECT_FALSE(Score({"A: hi babe im 25, u look hot, send nudes?",
+                      "B: lol no im 27 and married"}).flagged);
+}
+
+}  // namespace
+}  // namespace bantay::text
