@@ -71,9 +71,22 @@ constexpr Abbreviation kAbbreviations[] = {
 
 // The expansion of the word `w`, or an empty view.
 std::string_view Expansion(std::string_view w) {
-  if (w.empty() || w.size() > 6) return {};
-  for (const auto& a : kAbbreviations) {
-    if (a.from == w) return a.to;
+  // Indexed by first letter and length: most words are rejected by one table read.
+  struct Table {
+    std::array<int8_t, 26 * 7> first{};  // index into kAbbreviations + 1, 0 when none
+    Table() {
+      for (size_t i = std::size(kAbbreviations); i-- > 0;) {
+        const auto& a = kAbbreviations[i];
+        first[(a.from[0] - 'a') * 7 + a.from.size()] = static_cast<int8_t>(i + 1);
+      }
+    }
+  };
+  static const Table kTable;
+  if (w.empty() || w.size() > 6 || w[0] < 'a' || w[0] > 'z') return {};
+  const int8_t start = kTable.first[(w[0] - 'a') * 7 + w.size()];
+  if (start == 0) return {};
+  for (size_t i = start - 1; i < std::size(kAbbreviations); ++i) {
+    if (kAbbreviations[i].from == w) return kAbbreviations[i].to;
   }
   return {};
 }
@@ -385,7 +398,10 @@ class TokenPass {
 bool FastAsciiPass(std::string_view in, std::string* out) {
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   const size_t len = in.size();
-  out->resize(len * 3 + 8);  // room for expansions ("u" -> "you")
+  // Room for expansions ("u" -> "you"): grows the buffer only when a message is the
+  // longest yet on this thread; resize() then only sets the size.
+  if (out->capacity() < len * 3 + 8) out->reserve(len * 3 + 8);
+  out->resize(len * 3 + 8);
   char* o = out->data();
   size_t n = 0;
   size_t i = 0;
