@@ -25,20 +25,12 @@ inline bool IsWordByte(char c) {
   return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b >= 0x80;
 }
 
-// Spellings of a normalised term to match: itself, without spaces ("westernunion"), with
-// 'l' read as 'i' (capital I for l: "paypaI"), and with one consonant doubled.
-std::vector<std::string> Variants(const std::string& literal, bool drop_vowels) {
+// Spellings of a normalised term to match (see the comments inside). The lexicon's few
+// hundred terms become a few thousand literals: Vectorscan's cost grows with their number,
+// so each kind of variant is limited to where offenders use it.
+std::vector<std::string> Variants(const std::string& literal, bool obfuscated_category) {
   std::vector<std::string> out{literal};
-  // A masked vowel: the normaliser drops the star of "n*ked" and "p*ssy"; long terms only,
-  // so that no common word appears ("cam" must not become "cm").
-  if (drop_vowels && literal.size() >= 5) {
-    for (size_t i = 1; i + 1 < literal.size(); ++i) {
-      if (std::strchr("aeiou", literal[i]) != nullptr && literal[i - 1] != ' ' &&
-          literal[i + 1] != ' ') {
-        out.push_back(literal.substr(0, i) + literal.substr(i + 1));
-      }
-    }
-  }
+  // Joined: "westernunion".
   if (literal.find(' ') != std::string::npos) {
     std::string joined;
     for (char c : literal) {
@@ -46,47 +38,56 @@ std::vector<std::string> Variants(const std::string& literal, bool drop_vowels) 
     }
     out.push_back(joined);
   }
-  const size_t base = out.size();
-  for (size_t v = 0; v < base; ++v) {
-    std::vector<size_t> ls;
-    for (size_t i = 0; i < out[v].size(); ++i) {
-      if (out[v][i] == 'l') ls.push_back(i);
+  const size_t spellings = out.size();  // the term and its joined form
+  for (size_t v = 0; v < spellings; ++v) {
+    const std::string base = out[v];
+    // A doubled final consonant ("sexx", "nakedd", "cashh"): the normaliser squeezes only
+    // runs of three. Vowels are not doubled ("son" is not "soon").
+    for (size_t i = 0; i < base.size(); ++i) {
+      const char c = base[i];
+      const bool word_end = i + 1 == base.size() || base[i + 1] == ' ';
+      if (!word_end || c < 'a' || c > 'z' || std::strchr("aeiou", c) != nullptr) continue;
+      if (i > 0 && base[i - 1] == c) continue;
+      out.push_back(base.substr(0, i + 1) + base.substr(i));
     }
-    if (ls.empty()) continue;
-    const size_t k = std::min<size_t>(ls.size(), 2);
-    for (unsigned mask = 1; mask < (1u << k); ++mask) {
-      std::string s = out[v];
-      for (size_t b = 0; b < k; ++b) {
-        if (mask & (1u << b)) s[ls[b]] = 'i';
+    // Doubles written single: a run of three or more is squeezed to one letter
+    // ("undressss" -> "undres"). Long terms only ("ass" must not become "as").
+    if (base.size() >= 5) {
+      std::string single;
+      for (char c : base) {
+        if (single.empty() || single.back() != c || c < 'a' || c > 'z') single.push_back(c);
       }
-      if (mask == (1u << k) - 1) {  // the last variant folds every 'l'
-        for (size_t idx : ls) s[idx] = 'i';
-      }
+      if (single != base) out.push_back(single);
+    }
+  }
+  // "1" written for "l" folds to 'i' ("o1d"), as does a capital I for l ("paypaI"): each
+  // single 'l' read as 'i', and all of them at once.
+  for (size_t v = 0; v < spellings; ++v) {
+    const std::string base = out[v];
+    size_t count = 0;
+    for (size_t i = 0; i < base.size(); ++i) {
+      if (base[i] != 'l') continue;
+      ++count;
+      std::string s = base;
+      s[i] = 'i';
+      out.push_back(std::move(s));
+    }
+    if (count > 1) {
+      std::string s = base;
+      std::replace(s.begin(), s.end(), 'l', 'i');
       out.push_back(std::move(s));
     }
   }
-  // Doubles written single: the normaliser squeezes a run of three or more to one letter
-  // ("undressss" -> "undres"). Only for longer terms, where it cannot make a common word
-  // ("ass" must not become "as").
-  const size_t before_single = out.size();
-  for (size_t v = 0; v < before_single; ++v) {
-    if (out[v].size() < 5) continue;
-    std::string single;
-    for (char c : out[v]) {
-      if (single.empty() || single.back() != c || c < 'a' || c > 'z') single.push_back(c);
-    }
-    if (single != out[v]) out.push_back(single);
-  }
-  // A doubled consonant ("sexx", "nakedd", "cashh"): the normaliser squeezes only runs of
-  // three, so doubles are spelled out here. Vowels are not doubled: "son" is not "soon".
-  const size_t before_doubling = out.size();
-  for (size_t v = 0; v < before_doubling; ++v) {
-    const std::string base = out[v];
-    for (size_t i = 0; i < base.size(); ++i) {
-      const char c = base[i];
-      if (c < 'a' || c > 'z' || std::strchr("aeiou", c) != nullptr) continue;
-      if ((i > 0 && base[i - 1] == c) || (i + 1 < base.size() && base[i + 1] == c)) continue;
-      out.push_back(base.substr(0, i + 1) + base.substr(i));
+  if (obfuscated_category) {
+    // A masked vowel: the normaliser drops the star of "n*ked" and "p*ssy"; long terms
+    // only, so that no common word appears ("cam" must not become "cm").
+    if (literal.size() >= 5) {
+      for (size_t i = 1; i + 1 < literal.size(); ++i) {
+        if (std::strchr("aeiou", literal[i]) != nullptr && literal[i - 1] != ' ' &&
+            literal[i + 1] != ' ') {
+          out.push_back(literal.substr(0, i) + literal.substr(i + 1));
+        }
+      }
     }
   }
   std::sort(out.begin(), out.end());
@@ -152,9 +153,10 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
       return Fail(ErrorCode::kParse,
                   "term '" + terms[t].term + "' is empty after normalisation", terms[t].where);
     }
-    const bool drop_vowels = terms[t].category == Category::kSexual ||
-                             terms[t].category == Category::kPayment;
-    for (auto& lit : Variants(normalised, drop_vowels)) {
+    const bool obfuscated_category = terms[t].category == Category::kSexual ||
+                                     terms[t].category == Category::kPayment ||
+                                     terms[t].category == Category::kSolicitation;
+    for (auto& lit : Variants(normalised, obfuscated_category)) {
       auto [it, inserted] = index.emplace(lit, static_cast<uint32_t>(db.literals.size()));
       if (inserted) {
         db.literals.push_back(lit);

@@ -120,11 +120,6 @@ void Scanner::Add(const Message& message, Scratch& scratch, State* state) const 
 
   const uint32_t author = AuthorIndex(&state->authors, message.author);
   const std::string_view original = CutUtf8(message.text, options_.max_text_bytes);
-  if (state->cues.empty()) {  // first cue: size for a typical conversation at once
-    state->cues.reserve(16);
-    state->text_arena.reserve(384);
-    state->text_starts.reserve(8);
-  }
   const uint32_t text_index = static_cast<uint32_t>(state->text_starts.size());
   state->text_starts.push_back(static_cast<uint32_t>(state->text_arena.size()));
   state->text_arena.append(original);
