@@ -395,9 +395,14 @@ class TokenPass {
 // having produced nothing usable, for anything else (leetspeak between letters, symbols,
 // spaced letters), which the general TokenPass handles. Must give exactly TokenPass's
 // output where it returns true (a randomised test checks this).
-bool FastAsciiPass(std::string_view in, std::string* out) {
+bool FastAsciiPass(std::string_view in, std::string* out, std::vector<uint32_t>* offsets) {
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   const size_t len = in.size();
+  uint32_t* off = nullptr;
+  if (offsets != nullptr) {
+    offsets->resize(len * 3 + 9);
+    off = offsets->data();
+  }
   // Room for expansions ("u" -> "you"): grows the buffer only when a message is the
   // longest yet on this thread; resize() then only sets the size.
   if (out->capacity() < len * 3 + 8) out->reserve(len * 3 + 8);
@@ -410,7 +415,10 @@ bool FastAsciiPass(std::string_view in, std::string* out) {
     if (i >= len) break;
     const size_t begin = i;
     const bool spaced = n > 0;
-    if (spaced) o[n++] = ' ';
+    if (spaced) {
+      if (off) off[n] = static_cast<uint32_t>(i - 1);
+      o[n++] = ' ';
+    }
     const size_t word_start = n;
     char last = 0;
     int run = 0;
@@ -424,14 +432,17 @@ bool FastAsciiPass(std::string_view in, std::string* out) {
         if (ch != last) {
           last = ch;
           run = 1;
+          if (off) off[n] = static_cast<uint32_t>(i);
           o[n++] = ch;
         } else if (++run == 2) {
+          if (off) off[n] = static_cast<uint32_t>(i);
           o[n++] = ch;
         } else if (run == 3) {
           --n;
         }
       } else if (c == kDigit) {
         digit_after_letter = digit_after_letter || seen_letter;
+        if (off) off[n] = static_cast<uint32_t>(i);
         o[n++] = static_cast<char>(p[i]);
         last = 0;
       } else if (c == kApos) {
@@ -447,6 +458,7 @@ bool FastAsciiPass(std::string_view in, std::string* out) {
       const std::string_view to = Expansion(std::string_view(o + word_start, n - word_start));
       if (!to.empty()) {
         std::memcpy(o + word_start, to.data(), to.size());
+        if (off) std::fill(off + word_start + 1, off + word_start + to.size(), off[word_start]);
         n = word_start + to.size();
       }
     }
@@ -462,6 +474,10 @@ bool FastAsciiPass(std::string_view in, std::string* out) {
     }
   }
   out->resize(n);
+  if (offsets != nullptr) {
+    offsets->resize(n + 1);
+    (*offsets)[n] = static_cast<uint32_t>(len);
+  }
   return true;
 }
 
@@ -638,8 +654,9 @@ void Normaliser::Normalise(std::string_view in, std::string* out, std::vector<ui
   if (soft_starts != nullptr) soft_starts->clear();
   if (in.size() >= UINT32_MAX) in = in.substr(0, UINT32_MAX - 1);
   if (IsAsciiOnly(in)) {
-    if (offsets == nullptr && FastAsciiPass(in, out)) return;
+    if (FastAsciiPass(in, out, offsets)) return;  // never has soft starts
     out->clear();
+    if (offsets != nullptr) offsets->clear();
     TokenPass(in, nullptr, out, offsets, soft_starts).Run();
     return;
   }

@@ -133,8 +133,8 @@ TEST(Normalise, OffsetsAreMonotoneAndComplete) {
 namespace bantay::text {
 namespace {
 
-// Normalising with an offset map takes the general path; without one, ASCII text may take
-// the one-pass fast path. Both must give the same text on any input.
+// ASCII text may take the one-pass fast path; a leading no-break space (a separator, and
+// not ASCII) forces the general path. Both must give the same text and offsets.
 TEST(Normalise, FastPathAgreesWithGeneralPathOnRandomText) {
   const char alphabet[] = "aaabcdeeilmnoopstuwxyzAEIOU  ..--_'$@!|0123456789,?\t";
   std::mt19937 rng(11);
@@ -144,9 +144,14 @@ TEST(Normalise, FastPathAgreesWithGeneralPathOnRandomText) {
     in.clear();
     const int n = static_cast<int>(rng() % 40);
     for (int k = 0; k < n; ++k) in.push_back(alphabet[rng() % (sizeof alphabet - 1)]);
-    Norm().Normalise(in, &fast);
-    Norm().Normalise(in, &general, &offsets);
+    std::vector<uint32_t> fast_offsets;
+    Norm().Normalise(in, &fast, &fast_offsets);
+    Norm().Normalise("\u00A0" + in, &general, &offsets);
     ASSERT_EQ(fast, general) << "input: '" << in << "'";
+    ASSERT_EQ(fast_offsets.size(), offsets.size()) << "input: '" << in << "'";
+    for (size_t k = 0; k < offsets.size(); ++k) {
+      ASSERT_EQ(fast_offsets[k] + 2, offsets[k]) << "input: '" << in << "' at " << k;
+    }
   }
 }
 
