@@ -285,6 +285,12 @@ void RegisterScan(CLI::App& app, std::function<int()>* run) {
       "Score chat conversations (chat JSONL or PAN 2012 XML) for solicitation of minors.\n"
       "Prints one JSON line per flagged conversation (all with --all), in order of first "
       "appearance.");
+  cmd->footer(
+      "Output: one JSON object per line (conversation, score, flagged, signals, evidence with\n"
+      "message index, category, term and, for flagged conversations only, the original text),\n"
+      "so it pipes into jq. Bad records are reported on stderr as file:line:field and skipped.\n"
+      "Exit codes: 0 ok; 1 input rejected (--strict), a conversation flagged (--fail-on-flag)\n"
+      "or an unreadable input; 2 usage error.");
   cmd->add_option("files", opt->files, "Input files; '-' is stdin (default)");
   cmd->add_option("--lexicon", opt->lexicon_dir,
                   "Directory of lexicon *.tsv files (default: the built-in data/lexicons)")
