@@ -4,7 +4,8 @@
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #   SECONDS_PER_TARGET  libFuzzer -max_total_time for each target (default 30)
-#   TARGET              fuzz_pan12, fuzz_chat_jsonl, fuzz_normalise (default: all)
+#   TARGET              fuzz_pan12, fuzz_chat_jsonl, fuzz_normalise, fuzz_call_records
+#                       (default: all)
 # Environment: BANTAY_FUZZ_JOBS build parallelism (default 2).
 # Crash inputs are kept in build-fuzz/fuzz-artifacts/<target>/ (the corpus is temporary).
 set -euo pipefail
@@ -17,7 +18,7 @@ fi
 shift $(( $# > 0 ? 1 : 0 ))
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(fuzz_pan12 fuzz_chat_jsonl fuzz_normalise)
+  targets=(fuzz_pan12 fuzz_chat_jsonl fuzz_normalise fuzz_call_records)
 fi
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

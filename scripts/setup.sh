@@ -7,7 +7,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libicu-dev libvectorscan-dev libsimdjson-dev libexpat1-dev libcli11-dev libfmt-dev
   nlohmann-json3-dev libexpected-dev libabsl-dev libmimalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
-  ripgrep python3
+  libloc-dev libloc-database libmaxminddb-dev iso-codes
+  ripgrep python3 time
 )
 
 missing=()

@@ -16,5 +16,6 @@ inline constexpr int kExitUsage = 2;
 // function stored in `*run` after parsing, and exits with its result.
 void RegisterScan(CLI::App& app, std::function<int()>* run);
 void RegisterSimulate(CLI::App& app, std::function<int()>* run);
+void RegisterMeta(CLI::App& app, std::function<int()>* run);
 
 }  // namespace bantay::cli

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   std::function<int()> run;
   bantay::cli::RegisterScan(app, &run);
   bantay::cli::RegisterSimulate(app, &run);
+  bantay::cli::RegisterMeta(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,6 +6,7 @@
 // variable of the conversation ({age}, {grade}, {ctrl}, ...). Per SAFETY.md the templates are
 // plain sentences with single keywords in them; keep them that way.
 #include "cli/simulate_chats.h"
+#include "cli/sim_rng.h"
 
 #include <algorithm>
 #include <array>
@@ -24,26 +25,7 @@ namespace {
 
 // ---- Random numbers -------------------------------------------------------------------------
 
-// std::mt19937_64 is specified bit-exactly by the standard; the std::*_distribution classes
-// are not, so the helpers here are our own and the output is the same on every toolchain.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : engine_(seed) {}
-  uint64_t Next() { return engine_(); }
-  // Uniform in [0, n). REQUIRES: n > 0.
-  uint64_t Below(uint64_t n) {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
-  }
-  // Uniform in [lo, hi]. REQUIRES: lo <= hi.
-  int Range(int lo, int hi) {
-    return lo + static_cast<int>(Below(static_cast<uint64_t>(hi - lo) + 1));
-  }
-  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-  bool Chance(double p) { return Unit() < p; }
-
- private:
-  std::mt19937_64 engine_;
-};
+using Rng = SimRng;
 
 // ---- Templates ------------------------------------------------------------------------------
 

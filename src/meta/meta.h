@@ -74,7 +74,8 @@ class CountryTable {
                                    std::string_view file_name);
   // nullptr when the code is unknown.
   const CountryProfile* Find(std::string_view code) const;
-  // A hotspot: the whole country is listed, or the ISO 3166-2 region is.
+  // A hotspot: the whole country is listed, or the ISO 3166-2 region is, or the region is
+  // unknown and the country has listed regions.
   bool IsHotspot(std::string_view country, std::string_view region) const;
 
   struct Impl;
@@ -102,5 +103,74 @@ class Locator {
   static Result<std::unique_ptr<Locator>> OpenLibloc(const std::string& path = {});
   static Result<std::unique_ptr<Locator>> OpenMmdb(const std::string& path);
 };
+
+// ---- Analysis ---------------------------------------------------------------------------
+
+enum class Role : uint8_t { kSupply, kDemand };
+std::string_view RoleName(Role r);
+
+// Weights and thresholds of the account models (data/meta/weights.tsv, docs/meta.md).
+struct MetaWeights {
+  std::vector<std::pair<std::string, double>> values;  // name -> value, in file order
+  double Get(std::string_view name) const;             // REQUIRES: a known name
+  static Result<MetaWeights> Parse(std::string_view content, std::string_view file_name);
+  static Result<MetaWeights> Default();
+};
+
+struct MetaOptions {
+  int window_days = 7;             // sliding window length
+  int step_days = 1;               // window step
+  double min_score = -1;           // flag threshold; < 0: the weights' flag_threshold
+  bool keep_unflagged = false;     // also report unflagged scored accounts
+};
+
+struct AccountLead {
+  std::string account;
+  Role role = Role::kSupply;
+  double score = 0;
+  bool flagged = false;
+  int64_t window_start_ms = 0, window_end_ms = 0;  // the window that scored highest
+  // Evidence of that window.
+  uint32_t distinct_foreign = 0;   // supply: distinct high-income foreign video counterparts;
+                                   // demand: distinct hotspot video counterparts
+  std::vector<std::string> countries;  // of those counterparts, most frequent first
+  double video_share = 0;
+  uint32_t new_contacts = 0;
+  uint32_t calls = 0;
+  double weekly_repeat = 0;        // share of counterparts met in the same weekly slot
+  double median_minutes = 0;
+  uint32_t flagged_counterparts = 0;  // demand: counterparts flagged as supply (and vice versa)
+  std::vector<std::string> linked;    // accounts sharing an IP with this one (hubs)
+  std::vector<std::string> reasons;   // top contributing features, strongest first
+};
+
+struct MetaStats {
+  uint64_t records = 0, duplicates = 0, accounts = 0, unknown_location = 0,
+           anonymous_ip = 0, ip_lookups = 0;
+};
+
+// Accumulates call records, then scores every account over sliding windows. Add is
+// single-threaded; Finish scores accounts in parallel on `threads` threads.
+class Analyzer {
+ public:
+  static Result<std::unique_ptr<Analyzer>> Create(const CountryTable* countries,
+                                                  const Locator* locator,  // may be null
+                                                  MetaWeights weights, MetaOptions options);
+  ~Analyzer();
+  void Add(const CallRecord& record);
+  // Leads in a deterministic order (score descending, then account).
+  std::vector<AccountLead> Finish(int threads);
+  const MetaStats& stats() const;
+  double threshold() const;
+
+  struct Impl;
+
+ private:
+  Analyzer() = default;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One account lead as a JSON line (ARCHITECTURE.md "Account leads"), without newline.
+std::string LeadToJson(const AccountLead& lead);
 
 }  // namespace bantay::meta

@@ -1,0 +1,707 @@
+// meta/analyzer.cc: per-account sliding windows over call records, supply and demand scores.
+//
+// Every call becomes two half-edges, one per account. At the end, each account's half-edges
+// are swept in time order with windows of `window_days` ending on each day the account was
+// active (a window ending on a quiet day cannot score higher than one ending on an active
+// day). Supply is scored for accounts whose home is a hotspot, demand for accounts whose
+// home is a high-income country; then each side gains from flagged counterparts on the
+// other (one round, linear in the number of half-edges), and hotspot accounts sharing an IP
+// with a flagged hub are linked to it.
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "meta/meta.h"
+
+namespace bantay::meta {
+
+namespace {
+
+constexpr int64_t kDayMs = 86400000;
+constexpr int64_t kHourMs = 3600000;
+
+struct Edge {
+  int64_t start_ms;
+  uint32_t other;
+  uint32_t duration_s;
+  uint16_t other_country;  // index into Impl::country_codes, 0 = unknown
+  uint8_t media;           // Media
+  uint8_t outgoing;
+};
+
+template <class K>
+void Vote(std::vector<std::pair<K, uint32_t>>* votes, K key) {
+  for (auto& v : *votes) {
+    if (v.first == key) {
+      ++v.second;
+      return;
+    }
+  }
+  votes->emplace_back(key, 1);
+}
+
+template <class K>
+K Winner(const std::vector<std::pair<K, uint32_t>>& votes, K none) {
+  K best = none;
+  uint32_t best_n = 0;
+  for (const auto& [k, n] : votes) {
+    if (n > best_n || (n == best_n && k < best)) {
+      best = k;
+      best_n = n;
+    }
+  }
+  return best;
+}
+
+struct AccountData {
+  std::vector<Edge> edges;
+  std::vector<std::pair<uint16_t, uint32_t>> country_votes;
+  std::vector<std::pair<uint16_t, uint32_t>> region_votes;
+  std::vector<uint32_t> ips;
+};
+
+// Features of one window of one account.
+struct WindowFeatures {
+  int64_t start_ms = 0, end_ms = 0;
+  uint32_t calls = 0, video = 0, audio = 0;
+  uint32_t q_calls = 0, q_video = 0, q_audio = 0;  // calls with qualifying counterparts
+  uint32_t flagged_calls = 0;  // video calls with counterparts flagged on the other side
+  uint32_t distinct = 0;       // qualifying counterparts (see Sweep)
+  uint32_t unscheduled = 0;    // of those, not met in a repeated weekly slot
+  uint32_t new_contacts = 0;   // qualifying counterparts first met inside the window
+  uint32_t flagged = 0;        // qualifying counterparts flagged on the other side
+  double flagged_score = 0;    // sum of their scores
+  double weekly_repeat = 0;    // share of qualifying counterparts met in a repeated weekly slot
+  double mid_duration = 0;     // share of qualifying video calls of 5 to 60 minutes
+  double long_recurring = 0;   // share of qualifying counterparts with 3+ calls over 60 min
+  double calls_per_day = 0;
+  double evening_share = 0;    // qualifying calls in the counterpart's evening or night
+  double fixed_duration = 0;   // share of qualifying video calls of the modal length (+-1 min)
+  double median_minutes = 0;
+  std::vector<std::pair<uint16_t, uint32_t>> countries;  // of qualifying counterparts
+};
+
+}  // namespace
+
+std::string_view RoleName(Role r) { return r == Role::kSupply ? "supply" : "demand"; }
+
+// ---- Weights ------------------------------------------------------------------------------
+
+double MetaWeights::Get(std::string_view name) const {
+  for (const auto& [k, v] : values) {
+    if (k == name) return v;
+  }
+  return 0;
+}
+
+Result<MetaWeights> MetaWeights::Parse(std::string_view content, std::string_view file_name) {
+  MetaWeights w;
+  uint64_t line_no = 0;
+  size_t pos = 0;
+  bool header = false;
+  while (pos < content.size()) {
+    size_t eol = content.find('\n', pos);
+    if (eol == std::string_view::npos) eol = content.size();
+    std::string_view line = content.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    const size_t tab = line.find('\t');
+    if (tab == std::string_view::npos || line.find('\t', tab + 1) != std::string_view::npos) {
+      return Fail(ErrorCode::kParse, "expected name<TAB>value", Where(file_name, line_no));
+    }
+    const std::string_view name = line.substr(0, tab), value = line.substr(tab + 1);
+    if (!header) {
+      if (name != "name" || value != "value") {
+        return Fail(ErrorCode::kParse, "header must be: name<TAB>value",
+                    Where(file_name, line_no));
+      }
+      header = true;
+      continue;
+    }
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || ptr != value.data() + value.size()) {
+      return Fail(ErrorCode::kParse, "value is not a number: '" + std::string(value) + "'",
+                  Where(file_name, line_no, "value"));
+    }
+    w.values.emplace_back(std::string(name), v);
+  }
+  if (!header) return Fail(ErrorCode::kParse, "empty weights file", Where(file_name, 0));
+  static constexpr std::string_view kRequired[] = {
+      "flag_threshold",  "window_min_distinct", "supply.bias",   "supply.distinct",
+      "demand.bias",     "demand.distinct",     "demand.flagged"};
+  for (auto r : kRequired) {
+    if (std::none_of(w.values.begin(), w.values.end(),
+                     [&](const auto& kv) { return kv.first == r; })) {
+      return Fail(ErrorCode::kParse, "missing weight '" + std::string(r) + "'",
+                  Where(file_name, 0));
+    }
+  }
+  return w;
+}
+
+Result<MetaWeights> MetaWeights::Default() {
+  for (const auto& [path, content] : EmbeddedFiles()) {
+    if (path == "data/meta/weights.tsv") return Parse(content, path);
+  }
+  return Fail(ErrorCode::kInternal, "no metadata weights embedded in this build");
+}
+
+// ---- Analyzer -----------------------------------------------------------------------------
+
+struct Analyzer::Impl {
+  const CountryTable* countries = nullptr;
+  const Locator* locator = nullptr;
+  MetaWeights w;
+  MetaOptions opt;
+  MetaStats stats;
+
+  absl::flat_hash_map<std::string, uint32_t> account_ids;
+  std::vector<std::string> account_names;
+  std::vector<AccountData> accounts;
+  absl::flat_hash_set<uint64_t> seen_calls;
+  absl::flat_hash_map<std::string, uint16_t> country_idx;
+  std::vector<std::string> country_codes{""};
+  std::vector<IncomeGroup> income{IncomeGroup::kUnknown};
+  std::vector<int> utc_offset_min{0};
+  absl::flat_hash_map<std::string, uint16_t> region_idx;
+  std::vector<std::string> region_codes{""};
+  absl::flat_hash_map<std::string, uint32_t> ip_ids;
+
+  double threshold = 0.5;
+  int64_t data_start_ms = 0;  // earliest call: contacts are "new" only with history before
+
+  uint32_t Account(const std::string& id) {
+    auto [it, inserted] = account_ids.try_emplace(id, static_cast<uint32_t>(accounts.size()));
+    if (inserted) {
+      account_names.push_back(id);
+      accounts.emplace_back();
+    }
+    return it->second;
+  }
+
+  uint16_t Country(const std::string& code) {
+    if (code.empty()) return 0;
+    auto [it, inserted] = country_idx.try_emplace(code, static_cast<uint16_t>(country_codes.size()));
+    if (inserted) {
+      country_codes.push_back(code);
+      const CountryProfile* p = countries->Find(code);
+      income.push_back(p ? p->income : IncomeGroup::kUnknown);
+      utc_offset_min.push_back(p ? p->utc_offset_min : 0);
+    }
+    return it->second;
+  }
+
+  uint16_t Region(const std::string& code) {
+    if (code.empty()) return 0;
+    auto [it, inserted] = region_idx.try_emplace(code, static_cast<uint16_t>(region_codes.size()));
+    if (inserted) region_codes.push_back(code);
+    return it->second;
+  }
+
+  // The side's location: record columns win; otherwise the IP, unless it is anonymous.
+  void Locate(const std::string& country, const std::string& region, const std::string& ip,
+              uint16_t* c, uint16_t* r) {
+    *c = Country(country);
+    *r = Region(region);
+    if (*c != 0 || ip.empty() || locator == nullptr) {
+      if (*c == 0) ++stats.unknown_location;
+      return;
+    }
+    ++stats.ip_lookups;
+    GeoResult g = locator->Lookup(ip);
+    if (g.anonymous) {
+      ++stats.anonymous_ip;
+      ++stats.unknown_location;
+      return;
+    }
+    *c = Country(g.country);
+    if (*r == 0) *r = Region(g.region);
+    if (*c == 0) ++stats.unknown_location;
+  }
+
+  void AddIp(AccountData& a, const std::string& ip) {
+    if (ip.empty()) return;
+    auto [it, inserted] = ip_ids.try_emplace(ip, static_cast<uint32_t>(ip_ids.size()));
+    if (std::find(a.ips.begin(), a.ips.end(), it->second) == a.ips.end() && a.ips.size() < 64) {
+      a.ips.push_back(it->second);
+    }
+  }
+
+  bool IsHigh(uint16_t c) const { return income[c] == IncomeGroup::kHigh; }
+
+  // Sweeps one account's windows. `qualifies(edge)` says which counterparts count;
+  // `other_score[other]` (may be empty) is the other side's score of each account.
+  // Calls `on_window` for each window ending on an active day.
+  void Sweep(uint32_t account, const std::function<bool(const Edge&)>& qualifies,
+             const std::vector<float>& other_score,
+             const std::function<void(const WindowFeatures&)>& on_window) const {
+    const auto& edges = accounts[account].edges;
+    if (edges.empty()) return;
+    // Lifetime facts per counterpart: first contact, weekly slot repetition.
+    absl::flat_hash_map<uint32_t, int64_t> first_seen;
+    absl::flat_hash_map<uint64_t, std::pair<int64_t, uint8_t>> slot_weeks;  // slot -> week, n
+    absl::flat_hash_set<uint32_t> scheduled;
+    for (const Edge& e : edges) {
+      first_seen.try_emplace(e.other, e.start_ms);
+      const int64_t hours = e.start_ms / kHourMs;
+      const uint64_t slot = (static_cast<uint64_t>(e.other) << 8) | static_cast<uint64_t>(hours % 168);
+      const int64_t week = hours / 168;
+      auto [it, inserted] = slot_weeks.try_emplace(slot, week, 1);
+      if (!inserted && it->second.first != week) {
+        it->second = {week, static_cast<uint8_t>(std::min(it->second.second + 1, 255))};
+        if (it->second.second >= 2) scheduled.insert(e.other);
+      }
+    }
+    const int64_t window_ms = static_cast<int64_t>(opt.window_days) * kDayMs;
+    size_t lo = 0;
+    size_t hi = 0;
+    struct PerOther {
+      uint32_t calls = 0, video = 0, long_calls = 0;
+      uint16_t country = 0;
+      bool qualifies = false;
+    };
+    absl::flat_hash_map<uint32_t, PerOther> in_window;
+    absl::flat_hash_map<uint32_t, uint32_t> minute_counts;
+    WindowFeatures f;
+    uint32_t day_hist[8] = {};
+    while (hi < edges.size()) {
+      const int64_t day = edges[hi].start_ms / kDayMs;
+      const int64_t end_ms = (day + 1) * kDayMs;
+      while (hi < edges.size() && edges[hi].start_ms < end_ms) {
+        const Edge& e = edges[hi++];
+        auto& p = in_window[e.other];
+        p.calls++;
+        p.video += e.media == static_cast<uint8_t>(Media::kVideo);
+        p.long_calls += e.duration_s > 3600;
+        p.country = e.other_country;
+        p.qualifies = p.qualifies || qualifies(e);
+      }
+      const int64_t start_ms = end_ms - window_ms;
+      while (lo < hi && edges[lo].start_ms < start_ms) {
+        const Edge& e = edges[lo++];
+        auto it = in_window.find(e.other);
+        if (--it->second.calls == 0) in_window.erase(it);
+      }
+      // Window [start_ms, end_ms): edges [lo, hi). New contacts mean something only when
+      // the input reaches a whole window further back.
+      const bool history = start_ms - data_start_ms >= window_ms;
+      f = WindowFeatures();
+      f.start_ms = start_ms;
+      f.end_ms = end_ms;
+      uint32_t q_video_calls = 0, q_mid = 0, q_evening = 0;
+      minute_counts.clear();
+      std::fill(std::begin(day_hist), std::end(day_hist), 0);
+      for (size_t k = lo; k < hi; ++k) {
+        const Edge& e = edges[k];
+        const bool video = e.media == static_cast<uint8_t>(Media::kVideo);
+        const bool audio = e.media == static_cast<uint8_t>(Media::kAudio);
+        ++f.calls;
+        f.video += video;
+        f.audio += audio;
+        if (!qualifies(e)) continue;
+        ++f.q_calls;
+        f.q_video += video;
+        f.q_audio += audio;
+        f.flagged_calls += video && !other_score.empty() && other_score[e.other] >= threshold;
+        if (!video) continue;
+        ++q_video_calls;
+        const uint32_t minutes = e.duration_s / 60;
+        q_mid += minutes >= 5 && minutes <= 60;
+        ++minute_counts[std::min<uint32_t>(minutes, 240)];
+        static constexpr uint32_t kBounds[] = {2, 5, 10, 20, 30, 45, 90};
+        size_t b = 0;
+        while (b < 7 && minutes >= kBounds[b]) ++b;
+        day_hist[b]++;
+        const int64_t local_hour =
+            ((e.start_ms / 60000 + utc_offset_min[e.other_country]) / 60 % 24 + 24) % 24;
+        q_evening += local_hour >= 18 || local_hour < 3;
+      }
+      uint32_t scheduled_n = 0, long_rec = 0;
+      for (const auto& [other, p] : in_window) {
+        if (!p.qualifies || p.video == 0) continue;
+        ++f.distinct;
+        if (history && first_seen[other] >= start_ms) ++f.new_contacts;
+        if (scheduled.contains(other)) {
+          ++scheduled_n;
+        } else {
+          ++f.unscheduled;
+        }
+        if (p.calls >= 3 && p.long_calls >= 2) ++long_rec;
+        if (!other_score.empty() && other_score[other] >= threshold) {
+          ++f.flagged;
+          f.flagged_score += other_score[other];
+        }
+        Vote(&f.countries, p.country);
+      }
+      if (f.distinct > 0) {
+        f.weekly_repeat = static_cast<double>(scheduled_n) / f.distinct;
+        f.long_recurring = static_cast<double>(long_rec) / f.distinct;
+      }
+      if (q_video_calls > 0) {
+        // Booked slots (lessons, meetings) all last the same: the modal minute +-1.
+        uint32_t best = 0;
+        for (const auto& [minute, count] : minute_counts) {
+          uint32_t around = count;
+          if (auto it = minute_counts.find(minute + 1); it != minute_counts.end()) around += it->second;
+          if (minute > 0) {
+            if (auto it = minute_counts.find(minute - 1); it != minute_counts.end()) around += it->second;
+          }
+          best = std::max(best, around);
+        }
+        f.fixed_duration = q_video_calls >= 3 ? static_cast<double>(best) / q_video_calls : 0;
+        f.mid_duration = static_cast<double>(q_mid) / q_video_calls;
+        f.evening_share = static_cast<double>(q_evening) / q_video_calls;
+        static constexpr double kMid[] = {1, 3.5, 7.5, 15, 25, 37.5, 67.5, 120};
+        uint32_t acc = 0;
+        for (size_t b = 0; b < 8; ++b) {
+          acc += day_hist[b];
+          if (acc * 2 >= q_video_calls) {
+            f.median_minutes = kMid[b];
+            break;
+          }
+        }
+      }
+      // Calls per active day in the window.
+      absl::flat_hash_set<int64_t> days;
+      for (size_t k = lo; k < hi; ++k) days.insert(edges[k].start_ms / kDayMs);
+      f.calls_per_day = days.empty() ? 0 : static_cast<double>(f.calls) / days.size();
+      on_window(f);
+    }
+  }
+};
+
+Analyzer::~Analyzer() = default;
+
+Result<std::unique_ptr<Analyzer>> Analyzer::Create(const CountryTable* countries,
+                                                   const Locator* locator, MetaWeights weights,
+                                                   MetaOptions options) {
+  if (countries == nullptr) return Fail(ErrorCode::kInvalidArgument, "no country table");
+  if (options.window_days < 1 || options.window_days > 366 || options.step_days < 1) {
+    return Fail(ErrorCode::kInvalidArgument, "window must be 1 to 366 days, step at least 1");
+  }
+  std::unique_ptr<Analyzer> a(new Analyzer());
+  a->impl_ = std::make_unique<Impl>();
+  Impl& m = *a->impl_;
+  m.countries = countries;
+  m.locator = locator;
+  m.w = std::move(weights);
+  m.opt = options;
+  m.threshold = options.min_score >= 0 ? options.min_score : m.w.Get("flag_threshold");
+  return a;
+}
+
+const MetaStats& Analyzer::stats() const { return impl_->stats; }
+double Analyzer::threshold() const { return impl_->threshold; }
+
+void Analyzer::Add(const CallRecord& r) {
+  Impl& m = *impl_;
+  ++m.stats.records;
+  if (!m.seen_calls.insert(std::hash<std::string>{}(r.call_id)).second) {
+    ++m.stats.duplicates;
+    return;
+  }
+  const uint32_t caller = m.Account(r.caller);
+  const uint32_t callee = m.Account(r.callee);
+  uint16_t caller_c, caller_r, callee_c, callee_r;
+  m.Locate(r.caller_country, r.caller_region, r.caller_ip, &caller_c, &caller_r);
+  m.Locate(r.callee_country, r.callee_region, r.callee_ip, &callee_c, &callee_r);
+  AccountData& a = m.accounts[caller];
+  if (caller_c != 0) Vote(&a.country_votes, caller_c);
+  if (caller_r != 0) Vote(&a.region_votes, caller_r);
+  m.AddIp(a, r.caller_ip);
+  a.edges.push_back({r.start_ms, callee, r.duration_s, callee_c, static_cast<uint8_t>(r.media), 1});
+  AccountData& b = m.accounts[callee];
+  if (callee_c != 0) Vote(&b.country_votes, callee_c);
+  if (callee_r != 0) Vote(&b.region_votes, callee_r);
+  m.AddIp(b, r.callee_ip);
+  b.edges.push_back({r.start_ms, caller, r.duration_s, caller_c, static_cast<uint8_t>(r.media), 0});
+}
+
+namespace {
+
+double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+
+struct Scored {
+  double z = -1e9;
+  WindowFeatures f;
+  std::vector<std::pair<const char*, double>> parts;
+};
+
+void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && n > 256; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+}
+
+}  // namespace
+
+std::vector<AccountLead> Analyzer::Finish(int threads) {
+  Impl& m = *impl_;
+  const MetaWeights& w = m.w;
+  const size_t n = m.accounts.size();
+  m.stats.accounts = n;
+  // Home location, hotspot and income of every account.
+  std::vector<uint16_t> home(n, 0);
+  std::vector<uint8_t> hotspot(n, 0), high(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    auto& a = m.accounts[i];
+    home[i] = Winner<uint16_t>(a.country_votes, 0);
+    const uint16_t region = Winner<uint16_t>(a.region_votes, 0);
+    hotspot[i] = home[i] != 0 &&
+                 m.countries->IsHotspot(m.country_codes[home[i]], m.region_codes[region]);
+    high[i] = m.IsHigh(home[i]) && !hotspot[i];
+    std::sort(a.edges.begin(), a.edges.end(),
+              [](const Edge& x, const Edge& y) { return x.start_ms < y.start_ms; });
+  }
+  const double min_distinct = w.Get("window_min_distinct");
+  m.data_start_ms = INT64_MAX;
+  for (const auto& a : m.accounts) {
+    if (!a.edges.empty()) m.data_start_ms = std::min(m.data_start_ms, a.edges.front().start_ms);
+  }
+
+  auto score_side = [&](size_t i, bool supply, const std::vector<float>& other_score,
+                        Scored* best) {
+    const uint16_t own = home[i];
+    auto qualifies = [&](const Edge& e) {
+      if (supply) return e.other_country != own && m.IsHigh(e.other_country);
+      return hotspot[e.other] != 0;
+    };
+    const char* p = supply ? "supply." : "demand.";
+    auto W = [&](const char* name) { return w.Get(std::string(p) + name); };
+    const double bias = W("bias"), k_distinct = W("distinct"), k_new = W("new_share"),
+                 k_video = W("video_share"), k_mid = W("mid_duration"),
+                 k_repeat = W("weekly_repeat"), k_volume = W("volume"),
+                 k_audio = W("audio_share"), k_long = W("long_recurring"),
+                 k_evening = W("evening_share"), k_flagged = W("flagged"),
+                 k_flagged_calls = W("flagged_calls"), k_fixed = W("fixed_duration"),
+                 k_few = W("too_few");
+    m.Sweep(static_cast<uint32_t>(i), qualifies, other_score, [&](const WindowFeatures& f) {
+      if (f.distinct == 0 && f.flagged == 0) return;
+      Scored s;
+      s.f = f;
+      auto add = [&](const char* name, double v) {
+        if (v != 0) s.parts.emplace_back(name, v);
+      };
+      // Shares over the calls with qualifying counterparts: a call centre talks to its
+      // foreign customers by audio, a hub's customers come on video.
+      const double video_share = f.q_calls ? static_cast<double>(f.q_video) / f.q_calls : 0;
+      const double audio_share = f.q_calls ? static_cast<double>(f.q_audio) / f.q_calls : 0;
+      const double new_share = f.distinct ? static_cast<double>(f.new_contacts) / f.distinct : 0;
+      // Counterparts kept on a weekly schedule are explained (lessons, clients): only the
+      // others count as many foreigners within days, and only as far as the contact with
+      // such foreigners is on video.
+      add("distinct counterparts", k_distinct * std::log1p(f.unscheduled) * video_share);
+      add("new contacts", k_new * new_share);
+      add("video share", k_video * video_share);
+      add("5-60 minute video calls", k_mid * f.mid_duration);
+      add("weekly schedule", k_repeat * f.weekly_repeat);
+      add("call volume", k_volume * std::log1p(std::max(0.0, f.calls_per_day - 10)));
+      add("audio share", k_audio * audio_share);
+      add("long recurring calls", k_long * f.long_recurring);
+      add("counterpart evening", k_evening * f.evening_share);
+      add("calls of one fixed length", k_fixed * f.fixed_duration);
+      add("flagged counterparts", k_flagged * std::log1p(f.flagged_score));
+      add("video calls with flagged counterparts", k_flagged_calls * std::log1p(f.flagged_calls));
+      if (f.distinct < min_distinct) add("too few counterparts", k_few);
+      s.z = bias;
+      for (const auto& [name, v] : s.parts) s.z += v;
+      if (s.z > best->z) *best = std::move(s);
+    });
+  };
+
+  // 1. Supply without counterparts' scores; 2. demand with supply scores; 3. supply again
+  //    with demand scores (shared high-scoring customers).
+  std::vector<Scored> supply(n), demand(n);
+  std::vector<float> supply_score(n, 0), demand_score(n, 0);
+  const std::vector<float> none;
+  ParallelFor(n, threads, [&](size_t i) {
+    if (hotspot[i]) score_side(i, true, none, &supply[i]);
+  });
+  for (size_t i = 0; i < n; ++i) supply_score[i] = hotspot[i] ? Sigmoid(supply[i].z) : 0;
+  // Shared infrastructure: a hotspot account on an IP of a flagged hub.
+  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> ip_accounts;
+  for (size_t i = 0; i < n; ++i) {
+    if (!hotspot[i]) continue;
+    for (uint32_t ip : m.accounts[i].ips) ip_accounts[ip].push_back(static_cast<uint32_t>(i));
+  }
+  // An address many accounts use is a carrier's shared NAT or a café, not a household:
+  // only addresses with few users link accounts.
+  const size_t max_ip_accounts = static_cast<size_t>(std::max(2.0, w.Get("shared_ip_max_accounts")));
+  std::vector<std::vector<uint32_t>> linked(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (supply_score[i] < m.threshold) continue;
+    for (uint32_t ip : m.accounts[i].ips) {
+      const auto& users = ip_accounts[ip];
+      if (users.size() > max_ip_accounts) continue;
+      for (uint32_t other : users) {
+        if (other == i) continue;
+        auto& l = linked[i];
+        if (std::find(l.begin(), l.end(), other) == l.end() && l.size() < 32) l.push_back(other);
+      }
+    }
+  }
+  ParallelFor(n, threads, [&](size_t i) {
+    if (high[i]) score_side(i, false, supply_score, &demand[i]);
+  });
+  for (size_t i = 0; i < n; ++i) demand_score[i] = high[i] ? Sigmoid(demand[i].z) : 0;
+  std::vector<Scored> supply2(n);
+  ParallelFor(n, threads, [&](size_t i) {
+    if (!hotspot[i]) return;
+    score_side(i, true, demand_score, &supply2[i]);
+    if (supply2[i].z < supply[i].z) supply2[i] = supply[i];
+  });
+  const double k_shared_ip = w.Get("supply.shared_ip");
+  std::vector<uint8_t> bonus_given(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    for (uint32_t other : linked[i]) {
+      if (supply_score[other] >= m.threshold || supply2[other].z <= -1e8) continue;
+      if (!bonus_given[other]) {  // once, however many hubs share the address
+        bonus_given[other] = 1;
+        supply2[other].z += k_shared_ip;
+        supply2[other].parts.emplace_back("shares an IP with a flagged hub", k_shared_ip);
+      }
+      auto& back = linked[other];
+      if (std::find(back.begin(), back.end(), i) == back.end()) {
+        back.push_back(static_cast<uint32_t>(i));
+      }
+    }
+  }
+
+  std::vector<AccountLead> leads;
+  auto emit = [&](size_t i, Role role, Scored& s, const std::vector<float>& other) {
+    if (s.z <= -1e8) return;
+    AccountLead lead;
+    lead.account = m.account_names[i];
+    lead.role = role;
+    lead.score = Sigmoid(s.z);
+    lead.flagged = lead.score >= m.threshold;
+    if (!lead.flagged && !m.opt.keep_unflagged) return;
+    lead.window_start_ms = s.f.start_ms;
+    lead.window_end_ms = s.f.end_ms;
+    lead.distinct_foreign = s.f.distinct;
+    std::sort(s.f.countries.begin(), s.f.countries.end(), [&](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second
+                                  : m.country_codes[a.first] < m.country_codes[b.first];
+    });
+    for (const auto& [c, cnt] : s.f.countries) {
+      if (c != 0) lead.countries.push_back(m.country_codes[c]);
+    }
+    lead.video_share = s.f.calls ? static_cast<double>(s.f.video) / s.f.calls : 0;
+    lead.new_contacts = s.f.new_contacts;
+    lead.calls = s.f.calls;
+    lead.weekly_repeat = s.f.weekly_repeat;
+    lead.median_minutes = s.f.median_minutes;
+    lead.flagged_counterparts = s.f.flagged;
+    for (uint32_t l : linked[i]) lead.linked.push_back(m.account_names[l]);
+    std::sort(lead.linked.begin(), lead.linked.end());
+    std::stable_sort(s.parts.begin(), s.parts.end(), [](const auto& a, const auto& b) {
+      return std::abs(a.second) > std::abs(b.second);
+    });
+    for (size_t k = 0; k < s.parts.size() && k < 5; ++k) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, " (%+.2f)", s.parts[k].second);
+      lead.reasons.push_back(std::string(s.parts[k].first) + buf);
+    }
+    (void)other;
+    leads.push_back(std::move(lead));
+  };
+  for (size_t i = 0; i < n; ++i) {
+    if (hotspot[i]) emit(i, Role::kSupply, supply2[i], demand_score);
+    if (high[i]) emit(i, Role::kDemand, demand[i], supply_score);
+  }
+  std::sort(leads.begin(), leads.end(), [](const AccountLead& a, const AccountLead& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.account != b.account) return a.account < b.account;
+    return a.role < b.role;
+  });
+  return leads;
+}
+
+// ---- Output -------------------------------------------------------------------------------
+
+namespace {
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  out->push_back('"');
+  for (char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(c);
+    } else if (b < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", b);
+      out->append(buf);
+    } else {
+      out->push_back(c);
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendNumber(std::string* out, double v, double scale) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, std::round(v * scale) / scale);
+  out->append(buf, ec == std::errc() ? end : buf);
+}
+
+}  // namespace
+
+std::string LeadToJson(const AccountLead& l) {
+  std::string out = "{\"account\":";
+  AppendJsonString(&out, l.account);
+  out += ",\"role\":";
+  AppendJsonString(&out, RoleName(l.role));
+  out += ",\"score\":";
+  AppendNumber(&out, l.score, 10000);
+  out += l.flagged ? ",\"flagged\":true" : ",\"flagged\":false";
+  out += ",\"window\":{\"start\":";
+  AppendJsonString(&out, FormatRfc3339(l.window_start_ms));
+  out += ",\"end\":";
+  AppendJsonString(&out, FormatRfc3339(l.window_end_ms));
+  out += "},\"evidence\":{\"distinct_foreign\":" + std::to_string(l.distinct_foreign);
+  out += ",\"countries\":[";
+  for (size_t i = 0; i < l.countries.size() && i < 10; ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(&out, l.countries[i]);
+  }
+  out += "],\"video_share\":";
+  AppendNumber(&out, l.video_share, 1000);
+  out += ",\"new_contacts\":" + std::to_string(l.new_contacts);
+  out += ",\"calls\":" + std::to_string(l.calls);
+  out += ",\"weekly_repeat\":";
+  AppendNumber(&out, l.weekly_repeat, 1000);
+  out += ",\"median_minutes\":";
+  AppendNumber(&out, l.median_minutes, 10);
+  out += ",\"flagged_counterparts\":" + std::to_string(l.flagged_counterparts);
+  out += ",\"linked\":[";
+  for (size_t i = 0; i < l.linked.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(&out, l.linked[i]);
+  }
+  out += "]},\"reasons\":[";
+  for (size_t i = 0; i < l.reasons.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(&out, l.reasons[i]);
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace bantay::meta

@@ -1,0 +1,117 @@
+// meta/call_fields.h: the call-record columns and the checks that both readers (CSV and
+// JSONL) apply to their values, so that one record means the same in either format.
+// Private to the meta module.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <netinet/in.h>
+
+#include "meta/meta.h"
+
+namespace bantay::meta::internal {
+
+enum class Column : uint8_t {
+  kCallId,
+  kStart,
+  kDuration,
+  kCaller,
+  kCallee,
+  kMedia,
+  kCallerIp,
+  kCalleeIp,
+  kCallerCountry,
+  kCalleeCountry,
+  kCallerRegion,
+  kCalleeRegion,
+  kIgnore,  // an unknown column
+};
+inline constexpr int kNumColumns = 12;
+
+// Columns every record must have (ARCHITECTURE.md "Call records").
+inline constexpr uint32_t kRequiredColumns =
+    (1u << static_cast<int>(Column::kCallId)) | (1u << static_cast<int>(Column::kStart)) |
+    (1u << static_cast<int>(Column::kDuration)) | (1u << static_cast<int>(Column::kCaller)) |
+    (1u << static_cast<int>(Column::kCallee)) | (1u << static_cast<int>(Column::kMedia));
+
+// A record line longer than this is rejected unread (call records are ~150 bytes).
+inline constexpr size_t kMaxLineBytes = 1 << 20;
+
+std::string_view ColumnName(Column c);
+// The column of an exact (lower-case) name; kIgnore for a name that is not a column.
+Column ColumnFromName(std::string_view name);
+
+// Builds one CallRecord from its fields and reports the first bad one. Reused across
+// records: no allocation for fields that fit the strings' small buffers.
+class RecordBuilder {
+ public:
+  // Starts a record: clears every field of `record()`.
+  void Reset(uint64_t line);
+
+  // Sets a column from its text (unquoted, unescaped). Returns false when the value is bad;
+  // error() says why. kIgnore is accepted and dropped.
+  bool SetText(Column c, std::string_view value);
+  // Typed setters for JSON numbers.
+  bool SetStartSeconds(double seconds);
+  bool SetStartSeconds(int64_t seconds);
+  bool SetDuration(double seconds);
+  bool SetDuration(int64_t seconds);
+  bool SetId(Column c, int64_t id);  // a numeric call_id, caller or callee
+
+  // Checks required columns and cross-field rules. false: bad_column() and error() say why.
+  bool Finish();
+
+  CallRecord& record() { return rec_; }
+  Column bad_column() const { return bad_; }
+  const std::string& error() const { return error_; }
+
+  // Records that column `c` is bad, the message being the parts joined; returns false.
+  // Out of line and cold, so that the setters' common path carries no string building.
+  [[gnu::cold, gnu::noinline]] bool Bad(Column c, std::string_view a, std::string_view b = {},
+                                        std::string_view d = {}, std::string_view e = {});
+
+ private:
+  bool SetStartText(std::string_view v);
+  bool SetDurationText(std::string_view v);
+  bool SetIdText(Column c, std::string* out, std::string_view v);
+  bool SetIp(Column c, std::string* out, std::string_view v);
+  bool SetCountry(Column c, std::string* out, std::string_view v);
+  bool SetRegion(Column c, std::string* out, std::string_view v);
+  bool CheckSide(Column country_col, std::string* country, Column region_col,
+                 const std::string& region);
+
+  CallRecord rec_;
+  uint32_t present_ = 0;
+  Column bad_ = Column::kIgnore;
+  std::string error_;
+};
+
+// Splits one CSV line (without its line end) into fields per RFC 4180: fields in double
+// quotes may hold commas and "" for a quote. Unquoted fields are trimmed of spaces and tabs.
+// Views point into `line`, or into `scratch` for quoted fields with "" escapes.
+// REQUIRES: scratch->capacity() >= line.size() (so that views into it stay valid).
+// Returns false for a malformed quote (unterminated, or text after the closing quote) and
+// sets *error. A quoted field cannot span lines: no call-record value holds a line break, and
+// an unclosed quote then costs its own line only, not the rest of the input.
+bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
+                  std::string* scratch, const char** error);
+
+// Parses a chunk of JSONL call records (simdjson On-Demand; AVX2 kernel when the CPU has it).
+void ParseCallJsonl(const Chunk& chunk, std::string_view file_name,
+                    const std::function<void(CallRecord&&)>& on_record,
+                    std::vector<Rejection>* rejects);
+
+// Whether the text is a dotted-quad IPv4 address (as inet_pton accepts it: no leading zeros).
+bool IsIpv4Text(std::string_view text);
+// Whether the text is an IPv4 or IPv6 address (what ParseIp accepts), cheaply for IPv4.
+bool IsIpText(std::string_view text);
+
+// Parses a textual IPv4 or IPv6 address. IPv4 is returned as IPv4-mapped IPv6
+// (::ffff:a.b.c.d), as libloc stores it. False for anything else (names, ports, zones).
+bool ParseIp(std::string_view text, in6_addr* out);
+
+}  // namespace bantay::meta::internal

@@ -1,0 +1,180 @@
+// meta/call_reader.cc: CallRecordReader: call records as CSV with a header (a hand-rolled
+// RFC 4180 splitter over views into the chunk, no allocation per field) or as JSONL.
+#include <cstring>
+
+#include "meta/call_fields.h"
+#include "meta/meta.h"
+
+namespace bantay::meta {
+
+using internal::Column;
+
+struct CallRecordReader::Columns {
+  std::vector<Column> by_index;  // column of each CSV field, kIgnore for unknown names
+  uint64_t header_line = 0;      // the header's line number in the input
+};
+
+namespace {
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// The chunk's bytes, without a UTF-8 byte-order mark at the start of the input.
+std::string_view Body(const Chunk& chunk) {
+  std::string_view data = chunk.data;
+  if (chunk.first_line == 1 && data.substr(0, 3) == kBom) data.remove_prefix(3);
+  return data;
+}
+
+bool Blank(std::string_view line) {
+  for (char c : line) {
+    if (c != ' ' && c != '\t') return false;
+  }
+  return true;
+}
+
+std::string TooLong(size_t bytes) {
+  return "line of " + std::to_string(bytes) + " bytes is longer than the limit of " +
+         std::to_string(internal::kMaxLineBytes);
+}
+
+// Calls fn(line, line_no) for each line of the chunk, without its line end.
+template <class Fn>
+void ForEachLine(std::string_view data, uint64_t first_line, Fn&& fn) {
+  uint64_t line_no = first_line;
+  size_t pos = 0;
+  while (pos < data.size()) {
+    const void* nl = std::memchr(data.data() + pos, '\n', data.size() - pos);
+    const size_t end =
+        nl ? static_cast<size_t>(static_cast<const char*>(nl) - data.data()) : data.size();
+    std::string_view line = data.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!fn(line, line_no)) return;
+    pos = end + 1;
+    ++line_no;
+  }
+}
+
+void ParseCsv(const CallRecordReader::Columns& cols, const Chunk& chunk, std::string_view file,
+              const std::function<void(CallRecord&&)>& on_record,
+              std::vector<Rejection>* rejects) {
+  internal::RecordBuilder builder;
+  std::vector<std::string_view> fields;
+  fields.reserve(cols.by_index.size() + 1);
+  std::string scratch;
+  scratch.reserve(256);
+  const size_t want = cols.by_index.size();
+  const Column* by_index = cols.by_index.data();
+  ForEachLine(Body(chunk), chunk.first_line, [&](std::string_view line, uint64_t line_no) {
+    if (line.empty() || line_no == cols.header_line) return true;
+    if ((line.front() == ' ' || line.front() == '\t') && Blank(line)) return true;
+    if (line.size() > internal::kMaxLineBytes) {
+      rejects->push_back({Where(file, line_no), TooLong(line.size()), false});
+      return true;
+    }
+    if (scratch.capacity() < line.size()) scratch.reserve(line.size());
+    const char* error = nullptr;
+    if (!internal::SplitCsvLine(line, &fields, &scratch, &error)) {
+      rejects->push_back({Where(file, line_no), error, false});
+      return true;
+    }
+    if (fields.size() != want) {
+      rejects->push_back({Where(file, line_no),
+                          "expected " + std::to_string(want) + " fields as in the header, found " +
+                              std::to_string(fields.size()),
+                          false});
+      return true;
+    }
+    builder.Reset(line_no);
+    bool ok = true;
+    for (size_t i = 0; i < want && ok; ++i) ok = builder.SetText(by_index[i], fields[i]);
+    if (ok && builder.Finish()) {
+      on_record(std::move(builder.record()));
+    } else {
+      rejects->push_back(
+          {Where(file, line_no, internal::ColumnName(builder.bad_column())), builder.error(),
+           false});
+    }
+    return true;
+  });
+}
+
+}  // namespace
+
+Result<CallRecordReader> CallRecordReader::Create(const Chunk& first,
+                                                  std::string_view file_name) {
+  CallRecordReader reader;
+  reader.file_ = std::string(file_name);
+  std::string_view header;
+  uint64_t header_line = 0;
+  ForEachLine(Body(first), first.first_line, [&](std::string_view line, uint64_t line_no) {
+    if (Blank(line)) return true;
+    header = line;
+    header_line = line_no;
+    return false;
+  });
+  if (header_line == 0) {
+    return Fail(ErrorCode::kParse,
+                "no header line (expected CSV column names or a JSON object)",
+                Where(file_name, first.first_line));
+  }
+  size_t lead = 0;
+  while (lead < header.size() && (header[lead] == ' ' || header[lead] == '\t')) ++lead;
+  if (header[lead] == '{') {
+    reader.csv_ = false;
+    return reader;
+  }
+  if (header.size() > internal::kMaxLineBytes) {
+    return Fail(ErrorCode::kParse, TooLong(header.size()), Where(file_name, header_line));
+  }
+  std::vector<std::string_view> names;
+  std::string scratch;
+  scratch.reserve(header.size());
+  const char* error = nullptr;
+  if (!internal::SplitCsvLine(header, &names, &scratch, &error)) {
+    return Fail(ErrorCode::kParse, std::string("header: ") + error, Where(file_name, header_line));
+  }
+  auto cols = std::make_shared<Columns>();
+  cols->header_line = header_line;
+  uint32_t seen = 0;
+  std::string lower;
+  for (std::string_view name : names) {
+    lower.assign(name);
+    for (char& c : lower) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    const Column c = internal::ColumnFromName(lower);
+    if (c != Column::kIgnore) {
+      const uint32_t bit = 1u << static_cast<int>(c);
+      if (seen & bit) {
+        return Fail(ErrorCode::kParse, "duplicate column '" + lower + "' in the header",
+                    Where(file_name, header_line, lower));
+      }
+      seen |= bit;
+    }
+    cols->by_index.push_back(c);
+  }
+  for (int i = 0; i < internal::kNumColumns; ++i) {
+    if ((internal::kRequiredColumns >> i & 1) && !(seen >> i & 1)) {
+      const std::string_view name = internal::ColumnName(static_cast<Column>(i));
+      return Fail(ErrorCode::kParse,
+                  "missing required column '" + std::string(name) +
+                      "' (the first line must name the columns: call_id, start, duration_s, "
+                      "caller, callee, media, ...)",
+                  Where(file_name, header_line));
+    }
+  }
+  reader.columns_ = std::move(cols);
+  return reader;
+}
+
+void CallRecordReader::Parse(const Chunk& chunk,
+                             const std::function<void(CallRecord&&)>& on_record,
+                             std::vector<Rejection>* rejects) const {
+  if (csv_) {
+    ParseCsv(*columns_, chunk, file_, on_record, rejects);
+  } else {
+    internal::ParseCallJsonl(chunk, file_, on_record, rejects);
+  }
+}
+
+}  // namespace bantay::meta

@@ -1,0 +1,352 @@
+// meta/locator.cc: IP address to country (and region) with libloc (the IPFire location
+// database, Debian's libloc-database) or a MaxMind-format .mmdb file (libmaxminddb).
+#include <endian.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <mutex>
+
+#include <absl/container/flat_hash_map.h>
+#include <maxminddb.h>
+// format.h's on-disk header layout is only declared for LIBLOC_PRIVATE; it is read here to
+// check the section bounds before libloc maps them (it does not, and a truncated file would
+// then fault on lookup instead of failing to open).
+// Only libloc.h itself declares its functions extern "C".
+#define LIBLOC_PRIVATE
+extern "C" {
+#include <libloc/database.h>
+#include <libloc/format.h>
+#include <libloc/libloc.h>
+#include <libloc/network.h>
+}
+#undef LIBLOC_PRIVATE
+
+#include "meta/call_fields.h"
+#include "meta/meta.h"
+
+namespace bantay::meta {
+
+namespace {
+
+constexpr const char* kDefaultLiblocPath = "/var/lib/location/database.db";
+
+// Addresses that are never anyone's location: private, loopback, link-local, shared
+// (CGNAT), documentation, multicast and reserved ranges. in6 holds IPv4 as ::ffff:a.b.c.d.
+bool IsSpecialAddress(const in6_addr& a) {
+  const uint8_t* b = a.s6_addr;
+  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(b, kMapped, 12) == 0) {
+    const uint8_t o0 = b[12], o1 = b[13], o2 = b[14];
+    return o0 == 0 || o0 == 10 || o0 == 127 || o0 >= 224 ||      // this, private, loopback,
+           (o0 == 100 && (o1 & 0xC0) == 64) ||                   // multicast and reserved;
+           (o0 == 169 && o1 == 254) || (o0 == 172 && (o1 & 0xF0) == 16) ||  // CGNAT,
+           (o0 == 192 && o1 == 168) || (o0 == 192 && o1 == 0 && (o2 == 0 || o2 == 2)) ||
+           (o0 == 198 && (o1 & 0xFE) == 18) || (o0 == 198 && o1 == 51 && o2 == 100) ||
+           (o0 == 203 && o1 == 0 && o2 == 113);  // link-local, private, documentation
+  }
+  static constexpr uint8_t kZero[15] = {};
+  if (std::memcmp(b, kZero, 15) == 0) return true;  // :: and ::1
+  return (b[0] & 0xFE) == 0xFC ||                    // unique local fc00::/7
+         (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) ||  // link-local fe80::/10
+         b[0] == 0xFF ||                             // multicast
+         (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8) ||  // 2001:db8::/32
+         std::memcmp(b, kZero, 12) == 0;             // IPv4-compatible (deprecated)
+}
+
+// A two-letter country code, or empty for codes that name no country (libloc and some
+// databases use A1-A3, XD, EU, AP, ZZ for proxies, regions and unknowns).
+std::string CountryOrEmpty(const char* code) {
+  if (code == nullptr) return {};
+  const size_t n = strnlen(code, 3);
+  if (n != 2) return {};
+  char c0 = code[0], c1 = code[1];
+  if (c0 >= 'a' && c0 <= 'z') c0 = static_cast<char>(c0 - 32);
+  if (c1 >= 'a' && c1 <= 'z') c1 = static_cast<char>(c1 - 32);
+  if (c0 < 'A' || c0 > 'Z' || c1 < 'A' || c1 > 'Z') return {};
+  const std::string cc{c0, c1};
+  static constexpr std::string_view kNotCountries[] = {"A1", "A2", "A3", "A4", "A5", "A6",
+                                                       "XD", "XX", "ZZ", "EU", "AP"};
+  for (std::string_view s : kNotCountries) {
+    if (cc == s) return {};
+  }
+  return cc;
+}
+
+std::string DateOf(time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// ---- libloc -------------------------------------------------------------------------------
+
+void SilentLog(loc_ctx*, int, const char*, int, const char*, const char*, va_list) {}
+
+// Checks that the file is a version-1 libloc database whose sections lie inside the file.
+Status CheckLiblocFile(std::FILE* f, const std::string& path) {
+  struct stat st {};
+  if (fstat(fileno(f), &st) != 0) {
+    return Fail(ErrorCode::kIo, std::string("cannot stat: ") + std::strerror(errno), path);
+  }
+  loc_database_magic magic{};
+  loc_database_header_v1 header{};
+  if (std::fread(&magic, 1, sizeof magic, f) != sizeof magic ||
+      std::memcmp(magic.magic, LOC_DATABASE_MAGIC, std::strlen(LOC_DATABASE_MAGIC)) != 0) {
+    return Fail(ErrorCode::kParse, "not a libloc location database", path);
+  }
+  if (magic.version != LOC_DATABASE_VERSION_1) {
+    return Fail(ErrorCode::kParse,
+                "unsupported libloc database version " + std::to_string(magic.version), path);
+  }
+  if (std::fread(&header, 1, sizeof header, f) != sizeof header) {
+    return Fail(ErrorCode::kParse, "libloc database header is truncated", path);
+  }
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  const std::pair<uint32_t, uint32_t> sections[] = {
+      {header.as_offset, header.as_length},
+      {header.network_data_offset, header.network_data_length},
+      {header.network_tree_offset, header.network_tree_length},
+      {header.countries_offset, header.countries_length},
+      {header.pool_offset, header.pool_length}};
+  for (const auto& [offset, length] : sections) {
+    if (static_cast<uint64_t>(be32toh(offset)) + be32toh(length) > size) {
+      return Fail(ErrorCode::kParse, "libloc database is truncated or corrupt", path);
+    }
+  }
+  if (be32toh(header.network_tree_length) < sizeof(loc_database_network_node_v1)) {
+    return Fail(ErrorCode::kParse, "libloc database has no networks", path);
+  }
+  std::rewind(f);
+  return {};
+}
+
+// libloc's lookups are not thread-safe: each one takes a reference on the shared context
+// with a plain (non-atomic) counter and allocates a network object. Lookups (and the cache of
+// their results) are therefore serialised by a mutex; the analysis looks up only sides
+// without a country column, from one thread, so the lock is uncontended in practice.
+class LiblocLocator final : public Locator {
+ public:
+  ~LiblocLocator() override {
+    if (db_ != nullptr) loc_database_unref(db_);
+    if (ctx_ != nullptr) loc_unref(ctx_);
+  }
+
+  static Result<std::unique_ptr<Locator>> Open(const std::string& path_in) {
+    const std::string path = path_in.empty() ? kDefaultLiblocPath : path_in;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) {
+      const int err = errno;
+      return Fail(err == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                  std::string("cannot open libloc database: ") + std::strerror(err), path);
+    }
+    auto locator = std::unique_ptr<LiblocLocator>(new LiblocLocator());
+    Status checked = CheckLiblocFile(f, path);
+    if (!checked) {
+      std::fclose(f);
+      return tl::unexpected(checked.error());
+    }
+    int r = loc_new(&locator->ctx_);
+    if (r != 0) {
+      std::fclose(f);
+      return Fail(ErrorCode::kInternal, "libloc: cannot create a context", path);
+    }
+    loc_set_log_fn(locator->ctx_, SilentLog);  // nothing below the CLI prints
+    loc_set_log_priority(locator->ctx_, 0);
+    r = loc_database_new(locator->ctx_, &locator->db_, f);
+    std::fclose(f);  // the database keeps its own descriptor
+    if (r != 0) {
+      locator->db_ = nullptr;
+      return Fail(ErrorCode::kParse, "not a readable libloc location database", path);
+    }
+    const char* vendor = loc_database_get_vendor(locator->db_);
+    locator->describe_ = "libloc " + path + " (" +
+                         (vendor != nullptr && *vendor ? std::string(vendor) + ", " : "") +
+                         "data of " + DateOf(loc_database_created_at(locator->db_)) + ")";
+    return std::unique_ptr<Locator>(std::move(locator));
+  }
+
+  GeoResult Lookup(std::string_view ip) const override {
+    GeoResult out;
+    in6_addr addr;
+    if (!internal::ParseIp(ip, &addr) || IsSpecialAddress(addr)) return out;
+    AddressKey key;
+    std::memcpy(&key, addr.s6_addr, sizeof key);
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) {
+      if (cache_.size() >= kMaxCached) cache_.clear();
+      it = cache_.emplace(key, Find(addr)).first;
+    }
+    const CachedGeo& g = it->second;
+    out.anonymous = g.anonymous;
+    if (g.country[0] != 0) out.country.assign(g.country, 2);
+    return out;
+  }
+
+  std::string Describe() const override { return describe_; }
+
+ private:
+  // A lookup walks up to 128 tree levels and allocates (~1 us); call records repeat their
+  // addresses, so results are kept, up to a bound (~4 MB), and forgotten all at once beyond it.
+  static constexpr size_t kMaxCached = 1 << 17;
+  struct AddressKey {
+    uint64_t hi, lo;
+    bool operator==(const AddressKey& o) const { return hi == o.hi && lo == o.lo; }
+    template <class H>
+    friend H AbslHashValue(H h, const AddressKey& k) {
+      return H::combine(std::move(h), k.hi, k.lo);
+    }
+  };
+  struct CachedGeo {
+    char country[2] = {0, 0};  // both 0: unknown
+    bool anonymous = false;
+  };
+
+  LiblocLocator() = default;
+
+  // REQUIRES: mu_ held.
+  CachedGeo Find(const in6_addr& addr) const {
+    CachedGeo g;
+    loc_network* net = nullptr;
+    if (loc_database_lookup(db_, &addr, &net) != 0 || net == nullptr) return g;
+    g.anonymous = loc_network_has_flag(net, LOC_NETWORK_FLAG_ANONYMOUS_PROXY) ||
+                  loc_network_has_flag(net, LOC_NETWORK_FLAG_SATELLITE_PROVIDER) ||
+                  loc_network_has_flag(net, LOC_NETWORK_FLAG_ANYCAST);
+    if (!g.anonymous) {
+      const std::string cc = CountryOrEmpty(loc_network_get_country_code(net));
+      if (!cc.empty()) std::memcpy(g.country, cc.data(), 2);
+    }
+    loc_network_unref(net);
+    return g;
+  }
+
+  loc_ctx* ctx_ = nullptr;
+  loc_database* db_ = nullptr;
+  mutable std::mutex mu_;
+  mutable absl::flat_hash_map<AddressKey, CachedGeo> cache_;  // guarded by mu_
+  std::string describe_;
+};
+
+// ---- MaxMind DB -----------------------------------------------------------------------------
+
+bool GetBool(MMDB_entry_s* entry, const char* const* path) {
+  MMDB_entry_data_s data;
+  if (MMDB_aget_value(entry, &data, path) != MMDB_SUCCESS || !data.has_data) return false;
+  return data.type == MMDB_DATA_TYPE_BOOLEAN && data.boolean;
+}
+
+std::string GetString(MMDB_entry_s* entry, const char* const* path) {
+  MMDB_entry_data_s data;
+  if (MMDB_aget_value(entry, &data, path) != MMDB_SUCCESS || !data.has_data ||
+      data.type != MMDB_DATA_TYPE_UTF8_STRING) {
+    return {};
+  }
+  return std::string(data.utf8_string, data.data_size);
+}
+
+// libmaxminddb lookups only read the memory-mapped file: safe from any number of threads.
+class MmdbLocator final : public Locator {
+ public:
+  ~MmdbLocator() override {
+    if (open_) MMDB_close(&mmdb_);
+  }
+
+  static Result<std::unique_ptr<Locator>> Open(const std::string& path) {
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) {
+      const int err = errno;
+      return Fail(err == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                  std::string("cannot open MaxMind database: ") + std::strerror(err), path);
+    }
+    auto locator = std::unique_ptr<MmdbLocator>(new MmdbLocator());
+    const int r = MMDB_open(path.c_str(), MMDB_MODE_MMAP, &locator->mmdb_);
+    if (r != MMDB_SUCCESS) {
+      const int err = errno;
+      if (r == MMDB_FILE_OPEN_ERROR || r == MMDB_IO_ERROR) {
+        return Fail(err == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                    std::string("cannot open MaxMind database: ") + std::strerror(err), path);
+      }
+      return Fail(ErrorCode::kParse, std::string("not a MaxMind database: ") + MMDB_strerror(r),
+                  path);
+    }
+    locator->open_ = true;
+    const auto& meta = locator->mmdb_.metadata;
+    locator->describe_ = "MaxMind DB " + path + " (" +
+                         (meta.database_type ? std::string(meta.database_type) + ", " : "") +
+                         "data of " + DateOf(static_cast<time_t>(meta.build_epoch)) + ")";
+    return std::unique_ptr<Locator>(std::move(locator));
+  }
+
+  GeoResult Lookup(std::string_view ip) const override {
+    GeoResult out;
+    in6_addr addr;
+    if (!internal::ParseIp(ip, &addr) || IsSpecialAddress(addr)) return out;
+    sockaddr_storage ss{};
+    if (IN6_IS_ADDR_V4MAPPED(&addr)) {
+      auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+      sin->sin_family = AF_INET;
+      std::memcpy(&sin->sin_addr, addr.s6_addr + 12, 4);
+    } else {
+      auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+      sin6->sin6_family = AF_INET6;
+      sin6->sin6_addr = addr;
+    }
+    int mmdb_error = MMDB_SUCCESS;
+    MMDB_lookup_result_s res =
+        MMDB_lookup_sockaddr(&mmdb_, reinterpret_cast<const sockaddr*>(&ss), &mmdb_error);
+    if (mmdb_error != MMDB_SUCCESS || !res.found_entry) return out;
+    static constexpr const char* kProxy[] = {"traits", "is_anonymous_proxy", nullptr};
+    static constexpr const char* kSatellite[] = {"traits", "is_satellite_provider", nullptr};
+    // GeoIP2 Anonymous IP style databases.
+    static constexpr const char* kAnonymous[] = {"is_anonymous", nullptr};
+    static constexpr const char* kVpn[] = {"is_anonymous_vpn", nullptr};
+    static constexpr const char* kTor[] = {"is_tor_exit_node", nullptr};
+    static constexpr const char* kPublicProxy[] = {"is_public_proxy", nullptr};
+    out.anonymous = GetBool(&res.entry, kProxy) || GetBool(&res.entry, kSatellite) ||
+                    GetBool(&res.entry, kAnonymous) || GetBool(&res.entry, kVpn) ||
+                    GetBool(&res.entry, kTor) || GetBool(&res.entry, kPublicProxy);
+    if (out.anonymous) return out;
+    static constexpr const char* kCountry[] = {"country", "iso_code", nullptr};
+    static constexpr const char* kSubdivision[] = {"subdivisions", "0", "iso_code", nullptr};
+    out.country = CountryOrEmpty(GetString(&res.entry, kCountry).c_str());
+    if (out.country.empty()) return out;
+    const std::string sub = GetString(&res.entry, kSubdivision);
+    bool ok = !sub.empty() && sub.size() <= 3;
+    for (char c : sub) ok = ok && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                                   (c >= '0' && c <= '9'));
+    if (ok) {
+      out.region = out.country + "-" + sub;
+      for (char& c : out.region) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+      }
+    }
+    return out;
+  }
+
+  std::string Describe() const override { return describe_; }
+
+ private:
+  MmdbLocator() = default;
+  MMDB_s mmdb_{};
+  bool open_ = false;
+  std::string describe_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Locator>> Locator::OpenLibloc(const std::string& path) {
+  return LiblocLocator::Open(path);
+}
+
+Result<std::unique_ptr<Locator>> Locator::OpenMmdb(const std::string& path) {
+  return MmdbLocator::Open(path);
+}
+
+}  // namespace bantay::meta
