@@ -237,6 +237,46 @@ Result<bool> LineChunkReader::Next(Chunk* chunk) {
   return true;
 }
 
+Status ForEachTsvRow(std::string_view content, std::string_view file_name,
+                     const std::vector<std::string_view>& header,
+                     const std::function<Status(uint64_t line, const std::vector<std::string_view>&
+                                                                   cols)>& on_row) {
+  uint64_t line_no = 0;
+  size_t pos = 0;
+  bool header_seen = false;
+  std::vector<std::string_view> cols;
+  while (pos < content.size()) {
+    size_t eol = content.find('\n', pos);
+    if (eol == std::string_view::npos) eol = content.size();
+    std::string_view line = content.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    cols.clear();
+    for (size_t start = 0;;) {
+      const size_t tab = line.find('\t', start);
+      cols.push_back(line.substr(start, tab == std::string_view::npos ? tab : tab - start));
+      if (tab == std::string_view::npos) break;
+      start = tab + 1;
+    }
+    if (!header_seen) {
+      if (cols != header) {
+        std::string want;
+        for (auto h : header) want += (want.empty() ? "" : "<TAB>") + std::string(h);
+        return Fail(ErrorCode::kParse, "header must be: " + want, Where(file_name, line_no));
+      }
+      header_seen = true;
+      continue;
+    }
+    if (auto st = on_row(line_no, cols); !st) return st;
+  }
+  if (!header_seen) {
+    return Fail(ErrorCode::kParse, "empty file (no header)", Where(file_name, 0));
+  }
+  return {};
+}
+
 Result<std::string> ReadFile(const std::string& path) {
   auto reader = LineChunkReader::Open(path, 1 << 20);
   if (!reader) return tl::unexpected(reader.error());

@@ -113,6 +113,16 @@ void OrderedParallelMap(int threads, const std::function<bool(In*)>& produce,
                         const std::function<void(In&, Out*)>& work,
                         const std::function<void(In&, Out&)>& consume);
 
+// ---- Tab-separated data files ------------------------------------------------------------
+// Calls `on_row` for each data row of a TSV text whose first non-comment line must be
+// exactly `header`. Blank lines and lines starting with '#' are skipped; a trailing '\r' is
+// dropped. The first error (a wrong header, or one returned by `on_row`) ends the walk.
+// Used for lexicons and weight files, which people edit by hand.
+Status ForEachTsvRow(std::string_view content, std::string_view file_name,
+                     const std::vector<std::string_view>& header,
+                     const std::function<Status(uint64_t line, const std::vector<std::string_view>&
+                                                                   cols)>& on_row);
+
 // ---- Rejected input ---------------------------------------------------------------------
 // A rejected or repaired input record: where (file:line:field) and why. Readers report
 // every one; nothing is silently dropped.

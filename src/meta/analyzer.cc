@@ -104,39 +104,22 @@ double MetaWeights::Get(std::string_view name) const {
 
 Result<MetaWeights> MetaWeights::Parse(std::string_view content, std::string_view file_name) {
   MetaWeights w;
-  uint64_t line_no = 0;
-  size_t pos = 0;
-  bool header = false;
-  while (pos < content.size()) {
-    size_t eol = content.find('\n', pos);
-    if (eol == std::string_view::npos) eol = content.size();
-    std::string_view line = content.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
-    const size_t tab = line.find('\t');
-    if (tab == std::string_view::npos || line.find('\t', tab + 1) != std::string_view::npos) {
-      return Fail(ErrorCode::kParse, "expected name<TAB>value", Where(file_name, line_no));
-    }
-    const std::string_view name = line.substr(0, tab), value = line.substr(tab + 1);
-    if (!header) {
-      if (name != "name" || value != "value") {
-        return Fail(ErrorCode::kParse, "header must be: name<TAB>value",
-                    Where(file_name, line_no));
-      }
-      header = true;
-      continue;
-    }
-    double v = 0;
-    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-    if (ec != std::errc() || ptr != value.data() + value.size()) {
-      return Fail(ErrorCode::kParse, "value is not a number: '" + std::string(value) + "'",
-                  Where(file_name, line_no, "value"));
-    }
-    w.values.emplace_back(std::string(name), v);
-  }
-  if (!header) return Fail(ErrorCode::kParse, "empty weights file", Where(file_name, 0));
+  auto st = ForEachTsvRow(
+      content, file_name, {"name", "value"},
+      [&](uint64_t line_no, const std::vector<std::string_view>& cols) -> Status {
+        if (cols.size() != 2) {
+          return Fail(ErrorCode::kParse, "expected name<TAB>value", Where(file_name, line_no));
+        }
+        double v = 0;
+        auto [ptr, ec] = std::from_chars(cols[1].data(), cols[1].data() + cols[1].size(), v);
+        if (ec != std::errc() || ptr != cols[1].data() + cols[1].size()) {
+          return Fail(ErrorCode::kParse, "value is not a number: '" + std::string(cols[1]) + "'",
+                      Where(file_name, line_no, "value"));
+        }
+        w.values.emplace_back(std::string(cols[0]), v);
+        return {};
+      });
+  if (!st) return tl::unexpected(st.error());
   static constexpr std::string_view kRequired[] = {
       "flag_threshold",  "window_min_distinct", "supply.bias",   "supply.distinct",
       "demand.bias",     "demand.distinct",     "demand.flagged"};

@@ -14,18 +14,6 @@ constexpr std::string_view kCategoryNames[] = {"sexual", "solicitation", "paymen
                                                "adult",  "benign",       "age_probe"};
 static_assert(std::size(kCategoryNames) == kCategoryCount);
 
-std::vector<std::string_view> SplitTabs(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t tab = line.find('\t', start);
-    out.push_back(line.substr(start, tab == std::string_view::npos ? tab : tab - start));
-    if (tab == std::string_view::npos) break;
-    start = tab + 1;
-  }
-  return out;
-}
-
 bool ValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
@@ -59,77 +47,60 @@ Result<Category> ParseCategory(std::string_view name) {
 Result<Lexicon> Lexicon::Parse(std::string_view content, std::string_view file_name) {
   Lexicon lex;
   std::set<std::pair<std::string, Category>> seen;
-  uint64_t line_no = 0;
-  bool header_seen = false;
-  size_t pos = 0;
-  while (pos < content.size()) {
-    size_t eol = content.find('\n', pos);
-    if (eol == std::string_view::npos) eol = content.size();
-    std::string_view line = content.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
-    auto where = [&](std::string_view field) { return Where(file_name, line_no, field); };
-    if (!ValidUtf8(line)) return Fail(ErrorCode::kParse, "invalid UTF-8", where(""));
-    auto cols = SplitTabs(line);
-    if (!header_seen) {
-      header_seen = true;
-      if (cols.size() != 4 || cols[0] != "term" || cols[1] != "category" ||
-          cols[2] != "weight" || cols[3] != "language") {
-        return Fail(ErrorCode::kParse,
-                    "header must be: term<TAB>category<TAB>weight<TAB>language", where(""));
-      }
-      continue;
-    }
-    if (cols.size() != 4) {
-      return Fail(ErrorCode::kParse,
-                  "expected 4 tab-separated columns, found " + std::to_string(cols.size()),
-                  where(""));
-    }
-    Term t;
-    std::string_view term = cols[0];
-    if (term.empty() || term.front() == ' ' || term.back() == ' ') {
-      return Fail(ErrorCode::kParse, "term is empty or has leading/trailing spaces",
-                  where("term"));
-    }
-    if (term.size() > 1 && term.back() == '*') {
-      t.prefix = true;
-      term.remove_suffix(1);
-    }
-    t.term = std::string(term);
-    auto cat = ParseCategory(cols[1]);
-    if (!cat) return Fail(ErrorCode::kParse, cat.error().message, where("category"));
-    t.category = *cat;
-    double w = 0;
-    auto [ptr, ec] = std::from_chars(cols[2].data(), cols[2].data() + cols[2].size(), w);
-    if (ec != std::errc() || ptr != cols[2].data() + cols[2].size() || !(w > 0) || w > 10) {
-      return Fail(ErrorCode::kParse,
-                  "weight must be a number in (0, 10], got '" + std::string(cols[2]) + "'",
-                  where("weight"));
-    }
-    t.weight = w;
-    const std::string_view lang = cols[3];
-    if (lang.size() < 2 || lang.size() > 3 ||
-        !std::all_of(lang.begin(), lang.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
-      return Fail(ErrorCode::kParse,
-                  "language must be an ISO 639 code (en, tl, ceb, mul), got '" +
-                      std::string(lang) + "'",
-                  where("language"));
-    }
-    t.language = std::string(lang);
-    if (!seen.emplace(t.term, t.category).second) {
-      return Fail(ErrorCode::kParse,
-                  "duplicate term '" + t.term + "' in category " +
-                      std::string(CategoryName(t.category)),
-                  where("term"));
-    }
-    t.where = where("");
-    lex.terms_.push_back(std::move(t));
-  }
-  if (!header_seen) {
-    return Fail(ErrorCode::kParse, "empty lexicon (no header)", Where(file_name, 0));
-  }
+  auto st = ForEachTsvRow(
+      content, file_name, {"term", "category", "weight", "language"},
+      [&](uint64_t line_no, const std::vector<std::string_view>& cols) -> Status {
+        auto where = [&](std::string_view field) { return Where(file_name, line_no, field); };
+        for (auto c : cols) {
+          if (!ValidUtf8(c)) return Fail(ErrorCode::kParse, "invalid UTF-8", where(""));
+        }
+        if (cols.size() != 4) {
+          return Fail(ErrorCode::kParse,
+                      "expected 4 tab-separated columns, found " + std::to_string(cols.size()),
+                      where(""));
+        }
+        Term t;
+        std::string_view term = cols[0];
+        if (term.empty() || term.front() == ' ' || term.back() == ' ') {
+          return Fail(ErrorCode::kParse, "term is empty or has leading/trailing spaces",
+                      where("term"));
+        }
+        if (term.size() > 1 && term.back() == '*') {
+          t.prefix = true;
+          term.remove_suffix(1);
+        }
+        t.term = std::string(term);
+        auto cat = ParseCategory(cols[1]);
+        if (!cat) return Fail(ErrorCode::kParse, cat.error().message, where("category"));
+        t.category = *cat;
+        double w = 0;
+        auto [ptr, ec] = std::from_chars(cols[2].data(), cols[2].data() + cols[2].size(), w);
+        if (ec != std::errc() || ptr != cols[2].data() + cols[2].size() || !(w > 0) || w > 10) {
+          return Fail(ErrorCode::kParse,
+                      "weight must be a number in (0, 10], got '" + std::string(cols[2]) + "'",
+                      where("weight"));
+        }
+        t.weight = w;
+        const std::string_view lang = cols[3];
+        if (lang.size() < 2 || lang.size() > 3 ||
+            !std::all_of(lang.begin(), lang.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+          return Fail(ErrorCode::kParse,
+                      "language must be an ISO 639 code (en, tl, ceb, mul), got '" +
+                          std::string(lang) + "'",
+                      where("language"));
+        }
+        t.language = std::string(lang);
+        if (!seen.emplace(t.term, t.category).second) {
+          return Fail(ErrorCode::kParse,
+                      "duplicate term '" + t.term + "' in category " +
+                          std::string(CategoryName(t.category)),
+                      where("term"));
+        }
+        t.where = where("");
+        lex.terms_.push_back(std::move(t));
+        return {};
+      });
+  if (!st) return tl::unexpected(st.error());
   return lex;
 }
 

@@ -42,58 +42,36 @@ Result<ScoringWeights> ScoringWeights::Parse(std::string_view content,
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
     return ec == std::errc() && ptr == s.data() + s.size();
   };
-  uint64_t line_no = 0;
-  size_t pos = 0;
-  bool header = false;
-  while (pos < content.size()) {
-    size_t eol = content.find('\n', pos);
-    if (eol == std::string_view::npos) eol = content.size();
-    std::string_view line = content.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
-    std::vector<std::string_view> cols;
-    size_t start = 0;
-    for (;;) {
-      const size_t tab = line.find('\t', start);
-      cols.push_back(line.substr(start, tab == std::string_view::npos ? tab : tab - start));
-      if (tab == std::string_view::npos) break;
-      start = tab + 1;
-    }
-    if (!header) {
-      if (cols.size() != 2 || cols[0] != "name" || cols[1] != "value") {
-        return Fail(ErrorCode::kParse, "header must be: name<TAB>value",
-                    Where(file_name, line_no));
-      }
-      header = true;
-      continue;
-    }
-    if (cols[0] == "pair") {
-      Pair p;
-      if (cols.size() != 4 || cols[1].empty() || cols[2].empty() || !number(cols[3], &p.weight)) {
-        return Fail(ErrorCode::kParse, "pair lines are: pair<TAB>a<TAB>b<TAB>weight",
-                    Where(file_name, line_no, "pair"));
-      }
-      p.a = std::string(cols[1]);
-      p.b = std::string(cols[2]);
-      w.pairs.push_back(std::move(p));
-      continue;
-    }
-    if (cols.size() != 2) {
-      return Fail(ErrorCode::kParse, "expected name<TAB>value", Where(file_name, line_no));
-    }
-    auto it = scalars.find(std::string(cols[0]));
-    if (it == scalars.end()) {
-      return Fail(ErrorCode::kParse, "unknown weight '" + std::string(cols[0]) + "'",
-                  Where(file_name, line_no, "name"));
-    }
-    if (!number(cols[1], it->second)) {
-      return Fail(ErrorCode::kParse, "value is not a number: '" + std::string(cols[1]) + "'",
-                  Where(file_name, line_no, "value"));
-    }
-  }
-  if (!header) return Fail(ErrorCode::kParse, "empty weights file", Where(file_name, 0));
+  auto st = ForEachTsvRow(
+      content, file_name, {"name", "value"},
+      [&](uint64_t line_no, const std::vector<std::string_view>& cols) -> Status {
+        if (cols[0] == "pair") {
+          Pair p;
+          if (cols.size() != 4 || cols[1].empty() || cols[2].empty() ||
+              !number(cols[3], &p.weight)) {
+            return Fail(ErrorCode::kParse, "pair lines are: pair<TAB>a<TAB>b<TAB>weight",
+                        Where(file_name, line_no, "pair"));
+          }
+          p.a = std::string(cols[1]);
+          p.b = std::string(cols[2]);
+          w.pairs.push_back(std::move(p));
+          return {};
+        }
+        if (cols.size() != 2) {
+          return Fail(ErrorCode::kParse, "expected name<TAB>value", Where(file_name, line_no));
+        }
+        auto it = scalars.find(std::string(cols[0]));
+        if (it == scalars.end()) {
+          return Fail(ErrorCode::kParse, "unknown weight '" + std::string(cols[0]) + "'",
+                      Where(file_name, line_no, "name"));
+        }
+        if (!number(cols[1], it->second)) {
+          return Fail(ErrorCode::kParse, "value is not a number: '" + std::string(cols[1]) + "'",
+                      Where(file_name, line_no, "value"));
+        }
+        return {};
+      });
+  if (!st) return tl::unexpected(st.error());
   if (proximity_messages < 0 || proximity_messages > 1000) {
     return Fail(ErrorCode::kParse, "proximity_messages must be in [0, 1000]", Where(file_name, 0));
   }
