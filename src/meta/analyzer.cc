@@ -11,6 +11,7 @@
 #include <absl/container/flat_hash_set.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <cmath>
@@ -154,6 +155,7 @@ struct Analyzer::Impl {
   std::vector<AccountData> accounts;
   absl::flat_hash_set<uint64_t> seen_calls;
   absl::flat_hash_map<std::string, uint16_t> country_idx;
+  std::array<uint16_t, 26 * 26> country_by_code{};
   std::vector<std::string> country_codes{""};
   std::vector<IncomeGroup> income{IncomeGroup::kUnknown};
   std::vector<int> utc_offset_min{0};
@@ -175,7 +177,13 @@ struct Analyzer::Impl {
 
   uint16_t Country(const std::string& code) {
     if (code.empty()) return 0;
+    // Two capital letters (the reader's normal form) index a table: no hashing per record.
+    const bool two_caps = code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' &&
+                          code[1] >= 'A' && code[1] <= 'Z';
+    const size_t slot = two_caps ? static_cast<size_t>((code[0] - 'A') * 26 + (code[1] - 'A')) : 0;
+    if (two_caps && country_by_code[slot] != 0) return country_by_code[slot];
     auto [it, inserted] = country_idx.try_emplace(code, static_cast<uint16_t>(country_codes.size()));
+    if (two_caps) country_by_code[slot] = it->second;
     if (inserted) {
       country_codes.push_back(code);
       const CountryProfile* p = countries->Find(code);
