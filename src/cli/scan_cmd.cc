@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <mutex>
 #include <cstdio>
 #include <thread>
@@ -28,7 +29,9 @@ using text::Scanner;
 class ConversationTable {
  public:
   absl::flat_hash_map<std::string, size_t> index;
-  std::vector<std::pair<std::string, Scanner::State>> items;
+  // A deque: states stay where they are while conversations are added (batches hold
+  // pointers to them).
+  std::deque<std::pair<std::string, Scanner::State>> items;
 
   Scanner::State& Get(std::string_view id) {
     // Messages of one conversation usually come together: skip the hash lookup then.
@@ -215,12 +218,27 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
     };
     std::function<void(ChunkWork&, ChunkResult*)> work = [&](ChunkWork& w, ChunkResult* r) {
       auto scratch = acquire();
+      // Messages are analysed in batches: one Vectorscan pass per batch.
+      constexpr size_t kBatch = 256;
+      std::vector<Message> batch(kBatch);
+      std::vector<Scanner::State*> states;
+      size_t n = 0;
+      auto flush = [&] {
+        sc.AddBatch(std::span<const Message>(batch.data(), n), states, *scratch);
+        n = 0;
+        states.clear();
+      };
       text::ParseChatJsonl(w.chunk, w.file, opt.max_line_bytes,
                            [&](Message&& m) {
                              ++r->messages;
-                             sc.Add(m, *scratch, &r->table.Get(m.conversation));
+                             // Analysis needs only the author and the text.
+                             batch[n].author.assign(m.author);
+                             batch[n].text.assign(m.text);
+                             states.push_back(&r->table.Get(m.conversation));
+                             if (++n == kBatch) flush();
                            },
                            &r->rejects);
+      if (n > 0) flush();
       release(std::move(scratch));
     };
     std::function<void(ChunkWork&, ChunkResult&)> consume = [&](ChunkWork& w, ChunkResult& r) {

@@ -91,31 +91,71 @@ double Scanner::threshold() const {
 }
 
 void Scanner::Add(const Message& message, Scratch& scratch, State* state) const {
-  const uint32_t index = state->messages++;
+  Scratch::Impl& s = *scratch.impl();
+  matcher_->normaliser().Normalise(message.text, &s.normalised, nullptr, &s.soft_starts);
+  matcher_->Match(s.normalised, scratch, &s.hits, s.soft_starts);
+  AddAnalysed(message, s.normalised, s.hits, scratch, state);
+}
+
+void Scanner::AddBatch(std::span<const Message> messages, std::span<State* const> states,
+                       Scratch& scratch) const {
   Scratch::Impl& s = *scratch.impl();
   const Normaliser& norm = matcher_->normaliser();
-  norm.Normalise(message.text, &s.normalised, nullptr, &s.soft_starts);
-  matcher_->Match(s.normalised, scratch, &s.hits, s.soft_starts);
+  s.batch_text.clear();
+  s.batch_starts.clear();
+  s.batch_soft.clear();
+  for (const Message& m : messages) {
+    const uint32_t start = static_cast<uint32_t>(s.batch_text.size());
+    s.batch_starts.push_back(start);
+    norm.Normalise(m.text, &s.normalised, nullptr, &s.soft_starts);
+    s.batch_text.append(s.normalised);
+    s.batch_text.push_back('\n');  // not a word byte: no match crosses messages
+    for (uint32_t soft : s.soft_starts) s.batch_soft.push_back(start + soft);
+  }
+  s.batch_starts.push_back(static_cast<uint32_t>(s.batch_text.size()));
+  // Hits come sorted by position, so each message's are a contiguous run.
+  matcher_->Match(s.batch_text, scratch, &s.batch_hits, s.batch_soft);
+  size_t h = 0;
+  std::vector<Hit> local;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const uint32_t begin = s.batch_starts[i], end = s.batch_starts[i + 1];
+    local.clear();
+    for (; h < s.batch_hits.size() && s.batch_hits[h].begin < end; ++h) {
+      Hit hit = s.batch_hits[h];
+      hit.begin -= begin;
+      hit.end -= begin;
+      local.push_back(hit);
+    }
+    const std::string_view normalised =
+        std::string_view(s.batch_text).substr(begin, end - begin - 1);
+    AddAnalysed(messages[i], normalised, local, scratch, states[i]);
+  }
+}
+
+void Scanner::AddAnalysed(const Message& message, std::string_view normalised,
+                          const std::vector<Hit>& hits, Scratch& scratch, State* state) const {
+  const uint32_t index = state->messages++;
+  Scratch::Impl& s = *scratch.impl();
   s.ages.clear();
   // Ages need a digit, or a number word beside an age cue ("i am twelve yrs old"); a bare
   // answer is a short message. Most messages have neither and skip both parsers.
   int bare = -1;
   bool bare_fillers = false;
-  const bool digit = HasDigit(s.normalised);
+  const bool digit = HasDigit(normalised);
   bool age_context = digit;
   if (!age_context) {
     const auto& terms = matcher_->lexicon().terms();
-    for (const Hit& h : s.hits) {
+    for (const Hit& h : hits) {
       const Category c = terms[h.term].category;
       age_context = age_context || c == Category::kMinor || c == Category::kAdult ||
                     c == Category::kAgeProbe;
     }
   }
-  if (age_context) FindAges(s.normalised, &s.ages);
-  if (s.ages.empty() && (digit || s.normalised.size() <= 24) && s.normalised.size() <= 64) {
-    bare = BareAgeAnswer(s.normalised, &bare_fillers);
+  if (age_context) FindAges(normalised, &s.ages);
+  if (s.ages.empty() && (digit || normalised.size() <= 24) && normalised.size() <= 64) {
+    bare = BareAgeAnswer(normalised, &bare_fillers);
   }
-  if (s.hits.empty() && s.ages.empty() && bare < 0) return;
+  if (hits.empty() && s.ages.empty() && bare < 0) return;
   if (state->cues.size() >= kMaxCuesPerConversation) return;
 
   const uint32_t author = AuthorIndex(&state->authors, message.author);
@@ -126,7 +166,7 @@ void Scanner::Add(const Message& message, Scratch& scratch, State* state) const 
   // Spans stay in normalised coordinates; Finish maps them to the original text, and only
   // for conversations it flags.
   const auto& terms = matcher_->lexicon().terms();
-  for (const Hit& h : s.hits) {
+  for (const Hit& h : hits) {
     state->cues.push_back({index, author, h.term, terms[h.term].category,
                            static_cast<float>(terms[h.term].weight), 0, false, text_index,
                            h.begin, h.end});
@@ -140,7 +180,7 @@ void Scanner::Add(const Message& message, Scratch& scratch, State* state) const 
   if (bare >= 0) {
     state->cues.push_back({index, author, State::kBareNumber, Category::kCount, 0.f,
                            static_cast<int16_t>(bare), bare_fillers, text_index, 0,
-                           static_cast<uint32_t>(s.normalised.size())});
+                           static_cast<uint32_t>(normalised.size())});
   }
 }
 

@@ -18,6 +18,11 @@ struct Scratch::Impl {
   std::vector<uint32_t> soft_starts;
   std::vector<Hit> hits;
   std::vector<AgeStatement> ages;
+  // AddBatch: the batch's normalised texts one after another, each followed by '\n'.
+  std::string batch_text;
+  std::vector<uint32_t> batch_starts;
+  std::vector<uint32_t> batch_soft;
+  std::vector<Hit> batch_hits;
   ~Impl();
 };
 

@@ -270,6 +270,12 @@ class Scanner {
 
   // Analyses one message (the next one of its conversation) into `state`.
   void Add(const Message& message, Scratch& scratch, State* state) const;
+  // The same for several messages at once, with one Vectorscan pass over all of them (a
+  // scan call has a fixed cost that short chat messages would pay each time).
+  // REQUIRES: states[i] is the state of messages[i]'s conversation; equal to calling Add
+  // on each message in order.
+  void AddBatch(std::span<const Message> messages, std::span<State* const> states,
+                Scratch& scratch) const;
   // Appends `later` (a later piece of the same conversation) to `state`.
   void Merge(State* state, State&& later) const;
   ConversationScore Finish(std::string conversation, State&& state) const;
@@ -294,6 +300,9 @@ class Scanner {
     std::string name;
   };
   std::vector<PairMask> pairs_;
+  // Add, after normalisation and matching: ages, bare answers, cues.
+  void AddAnalysed(const Message& message, std::string_view normalised,
+                   const std::vector<Hit>& hits, Scratch& scratch, State* state) const;
 };
 
 struct Scanner::State {

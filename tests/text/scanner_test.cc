@@ -181,3 +181,36 @@ TEST(Scanner, DoesNotFlagOtherStylesOfHardNegatives) {
 
 }  // namespace
 }  // namespace bantay::text
+
+namespace bantay::text {
+namespace {
+
+TEST(Scanner, BatchAnalysisEqualsOneByOne) {
+  const char* lines[] = {"hi how old are you", "12 po", "p r i v a t e show ok?",
+                         "i pay w3stern un1on", "", "naked cam show", "school fees via gcash",
+                         "a p a y p a l", "ｓｈｏｗ me", "grade 5 po"};
+  std::vector<Message> msgs;
+  for (size_t i = 0; i < std::size(lines); ++i) {
+    Message m;
+    m.conversation = i % 3 ? "x" : "y";
+    m.author = i % 2 ? "b" : "a";
+    m.text = lines[i];
+    msgs.push_back(m);
+  }
+  Scratch scratch;
+  Scanner::State one_x, one_y, batch_x, batch_y;
+  std::vector<Scanner::State*> states;
+  for (const auto& m : msgs) {
+    Sc().Add(m, scratch, m.conversation == "x" ? &one_x : &one_y);
+    states.push_back(m.conversation == "x" ? &batch_x : &batch_y);
+  }
+  Sc().AddBatch(msgs, states, scratch);
+  auto a = Sc().Finish("x", std::move(one_x)), b = Sc().Finish("x", std::move(batch_x));
+  EXPECT_EQ(ScoreToJson(a, Sc().matcher().lexicon()), ScoreToJson(b, Sc().matcher().lexicon()));
+  auto c = Sc().Finish("y", std::move(one_y)), d = Sc().Finish("y", std::move(batch_y));
+  EXPECT_EQ(ScoreToJson(c, Sc().matcher().lexicon()), ScoreToJson(d, Sc().matcher().lexicon()));
+  EXPECT_FALSE(a.evidence.empty());
+}
+
+}  // namespace
+}  // namespace bantay::text
