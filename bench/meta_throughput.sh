@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# bench/meta_throughput.sh: `bantay meta` throughput against SQLite and DuckDB on >= 10M call records.
+#
+# Usage: bench/meta_throughput.sh [--keep] [ACCOUNTS]
+#   ACCOUNTS  accounts for `bantay simulate calls` (default 600000: about 11M records, 1.1 GB)
+#   --keep    keep the temporary directory (CSV, logs) instead of removing it
+#
+# Uses build/src/cli/bantay as built (never builds it). The records come from
+# `bantay simulate calls --accounts ACCOUNTS --days 30 --seed 5`. On that same file, after a
+# warm-up read, three tools run twice each; the best wall time counts (peak RSS is the larger
+# of the two runs, from /usr/bin/time, apt package `time`):
+#   bantay  `bantay meta --threads 2 FILE > /dev/null`: the full analysis.
+#   sqlite  sqlite3 CLI (apt package sqlite3): `.import` into an in-memory DB, then the core query.
+#   duckdb  node bench/meta_duckdb.mjs (npm @duckdb/node-api, 2 threads): CREATE TABLE from
+#           read_csv_auto, then the same core query. Installs bench/node_modules on first use
+#           (npm install); skipped with a note if that fails.
+# Import and query are timed together, as a user would run them. The core query, identical in
+# both SQL engines but for the window expression: half-edges (caller side and callee side)
+# whose own country is PH, whose counterpart country is a fixed high-income list, media video;
+# window = floor(epoch seconds of start / 604800), i.e. tumbling 7-day windows from 1970-01-01
+# (not sliding like bantay's); the answer is the number of (account, window) groups with at
+# least 3 distinct counterparts. SQLite and DuckDB should print the same count.
+# The last line is machine-readable: bantay_mrps=... sqlite_mrps=... duckdb_mrps=...
+# (M records/s = CSV data rows, duplicates included, / best wall seconds / 10^6).
+set -euo pipefail
+
+usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; }
+
+keep=0
+accounts=600000
+positional=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --keep) keep=1 ;;
+    -*) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+    *)
+      if [ "$positional" -ne 0 ]; then echo "too many arguments (see --help)" >&2; exit 2; fi
+      accounts="$1"; positional=1 ;;
+  esac
+  shift
+done
+if ! [[ "$accounts" =~ ^[0-9]+$ ]] || [ "$accounts" -lt 1000 ]; then
+  echo "ACCOUNTS must be an integer >= 1000, got '$accounts'" >&2
+  exit 2
+fi
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+threads=2
+runs=2
+bantay=build/src/cli/bantay
+if [ ! -x "$bantay" ]; then
+  echo "$bantay missing; build it first (cmake -S . -B build -G Ninja && ninja -C build bantay)" >&2
+  exit 1
+fi
+if ! command -v sqlite3 >/dev/null 2>&1; then echo "sqlite3 not found; apt-get install sqlite3" >&2; exit 1; fi
+if [ ! -x /usr/bin/time ]; then echo "/usr/bin/time not found; apt-get install time" >&2; exit 1; fi
+
+work="$(mktemp -d /tmp/bantay-meta-bench.XXXXXX)"
+cleanup() {
+  if [ "$keep" -eq 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+csv="$work/calls.csv"
+echo "generating call records: --accounts $accounts --days 30 --seed 5" >&2
+"$bantay" simulate calls --accounts "$accounts" --days 30 --seed 5 --out "$csv"
+records=$(( $(wc -l < "$csv") - 1 ))
+bytes=$(stat -c %s "$csv")
+echo "records=$records bytes=$bytes" >&2
+if [ "$records" -lt 10000000 ]; then echo "note: fewer than 10M records ($records)" >&2; fi
+cat "$csv" > /dev/null  # warm the page cache
+
+# The core query; $1 is the engine's expression for the window of `start`.
+core_sql() {
+  local win="$1"
+  local hi="'US','GB','AU','CA','DE','FR','NL','SE','NO','DK','FI','CH','AT','BE','IE','NZ','JP','KR','SG','HK','AE','SA','QA','KW','IT','ES'"
+  cat <<SQL
+WITH half AS (
+  SELECT caller AS account, callee AS counterpart, start FROM calls
+   WHERE media = 'video' AND caller_country = 'PH' AND callee_country IN ($hi)
+  UNION ALL
+  SELECT callee AS account, caller AS counterpart, start FROM calls
+   WHERE media = 'video' AND callee_country = 'PH' AND caller_country IN ($hi)
+), groups AS (
+  SELECT account, $win AS win FROM half
+   GROUP BY account, win
+  HAVING count(DISTINCT counterpart) >= 3
+)
+SELECT count(*) FROM groups;
+SQL
+}
+sqlite_query="$(core_sql 'unixepoch(start) / 604800')"
+duckdb_query="$(core_sql 'CAST(floor(epoch(CAST(start AS TIMESTAMPTZ)) / 604800) AS BIGINT)')"
+
+# timed NAME CMD...: runs CMD $runs times (stdout to $work/NAME.out), sets best_s and peak_kb.
+timed() {
+  local name="$1"; shift
+  best_s=""; peak_kb=0
+  local i s kb
+  for ((i = 1; i <= runs; i++)); do
+    if ! /usr/bin/time -f '%e %M' -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err"; then
+      echo "$name failed; stderr:" >&2; tail -20 "$work/$name.err" >&2; return 1
+    fi
+    read -r s kb < <(tail -1 "$work/$name.time")
+    echo "  $name run $i: ${s}s ${kb}KB" >&2
+    if [ -z "$best_s" ] || awk -v a="$s" -v b="$best_s" 'BEGIN{exit !(a < b)}'; then best_s="$s"; fi
+    if [ "$kb" -gt "$peak_kb" ]; then peak_kb="$kb"; fi
+  done
+}
+
+declare -A sec rss mrps
+record() {  # record NAME: stores the last timed() result
+  sec[$1]="$best_s"
+  rss[$1]=$(awk -v k="$peak_kb" 'BEGIN{printf "%.0f", k / 1024}')
+  mrps[$1]=$(awk -v r="$records" -v s="$best_s" 'BEGIN{printf "%.2f", (s > 0 ? r / s / 1e6 : 0)}')
+}
+
+echo "bantay meta --threads $threads" >&2
+timed bantay "$bantay" meta --threads "$threads" "$csv"
+record bantay
+# stdout of bantay meta went to $work/bantay.out rather than /dev/null; same work, kept for --keep.
+
+echo "sqlite3 (in-memory import + query)" >&2
+cat > "$work/sqlite.sql" <<SQL
+.mode csv
+.import '$csv' calls
+.mode list
+$sqlite_query
+SQL
+timed sqlite sqlite3 -batch :memory: -init "$work/sqlite.sql" < /dev/null
+record sqlite
+sqlite_groups=$(tail -1 "$work/sqlite.out")
+
+duckdb_ok=1
+if [ ! -d bench/node_modules/@duckdb/node-api ]; then
+  echo "installing bench/node_modules (npm)" >&2
+  # npm install, not npm ci: the lock file holds only this platform's optional DuckDB bindings
+  # and npm ci refuses it as out of sync; npm install still follows the locked versions.
+  if ! npm install --prefix bench --no-audit --no-fund >&2; then
+    echo "note: npm install of @duckdb/node-api failed; skipping DuckDB" >&2
+    duckdb_ok=0
+  fi
+fi
+duckdb_groups=skipped
+if [ "$duckdb_ok" -eq 1 ]; then
+  echo "duckdb (node @duckdb/node-api, $threads threads: table from read_csv_auto + query)" >&2
+  if timed duckdb node bench/meta_duckdb.mjs "$csv" "$duckdb_query" "$threads"; then
+    record duckdb
+    duckdb_groups=$(tail -1 "$work/duckdb.out")
+  else
+    echo "note: DuckDB run failed; skipping it" >&2
+    duckdb_ok=0
+  fi
+fi
+
+echo
+echo "records: $records ($(awk -v b="$bytes" 'BEGIN{printf "%.2f", b / 1e9}') GB), accounts $accounts, 30 days, seed 5"
+printf '%-8s %10s %12s %14s\n' tool seconds 'M records/s' 'peak RSS MiB'
+for t in bantay sqlite duckdb; do
+  if [ -n "${sec[$t]:-}" ]; then
+    printf '%-8s %10s %12s %14s\n' "$t" "${sec[$t]}" "${mrps[$t]}" "${rss[$t]}"
+  else
+    printf '%-8s %10s %12s %14s\n' "$t" - - -
+  fi
+done
+echo "qualifying (account, 7-day window) groups: sqlite=$sqlite_groups duckdb=$duckdb_groups"
+if [ "$duckdb_ok" -eq 1 ] && [ "$sqlite_groups" != "$duckdb_groups" ]; then
+  echo "warning: SQLite and DuckDB counts differ" >&2
+fi
+echo "bantay_mrps=${mrps[bantay]} sqlite_mrps=${mrps[sqlite]} duckdb_mrps=${mrps[duckdb]:-skipped}"
