@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "meta/meta.h"
 
 namespace bantay::cli {
@@ -106,7 +107,8 @@ void RegisterMeta(CLI::App& app, std::function<int()>* run) {
       auto analyzer = meta::Analyzer::Create(&*countries, locator.get(), *weights, mo);
       if (!analyzer) return fail(analyzer.error());
 
-      uint64_t rejected = 0, bytes = 0, shown = 0;
+      uint64_t rejected = 0, bytes = 0, shown = 0, records_read = 0, total = 0;
+      Progress progress(isatty(STDERR_FILENO) != 0, "meta", "records");
       auto report = [&](const Rejection& r) {
         ++rejected;
         if (shown++ < *max_errors) {
@@ -117,6 +119,7 @@ void RegisterMeta(CLI::App& app, std::function<int()>* run) {
         auto reader_or = LineChunkReader::Open(path);
         if (!reader_or) return fail(reader_or.error());
         LineChunkReader& reader = **reader_or;
+        total += reader.size_hint();
         Chunk first;
         auto more = reader.Next(&first);
         if (!more) return fail(more.error());
@@ -147,9 +150,12 @@ void RegisterMeta(CLI::App& app, std::function<int()>* run) {
           bytes += c.chunk.data.size();
           for (const auto& rej : r.rejects) report(rej);
           for (const auto& rec : r.records) (*analyzer)->Add(rec);
+          records_read += r.records.size();
+          progress.Update(bytes, total, records_read);
         };
         OrderedParallelMap<ParsedChunk, ParsedRecords>(threads, produce, work, consume);
       }
+      progress.Done();
       if (shown > *max_errors) {
         fmt::print(stderr, "bantay meta: ... and {} more input errors\n", shown - *max_errors);
       }

@@ -14,6 +14,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/scan_job.h"
 #include "text/text.h"
 
@@ -69,35 +70,6 @@ bool LooksLikeXml(const Chunk& chunk) {
   return false;
 }
 
-class Progress {
- public:
-  explicit Progress(bool enabled) : enabled_(enabled), start_(Clock::now()) {}
-  void Update(uint64_t bytes, uint64_t total, uint64_t messages) {
-    if (!enabled_) return;
-    const auto now = Clock::now();
-    if (now - start_ < std::chrono::seconds(2) || now - last_ < std::chrono::seconds(1)) return;
-    last_ = now;
-    const double secs = std::chrono::duration<double>(now - start_).count();
-    if (total > 0) {
-      fmt::print(stderr, "\rscan: {:.0f}% {:.0f} MB, {} messages, {:.0f} MB/s   ",
-                 100.0 * static_cast<double>(bytes) / static_cast<double>(total), bytes / 1e6,
-                 messages, bytes / 1e6 / secs);
-    } else {
-      fmt::print(stderr, "\rscan: {:.0f} MB, {} messages, {:.0f} MB/s   ", bytes / 1e6, messages,
-                 bytes / 1e6 / secs);
-    }
-    shown_ = true;
-  }
-  void Done() {
-    if (shown_) fmt::print(stderr, "\n");
-  }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  bool enabled_;
-  bool shown_ = false;
-  Clock::time_point start_, last_;
-};
 
 }  // namespace
 
@@ -144,7 +116,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
     std::lock_guard lock(scratch_mu);
     scratch_pool.push_back(std::move(s));
   };
-  Progress progress(opt.progress);
+  Progress progress(opt.progress, "scan", "messages");
   uint64_t total_size = 0;
   uint64_t bytes_done = 0;
 
