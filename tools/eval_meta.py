@@ -24,9 +24,13 @@ Standard library only.
 import argparse
 import csv
 import json
+import os
 import sys
 from collections import Counter, defaultdict, deque
 from datetime import datetime
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from evalcommon import InputError, open_input, read_jsonl  # noqa: E402
 
 # World Bank FY2025 "High income" economies, ISO 3166-1 alpha-2 (data/countries/countries.csv
 # has the same list; --countries reads it from there instead).
@@ -39,34 +43,6 @@ OM PA PF PL PR PT PW QA RO RU SA SC SE SG SI SK SM SX TC TT TW US UY
 ROLES = ("supply", "demand")
 
 
-class InputError(Exception):
-    pass
-
-
-def open_input(path):
-    try:
-        return sys.stdin if path == "-" else open(path, encoding="utf-8", newline="")
-    except OSError as e:
-        raise InputError(f"{path}: {e.strerror}")
-
-
-def read_jsonl(path, required):
-    """Yields (line_number, record) for each non-blank line; checks required fields."""
-    with open_input(path) as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InputError(f"{path}:{number}: invalid JSON: {e.msg}")
-            if not isinstance(record, dict):
-                raise InputError(f"{path}:{number}: not a JSON object")
-            for field, kind in required.items():
-                if not isinstance(record.get(field), kind):
-                    raise InputError(
-                        f"{path}:{number}:{field}: missing or not a {kind.__name__}")
-            yield number, record
 
 
 def read_truth(path):

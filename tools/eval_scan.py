@@ -15,35 +15,12 @@ Standard library only.
 
 import argparse
 import json
+import os
 import sys
 from collections import defaultdict
 
-
-class InputError(Exception):
-    pass
-
-
-def read_jsonl(path, required):
-    """Yields (line_number, record) for each non-blank line; checks required fields."""
-    try:
-        f = sys.stdin if path == "-" else open(path, encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"{path}: {e.strerror}")
-    with f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InputError(f"{path}:{number}: invalid JSON: {e.msg}")
-            if not isinstance(record, dict):
-                raise InputError(f"{path}:{number}: not a JSON object")
-            for field, kind in required.items():
-                if not isinstance(record.get(field), kind):
-                    raise InputError(
-                        f"{path}:{number}:{field}: missing or not a {kind.__name__}")
-            yield number, record
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from evalcommon import InputError, read_jsonl  # noqa: E402
 
 
 def read_truth(path):

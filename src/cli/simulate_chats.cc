@@ -1597,16 +1597,9 @@ class LineWriter {
     }
     if (days != cached_day_) {
       cached_day_ = days;
-      // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-      const int64_t z = days + 719468;
-      const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-      const int64_t doe = z - era * 146097;
-      const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-      const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-      const int64_t mp = (5 * doy + 2) / 153;
-      const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-      const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-      const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+      int64_t y;
+      unsigned m, d;
+      CivilFromDays(days, &y, &m, &d);
       char buf[80];
       std::snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lldT", static_cast<long long>(y),
                     static_cast<long long>(m), static_cast<long long>(d));

@@ -53,6 +53,9 @@ inline constexpr int64_t kNoTime = INT64_MIN;
 Result<int64_t> ParseRfc3339(std::string_view text);
 // Formats as "2026-03-01T10:00:00Z" (milliseconds shown only when non-zero).
 std::string FormatRfc3339(int64_t utc_ms);
+// The proleptic Gregorian date of a day number (days since 1970-01-01), for writers that
+// format times themselves on a hot path (the simulators cache it per day).
+void CivilFromDays(int64_t days, int64_t* year, unsigned* month, unsigned* day);
 
 // ---- Chunked line input -------------------------------------------------------------------
 // A block of whole lines from one input. `data` holds the lines; the buffer behind it has at
