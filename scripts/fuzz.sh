@@ -4,8 +4,8 @@
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #   SECONDS_PER_TARGET  libFuzzer -max_total_time for each target (default 30)
-#   TARGET              fuzz_pan12, fuzz_chat_jsonl, fuzz_normalise, fuzz_call_records
-#                       (default: all)
+#   TARGET              a fuzz/fuzz_*.cc name, e.g. fuzz_pan12 (default: all of them)
+# Seeds: generated below, plus any files in fuzz/seeds/<target>/; dictionary fuzz/<target>.dict.
 # Environment: BANTAY_FUZZ_JOBS build parallelism (default 2).
 # Crash inputs are kept in build-fuzz/fuzz-artifacts/<target>/ (the corpus is temporary).
 set -euo pipefail
@@ -18,7 +18,9 @@ fi
 shift $(( $# > 0 ? 1 : 0 ))
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(fuzz_pan12 fuzz_chat_jsonl fuzz_normalise fuzz_call_records)
+  for f in "$(dirname "${BASH_SOURCE[0]}")"/../fuzz/fuzz_*.cc; do
+    targets+=("$(basename "$f" .cc)")
+  done
 fi
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -103,6 +105,12 @@ for target in "${targets[@]}"; do
   corpus="$work/$target"
   artifacts="$root/$build/fuzz-artifacts/$target/"
   mkdir -p "$corpus" "$artifacts"
+  if [ -d "fuzz/seeds/$target" ]; then
+    cp -r "fuzz/seeds/$target/." "$corpus/"
+  fi
+  if [ -f "fuzz/$target.dict" ]; then
+    cp "fuzz/$target.dict" "$work/$target.dict"
+  fi
   args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536
         -print_final_stats=1 -artifact_prefix="$artifacts")
   if [ -f "$work/$target.dict" ]; then

@@ -8,6 +8,11 @@ PACKAGES=(
   libicu-dev libvectorscan-dev libsimdjson-dev libexpat1-dev libcli11-dev libfmt-dev
   nlohmann-json3-dev libexpected-dev libabsl-dev libmimalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
   libloc-dev libloc-database libmaxminddb-dev iso-codes
+  libsqlite3-dev sqlite3 libpqxx-dev postgresql libsodium-dev librdkafka-dev
+  libboost-dev libssl-dev
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us espeak-ng
+  libjpeg62-turbo-dev libpng-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
+  chromium wrk nodejs
   ripgrep python3 time
 )
 

@@ -12,10 +12,19 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitUsage = 2;
 
-// Each Register* adds a subcommand to `app`; when that subcommand is chosen, main calls the
+// A registrar adds one subcommand to `app`; when that subcommand is chosen, main calls the
 // function stored in `*run` after parsing, and exits with its result.
-void RegisterScan(CLI::App& app, std::function<int()>* run);
-void RegisterSimulate(CLI::App& app, std::function<int()>* run);
-void RegisterMeta(CLI::App& app, std::function<int()>* run);
+using Registrar = void (*)(CLI::App& app, std::function<int()>* run);
+
+// Each *_cmd.cc registers its subcommands at static initialisation, so adding a command
+// touches no shared file:
+//   const CommandRegistration kRegisterScan{10, RegisterScan};
+// `order` sorts the subcommands in `bantay --help` (scan 10, meta 20, simulate 90, ...).
+struct CommandRegistration {
+  CommandRegistration(int order, Registrar registrar);
+};
+
+// Adds every registered subcommand to `app`, in order.
+void RegisterAll(CLI::App& app, std::function<int()>* run);
 
 }  // namespace bantay::cli

@@ -9,9 +9,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "bantay 0.1.0");
   std::function<int()> run;
-  bantay::cli::RegisterScan(app, &run);
-  bantay::cli::RegisterSimulate(app, &run);
-  bantay::cli::RegisterMeta(app, &run);
+  bantay::cli::RegisterAll(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

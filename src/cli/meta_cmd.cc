@@ -40,7 +40,7 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 }  // namespace
 
-void RegisterMeta(CLI::App& app, std::function<int()>* run) {
+static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
   auto opt = std::make_shared<MetaJobOptions>();
   auto stats = std::make_shared<bool>(false);
   auto strict = std::make_shared<bool>(false);
@@ -190,5 +190,7 @@ void RegisterMeta(CLI::App& app, std::function<int()>* run) {
     };
   });
 }
+
+const CommandRegistration kRegisterMeta{20, RegisterMeta};
 
 }  // namespace bantay::cli

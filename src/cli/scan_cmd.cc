@@ -263,7 +263,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
   return summary;
 }
 
-void RegisterScan(CLI::App& app, std::function<int()>* run) {
+static void RegisterScan(CLI::App& app, std::function<int()>* run) {
   auto opt = std::make_shared<ScanJobOptions>();
   auto strict = std::make_shared<bool>(false);
   auto fail_on_flag = std::make_shared<bool>(false);
@@ -353,5 +353,7 @@ void RegisterScan(CLI::App& app, std::function<int()>* run) {
     };
   });
 }
+
+const CommandRegistration kRegisterScan{10, RegisterScan};
 
 }  // namespace bantay::cli

@@ -297,11 +297,13 @@ void RegisterCalls(CLI::App& simulate, std::function<int()>* run) {
 
 }  // namespace
 
-void RegisterSimulate(CLI::App& app, std::function<int()>* run) {
+static void RegisterSimulate(CLI::App& app, std::function<int()>* run) {
   CLI::App* simulate = app.add_subcommand("simulate", "Generate synthetic corpora");
   simulate->require_subcommand(1);
   RegisterChats(*simulate, run);
   RegisterCalls(*simulate, run);
 }
+
+const CommandRegistration kRegisterSimulate{90, RegisterSimulate};
 
 }  // namespace bantay::cli
