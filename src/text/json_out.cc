@@ -127,7 +127,19 @@ std::string ScoreToJson(const ConversationScore& score, const Lexicon& /*lexicon
     if (i > 0) out.push_back(',');
     AppendString(&out, score.reasons[i]);
   }
-  out.append("],\"messages\":");
+  out.append("]");
+  if (!score.authors.empty()) {
+    out.append(",\"participants\":[");
+    for (size_t i = 0; i < score.authors.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      out.append("{\"author\":");
+      AppendString(&out, score.authors[i]);
+      out.append(static_cast<int>(i) == score.requester ? ",\"role\":\"requester\"}"
+                                                        : ",\"role\":\"other\"}");
+    }
+    out.push_back(']');
+  }
+  out.append(",\"messages\":");
   AppendUint(&out, score.messages);
   out.push_back('}');
   return out;

@@ -467,6 +467,8 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
     // Message text only for flagged conversations (SAFETY.md 3: no content kept otherwise).
     out.texts.push_back(out.flagged ? std::string(state.Text(c.text)) : std::string());
   }
+  // Who took part, for the case store; like the text, only for flagged conversations.
+  if (out.flagged) out.authors = std::move(state.authors);
   return out;
 }
 

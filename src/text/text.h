@@ -248,6 +248,7 @@ struct ConversationScore {
   std::vector<std::string> texts;     // original text per evidence entry (flagged only)
   int requester = -1;                 // author index judged to be the approaching adult
   uint32_t messages = 0;
+  std::vector<std::string> authors;   // participants by author index (flagged only)
 };
 
 struct ScanOptions {

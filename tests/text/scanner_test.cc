@@ -148,6 +148,16 @@ TEST(Scanner, JsonOutputFollowsArchitecture) {
   EXPECT_NE(j.find("\"signals\":{"), std::string::npos) << j;
   EXPECT_NE(j.find("\"term\":\"bitcoin\""), std::string::npos) << j;
   EXPECT_NE(j.find("\"text\":\"naked cam show, i pay bitcoin\""), std::string::npos) << j;
+  EXPECT_NE(j.find("\"participants\":[{\"author\":\"A\",\"role\":\"requester\"},"
+                   "{\"author\":\"B\",\"role\":\"other\"}]"),
+            std::string::npos)
+      << j;
+}
+
+TEST(Scanner, UnflaggedOutputNamesNoParticipants) {
+  auto s = Score({"A: how was school", "B: fine, we had a quiz"});
+  ASSERT_FALSE(s.flagged);
+  EXPECT_EQ(ScoreToJson(s, Sc().matcher().lexicon()).find("participants"), std::string::npos);
 }
 
 }  // namespace
