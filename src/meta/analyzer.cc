@@ -49,12 +49,15 @@ void Vote(std::vector<std::pair<K, uint32_t>>* votes, K key) {
   votes->emplace_back(key, 1);
 }
 
+// The most voted key; ties go to the smaller name, so that the winner does not depend on
+// the order in which keys were first seen (members of a consumer group see other orders).
 template <class K>
-K Winner(const std::vector<std::pair<K, uint32_t>>& votes, K none) {
+K Winner(const std::vector<std::pair<K, uint32_t>>& votes, K none,
+         const std::vector<std::string>& names) {
   K best = none;
   uint32_t best_n = 0;
   for (const auto& [k, n] : votes) {
-    if (n > best_n || (n == best_n && k < best)) {
+    if (n > best_n || (n == best_n && names[k] < names[best])) {
       best = k;
       best_n = n;
     }
@@ -219,6 +222,16 @@ struct Analyzer::Impl {
     *c = Country(g.country);
     if (*r == 0) *r = Region(g.region);
     if (*c == 0) ++stats.unknown_location;
+  }
+
+  // One side of a call: its location votes and IP for its account, and its half-edge.
+  void AddSide(uint32_t account, uint16_t country, uint16_t region, const std::string& ip,
+               const Edge& edge) {
+    AccountData& a = accounts[account];
+    if (country != 0) Vote(&a.country_votes, country);
+    if (region != 0) Vote(&a.region_votes, region);
+    AddIp(a, ip);
+    a.edges.push_back(edge);
   }
 
   void AddIp(AccountData& a, const std::string& ip) {
@@ -407,16 +420,33 @@ void Analyzer::Add(const CallRecord& r) {
   uint16_t caller_c, caller_r, callee_c, callee_r;
   m.Locate(r.caller_country, r.caller_region, r.caller_ip, &caller_c, &caller_r);
   m.Locate(r.callee_country, r.callee_region, r.callee_ip, &callee_c, &callee_r);
-  AccountData& a = m.accounts[caller];
-  if (caller_c != 0) Vote(&a.country_votes, caller_c);
-  if (caller_r != 0) Vote(&a.region_votes, caller_r);
-  m.AddIp(a, r.caller_ip);
-  a.edges.push_back({r.start_ms, callee, r.duration_s, callee_c, static_cast<uint8_t>(r.media), 1});
-  AccountData& b = m.accounts[callee];
-  if (callee_c != 0) Vote(&b.country_votes, callee_c);
-  if (callee_r != 0) Vote(&b.region_votes, callee_r);
-  m.AddIp(b, r.callee_ip);
-  b.edges.push_back({r.start_ms, caller, r.duration_s, caller_c, static_cast<uint8_t>(r.media), 0});
+  const auto media = static_cast<uint8_t>(r.media);
+  m.AddSide(caller, caller_c, caller_r, r.caller_ip,
+            {r.start_ms, callee, r.duration_s, callee_c, media, 1});
+  m.AddSide(callee, callee_c, callee_r, r.callee_ip,
+            {r.start_ms, caller, r.duration_s, caller_c, media, 0});
+}
+
+void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
+  Impl& m = *impl_;
+  ++m.stats.records;
+  if (!m.seen_calls.insert(std::hash<std::string>{}(r.call_id) * 2 + caller_side).second) {
+    ++m.stats.duplicates;
+    return;
+  }
+  const uint32_t own = m.Account(caller_side ? r.caller : r.callee);
+  const uint32_t other = m.Account(caller_side ? r.callee : r.caller);
+  uint16_t own_c, own_r, other_c, other_r;
+  if (caller_side) {
+    m.Locate(r.caller_country, r.caller_region, r.caller_ip, &own_c, &own_r);
+    m.Locate(r.callee_country, r.callee_region, r.callee_ip, &other_c, &other_r);
+  } else {
+    m.Locate(r.callee_country, r.callee_region, r.callee_ip, &own_c, &own_r);
+    m.Locate(r.caller_country, r.caller_region, r.caller_ip, &other_c, &other_r);
+  }
+  m.AddSide(own, own_c, own_r, caller_side ? r.caller_ip : r.callee_ip,
+            {r.start_ms, other, r.duration_s, other_c, static_cast<uint8_t>(r.media),
+             static_cast<uint8_t>(caller_side)});
 }
 
 namespace {
@@ -442,28 +472,81 @@ void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn) {
 
 }  // namespace
 
-std::vector<AccountLead> Analyzer::Finish(int threads) {
+std::vector<AccountLead> Analyzer::Finish(int threads) { return *Finish(threads, nullptr); }
+
+Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* exchange) {
   Impl& m = *impl_;
   const MetaWeights& w = m.w;
-  const size_t n = m.accounts.size();
-  m.stats.accounts = n;
-  // Home location, hotspot and income of every account.
+  size_t n = m.accounts.size();
+  // Home location, hotspot and income of every account with half-edges here (in file
+  // mode, every account).
   std::vector<uint16_t> home(n, 0);
-  std::vector<uint8_t> hotspot(n, 0), high(n, 0);
+  std::vector<uint8_t> hotspot(n, 0), high(n, 0), local(n, 0);
+  m.data_start_ms = INT64_MAX;
   for (size_t i = 0; i < n; ++i) {
     auto& a = m.accounts[i];
-    home[i] = Winner<uint16_t>(a.country_votes, 0);
-    const uint16_t region = Winner<uint16_t>(a.region_votes, 0);
+    if (a.edges.empty()) continue;
+    local[i] = 1;
+    ++m.stats.accounts;
+    home[i] = Winner<uint16_t>(a.country_votes, 0, m.country_codes);
+    const uint16_t region = Winner<uint16_t>(a.region_votes, 0, m.region_codes);
     hotspot[i] = home[i] != 0 &&
                  m.countries->IsHotspot(m.country_codes[home[i]], m.region_codes[region]);
     high[i] = m.IsHigh(home[i]) && !hotspot[i];
     std::sort(a.edges.begin(), a.edges.end(),
               [](const Edge& x, const Edge& y) { return x.start_ms < y.start_ms; });
+    m.data_start_ms = std::min(m.data_start_ms, a.edges.front().start_ms);
   }
   const double min_distinct = w.Get("window_min_distinct");
-  m.data_start_ms = INT64_MAX;
-  for (const auto& a : m.accounts) {
-    if (!a.edges.empty()) m.data_start_ms = std::min(m.data_start_ms, a.edges.front().start_ms);
+  // Scale-out: what other members know about their accounts (see ScoreExchange).
+  std::vector<float> supply_score, demand_score;
+  auto share = [&](int round, const std::function<bool(size_t, SharedAccount*)>& mine,
+                   const std::function<void(uint32_t, const SharedAccount&)>& theirs) -> Status {
+    SharedRound out;
+    out.round = round;
+    out.data_start_ms = m.data_start_ms;
+    for (size_t i = 0; i < n; ++i) {
+      SharedAccount a;
+      if (local[i] && mine(i, &a)) {
+        a.account = m.account_names[i];
+        out.accounts.push_back(std::move(a));
+      }
+    }
+    auto all = exchange->Share(std::move(out));
+    if (!all) return tl::unexpected(all.error());
+    m.data_start_ms = all->data_start_ms;
+    for (const SharedAccount& a : all->accounts) {
+      const uint32_t i = m.Account(a.account);
+      if (i >= n) {  // first heard of here: resize every per-account vector
+        if (round > 0) {
+          return Fail(ErrorCode::kInternal, "account '" + a.account + "' shared in round " +
+                                                std::to_string(round) + " but not in round 0");
+        }
+        n = m.accounts.size();
+        for (auto* v : {&hotspot, &high, &local}) v->resize(n, 0);
+        home.resize(n, 0);
+      }
+      if (!local[i]) theirs(i, a);
+    }
+    return {};
+  };
+  if (exchange != nullptr) {
+    std::vector<std::string_view> ip_names(m.ip_ids.size());
+    for (const auto& [ip, id] : m.ip_ids) ip_names[id] = ip;
+    auto st = share(
+        0,
+        [&](size_t i, SharedAccount* a) {
+          a->value = hotspot[i];
+          if (hotspot[i]) {
+            for (uint32_t ip : m.accounts[i].ips) a->ips.emplace_back(ip_names[ip]);
+          }
+          return true;
+        },
+        [&](uint32_t i, const SharedAccount& a) {
+          hotspot[i] = a.value != 0;
+          for (const auto& ip : a.ips) m.AddIp(m.accounts[i], ip);
+        });
+    if (!st) return tl::unexpected(st.error());
   }
 
   auto score_side = [&](size_t i, bool supply, const std::vector<float>& other_score,
@@ -519,12 +602,28 @@ std::vector<AccountLead> Analyzer::Finish(int threads) {
   // 1. Supply without counterparts' scores; 2. demand with supply scores; 3. supply again
   //    with demand scores (shared high-scoring customers).
   std::vector<Scored> supply(n), demand(n);
-  std::vector<float> supply_score(n, 0), demand_score(n, 0);
+  supply_score.assign(n, 0);
+  demand_score.assign(n, 0);
   const std::vector<float> none;
   ParallelFor(n, threads, [&](size_t i) {
-    if (hotspot[i]) score_side(i, true, none, &supply[i]);
+    if (hotspot[i] && local[i]) score_side(i, true, none, &supply[i]);
   });
-  for (size_t i = 0; i < n; ++i) supply_score[i] = hotspot[i] ? Sigmoid(supply[i].z) : 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (local[i]) supply_score[i] = hotspot[i] ? Sigmoid(supply[i].z) : 0;
+  }
+  // Only flagged scores of counterparts matter to the other side and to linking.
+  auto share_flagged = [&](int round, std::vector<float>* score) -> Status {
+    return share(
+        round,
+        [&](size_t i, SharedAccount* a) {
+          a->value = (*score)[i];
+          return a->value >= m.threshold;
+        },
+        [&](uint32_t i, const SharedAccount& a) { (*score)[i] = a.value; });
+  };
+  if (exchange != nullptr) {
+    if (auto st = share_flagged(1, &supply_score); !st) return tl::unexpected(st.error());
+  }
   // Shared infrastructure: a hotspot account on an IP of a flagged hub.
   absl::flat_hash_map<uint32_t, std::vector<uint32_t>> ip_accounts;
   for (size_t i = 0; i < n; ++i) {
@@ -537,23 +636,33 @@ std::vector<AccountLead> Analyzer::Finish(int threads) {
   std::vector<std::vector<uint32_t>> linked(n);
   for (size_t i = 0; i < n; ++i) {
     if (supply_score[i] < m.threshold) continue;
+    auto& l = linked[i];
     for (uint32_t ip : m.accounts[i].ips) {
       const auto& users = ip_accounts[ip];
       if (users.size() > max_ip_accounts) continue;
       for (uint32_t other : users) {
-        if (other == i) continue;
-        auto& l = linked[i];
-        if (std::find(l.begin(), l.end(), other) == l.end() && l.size() < 32) l.push_back(other);
+        if (other != i && std::find(l.begin(), l.end(), other) == l.end()) l.push_back(other);
       }
+    }
+    // At most 32, the same ones whatever the order accounts were first seen in.
+    if (l.size() > 32) {
+      std::sort(l.begin(), l.end(),
+                [&](uint32_t a, uint32_t b) { return m.account_names[a] < m.account_names[b]; });
+      l.resize(32);
     }
   }
   ParallelFor(n, threads, [&](size_t i) {
-    if (high[i]) score_side(i, false, supply_score, &demand[i]);
+    if (high[i] && local[i]) score_side(i, false, supply_score, &demand[i]);
   });
-  for (size_t i = 0; i < n; ++i) demand_score[i] = high[i] ? Sigmoid(demand[i].z) : 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (local[i]) demand_score[i] = high[i] ? Sigmoid(demand[i].z) : 0;
+  }
+  if (exchange != nullptr) {
+    if (auto st = share_flagged(2, &demand_score); !st) return tl::unexpected(st.error());
+  }
   std::vector<Scored> supply2(n);
   ParallelFor(n, threads, [&](size_t i) {
-    if (!hotspot[i]) return;
+    if (!hotspot[i] || !local[i]) return;
     score_side(i, true, demand_score, &supply2[i]);
     if (supply2[i].z < supply[i].z) supply2[i] = supply[i];
   });

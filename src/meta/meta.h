@@ -149,6 +149,32 @@ struct MetaStats {
            anonymous_ip = 0, ip_lookups = 0;
 };
 
+// What scoring needs to know about accounts held by other members of a consumer group
+// (stream scale-out, docs/stream.md). Round 0: every account with half-edges here, `value` 1
+// for a hotspot account and 0 otherwise, `ips` the IPs of a hotspot account. Round 1:
+// accounts flagged as supply in the first supply round, `value` their score. Round 2:
+// accounts flagged as demand, `value` their score.
+struct SharedAccount {
+  std::string account;
+  float value = 0;
+  std::vector<std::string> ips;
+};
+struct SharedRound {
+  int round = 0;
+  int64_t data_start_ms = INT64_MAX;  // earliest half-edge (round 0)
+  std::vector<SharedAccount> accounts;
+};
+
+// Exchanges one scoring round between the members that together hold all accounts.
+class ScoreExchange {
+ public:
+  virtual ~ScoreExchange() = default;
+  // Publishes this member's `mine` and returns the union over all members (`mine`
+  // included; an account may appear more than once, with the same value), with the
+  // minimum `data_start_ms`. Blocks until every member has published the round.
+  virtual Result<SharedRound> Share(SharedRound mine) = 0;
+};
+
 // Accumulates call records, then scores every account over sliding windows. Add is
 // single-threaded; Finish scores accounts in parallel on `threads` threads.
 class Analyzer {
@@ -158,8 +184,16 @@ class Analyzer {
                                                   MetaWeights weights, MetaOptions options);
   ~Analyzer();
   void Add(const CallRecord& record);
+  // Adds only one half-edge of a call: the caller's (`caller_side`) or the callee's. A
+  // member of a consumer group holds the half-edges keyed by its accounts. Half-edges of
+  // the same call and side count once.
+  void AddHalf(const CallRecord& record, bool caller_side);
   // Leads in a deterministic order (score descending, then account).
   std::vector<AccountLead> Finish(int threads);
+  // Scores only the accounts that have half-edges here, learning about the others through
+  // `exchange`: given the union of all members' half-edges, the members' leads together
+  // equal Finish's on the same records.
+  Result<std::vector<AccountLead>> Finish(int threads, ScoreExchange* exchange);
   const MetaStats& stats() const;
   double threshold() const;
 

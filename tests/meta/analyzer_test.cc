@@ -5,6 +5,7 @@
 #include <map>
 
 #include "meta/meta.h"
+#include "make_call.h"
 
 namespace bantay::meta {
 namespace {
@@ -19,19 +20,9 @@ class Calls {
            const std::string& callee_cc, int64_t start, uint32_t minutes,
            Media media = Media::kVideo, const std::string& caller_ip = {},
            const std::string& caller_region = {}, const std::string& callee_region = {}) {
-    CallRecord r;
-    r.call_id = "k" + std::to_string(records_.size());
-    r.start_ms = start;
-    r.duration_s = minutes * 60;
-    r.caller = caller;
-    r.callee = callee;
-    r.media = media;
-    r.caller_country = caller_cc;
-    r.callee_country = callee_cc;
-    r.caller_region = caller_region.empty() && caller_cc == "PH" ? "PH-07" : caller_region;
-    r.callee_region = callee_region.empty() && callee_cc == "PH" ? "PH-07" : callee_region;
-    r.caller_ip = caller_ip;
-    records_.push_back(r);
+    records_.push_back(MakeCall("k" + std::to_string(records_.size()), caller, caller_cc, callee,
+                                callee_cc, start, minutes, media, caller_ip, caller_region,
+                                callee_region));
   }
   std::map<std::string, AccountLead> Run(bool all = true) {
     static const CountryTable countries = *CountryTable::Default();
