@@ -5,6 +5,9 @@
 
 #include <cerrno>
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace bantay {
 
@@ -71,13 +74,24 @@ Result<int64_t> ParseRfc3339(std::string_view s) {
     return Fail(ErrorCode::kParse, std::string("invalid RFC 3339 time '") +
                                        std::string(s.substr(0, 40)) + "': " + why);
   };
-  int year, month, day, hour, minute, second;
-  if (!Digits(s, 0, 4, &year) || s.size() < 19 || s[4] != '-' || !Digits(s, 5, 2, &month) ||
-      s[7] != '-' || !Digits(s, 8, 2, &day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-      !Digits(s, 11, 2, &hour) || s[13] != ':' || !Digits(s, 14, 2, &minute) || s[16] != ':' ||
-      !Digits(s, 17, 2, &second)) {
+  // The fixed part YYYY-MM-DDTHH:MM:SS, checked without branching per character: this runs
+  // once per chat message and per call record.
+  static constexpr uint8_t kDigitAt[14] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+  if (s.size() < 19) return bad("expected YYYY-MM-DDTHH:MM:SS");
+  int d[14];
+  bool non_digit = false;
+  for (int i = 0; i < 14; ++i) {
+    const unsigned v = static_cast<unsigned char>(s[kDigitAt[i]]) - unsigned{'0'};
+    non_digit |= v > 9;
+    d[i] = static_cast<int>(v);
+  }
+  if (non_digit || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+      s[13] != ':' || s[16] != ':') {
     return bad("expected YYYY-MM-DDTHH:MM:SS");
   }
+  const int year = ((d[0] * 10 + d[1]) * 10 + d[2]) * 10 + d[3];
+  const int month = d[4] * 10 + d[5], day = d[6] * 10 + d[7];
+  const int hour = d[8] * 10 + d[9], minute = d[10] * 10 + d[11], second = d[12] * 10 + d[13];
   static constexpr int kDaysIn[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12 || day < 1 || day > kDaysIn[month - 1] || hour > 23 ||
       minute > 59 || second > 60) {
@@ -148,6 +162,29 @@ std::string FormatRfc3339(int64_t utc_ms) {
 
 // ---- Input ------------------------------------------------------------------------------
 
+namespace {
+
+uint64_t CountNewlines(std::string_view s) {
+  uint64_t n = 0;
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    // Line ends are sparse: clearing set bits one by one beats a (non-native) popcount.
+    for (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl))); m != 0;
+         m &= m - 1) {
+      ++n;
+    }
+  }
+#endif
+  for (; i < s.size(); ++i) n += s[i] == '\n';
+  return n;
+}
+
+}  // namespace
+
+
 Result<std::unique_ptr<LineChunkReader>> LineChunkReader::Open(const std::string& path,
                                                                size_t target_chunk_bytes) {
   std::unique_ptr<LineChunkReader> r(new LineChunkReader());
@@ -187,19 +224,21 @@ Result<bool> LineChunkReader::Next(Chunk* chunk) {
     storage = std::make_shared<std::string>();
     if (buffers_.size() < 16) buffers_.push_back(storage);
   }
-  storage->clear();
-  storage->reserve(target_ + kChunkPadding);
-  storage->append(carry_);
+  // The buffer's size() stays at its high-water mark, so reusing it never zero-fills 4 MB
+  // again; `used` is the logical length and the chunk is a view of its first bytes.
+  std::string& buf = *storage;
+  if (buf.size() < std::max(target_, carry_.size()) + kChunkPadding) {
+    buf.resize(std::max(target_, carry_.size()) + kChunkPadding);
+  }
+  size_t used = carry_.size();
+  if (used > 0) std::memcpy(buf.data(), carry_.data(), used);
   carry_.clear();
-  storage->reserve(target_ + kChunkPadding);
   // Read until the buffer holds at least one line end past the target, or EOF.
-  size_t last_newline = std::string::npos;
+  const char* last_newline = nullptr;
   for (;;) {
-    if (!eof_ && storage->size() < target_) {
-      const size_t old = storage->size();
-      storage->resize(target_);
-      const size_t got = std::fread(storage->data() + old, 1, target_ - old, file_);
-      storage->resize(old + got);
+    if (!eof_ && used < target_) {
+      const size_t got = std::fread(buf.data() + used, 1, target_ - used, file_);
+      used += got;
       bytes_read_ += got;
       if (got == 0) {
         if (std::ferror(file_)) {
@@ -208,32 +247,22 @@ Result<bool> LineChunkReader::Next(Chunk* chunk) {
         }
         eof_ = true;
       }
-      if (got > 0 && old + got < target_) continue;  // short read from a pipe: keep reading
+      if (got > 0 && used < target_) continue;  // short read from a pipe: keep reading
     }
-    last_newline = storage->rfind('\n');
-    if (last_newline != std::string::npos || eof_) break;
+    last_newline = static_cast<const char*>(memrchr(buf.data(), '\n', used));
+    if (last_newline != nullptr || eof_) break;
     // One line longer than the block: grow and keep reading.
-    target_ = storage->size() * 2;
-    storage->reserve(target_ + kChunkPadding);
+    target_ = used * 2;
+    buf.resize(target_ + kChunkPadding);
   }
-  if (storage->empty()) return false;
-  size_t keep = storage->size();
-  if (!eof_ && last_newline != std::string::npos) keep = last_newline + 1;
-  if (keep < storage->size()) {
-    carry_.assign(*storage, keep, std::string::npos);
-    storage->resize(keep);
-  }
-  uint64_t lines = 0;
-  for (const char *p = storage->data(), *end = p + storage->size();
-       (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))) != nullptr;
-       ++p) {
-    ++lines;
-  }
+  if (used == 0) return false;
+  size_t keep = used;
+  if (!eof_ && last_newline != nullptr) keep = static_cast<size_t>(last_newline - buf.data()) + 1;
+  carry_.assign(buf.data() + keep, used - keep);
   chunk->sequence = sequence_++;
   chunk->first_line = next_line_;
-  next_line_ += lines;
-  storage->reserve(storage->size() + kChunkPadding);
-  chunk->data = std::string_view(*storage);
+  next_line_ += CountNewlines(std::string_view(buf.data(), keep));
+  chunk->data = std::string_view(buf.data(), keep);
   chunk->storage = std::move(storage);
   return true;
 }

@@ -7,18 +7,19 @@ namespace bantay::text {
 namespace avx2 {
 void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
                         const std::function<void(Message&&)>& on_message,
-                        std::vector<Rejection>* rejects);
+                        std::vector<Rejection>* rejects, bool fast_path);
 }  // namespace avx2
 
 void ParseChatJsonl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
                     const std::function<void(Message&&)>& on_message,
-                    std::vector<Rejection>* rejects) {
+                    std::vector<Rejection>* rejects, bool fast_path) {
   static const bool has_avx2 = __builtin_cpu_supports("avx2") &&
                                __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
   if (has_avx2) {
-    avx2::ParseChatJsonlImpl(chunk, file_name, max_line_bytes, on_message, rejects);
+    avx2::ParseChatJsonlImpl(chunk, file_name, max_line_bytes, on_message, rejects, fast_path);
   } else {
-    portable::ParseChatJsonlImpl(chunk, file_name, max_line_bytes, on_message, rejects);
+    portable::ParseChatJsonlImpl(chunk, file_name, max_line_bytes, on_message, rejects,
+                                 fast_path);
   }
 }
 

@@ -345,10 +345,12 @@ using bantay::Rejection;
 
 // Parses chat JSONL lines of one chunk. Good records go to `on_message`, bad ones to
 // `rejects`; nothing is silently dropped. Lines longer than `max_line_bytes` are rejected.
-// Thread-safe (a parser per call).
+// Records of the usual shape (flat, string values without escapes) take a hand-written
+// path; everything else goes through simdjson. `fast_path = false` sends every line through
+// simdjson (tests check that both give the same results). Thread-safe (a parser per call).
 void ParseChatJsonl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
                     const std::function<void(Message&&)>& on_message,
-                    std::vector<Rejection>* rejects);
+                    std::vector<Rejection>* rejects, bool fast_path = true);
 
 // Parses PAN 2012 XML (<conversations><conversation id><message line><author/><time/>
 // <text/>), tolerating HTML entities (also double-escaped), missing text or time, and a

@@ -1,4 +1,6 @@
 // Tests for the chat JSONL reader: good records, every kind of bad one, and repairs.
+#include <random>
+
 #include <gtest/gtest.h>
 
 #include "text/text.h"
@@ -11,7 +13,7 @@ struct Parsed {
   std::vector<Rejection> rejects;
 };
 
-Parsed Parse(const std::string& content, uint64_t first_line = 1) {
+Parsed Parse(const std::string& content, uint64_t first_line = 1, bool fast_path = true) {
   auto storage = std::make_shared<std::string>(content);
   storage->reserve(content.size() + kChunkPadding);
   Chunk chunk;
@@ -20,7 +22,7 @@ Parsed Parse(const std::string& content, uint64_t first_line = 1) {
   chunk.storage = storage;
   Parsed p;
   ParseChatJsonl(chunk, "in.jsonl", 1 << 20, [&](Message&& m) { p.messages.push_back(m); },
-                 &p.rejects);
+                 &p.rejects, fast_path);
   return p;
 }
 
@@ -98,6 +100,79 @@ TEST(ChatJsonl, OverlongLineIsRejectedAndTheNextKept) {
   ASSERT_EQ(p.rejects.size(), 1u);
   EXPECT_EQ(p.rejects[0].where, "in.jsonl:1");
   EXPECT_NE(p.rejects[0].message.find("--max-line-bytes"), std::string::npos);
+}
+
+// The hand-written path for plain records must give exactly what simdjson gives, on lines
+// built from the pieces real records are made of and on random corruptions of them.
+TEST(ChatJsonl, FastPathAgreesWithSimdjsonOnGeneratedAndCorruptedLines) {
+  std::mt19937_64 rng(20261123);
+  auto pick = [&](std::initializer_list<const char*> options) {
+    auto it = options.begin();
+    std::advance(it, rng() % options.size());
+    return std::string(*it);
+  };
+  const auto string_value = [&] {
+    return pick({"\"c1\"", "\"\"", "\"i send w3stern un1on\"", "\"caf\xc3\xa9 \xd0\xb0pple\"",
+                 "\"tab\\there\"", "\"quote \\\" in\"", "\"bad \xc3\x28 utf8\"",
+                 "\"ctrl \x01 char\"", "\"\\u00e9\"", "\"emoji \xf0\x9f\x98\x80 ok\"",
+                 "\"long text of the kind a chat message has, longer than sixteen bytes\""});
+  };
+  const auto value = [&](const std::string& key) {
+    switch (rng() % 8) {
+      case 0: return pick({"12", "-3.5e2", "null", "true", "{}", "[\"a\"]", "{\"x\": 1}"});
+      case 1:
+        if (key == "\"time\"") {
+          return pick({"\"2026-03-01T10:00:00Z\"", "\"2026-03-01T10:00:00.25+08:00\"",
+                       "\"yesterday\"", "\"\"", "1767225600", "null"});
+        }
+        [[fallthrough]];
+      default: return string_value();
+    }
+  };
+  const auto ws = [&] { return pick({"", "", " ", "  ", "\t", " \r "}); };
+  std::string corpus;
+  for (int line = 0; line < 4000; ++line) {
+    std::vector<std::string> keys = {"\"conversation\"", "\"author\"", "\"text\"", "\"time\""};
+    if (rng() % 3 == 0) keys.push_back(pick({"\"lang\"", "\"t\\u0065xt\"", "\"caf\xc3\xa9\"",
+                                             "\"conversation\"", "\"text\""}));
+    std::shuffle(keys.begin(), keys.end(), rng);
+    if (rng() % 5 == 0) keys.pop_back();
+    std::string rec = ws() + "{" + ws();
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (k > 0) rec += ws() + "," + ws();
+      rec += keys[k] + ws() + ":" + ws() + value(keys[k]);
+    }
+    rec += ws() + "}" + ws();
+    if (rng() % 4 == 0 && !rec.empty()) {  // corrupt: cut, overwrite or insert a byte
+      const size_t at = rng() % rec.size();
+      switch (rng() % 3) {
+        case 0: rec.resize(at); break;
+        case 1: rec[at] = pick({"\"", "\\", "{", "}", ",", ":", "x", " ", "\x7f"})[0]; break;
+        default: rec.insert(at, pick({"\"", ",", "}", "\xff"}));
+      }
+    }
+    corpus += rec + "\n";
+  }
+  const Parsed fast = Parse(corpus, 1, true);
+  const Parsed slow = Parse(corpus, 1, false);
+  ASSERT_EQ(fast.messages.size(), slow.messages.size());
+  ASSERT_GT(fast.messages.size(), 500u);
+  for (size_t i = 0; i < fast.messages.size(); ++i) {
+    const Message& a = fast.messages[i];
+    const Message& b = slow.messages[i];
+    ASSERT_EQ(a.line, b.line);
+    EXPECT_EQ(a.conversation, b.conversation) << "line " << a.line;
+    EXPECT_EQ(a.author, b.author) << "line " << a.line;
+    EXPECT_EQ(a.text, b.text) << "line " << a.line;
+    EXPECT_EQ(a.time, b.time) << "line " << a.line;
+  }
+  ASSERT_EQ(fast.rejects.size(), slow.rejects.size());
+  ASSERT_GT(fast.rejects.size(), 200u);
+  for (size_t i = 0; i < fast.rejects.size(); ++i) {
+    EXPECT_EQ(fast.rejects[i].where, slow.rejects[i].where);
+    EXPECT_EQ(fast.rejects[i].message, slow.rejects[i].message);
+    EXPECT_EQ(fast.rejects[i].repaired, slow.rejects[i].repaired);
+  }
 }
 
 }  // namespace
