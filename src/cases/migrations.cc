@@ -1,0 +1,109 @@
+// cases/migrations.cc: the versioned schema of the case store, portable between SQLite and
+// PostgreSQL (TEXT, BIGINT, DOUBLE PRECISION only; ids are made by the store, not the database).
+#include <string>
+#include <vector>
+
+#include "cases/sql.h"
+
+namespace bantay::cases {
+
+namespace {
+
+// Migration N+1 is kMigrations[N]. Never edit an applied migration: append a new one.
+const std::vector<std::string_view> kMigrations = {
+    // 1: cases, leads, workflow, authorisations, recorded content, identities, users, ledger.
+    R"sql(
+CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+CREATE TABLE cases (
+  id TEXT PRIMARY KEY, status TEXT NOT NULL, kind TEXT NOT NULL,
+  score DOUBLE PRECISION NOT NULL, assignee TEXT NOT NULL DEFAULT '',
+  country TEXT NOT NULL DEFAULT '', created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL,
+  closed_ms BIGINT NOT NULL DEFAULT 0, leads BIGINT NOT NULL DEFAULT 0);
+CREATE INDEX cases_status ON cases (status, score);
+CREATE INDEX cases_updated ON cases (updated_ms);
+CREATE TABLE case_subjects (case_id TEXT NOT NULL REFERENCES cases(id), subject TEXT NOT NULL,
+  PRIMARY KEY (case_id, subject));
+CREATE INDEX case_subjects_subject ON case_subjects (subject);
+CREATE TABLE case_related (case_id TEXT NOT NULL REFERENCES cases(id), subject TEXT NOT NULL,
+  reason TEXT NOT NULL, PRIMARY KEY (case_id, subject));
+CREATE INDEX case_related_subject ON case_related (subject);
+CREATE TABLE case_links (a TEXT NOT NULL, b TEXT NOT NULL, reason TEXT NOT NULL,
+  PRIMARY KEY (a, b));
+CREATE TABLE leads (hash TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL, score DOUBLE PRECISION NOT NULL, received_ms BIGINT NOT NULL,
+  body TEXT);
+CREATE INDEX leads_case ON leads (case_id);
+CREATE TABLE notes (id BIGINT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),
+  author TEXT NOT NULL, text TEXT NOT NULL, created_ms BIGINT NOT NULL);
+CREATE INDEX notes_case ON notes (case_id);
+CREATE TABLE authorisations (id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),
+  authority TEXT NOT NULL, legal_reference TEXT NOT NULL, scope TEXT NOT NULL,
+  start_ms BIGINT NOT NULL, expiry_ms BIGINT NOT NULL, granted_by TEXT NOT NULL,
+  created_ms BIGINT NOT NULL, revoked_ms BIGINT NOT NULL DEFAULT 0);
+CREATE INDEX authorisations_case ON authorisations (case_id);
+CREATE TABLE contents (id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),
+  account TEXT NOT NULL, content TEXT, sha256 TEXT NOT NULL, source_time TEXT NOT NULL,
+  received_ms BIGINT NOT NULL, authorisation_id TEXT NOT NULL, deleted_ms BIGINT NOT NULL DEFAULT 0);
+CREATE INDEX contents_case ON contents (case_id);
+CREATE TABLE identities (pseudonym TEXT PRIMARY KEY, nonce TEXT NOT NULL,
+  ciphertext TEXT NOT NULL);
+CREATE TABLE users (name TEXT PRIMARY KEY, role TEXT NOT NULL, pwhash TEXT NOT NULL,
+  created_ms BIGINT NOT NULL, disabled BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE login_attempts (who TEXT PRIMARY KEY, failures BIGINT NOT NULL,
+  first_ms BIGINT NOT NULL, locked_until_ms BIGINT NOT NULL);
+CREATE TABLE ledger (stream TEXT NOT NULL, seq BIGINT NOT NULL, kind TEXT NOT NULL,
+  source_time TEXT NOT NULL, received_time TEXT NOT NULL, body TEXT NOT NULL,
+  prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (stream, seq));
+CREATE TABLE checkpoints (stream TEXT NOT NULL, seq BIGINT NOT NULL, hash TEXT NOT NULL,
+  time TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL,
+  PRIMARY KEY (stream, seq));
+)sql",
+};
+
+Result<int> CurrentVersion(SqlConn& db) {
+  auto rows = db.Query("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!rows) return tl::unexpected(rows.error());
+  return std::stoi(rows->at(0).at(0).value_or("0"));
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Result<int> Migrate(SqlConn& db) {
+  if (auto s = db.ExecScript(
+          "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, "
+          "applied_ms BIGINT NOT NULL)");
+      !s) {
+    return tl::unexpected(s.error());
+  }
+  for (;;) {
+    // Read the version inside the write transaction: two processes opening a new store at
+    // once must not both apply a migration.
+    if (auto s = db.Begin(); !s) return tl::unexpected(s.error());
+    auto version = CurrentVersion(db);
+    if (!version) {
+      db.Rollback();
+      return version;
+    }
+    if (*version >= LatestSchemaVersion()) {
+      db.Rollback();
+      return *version;
+    }
+    const int next = *version + 1;
+    if (auto s = db.ExecScript(kMigrations[next - 1]); !s) {
+      db.Rollback();
+      return Fail(s.error().code, "schema migration " + std::to_string(next) + ": " +
+                                      s.error().message);
+    }
+    auto ins = db.Query("INSERT INTO schema_version (version, applied_ms) VALUES (?, ?)",
+                        {int64_t{next}, int64_t{0}});
+    if (!ins) {
+      db.Rollback();
+      return tl::unexpected(ins.error());
+    }
+    if (auto s = db.Commit(); !s) return tl::unexpected(s.error());
+  }
+}
+
+}  // namespace bantay::cases
