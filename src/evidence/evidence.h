@@ -194,8 +194,8 @@ class Ledger {
 // ---- Verification -----------------------------------------------------------------------------
 
 // The first thing found wrong. For a record, `stream`, `seq` and `line` (1-based line of
-// records.jsonl; 0 when not from a file) name it; for a checkpoint, the checkpoint's stream,
-// seq and line of checkpoints.jsonl; for a bundle file, `file` names it.
+// records.jsonl, or position in the span given to VerifyStream) name it; for a checkpoint, the
+// checkpoint's stream, seq and line of checkpoints.jsonl; for a bundle file, `file` names it.
 struct Problem {
   std::string file;  // "records.jsonl", "checkpoints.jsonl", "manifest.json", ...; may be empty
   std::string stream;
@@ -277,5 +277,10 @@ struct VerifyBundleOptions {
 // returned only when `dir` is not a readable directory; tampering goes in the report.
 Result<VerifyReport> VerifyBundle(const std::filesystem::path& dir,
                                   const VerifyBundleOptions& options = {});
+
+// The same checks on a bundle already in memory: file name ('/'-separated, relative) ->
+// content. For services that receive a bundle, and for fuzzing.
+VerifyReport VerifyBundleFiles(const std::map<std::string, std::string>& files,
+                               const VerifyBundleOptions& options = {});
 
 }  // namespace bantay::evidence
