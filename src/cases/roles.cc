@@ -50,10 +50,12 @@ const std::vector<std::pair<Action, std::vector<Role>>>& PermissionTable() {
   using R = Role;
   // Analysts work the queue; supervisors also decide (refer, authorise, re-identify, export);
   // auditors read cases and the audit log but change nothing; admins manage users and jobs
-  // but do not read case content. kSystem is the CLI's ingest and retention jobs.
+  // but do not read case content. kSystem is the CLI run by the store's operator
+  // without --user (ingest, retention, and scripts listing and reading cases, audited as
+  // "system:<job>"); whoever runs it already holds the store's files or credentials.
   static const std::vector<std::pair<Action, std::vector<Role>>> kTable = {
-      {Action::kListCases, {R::kAnalyst, R::kSupervisor, R::kAuditor}},
-      {Action::kReadCase, {R::kAnalyst, R::kSupervisor, R::kAuditor}},
+      {Action::kListCases, {R::kAnalyst, R::kSupervisor, R::kAuditor, R::kSystem}},
+      {Action::kReadCase, {R::kAnalyst, R::kSupervisor, R::kAuditor, R::kSystem}},
       {Action::kIngest, {R::kSystem, R::kAdmin}},
       {Action::kTriage, {R::kAnalyst, R::kSupervisor}},
       {Action::kRefer, {R::kSupervisor}},
