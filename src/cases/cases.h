@@ -217,6 +217,12 @@ struct IngestCounts {
   uint64_t linked = 0;     // case links created
 };
 
+// The JSON shape of a case, shared by `bantay cases list/show` and the HTTP API: times as
+// RFC 3339, status by name; the detail adds leads, notes, authorisations, contents (null once
+// deleted), links and the timeline (evidence records).
+nlohmann::json SummaryToJson(const CaseSummary& c);
+nlohmann::json DetailToJson(const CaseDetail& d);
+
 // ---- Users -------------------------------------------------------------------------------
 
 struct UserInfo {
