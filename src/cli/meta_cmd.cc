@@ -2,7 +2,10 @@
 // hubs) and demand (their customers) and prints account leads JSONL.
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <thread>
 
@@ -11,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "meta/meta.h"
+#include "stream/stream.h"
 
 namespace bantay::cli {
 
@@ -24,7 +28,20 @@ struct MetaJobOptions {
   bool all = false;
   double min_score = -1;
   int threads = 0;
+  // Scale-out (docs/stream.md).
+  std::string kafka;            // brokers; empty: file mode
+  std::string topic, group, state_dir = "bantay-meta-state", output_topic, exchange_topic;
+  std::vector<std::string> kafka_options;  // key=value librdkafka properties
+  bool produce = false;         // produce FILEs as half-edges instead of consuming
+  int64_t epoch = 1;            // --produce: the epoch the close markers end
+  bool no_close = false;        // --produce: no close markers
+  int64_t epochs = 0;           // member: return after this many epochs (0: until stopped)
+  int64_t read_leads = 0;       // print the leads of this epoch from the output topic
+  uint64_t crash_after = 0;     // test hook: SIGKILL self after this many messages
 };
+
+std::atomic<bool> g_stop{false};
+extern "C" void StopOnSignal(int) { g_stop.store(true); }
 
 struct ParsedChunk {
   Chunk chunk;
@@ -36,6 +53,141 @@ struct ParsedRecords {
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Reads call records from `files` (CSV or JSONL; "-" is stdin) in input order, parsing on
+// `threads` threads. Bad records go to `report`; a kParse error from `on_record` rejects
+// the record, any other ends the read. Returns the bytes read.
+Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
+                           const std::function<void(const Rejection&)>& report,
+                           const std::function<Status(const meta::CallRecord&, const std::string& file)>& on_record) {
+  uint64_t bytes = 0, records_read = 0, total = 0;
+  Progress progress(isatty(STDERR_FILENO) != 0, "meta", "records");
+  Status failed;
+  for (const std::string& path : files) {
+    auto reader_or = LineChunkReader::Open(path);
+    if (!reader_or) return tl::unexpected(reader_or.error());
+    LineChunkReader& reader = **reader_or;
+    total += reader.size_hint();
+    Chunk first;
+    auto more = reader.Next(&first);
+    if (!more) return tl::unexpected(more.error());
+    if (!*more) continue;
+    auto records = meta::CallRecordReader::Create(first, reader.name());
+    if (!records) return tl::unexpected(records.error());
+    bool have_first = true;
+    std::function<bool(ParsedChunk*)> produce = [&](ParsedChunk* c) {
+      if (!failed) return false;
+      if (have_first) {
+        c->chunk = std::move(first);
+        have_first = false;
+        return true;
+      }
+      auto m = reader.Next(&c->chunk);
+      if (!m) {
+        report({reader.name(), m.error().ToString(), false});
+        return false;
+      }
+      return *m;
+    };
+    std::function<void(ParsedChunk&, ParsedRecords*)> work = [&](ParsedChunk& c,
+                                                                 ParsedRecords* out) {
+      records->Parse(c.chunk, [&](meta::CallRecord&& r) { out->records.push_back(std::move(r)); },
+                     &out->rejects);
+    };
+    std::function<void(ParsedChunk&, ParsedRecords&)> consume = [&](ParsedChunk& c,
+                                                                    ParsedRecords& r) {
+      bytes += c.chunk.data.size();
+      for (const auto& rej : r.rejects) report(rej);
+      for (const auto& rec : r.records) {
+        if (!failed) break;
+        if (auto st = on_record(rec, reader.name()); !st) {
+          if (st.error().code == ErrorCode::kParse) {
+            report({st.error().where, st.error().message, false});
+          } else {
+            failed = st;
+          }
+        }
+      }
+      records_read += r.records.size();
+      progress.Update(bytes, total, records_read);
+    };
+    OrderedParallelMap<ParsedChunk, ParsedRecords>(threads, produce, work, consume);
+    if (!failed) return tl::unexpected(failed.error());
+  }
+  progress.Done();
+  return bytes;
+}
+
+// `bantay meta --kafka ...`: produce half-edges, read leads, or run as a group member.
+int RunKafka(const MetaJobOptions& o, int threads, const meta::CountryTable* countries,
+             const meta::Locator* locator, const meta::MetaWeights& weights,
+             const meta::MetaOptions& mo, const std::function<void(const Rejection&)>& report,
+             bool print_stats, const std::function<int(const Error&)>& fail) {
+  stream::KafkaOptions k;
+  k.brokers = o.kafka;
+  k.topic = o.topic;
+  k.group = o.group.empty() ? "bantay-meta" : o.group;
+  k.output_topic = o.output_topic;
+  k.exchange_topic = o.exchange_topic;
+  for (const std::string& kv : o.kafka_options) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return fail(Error{ErrorCode::kInvalidArgument, "--kafka-option needs KEY=VALUE: " + kv, {}});
+    }
+    k.properties.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (k.topic.empty()) return fail(Error{ErrorCode::kInvalidArgument, "--kafka needs --topic", {}});
+  if (o.read_leads > 0) {
+    auto leads = stream::ReadLeads(k, o.read_leads);
+    if (!leads) return fail(leads.error());
+    for (const auto& line : *leads) fmt::print("{}\n", line);
+    return kExitOk;
+  }
+  if (o.produce) {
+    auto producer = stream::CallProducer::Create(k);
+    if (!producer) return fail(producer.error());
+    auto read = ReadCalls(o.files, threads, report,
+                          [&](const meta::CallRecord& rec, const std::string& file) {
+                            return (*producer)->Produce(rec, file);
+                          });
+    if (!read) return fail(read.error());
+    auto st = o.no_close ? (*producer)->Flush() : (*producer)->Close(o.epoch);
+    if (!st) return fail(st.error());
+    const stream::ProducerStats& s = (*producer)->stats();
+    if (print_stats) {
+      fmt::print(stderr, "meta: produced {} records as {} messages ({} duplicates, {} rejected)\n",
+                 s.records, s.messages, s.duplicates, s.rejected);
+    }
+    return kExitOk;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(o.state_dir, ec);
+  if (ec) {
+    return fail(Error{ErrorCode::kIo, "cannot create the state directory: " + ec.message(),
+                      o.state_dir});
+  }
+  stream::MemberOptions mopt;
+  mopt.state_dir = o.state_dir;
+  mopt.epochs = o.epochs;
+  mopt.threads = threads;
+  mopt.crash_after_messages = o.crash_after;
+  auto member = stream::MetaMember::Create(k, mopt, countries, locator, weights, mo);
+  if (!member) return fail(member.error());
+  std::signal(SIGINT, StopOnSignal);
+  std::signal(SIGTERM, StopOnSignal);
+  auto st = (*member)->Run(g_stop, report);
+  if ((*member)->crashed()) std::raise(SIGKILL);  // the test hook: die without any cleanup
+  if (!st) return fail(st.error());
+  const stream::MemberStats& s = (*member)->stats();
+  if (print_stats) {
+    fmt::print(stderr,
+               "meta: member took {} messages ({} half-edges, {} rejected), {} rebalances, "
+               "{} scoring attempts, {} epochs scored, {} leads produced\n",
+               s.messages, s.half_edges, s.rejected, s.rebalances, s.scoring_attempts,
+               s.epochs_scored, s.leads);
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -67,6 +219,39 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
   cmd->add_flag("--stats", *stats, "Print counts and throughput on stderr");
   cmd->add_flag("--strict", *strict, "Exit 1 if any input record was rejected");
   cmd->add_option("--max-errors", *max_errors, "Print at most this many input errors (20)");
+  auto* kafka = cmd->add_option("--kafka", opt->kafka,
+                                "Run as a member of a Kafka consumer group (docs/stream.md): "
+                                "bootstrap brokers host:port,...");
+  cmd->add_option("--topic", opt->topic, "--kafka: topic of call half-edges")->needs(kafka);
+  cmd->add_option("--group", opt->group, "--kafka: consumer group")->needs(kafka);
+  cmd->add_option("--state", opt->state_dir,
+                  "--kafka: directory of the per-partition state (bantay-meta-state); share it "
+                  "between members, or a new owner replays the partition")
+      ->needs(kafka);
+  cmd->add_option("--output-topic", opt->output_topic, "--kafka: leads topic (<topic>.leads)")
+      ->needs(kafka);
+  cmd->add_option("--exchange-topic", opt->exchange_topic,
+                  "--kafka: scoring-round topic, one partition (<topic>.exchange)")
+      ->needs(kafka);
+  cmd->add_option("--kafka-option", opt->kafka_options,
+                  "--kafka: a librdkafka property KEY=VALUE (repeatable)")
+      ->needs(kafka);
+  cmd->add_option("--epochs", opt->epochs,
+                  "--kafka: exit after this many epochs are scored (default: run until SIGTERM)")
+      ->needs(kafka)->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--produce", opt->produce,
+                "--kafka: produce FILEs to --topic as half-edges keyed by account, then close "
+                "the epoch in every partition")
+      ->needs(kafka);
+  cmd->add_option("--epoch", opt->epoch, "--produce: the epoch to close (1)")
+      ->needs(kafka)->check(CLI::PositiveNumber);
+  cmd->add_flag("--no-close", opt->no_close, "--produce: do not close the epoch")->needs(kafka);
+  cmd->add_option("--read-leads", opt->read_leads,
+                  "--kafka: print the leads of this epoch from the output topic, one copy each")
+      ->needs(kafka)->check(CLI::PositiveNumber);
+  cmd->add_option("--crash-after", opt->crash_after,
+                  "Testing: SIGKILL this member after it takes N messages")
+      ->needs(kafka)->group("");
   cmd->callback([=] {
     *run = [=]() -> int {
       using Clock = std::chrono::steady_clock;
@@ -107,55 +292,23 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
       auto analyzer = meta::Analyzer::Create(&*countries, locator.get(), *weights, mo);
       if (!analyzer) return fail(analyzer.error());
 
-      uint64_t rejected = 0, bytes = 0, shown = 0, records_read = 0, total = 0;
-      Progress progress(isatty(STDERR_FILENO) != 0, "meta", "records");
+      uint64_t rejected = 0, shown = 0;
       auto report = [&](const Rejection& r) {
         ++rejected;
         if (shown++ < *max_errors) {
           fmt::print(stderr, "bantay meta: {}: {} (rejected)\n", r.where, r.message);
         }
       };
-      for (const std::string& path : o.files) {
-        auto reader_or = LineChunkReader::Open(path);
-        if (!reader_or) return fail(reader_or.error());
-        LineChunkReader& reader = **reader_or;
-        total += reader.size_hint();
-        Chunk first;
-        auto more = reader.Next(&first);
-        if (!more) return fail(more.error());
-        if (!*more) continue;
-        auto records = meta::CallRecordReader::Create(first, reader.name());
-        if (!records) return fail(records.error());
-        bool have_first = true;
-        std::function<bool(ParsedChunk*)> produce = [&](ParsedChunk* c) {
-          if (have_first) {
-            c->chunk = std::move(first);
-            have_first = false;
-            return true;
-          }
-          auto m = reader.Next(&c->chunk);
-          if (!m) {
-            report({reader.name(), m.error().ToString(), false});
-            return false;
-          }
-          return *m;
-        };
-        std::function<void(ParsedChunk&, ParsedRecords*)> work = [&](ParsedChunk& c,
-                                                                     ParsedRecords* out) {
-          records->Parse(c.chunk, [&](meta::CallRecord&& r) { out->records.push_back(std::move(r)); },
-                         &out->rejects);
-        };
-        std::function<void(ParsedChunk&, ParsedRecords&)> consume = [&](ParsedChunk& c,
-                                                                        ParsedRecords& r) {
-          bytes += c.chunk.data.size();
-          for (const auto& rej : r.rejects) report(rej);
-          for (const auto& rec : r.records) (*analyzer)->Add(rec);
-          records_read += r.records.size();
-          progress.Update(bytes, total, records_read);
-        };
-        OrderedParallelMap<ParsedChunk, ParsedRecords>(threads, produce, work, consume);
+      if (!o.kafka.empty()) {
+        return RunKafka(o, threads, &*countries, locator.get(), *weights, mo, report, *stats, fail);
       }
-      progress.Done();
+      auto read = ReadCalls(o.files, threads, report, [&](const meta::CallRecord& rec,
+                                                          const std::string&) -> Status {
+        (*analyzer)->Add(rec);
+        return {};
+      });
+      if (!read) return fail(read.error());
+      const uint64_t bytes = *read;
       if (shown > *max_errors) {
         fmt::print(stderr, "bantay meta: ... and {} more input errors\n", shown - *max_errors);
       }
