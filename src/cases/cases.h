@@ -240,6 +240,9 @@ struct Agency {
 };
 // Parses the routing table (CSV header: country,agency,channel,contact,source).
 Result<std::vector<Agency>> ParseAgencies(std::string_view csv, std::string_view file_name);
+// The routing table from `path`; if empty, the built-in data/referral/agencies.csv (when the
+// build embeds it), else that file relative to the working directory.
+Result<std::vector<Agency>> LoadAgencies(const std::string& path);
 // The agency for a country: its own row(s) first, else the "*" rows.
 std::vector<Agency> RouteAgencies(std::span<const Agency> table, std::string_view country);
 

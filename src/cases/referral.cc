@@ -1,6 +1,7 @@
 // cases/referral.cc: referral reports (XML with NCMEC CyberTipline Reporting API element
 // names, the same as JSON, printable HTML) and routing to agencies by country.
 #include <algorithm>
+#include <filesystem>
 
 #include "cases/cases.h"
 #include "cases/store_internal.h"
@@ -148,6 +149,21 @@ Result<std::vector<Agency>> ParseAgencies(std::string_view csv, std::string_view
   }
   if (!header) return Fail(ErrorCode::kParse, "no header", std::string(file_name));
   return out;
+}
+
+Result<std::vector<Agency>> LoadAgencies(const std::string& path) {
+  constexpr std::string_view kDefault = "data/referral/agencies.csv";
+  if (!path.empty()) {
+    auto content = ReadFile(path);
+    if (!content) return tl::unexpected(content.error());
+    return ParseAgencies(*content, path);
+  }
+  for (const auto& [name, content] : EmbeddedFiles()) {
+    if (name == kDefault) return ParseAgencies(content, name);
+  }
+  if (std::filesystem::exists(kDefault)) return LoadAgencies(std::string(kDefault));
+  return Fail(ErrorCode::kInvalidArgument,
+              "no agency table: give one (e.g. data/referral/agencies.csv)");
 }
 
 std::vector<Agency> RouteAgencies(std::span<const Agency> table, std::string_view country) {

@@ -79,21 +79,6 @@ void PrintJsonLine(const json& j) {
   std::fputc('\n', stdout);
 }
 
-// The referral routing table: --agencies, else the built-in data/referral/agencies.csv.
-Result<std::vector<cases::Agency>> LoadAgencies(const std::string& path) {
-  if (!path.empty()) {
-    auto content = ReadFile(path);
-    if (!content) return tl::unexpected(content.error());
-    return cases::ParseAgencies(*content, path);
-  }
-  for (const auto& [name, content] : EmbeddedFiles()) {
-    if (name == "data/referral/agencies.csv") return cases::ParseAgencies(content, name);
-  }
-  if (fs::exists("data/referral/agencies.csv")) return LoadAgencies("data/referral/agencies.csv");
-  return Fail(ErrorCode::kInvalidArgument,
-              "no agency table: give --agencies data/referral/agencies.csv");
-}
-
 Status WriteText(const fs::path& path, std::string_view text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
@@ -386,7 +371,7 @@ static void RegisterCases(CLI::App& app, std::function<int()>* run) {
     c->add_option("--agencies", *agencies, "Routing table CSV (default: data/referral/agencies.csv)");
     c->callback([=] {
       *run = WithStore(sf, "cases refer", [=](cases::Store& store) -> Status {
-        auto table = LoadAgencies(*agencies);
+        auto table = cases::LoadAgencies(*agencies);
         if (!table) return tl::unexpected(table.error());
         const cases::Actor actor = sf->Actor("cli");
         auto report = store.BuildReferral(actor, *id, *table);
