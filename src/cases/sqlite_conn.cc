@@ -1,6 +1,8 @@
 // cases/sqlite_conn.cc: SqlConn over SQLite (embedded default: one file, WAL journal).
 #include <sqlite3.h>
 
+#include <map>
+
 #include "cases/sql.h"
 
 namespace bantay::cases {
@@ -12,6 +14,7 @@ class SqliteConn final : public SqlConn {
   explicit SqliteConn(sqlite3* db) : db_(db) {}
   ~SqliteConn() override {
     if (in_transaction_) Rollback();
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
   }
 
@@ -19,12 +22,26 @@ class SqliteConn final : public SqlConn {
 
   Result<std::vector<SqlRow>> Query(std::string_view sql,
                                     const std::vector<SqlValue>& params) override {
+    // Prepared statements are cached per SQL text (the store issues a few dozen distinct
+    // statements; preparing each call cost most of an ingest).
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
-        SQLITE_OK) {
-      return Failure("prepare");
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) {
+      stmt = it->second;
+    } else {
+      if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                             SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+        return Failure("prepare");
+      }
+      if (cache_.size() < kMaxCached) cache_.emplace(std::string(sql), stmt);
     }
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
+    const bool cached = cache_.count(sql) > 0;
+    std::unique_ptr<sqlite3_stmt, void (*)(sqlite3_stmt*)> guard(
+        stmt, cached ? +[](sqlite3_stmt* s) {
+          sqlite3_reset(s);
+          sqlite3_clear_bindings(s);
+        }
+                     : +[](sqlite3_stmt* s) { sqlite3_finalize(s); });
     for (size_t i = 0; i < params.size(); ++i) {
       const int idx = static_cast<int>(i + 1);
       int rc = SQLITE_OK;
@@ -95,7 +112,9 @@ class SqliteConn final : public SqlConn {
     return Fail(ec, std::string("sqlite ") + std::string(step) + ": " + sqlite3_errmsg(db_));
   }
 
+  static constexpr size_t kMaxCached = 256;
   sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
 };
 
 }  // namespace
