@@ -166,8 +166,15 @@ class SqlStore final : public Store {
       auto rows = db_->Query("SELECT role, pwhash, disabled FROM users WHERE name = ?",
                              {actor.user});
       if (!rows) return tl::unexpected(rows.error());
-      const bool ok = !rows->empty() && ToInt(rows->at(0)[2]) == 0 &&
-                      CheckPassword(rows->at(0)[1].value_or(""), password);
+      // An unknown user costs one Argon2id check too, so timing does not tell which names exist.
+      if (rows->empty() && dummy_hash_.empty()) {
+        auto h = HashPassword("bantay-no-such-user", options_.pwhash_opslimit,
+                              options_.pwhash_memlimit);
+        if (h) dummy_hash_ = *h;
+      }
+      const bool known = !rows->empty();
+      const bool matches = CheckPassword(known ? rows->at(0)[1].value_or("") : dummy_hash_, password);
+      const bool ok = known && matches && ToInt(rows->at(0)[2]) == 0;
       if (!ok) {
         for (const auto& k : keys) {
           if (auto f = CountFailure(k, now); !f) return f;
@@ -1095,6 +1102,7 @@ class SqlStore final : public Store {
   SqlLedgerStorage ledger_storage_;
   std::unique_ptr<evidence::Ledger> ledger_;
   int schema_version_;
+  std::string dummy_hash_;  // for logins of unknown users
 };
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
