@@ -202,6 +202,24 @@ Status ParseReport(const json& j, const Fields& f, Lead* lead) {
   return {};
 }
 
+// The first number in `v` that is not finite (1e999 parses as infinity, which JSON cannot
+// write back), as a field path; empty if none.
+std::string NonFiniteField(const json& v, const std::string& path) {
+  if (v.is_number_float() && !std::isfinite(v.get<double>())) return path.empty() ? "." : path;
+  if (v.is_object()) {
+    for (const auto& [k, x] : v.items()) {
+      std::string f = NonFiniteField(x, path.empty() ? k : path + "." + k);
+      if (!f.empty()) return f;
+    }
+  } else if (v.is_array()) {
+    for (size_t i = 0; i < v.size(); ++i) {
+      std::string f = NonFiniteField(v[i], path + "[" + std::to_string(i) + "]");
+      if (!f.empty()) return f;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string_view LeadKindName(LeadKind k) {
@@ -221,6 +239,9 @@ Result<Lead> ParseLead(std::string_view line, std::string_view where) {
   }
   if (!j.is_object()) return Fail(ErrorCode::kParse, "must be a JSON object", std::string(where));
   const Fields f(j, where);
+  if (std::string bad = NonFiniteField(j, ""); !bad.empty()) {
+    return f.Bad(bad, "number out of range");
+  }
   Lead lead;
   Status s;
   auto kind = j.find("kind");

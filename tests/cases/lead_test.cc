@@ -81,6 +81,8 @@ TEST(ParseLead, BadLines_NameFileLineAndField) {
       {R"({"account":"a","role":"supply","score":0.5,"country":"Philippines"})", "f:9:country"},
       {R"({"account":"a\u0000b","role":"supply","score":0.5})", "f:9:account"},
       {R"({"account":"a","role":"supply","score":0.5,"note":"x\u0000"})", "f:9"},
+      {R"({"account":"a","role":"supply","score":0.5,"evidence":{"calls":[1,1e999]}})",
+       "f:9"},
   };
   for (const auto& [line, where] : cases) {
     auto l = ParseLead(line, "f:9");
