@@ -68,6 +68,9 @@ MediaKind SniffMedia(std::span<const uint8_t> head);
 Result<Image> DecodeImage(std::span<const uint8_t> data, std::string_view name,
                           const DecodeLimits& limits = {});
 
+// SHA-256 of a file's bytes as 64 lowercase hex digits (libsodium), read in blocks.
+Result<std::string> FileSha256Hex(const std::string& path);
+
 // ---- PDQ ----------------------------------------------------------------------------------
 
 struct PdqHash {
@@ -289,11 +292,13 @@ struct Utterance {
 
 struct SpeechOptions {
   std::string model_dir = "/usr/share/pocketsphinx/model/en-us";  // hmm/, .lm.bin, .dict
-  // Keyphrases spotted in a second pass (PocketSphinx keyphrase search), so that short
-  // terms are not lost to recognition errors. Phrases with words missing from the
-  // pronunciation dictionary are left out (see Recognizer::keyphrases()).
+  // Keyphrases spotted in a second pass (PocketSphinx keyphrase search), so that terms are
+  // not lost to recognition errors. Phrases with words missing from the pronunciation
+  // dictionary, or shorter than kws_min_phones, are left out (see Recognizer::keyphrases()).
   std::vector<std::string> keyphrases;
-  double kws_threshold = 1e-20;   // keyphrase detection threshold (smaller: more detections)
+  double kws_threshold = 1e-20;   // detection threshold for a 10-phone phrase, scaled per
+                                  // phone for others (smaller: more detections)
+  int kws_min_phones = 7;         // shorter keyphrases are not spotted
   double block_s = 2.0;           // audio fed to the decoder per block
 };
 
@@ -313,6 +318,8 @@ class Recognizer {
   const std::vector<std::string>& keyphrases() const { return keyphrases_; }
   // True when every word of `phrase` is in the pronunciation dictionary.
   bool InDictionary(std::string_view phrase) const;
+  // Phones in the pronunciation of `phrase`, or -1 when a word is not in the dictionary.
+  int PhoneCount(std::string_view phrase) const;
 
   struct Impl;
 

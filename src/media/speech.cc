@@ -88,7 +88,15 @@ struct Recognizer::Impl {
       u.start_s = static_cast<double>(utt_start) / kRate;
       u.end_s = static_cast<double>(at) / kRate;
       if (keyphrases) {
-        u.keywords.push_back(std::move(text));
+        // Several phrases may be detected in one stretch: one segment each.
+        for (ps_seg_t* seg = ps_seg_iter(ps); seg != nullptr; seg = ps_seg_next(seg)) {
+          std::string phrase = CleanHypothesis(ps_seg_word(seg));
+          if (!phrase.empty() &&
+              std::find(u.keywords.begin(), u.keywords.end(), phrase) == u.keywords.end()) {
+            u.keywords.push_back(std::move(phrase));
+          }
+        }
+        if (u.keywords.empty()) u.keywords.push_back(std::move(text));
       } else {
         u.text = std::move(text);
       }
@@ -156,22 +164,25 @@ Result<std::unique_ptr<Recognizer>> Recognizer::Create(const SpeechOptions& opti
   impl.ps = ps_init(impl.config);
   if (impl.ps == nullptr) return Fail(ErrorCode::kInternal, "PocketSphinx decoder did not start");
 
-  // Keyphrases whose words are all in the dictionary, one per line with a threshold.
+  // Keyphrases whose words are all in the dictionary, one per line with a threshold. A
+  // phrase's acoustic score shrinks geometrically with its length, so the threshold is scaled
+  // per phone (options.kws_threshold is for 10 phones); phrases under min_phones are too short
+  // to spot without a flood of false alarms.
   std::string kws;
   for (const std::string& phrase : options.keyphrases) {
     const std::vector<std::string> words = Words(phrase);
     if (words.empty()) continue;
     std::string joined;
     for (const std::string& w : words) joined += (joined.empty() ? "" : " ") + w;
-    if (!r->InDictionary(joined)) continue;
+    const int phones = r->PhoneCount(joined);
+    if (phones < options.kws_min_phones) continue;
     if (std::find(r->keyphrases_.begin(), r->keyphrases_.end(), joined) != r->keyphrases_.end()) {
       continue;
     }
     r->keyphrases_.push_back(joined);
     char threshold[32];
-    // Longer phrases are less likely by chance: the threshold rises with the word count.
     std::snprintf(threshold, sizeof threshold, "%.0e",
-                  options.kws_threshold * std::pow(1e5, static_cast<double>(words.size() - 1)));
+                  std::pow(10.0, std::log10(options.kws_threshold) * phones / 10.0));
     kws += joined + " /" + threshold + "/\n";
   }
   if (!kws.empty()) {
@@ -190,16 +201,21 @@ Result<std::unique_ptr<Recognizer>> Recognizer::Create(const SpeechOptions& opti
   return r;
 }
 
-bool Recognizer::InDictionary(std::string_view phrase) const {
+int Recognizer::PhoneCount(std::string_view phrase) const {
   const std::vector<std::string> words = Words(phrase);
-  if (words.empty()) return false;
+  if (words.empty()) return -1;
+  int phones = 0;
   for (const std::string& w : words) {
     char* pron = ps_lookup_word(impl_->ps, w.c_str());
-    if (pron == nullptr) return false;
+    if (pron == nullptr) return -1;
+    std::istringstream in(pron);
+    for (std::string p; in >> p;) ++phones;
     ckd_free(pron);
   }
-  return true;
+  return phones;
 }
+
+bool Recognizer::InDictionary(std::string_view phrase) const { return PhoneCount(phrase) >= 0; }
 
 Result<std::vector<Utterance>> Recognizer::Transcribe(
     const Audio& audio, const std::function<void(double, double)>& progress) {
