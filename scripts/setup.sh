@@ -33,3 +33,8 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# The console's browser tests drive Debian's chromium with playwright-core from npm (web/).
+web_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../web" && pwd)"
+if [[ ! -d $web_dir/node_modules || $web_dir/package-lock.json -nt $web_dir/node_modules ]]; then
+  (cd "$web_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) && touch "$web_dir/node_modules"
+fi
