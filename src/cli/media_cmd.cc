@@ -281,7 +281,10 @@ void RegisterMatch(CLI::App& app, std::function<int()>* run) {
       "a video matches a listed video by the two-sided vPDQ rule, and a listed image when any "
       "frame matches it.");
   cmd->add_option("files", o->files, "Image or video files")->required();
-  cmd->add_option("--list,-l", o->lists, "Stored hash list(s)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--list,-l", o->lists, "Stored hash list (repeat for several)")
+      ->required()
+      ->allow_extra_args(false)  // one list per --list; the files come after
+      ->check(CLI::ExistingFile);
   AddHashOptions(cmd, &o->hash);
   cmd->add_option("--max-distance", o->max_distance, "Hamming distance threshold (31)")
       ->check(CLI::Range(0, 64));

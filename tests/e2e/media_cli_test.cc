@@ -149,7 +149,9 @@ TEST_F(MediaCli, VideoMatchesListedVideoByTheTwoSidedRule) {
   auto h = Bantay("hash " + Path("a.mp4"));
   ASSERT_EQ(h.code, 0) << h.err;
   std::string csv = "pdq,item,label\n";
-  for (const json& f : Lines(h.out)[0]["frames"]) {
+  const std::vector<json> hashed = Lines(h.out);  // kept alive for the loop below
+  ASSERT_EQ(hashed.size(), 1u);
+  for (const json& f : hashed[0]["frames"]) {
     csv += f["pdq"].get<std::string>() + ",video-a,test-pattern\n";
   }
   Write("frames.csv", csv);
@@ -157,7 +159,7 @@ TEST_F(MediaCli, VideoMatchesListedVideoByTheTwoSidedRule) {
   auto r = Bantay("match --list " + Path("v.tsv") + " " + Path("a2.mp4") + " " + Path("b.mp4"));
   ASSERT_EQ(r.code, 0) << r.err;
   auto leads = Lines(r.out);
-  ASSERT_EQ(leads.size(), 1u) << r.out;
+  ASSERT_EQ(leads.size(), 1u) << r.out << r.err;
   EXPECT_EQ(leads[0]["file"], Path("a2.mp4"));
   EXPECT_EQ(leads[0]["matches"][0]["item"], "video-a");
   EXPECT_GE(leads[0]["matches"][0]["query_share"].get<double>(), 0.8);
@@ -244,13 +246,18 @@ TEST_F(MediaCli, TranscribeRejectsBadAudioAndStereoGivesTwoAuthors) {
   ASSERT_TRUE(Sh("espeak-ng -v en-us+klatt2 -s 170 -w " + Path("l.wav") + " 'good morning'"));
   ASSERT_TRUE(Sh("espeak-ng -v en-us+klatt2 -s 170 -w " + Path("r.wav") + " 'thank you very much'"));
   ASSERT_TRUE(Sh("ffmpeg -nostdin -y -i " + Path("l.wav") + " -i " + Path("r.wav") +
-                 " -filter_complex '[0:a]apad=pad_dur=3[a];[1:a]adelay=2500[b];[a][b]amerge=inputs=2' "
-                 "-ac 2 -ar 16000 -t 6 " + Path("st.wav")));
+                 " -filter_complex '[0:a]apad=pad_dur=4,aformat=sample_fmts=s16:channel_layouts=mono[a];"
+                 "[1:a]adelay=2500,aformat=sample_fmts=s16:channel_layouts=mono[b];"
+                 "[a][b]join=inputs=2:channel_layout=stereo' -ar 16000 -t 6 " + Path("st.wav")));
   auto t = Bantay("transcribe --no-keywords --base-time 2026-03-01T10:00:00Z " + Path("st.wav"));
   ASSERT_EQ(t.code, 0) << t.err;
   std::set<std::string> authors;
   for (const json& m : Lines(t.out)) authors.insert(m["author"]);
   EXPECT_EQ(authors, (std::set<std::string>{"channel0", "channel1"})) << t.out;
+  // The right channel starts 2.5 s in; its time is base + offset.
+  for (const json& m : Lines(t.out)) {
+    if (m["author"] == "channel1") EXPECT_GT(m["offset_s"].get<double>(), 2.0);
+  }
 }
 
 }  // namespace
