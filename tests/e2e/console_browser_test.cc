@@ -1,9 +1,11 @@
-// End-to-end test of the analyst console in headless Chromium: runs web/test/console.test.mjs
+// End-to-end tests of `bantay demo` and of the analyst console in headless Chromium: runs web/test/console.test.mjs
 // (playwright-core from npm, Debian's /usr/bin/chromium) against the built bantay binary. The
 // script seeds its own temp store, serves it on an ephemeral loopback port and stops it.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -25,6 +27,30 @@ TEST(ConsoleBrowser, LoginQueueCaseAuthorisationExportAndRefusal) {
   const int status = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0) << "console browser test failed (see its output above)";
+}
+
+// `bantay demo --no-serve` builds a store from simulated data and prints four users' passwords.
+TEST(Demo, NoServeIngestsSimulatedLeadsAndPrintsUsers) {
+  const fs::path dir = fs::temp_directory_path() / ("bantay_demo_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const std::string cmd = "'" + std::string(BANTAY_BINARY) + "' demo --no-serve --dir '" +
+                          dir.string() + "' --chats 60 --accounts 1000 --days 8";
+  std::FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_TRUE(p);
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  const int status = pclose(p);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  for (const char* user : {"admin", "supervisor", "analyst", "auditor"}) {
+    EXPECT_NE(out.find(std::string("user ") + user), std::string::npos) << out;
+  }
+  EXPECT_NE(out.find("cases opened"), std::string::npos) << out;
+  EXPECT_EQ(out.find(" 0 cases opened"), std::string::npos) << out;
+  EXPECT_TRUE(fs::exists(dir / "cases.db"));
+  // A second run into the same directory is refused rather than mixing two demos.
+  EXPECT_NE(std::system((cmd + " >/dev/null 2>&1").c_str()), 0);
+  fs::remove_all(dir);
 }
 
 }  // namespace
