@@ -123,7 +123,9 @@ bool ChainVerifier::AddRecord(const Record& r, uint64_t line) {
   const std::string prev = is_new ? std::string(kZeroHash) : found->second.hashes.back();
   if (r.prev_hash != prev) {
     return bad(r.seq == 0 ? "prev_hash of the first record is not 64 zeros"
-                          : "prev_hash does not match the hash of record " + Num(r.seq - 1));
+                          : "prev_hash does not match the hash of record " + Num(r.seq - 1) +
+                                " (record " + Num(r.seq - 1) +
+                                " was changed and rehashed, or this record's prev_hash was)");
   }
   if (is_new) {
     if (!current_.empty()) streams_[current_].closed = true;

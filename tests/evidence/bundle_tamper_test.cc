@@ -13,10 +13,7 @@ class BundleTamper : public EvidenceTest {
  protected:
   void SetUp() override {
     EvidenceTest::SetUp();
-    Ledger ledger(storage_, *signer_, Options(4));
-    Fill(ledger, "case/c1", 10);
-    Fill(ledger, "audit", 6);
-    Collect(storage_, {"case/c1", "audit"}, &records_, &checkpoints_);
+    BuildLedger(4, {{"case/c1", 10}, {"audit", 6}});
     bundle_ = dir_ / "bundle";
     fs::create_directories(bundle_);
     Spit(bundle_ / "referral.json", "{\"case\":\"c1\",\"agency\":\"synthetic\"}\n");
@@ -84,9 +81,6 @@ class BundleTamper : public EvidenceTest {
     EXPECT_EQ(r.problem.file, file) << context << ": " << r.problem.what;
   }
 
-  MemoryLedgerStorage storage_;
-  std::vector<Record> records_;
-  std::vector<Checkpoint> checkpoints_;
   fs::path bundle_;
 };
 

@@ -79,16 +79,18 @@ class EvidenceTest : public ::testing::Test {
     }
   }
 
-  // Records and checkpoints of the given streams, in that order.
-  void Collect(LedgerStorage& storage, const std::vector<std::string>& streams,
-               std::vector<Record>* records, std::vector<Checkpoint>* checkpoints) {
-    for (const auto& s : streams) {
-      auto r = storage.Read(s);
-      ASSERT_TRUE(r);
-      records->insert(records->end(), r->begin(), r->end());
-      auto c = storage.Checkpoints(s);
-      ASSERT_TRUE(c);
-      checkpoints->insert(checkpoints->end(), c->begin(), c->end());
+  // Fills storage_ with the given streams (name, record count), checkpointing every
+  // `checkpoint_every` records, and collects records_ and checkpoints_ stream by stream.
+  void BuildLedger(uint64_t checkpoint_every,
+                   const std::vector<std::pair<std::string, int>>& streams) {
+    Ledger ledger(storage_, *signer_, Options(checkpoint_every));
+    for (const auto& [name, n] : streams) Fill(ledger, name, n);
+    for (const auto& [name, n] : streams) {
+      auto r = storage_.Read(name);
+      auto c = storage_.Checkpoints(name);
+      ASSERT_TRUE(r && c);
+      records_.insert(records_.end(), r->begin(), r->end());
+      checkpoints_.insert(checkpoints_.end(), c->begin(), c->end());
     }
   }
 
@@ -96,6 +98,9 @@ class EvidenceTest : public ::testing::Test {
   fs::path dir_;
   std::unique_ptr<Signer> signer_;
   int64_t ticks_ = 0;
+  MemoryLedgerStorage storage_;
+  std::vector<Record> records_;
+  std::vector<Checkpoint> checkpoints_;
 };
 
 }  // namespace bantay::evidence::testing
