@@ -58,6 +58,15 @@ CREATE TABLE checkpoints (stream TEXT NOT NULL, seq BIGINT NOT NULL, hash TEXT N
   time TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL,
   PRIMARY KEY (stream, seq));
 )sql",
+    // 2: queue orders without a sort of every case (the unfiltered queue sorted by score
+    // scanned and sorted all rows: 16 requests/s at 100k cases).
+    R"sql(
+CREATE INDEX cases_score ON cases (score, id);
+CREATE INDEX cases_created ON cases (created_ms, id);
+CREATE INDEX cases_updated_id ON cases (updated_ms, id);
+CREATE INDEX cases_kind ON cases (kind, score);
+CREATE INDEX cases_assignee ON cases (assignee, score);
+)sql",
 };
 
 Result<int> CurrentVersion(SqlConn& db) {
