@@ -121,6 +121,7 @@ try {
   await page.click('#auth-add');
   await page.waitForSelector('#authorisations [data-revoke]');
   assert.match(await page.locator('#authorisations').textContent(), /SW-TEST-0001/);
+  await page.evaluate(() => { const t = document.getElementById('toast'); t.style.transition = 'none'; t.classList.remove('show'); });
   await shot(page, 'authorisation');
   await page.locator('#authorisations [data-revoke]').first().click();
   await page.waitForSelector('#authorisations [data-revoke][disabled]');
