@@ -85,7 +85,10 @@ std::pair<std::string, uint64_t> ChainVerifier::Expected(const Record& r) const 
 
 bool ChainVerifier::AddRecord(const Record& r, uint64_t line) {
   if (!report_.ok) return false;
-  const auto [stream, expected_seq] = Expected(r);
+  // Not a structured binding: clang 14 (the fuzz/sanitizer build) cannot capture one.
+  const std::pair<std::string, uint64_t> expected = Expected(r);
+  const std::string& stream = expected.first;
+  const uint64_t expected_seq = expected.second;
   ++seen_;
   auto bad = [&](std::string what) {
     return RecordProblem(stream, expected_seq, line, std::move(what));
