@@ -144,8 +144,13 @@ Result<Manifest> ParseManifest(std::string_view text, std::string_view key) {
   if (JsonDepth(text) > kMaxDepth) return bad("", "JSON nested too deep");
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("", "not a JSON object");
-  if (j.value("format", "") != kFormat) return bad("format", "not " + std::string(kFormat));
-  if (j.value("public_key", "") != key) return bad("public_key", "differs from public_key.hex");
+  // json::value() throws when the field has another type: check the type first.
+  const auto string_field = [&](const char* name) {
+    const auto it = j.find(name);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  if (string_field("format") != kFormat) return bad("format", "not " + std::string(kFormat));
+  if (string_field("public_key") != key) return bad("public_key", "differs from public_key.hex");
   Manifest m;
   const auto files = j.find("files");
   if (files == j.end() || !files->is_array()) return bad("files", "must be an array");
