@@ -11,14 +11,12 @@
 #include <sstream>
 
 #include "../evidence/evidence_test_util.h"
+#include "cli_runner.h"
 
 namespace bantay::evidence::testing {
 namespace {
 
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
+using bantay::e2e::CliRun;
 
 // A bundle of 8 records (checkpoints at seq 2 and 5) in dir_/bundle, signed with the key in
 // dir_/signing.key.
@@ -34,17 +32,7 @@ class EvidenceCli : public EvidenceTest {
     public_key_ = signer_->PublicKeyHex();
   }
 
-  CliRun Bantay(const std::string& args) const {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string cmd =
-        std::string(BANTAY_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
-    CliRun r;
-    const int status = std::system(cmd.c_str());
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
-  }
+  CliRun Bantay(const std::string& args) const { return bantay::e2e::RunBantay(args, dir_); }
 
   fs::path key_file_, bundle_;
   std::string public_key_;

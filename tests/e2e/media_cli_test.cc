@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.h"
 #include "media/media.h"
 
 namespace {
@@ -19,45 +20,14 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
+using bantay::e2e::CliRun;
 
-class MediaCli : public ::testing::Test {
+class MediaCli : public bantay::e2e::CliTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("bantay_media_e2e_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
   static std::string Data(const std::string& name) {
     return std::string(BANTAY_SOURCE_DIR) + "/tests/media/data/" + name;
   }
-  void Write(const std::string& name, const std::string& content) const {
-    std::ofstream(Path(name), std::ios::binary) << content;
-  }
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
   static bool Sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
-  CliRun Bantay(const std::string& args) const {
-    const std::string out = Path("stdout"), err = Path("stderr");
-    const std::string cmd = std::string(BANTAY_BINARY) + " " + args + " >" + out + " 2>" + err;
-    CliRun r;
-    const int status = std::system(cmd.c_str());
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
-  }
   static std::vector<json> Lines(const std::string& out) {
     std::vector<json> lines;
     std::istringstream in(out);
@@ -66,8 +36,6 @@ class MediaCli : public ::testing::Test {
     }
     return lines;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(MediaCli, HashPrintsReferenceHashesAndVideoFrames) {
