@@ -12,6 +12,7 @@ PACKAGES=(
   libboost-dev libssl-dev
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us espeak-ng
   libjpeg62-turbo-dev libpng-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
+  libphonenumber-dev ngircd
   chromium wrk nodejs
   ripgrep python3 time
 )
