@@ -1,0 +1,35 @@
+// bot/lexicon_match.cc: shared matcher construction and per-thread matching.
+#include "bot/lexicon_match.h"
+
+namespace bantay::bot {
+
+Result<std::shared_ptr<const text::Matcher>> DefaultMatcher(std::string_view extra_embedded) {
+  auto lexicon = text::Lexicon::Default();
+  if (!lexicon) return tl::unexpected(lexicon.error());
+  if (!extra_embedded.empty()) {
+    bool found = false;
+    for (const auto& [path, content] : EmbeddedFiles()) {
+      if (path != extra_embedded) continue;
+      auto extra = text::Lexicon::Parse(content, path);
+      if (!extra) return tl::unexpected(extra.error());
+      lexicon->Append(*extra);
+      found = true;
+    }
+    if (!found) return Fail(ErrorCode::kInternal, std::string(extra_embedded) + " not embedded");
+  }
+  auto norm = text::Normaliser::Create();
+  if (!norm) return tl::unexpected(norm.error());
+  return text::Matcher::Create(*lexicon, *norm);
+}
+
+LineMatch MatchLine(const text::Matcher& matcher, std::string_view line) {
+  thread_local text::Scratch scratch;
+  thread_local std::string normalised;
+  thread_local std::vector<uint32_t> soft;
+  thread_local std::vector<text::Hit> hits;
+  matcher.normaliser().Normalise(line, &normalised, nullptr, &soft);
+  matcher.Match(normalised, scratch, &hits, soft);
+  return {normalised, hits};
+}
+
+}  // namespace bantay::bot

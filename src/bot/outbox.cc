@@ -1,0 +1,86 @@
+// bot/outbox.cc: guarded sending and serialised ledger appends.
+#include "bot/outbox.h"
+
+#include "evidence/evidence.h"
+
+namespace bantay::bot {
+
+Outbox::Outbox(std::shared_ptr<const Guard> guard,
+               std::vector<std::shared_ptr<Connector>> connectors, evidence::Ledger* ledger,
+               std::function<int64_t()> now)
+    : guard_(std::move(guard)), connectors_(std::move(connectors)), ledger_(ledger),
+      now_(std::move(now)) {}
+
+Status Outbox::Start(const ConnectorCallbacks& callbacks) {
+  for (auto& c : connectors_) {
+    if (auto s = c->Start(callbacks); !s) return s;
+  }
+  return {};
+}
+
+void Outbox::Stop() {
+  for (auto& c : connectors_) c->Stop();
+}
+
+Status Outbox::Send(const std::string& network, const std::string& partner,
+                    const std::string& text, const std::string& speaker,
+                    const std::string& bank_entry, const std::string& stream) {
+  GuardVerdict v = guard_->Check(text);
+  if (!v.allowed) {
+    nlohmann::json body = {{"network", network}, {"partner", partner}, {"speaker", speaker},
+                           {"text", ValidUtf8(text)}, {"category", v.category}, {"term", v.term},
+                           {"time", FormatRfc3339(now_())}};
+    if (!bank_entry.empty()) body["bank_entry"] = bank_entry;
+    Record(stream, "guard_blocked", kNoTime, std::move(body));
+    return Fail(ErrorCode::kInvalidArgument,
+                "the outgoing guard blocked the line (" + v.category + " term \"" + v.term + "\")");
+  }
+  for (auto& c : connectors_) {
+    if (c->Name() == network) return c->Send(partner, text);
+  }
+  return Fail(ErrorCode::kNotFound, "no connector for network \"" + network + "\"");
+}
+
+void Outbox::Record(const std::string& stream, std::string_view kind, int64_t source_ms,
+                    nlohmann::json body) {
+  if (!ledger_) return;
+  std::string source = source_ms == kNoTime ? std::string() : FormatRfc3339(source_ms);
+  std::lock_guard lock(ledger_mu_);
+  if (!ledger_->Append(stream, kind, source, std::move(body))) ++ledger_errors_;
+}
+
+uint64_t Outbox::ledger_errors() const {
+  std::lock_guard lock(ledger_mu_);
+  return ledger_errors_;
+}
+
+std::string ValidUtf8(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  size_t i = 0;
+  while (i < in.size()) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= in.size();
+    uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+    for (size_t k = 1; ok && k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(in[i + k]);
+      ok = (cc & 0xC0) == 0x80;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (ok && len > 1) {
+      static constexpr uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
+      ok = cp >= kMin[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    }
+    if (ok) {
+      out.append(in.substr(i, len));
+      i += len;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace bantay::bot

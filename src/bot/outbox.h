@@ -1,0 +1,50 @@
+// bot/outbox.h: the only way out of the engine (private to the module). It holds the
+// connectors and runs the outgoing guard on every line before a connector sees it; a blocked
+// line is not sent and is written to the ledger. It also serialises ledger appends.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/bot.h"
+
+namespace bantay::bot {
+
+class Outbox {
+ public:
+  // `ledger` may be null (nothing recorded); `now` gives UTC ms for records.
+  Outbox(std::shared_ptr<const Guard> guard, std::vector<std::shared_ptr<Connector>> connectors,
+         evidence::Ledger* ledger, std::function<int64_t()> now);
+
+  Status Start(const ConnectorCallbacks& callbacks);
+  void Stop();
+
+  // Checks `text` with the guard and hands it to the connector named `network`. A blocked
+  // line returns kInvalidArgument and is recorded in `stream` (kind "guard_blocked", with
+  // who tried to send it and which term blocked it); a missing connector returns kNotFound.
+  Status Send(const std::string& network, const std::string& partner, const std::string& text,
+              const std::string& speaker, const std::string& bank_entry, const std::string& stream);
+
+  // Appends to the ledger (if any). Failures are counted, never thrown.
+  void Record(const std::string& stream, std::string_view kind, int64_t source_ms,
+              nlohmann::json body);
+  uint64_t ledger_errors() const;
+
+ private:
+  std::shared_ptr<const Guard> guard_;
+  std::vector<std::shared_ptr<Connector>> connectors_;
+  evidence::Ledger* ledger_;
+  std::function<int64_t()> now_;
+  mutable std::mutex ledger_mu_;
+  uint64_t ledger_errors_ = 0;
+};
+
+// Replaces invalid UTF-8 sequences with U+FFFD.
+std::string ValidUtf8(std::string_view in);
+
+}  // namespace bantay::bot
