@@ -251,6 +251,47 @@ struct ReferralReport {
   std::vector<Agency> agencies;
 };
 
+// ---- Undercover agent: mirrored conversations and operator commands ---------------------
+// The `bantay bot` process mirrors its conversations here and polls operator commands that
+// `bantay serve` inserts (docs/bot-operators.md). Partners appear only as pseudonyms.
+
+struct BotConversation {
+  std::string id;            // the engine's conversation id
+  std::string network;       // connector name, e.g. "irc:127.0.0.1:6667"
+  std::string partner;       // as mirrored: the pseudonym of network + "/" + nick
+  std::string state;         // dialogue state name
+  int level = 0;             // assessment level (only ratchets up)
+  bool taken_over = false;
+  std::string operator_id;   // the operator holding it, when taken over
+  int64_t started_ms = 0, last_ms = 0;
+  int64_t lines = 0;
+};
+
+struct BotLine {
+  int64_t seq = 0;           // 1, 2, ... within a conversation
+  int64_t time_ms = 0;
+  std::string speaker;       // "partner" | "agent" | "operator:<user>" | "system"
+  std::string text;
+  std::string bank_entry;    // the response bank entry of an agent line
+};
+
+struct BotCommand {
+  int64_t id = 0;
+  std::string conversation_id;
+  std::string kind;          // "takeover" | "say" | "handback" | "end"
+  std::string operator_id;   // the user who issued it
+  std::string text;          // for "say"
+  int64_t created_ms = 0, done_ms = 0;  // done_ms 0: pending
+  std::string result;        // "ok" or the engine's error
+};
+
+// A dashboard counter for one UTC day ("2026-03-01"), e.g. "conversations", "intent:payment",
+// "identifications", "notices", "repeat_offenders".
+struct BotCounter {
+  std::string day, name;
+  int64_t value = 0;
+};
+
 // ---- The store ---------------------------------------------------------------------------
 
 // A case store. Open one per thread (connections are not shared); several stores may be open
@@ -341,6 +382,32 @@ class Store {
                                                       std::string_view stream = {}) = 0;
   virtual Result<ReferralReport> BuildReferral(const Actor& actor, std::string_view case_id,
                                                std::span<const Agency> agencies) = 0;
+
+  // -- Undercover agent (docs/bot-operators.md) --
+  // The bot process (a system actor with kIngest) mirrors a conversation's summary and any
+  // new transcript lines; lines already stored (same seq) are kept as they were. The partner
+  // is stored as Pseudonym(network + "/" + nick), re-identifiable like any account.
+  virtual Status MirrorBotConversation(const Actor& actor, BotConversation conversation,
+                                       std::span<const BotLine> lines) = 0;
+  // Sets dashboard counters (absolute values per day and name).
+  virtual Status SetBotCounters(const Actor& actor, std::span<const BotCounter> counters) = 0;
+  // Most recently active first (at most `limit`).
+  virtual Result<std::vector<BotConversation>> ListBotConversations(const Actor& actor,
+                                                                    int64_t limit = 200) = 0;
+  // Lines with seq > after_seq. Audited as "bot_read" (once per call).
+  virtual Result<std::vector<BotLine>> ReadBotTranscript(const Actor& actor,
+                                                         std::string_view conversation_id,
+                                                         int64_t after_seq = 0) = 0;
+  virtual Result<std::vector<BotCounter>> ListBotCounters(const Actor& actor) = 0;
+  // An operator command (kTakeover: analyst or supervisor), audited as "bot_<kind>". "say"
+  // needs text; the others take none. Returns the command id.
+  virtual Result<int64_t> AddBotCommand(const Actor& actor, std::string_view conversation_id,
+                                        std::string_view kind, std::string_view text) = 0;
+  // Commands not yet done, oldest first (the bot process, kIngest).
+  virtual Result<std::vector<BotCommand>> PendingBotCommands(const Actor& actor) = 0;
+  virtual Status CompleteBotCommand(const Actor& actor, int64_t command_id,
+                                    std::string_view result) = 0;
+  virtual Result<BotCommand> GetBotCommand(const Actor& actor, int64_t command_id) = 0;
 
   // The ledger storage on this store's tables (records written in the store's transaction
   // when one is open). For the evidence module and tests.

@@ -67,6 +67,25 @@ CREATE INDEX cases_updated_id ON cases (updated_ms, id);
 CREATE INDEX cases_kind ON cases (kind, score);
 CREATE INDEX cases_assignee ON cases (assignee, score);
 )sql",
+    // 3: the undercover agent's mirrored conversations, transcript lines, operator commands
+    // and dashboard counters (docs/bot-operators.md).
+    R"sql(
+CREATE TABLE bot_conversations (id TEXT PRIMARY KEY, network TEXT NOT NULL,
+  partner TEXT NOT NULL, state TEXT NOT NULL, level BIGINT NOT NULL,
+  taken_over BIGINT NOT NULL, operator_id TEXT NOT NULL, started_ms BIGINT NOT NULL,
+  last_ms BIGINT NOT NULL, lines BIGINT NOT NULL);
+CREATE INDEX bot_conversations_last ON bot_conversations (last_ms, id);
+CREATE TABLE bot_lines (conversation_id TEXT NOT NULL, seq BIGINT NOT NULL,
+  time_ms BIGINT NOT NULL, speaker TEXT NOT NULL, text TEXT NOT NULL,
+  bank_entry TEXT NOT NULL, PRIMARY KEY (conversation_id, seq));
+CREATE TABLE bot_commands (id BIGINT PRIMARY KEY, conversation_id TEXT NOT NULL,
+  kind TEXT NOT NULL, operator_id TEXT NOT NULL, text TEXT NOT NULL,
+  created_ms BIGINT NOT NULL, done_ms BIGINT NOT NULL DEFAULT 0,
+  result TEXT NOT NULL DEFAULT '');
+CREATE INDEX bot_commands_pending ON bot_commands (done_ms, id);
+CREATE TABLE bot_counters (day TEXT NOT NULL, name TEXT NOT NULL, value BIGINT NOT NULL,
+  PRIMARY KEY (day, name));
+)sql",
 };
 
 Result<int> CurrentVersion(SqlConn& db) {

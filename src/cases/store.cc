@@ -639,9 +639,173 @@ class SqlStore final : public Store {
     return report;
   }
 
+  // ---- Undercover agent --------------------------------------------------------------------
+
+  Status MirrorBotConversation(const Actor& actor, BotConversation c,
+                               std::span<const BotLine> lines) override {
+    if (auto r = Authorise(actor, Action::kIngest, c.id); !r) return tl::unexpected(r.error());
+    if (auto s = CheckText(c.id, "conversation", kMaxName, false); !s) return s;
+    if (auto s = CheckText(c.partner, "partner", kMaxName, false); !s) return s;
+    for (const BotLine& l : lines) {
+      if (auto s = CheckText(l.text, "text", kMaxText, true); !s) return s;
+      if (auto s = CheckText(l.speaker, "speaker", kMaxName, false); !s) return s;
+    }
+    return Tx([&]() -> Status {
+      Status st;
+      const std::string partner = RememberIdentity("p", c.network + "/" + c.partner, &st);
+      if (!st) return st;
+      auto up = db_->Query(
+          "INSERT INTO bot_conversations (id, network, partner, state, level, taken_over, "
+          "operator_id, started_ms, last_ms, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (id) DO UPDATE SET state = excluded.state, level = excluded.level, "
+          "taken_over = excluded.taken_over, operator_id = excluded.operator_id, "
+          "last_ms = excluded.last_ms, lines = excluded.lines",
+          {c.id, c.network, partner, c.state, int64_t{c.level}, int64_t{c.taken_over},
+           c.operator_id, c.started_ms, c.last_ms, c.lines});
+      if (!up) return tl::unexpected(up.error());
+      for (const BotLine& l : lines) {
+        auto ins = db_->Query(
+            "INSERT INTO bot_lines (conversation_id, seq, time_ms, speaker, text, bank_entry) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (conversation_id, seq) DO NOTHING",
+            {c.id, l.seq, l.time_ms, l.speaker, l.text, l.bank_entry});
+        if (!ins) return tl::unexpected(ins.error());
+      }
+      return {};
+    });
+  }
+
+  Status SetBotCounters(const Actor& actor, std::span<const BotCounter> counters) override {
+    if (auto r = Authorise(actor, Action::kIngest, "bot_counters"); !r) return tl::unexpected(r.error());
+    return Tx([&]() -> Status {
+      for (const BotCounter& k : counters) {
+        if (auto s = CheckText(k.name, "counter", kMaxName, false); !s) return s;
+        auto up = db_->Query(
+            "INSERT INTO bot_counters (day, name, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (day, name) DO UPDATE SET value = excluded.value",
+            {k.day, k.name, k.value});
+        if (!up) return tl::unexpected(up.error());
+      }
+      return {};
+    });
+  }
+
+  Result<std::vector<BotConversation>> ListBotConversations(const Actor& actor,
+                                                            int64_t limit) override {
+    if (auto r = Authorise(actor, Action::kListCases, "bot"); !r) return tl::unexpected(r.error());
+    auto rows = db_->Query(
+        "SELECT id, network, partner, state, level, taken_over, operator_id, started_ms, "
+        "last_ms, lines FROM bot_conversations ORDER BY last_ms DESC, id LIMIT ?",
+        {std::clamp<int64_t>(limit, 1, 1000)});
+    if (!rows) return tl::unexpected(rows.error());
+    std::vector<BotConversation> out;
+    for (const SqlRow& r : *rows) {
+      out.push_back({r[0].value_or(""), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""),
+                     static_cast<int>(ToInt(r[4])), ToInt(r[5]) != 0, r[6].value_or(""),
+                     ToInt(r[7]), ToInt(r[8]), ToInt(r[9])});
+    }
+    return out;
+  }
+
+  Result<std::vector<BotLine>> ReadBotTranscript(const Actor& actor, std::string_view id,
+                                                 int64_t after_seq) override {
+    if (auto r = Authorise(actor, Action::kReadCase, id); !r) return tl::unexpected(r.error());
+    auto exists = db_->Query("SELECT 1 FROM bot_conversations WHERE id = ?", {std::string(id)});
+    if (!exists) return tl::unexpected(exists.error());
+    if (exists->empty()) return Fail(ErrorCode::kNotFound, "no such conversation", std::string(id));
+    auto rows = db_->Query(
+        "SELECT seq, time_ms, speaker, text, bank_entry FROM bot_lines "
+        "WHERE conversation_id = ? AND seq > ? ORDER BY seq",
+        {std::string(id), after_seq});
+    if (!rows) return tl::unexpected(rows.error());
+    // Opening a transcript is audited; the console's follow-up polls for new lines are not.
+    if (after_seq == 0) {
+      if (auto s = AuditAlone(actor, "bot_read", id, "ok", {{"lines", rows->size()}}); !s) {
+        return tl::unexpected(s.error());
+      }
+    }
+    std::vector<BotLine> out;
+    for (const SqlRow& r : *rows) {
+      out.push_back({ToInt(r[0]), ToInt(r[1]), r[2].value_or(""), r[3].value_or(""), r[4].value_or("")});
+    }
+    return out;
+  }
+
+  Result<std::vector<BotCounter>> ListBotCounters(const Actor& actor) override {
+    if (auto r = Authorise(actor, Action::kListCases, "bot_counters"); !r) return tl::unexpected(r.error());
+    auto rows = db_->Query("SELECT day, name, value FROM bot_counters ORDER BY day, name");
+    if (!rows) return tl::unexpected(rows.error());
+    std::vector<BotCounter> out;
+    for (const SqlRow& r : *rows) out.push_back({r[0].value_or(""), r[1].value_or(""), ToInt(r[2])});
+    return out;
+  }
+
+  Result<int64_t> AddBotCommand(const Actor& actor, std::string_view id, std::string_view kind,
+                                std::string_view text) override {
+    if (auto r = Authorise(actor, Action::kTakeover, id); !r) return tl::unexpected(r.error());
+    if (kind != "takeover" && kind != "say" && kind != "handback" && kind != "end") {
+      return Invalid("command must be takeover, say, handback or end", "kind");
+    }
+    if (auto s = CheckText(text, "text", kMaxText, kind != "say"); !s) return tl::unexpected(s.error());
+    if (kind != "say" && !text.empty()) return Invalid("only say takes text", "text");
+    int64_t number = 0;
+    auto s = Tx([&]() -> Status {
+      auto exists = db_->Query("SELECT 1 FROM bot_conversations WHERE id = ?", {std::string(id)});
+      if (!exists) return tl::unexpected(exists.error());
+      if (exists->empty()) return Fail(ErrorCode::kNotFound, "no such conversation", std::string(id));
+      auto n = NextNumber("bot_command");
+      if (!n) return tl::unexpected(n.error());
+      number = *n;
+      auto ins = db_->Query(
+          "INSERT INTO bot_commands (id, conversation_id, kind, operator_id, text, created_ms) "
+          "VALUES (?, ?, ?, ?, ?, ?)",
+          {number, std::string(id), std::string(kind), actor.user, std::string(text), Now()});
+      if (!ins) return tl::unexpected(ins.error());
+      return Audit(actor, "bot_" + std::string(kind), id, "ok",
+                   {{"command", number}, {"bytes", text.size()}});
+    });
+    if (!s) return tl::unexpected(s.error());
+    return number;
+  }
+
+  Result<std::vector<BotCommand>> PendingBotCommands(const Actor& actor) override {
+    if (auto r = Authorise(actor, Action::kIngest, "bot_commands"); !r) return tl::unexpected(r.error());
+    return QueryBotCommands("WHERE done_ms = 0 ORDER BY id", {});
+  }
+
+  Status CompleteBotCommand(const Actor& actor, int64_t command_id,
+                            std::string_view result) override {
+    if (auto r = Authorise(actor, Action::kIngest, "bot_commands"); !r) return tl::unexpected(r.error());
+    if (auto s = CheckText(result, "result", kMaxText, false); !s) return s;
+    auto up = db_->Query("UPDATE bot_commands SET done_ms = ?, result = ? WHERE id = ? AND done_ms = 0",
+                         {Now(), std::string(result), command_id});
+    if (!up) return tl::unexpected(up.error());
+    return {};
+  }
+
+  Result<BotCommand> GetBotCommand(const Actor& actor, int64_t command_id) override {
+    if (auto r = Authorise(actor, Action::kListCases, "bot_commands"); !r) return tl::unexpected(r.error());
+    auto found = QueryBotCommands("WHERE id = ?", {command_id});
+    if (!found) return tl::unexpected(found.error());
+    if (found->empty()) return Fail(ErrorCode::kNotFound, "no such command", std::to_string(command_id));
+    return found->front();
+  }
+
  private:
   static constexpr std::string_view kSummaryColumns =
       "SELECT id, status, kind, score, assignee, country, created_ms, updated_ms, leads";
+
+  Result<std::vector<BotCommand>> QueryBotCommands(std::string_view where,
+                                                   const std::vector<SqlValue>& params) {
+    auto rows = db_->Query("SELECT id, conversation_id, kind, operator_id, text, created_ms, "
+                           "done_ms, result FROM bot_commands " + std::string(where), params);
+    if (!rows) return tl::unexpected(rows.error());
+    std::vector<BotCommand> out;
+    for (const SqlRow& r : *rows) {
+      out.push_back({ToInt(r[0]), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""),
+                     r[4].value_or(""), ToInt(r[5]), ToInt(r[6]), r[7].value_or("")});
+    }
+    return out;
+  }
 
   int64_t Now() const { return options_.now_ms(); }
   std::string NowText() const { return FormatRfc3339(Now()); }

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "cases/cases.h"
 
 namespace bantay::cases::testing {
@@ -35,6 +37,14 @@ struct SqliteBackend {
 struct PostgresBackend {
   static constexpr const char* kName = "postgresql";
   static Result<std::string> Spec(const TempDir&) { return FreshPostgresDatabase(); }
+};
+
+// The backends every typed store suite runs on, named "sqlite" and "postgresql" in test names.
+using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
+class BackendNames {
+ public:
+  template <class T>
+  static std::string GetName(int) { return T::kName; }
 };
 
 }  // namespace bantay::cases::testing

@@ -102,12 +102,8 @@ class StoreTest : public ::testing::Test {
   const Actor system_ = Actor::System("ingest");
 };
 
-using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
-class BackendNames {
- public:
-  template <class T>
-  static std::string GetName(int) { return T::kName; }
-};
+using testing::BackendNames;
+using testing::Backends;
 TYPED_TEST_SUITE(StoreTest, Backends, BackendNames);
 
 TYPED_TEST(StoreTest, Open_AppliesMigrationsOnceAndReopens) {

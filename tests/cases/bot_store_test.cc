@@ -1,0 +1,147 @@
+// tests/cases/bot_store_test.cc: the undercover agent's tables in the case store (mirrored
+// conversations, transcripts, operator commands, dashboard counters) on SQLite and PostgreSQL.
+#include <gtest/gtest.h>
+
+#include "backends.h"
+#include "cases/cases.h"
+
+namespace bantay::cases {
+namespace {
+
+using testing::PostgresBackend;
+using testing::SqliteBackend;
+using testing::TempDir;
+
+template <class Backend>
+class BotStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto spec = Backend::Spec(dir_);
+    ASSERT_TRUE(spec) << spec.error().ToString();
+    Options o;
+    o.now_ms = [this] { return now_; };
+    o.pseudonym_key = std::string(32, 'k');
+    o.signing_key_file = dir_.path() + "/signing.key";
+    o.pwhash_opslimit = 1;
+    o.pwhash_memlimit = 8192;
+    auto s = OpenStore(*spec, o);
+    ASSERT_TRUE(s) << s.error().ToString();
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->Bootstrap("root", "admin-password-1"));
+    ASSERT_TRUE(store_->CreateUser(admin_, "ana", Role::kAnalyst, "password-ana"));
+    ASSERT_TRUE(store_->CreateUser(admin_, "aud", Role::kAuditor, "password-aud"));
+  }
+
+  BotConversation Conversation(const std::string& id, int64_t last_ms) {
+    return {id, "irc:127.0.0.1:6667", "nick_" + id, "small_talk", 1, false, "", 1000, last_ms, 0};
+  }
+
+  size_t AuditCount(const std::string& action) {
+    auto audit = store_->ReadAudit(aud_);
+    EXPECT_TRUE(audit);
+    size_t n = 0;
+    for (const auto& r : *audit) n += r.body.value("action", "") == action;
+    return n;
+  }
+
+  TempDir dir_;
+  int64_t now_ = 1767225600000;
+  std::unique_ptr<Store> store_;
+  const Actor admin_{"root", ""}, ana_{"ana", ""}, aud_{"aud", ""};
+  const Actor bot_ = Actor::System("bot");
+};
+
+using testing::BackendNames;
+using testing::Backends;
+TYPED_TEST_SUITE(BotStoreTest, Backends, BackendNames);
+
+TYPED_TEST(BotStoreTest, Mirror_UpsertsSummaryKeepsLinesOncePseudonymisesPartner) {
+  auto& store = *this->store_;
+  BotConversation c = this->Conversation("k1", 2000);
+  const std::vector<BotLine> first = {{1, 1500, "partner", "hi", ""}, {2, 1600, "agent", "hello po", "greet.1"}};
+  ASSERT_TRUE(store.MirrorBotConversation(this->bot_, c, first));
+  c.state = "assessment";
+  c.level = 3;
+  c.last_ms = 5000;
+  c.lines = 3;
+  // Line 2 again with other text (a replay after a restart) is not overwritten.
+  const std::vector<BotLine> second = {{2, 1600, "agent", "changed", "x"}, {3, 4000, "partner", "where are you from", ""}};
+  ASSERT_TRUE(store.MirrorBotConversation(this->bot_, c, second));
+  ASSERT_TRUE(store.MirrorBotConversation(this->bot_, this->Conversation("k0", 9000), {}));
+
+  auto list = store.ListBotConversations(this->ana_);
+  ASSERT_TRUE(list) << list.error().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, "k0");  // most recent first
+  const BotConversation& got = (*list)[1];
+  EXPECT_EQ(got.state, "assessment");
+  EXPECT_EQ(got.level, 3);
+  EXPECT_EQ(got.lines, 3);
+  EXPECT_EQ(got.partner, store.Pseudonym("irc:127.0.0.1:6667/nick_k1"));
+  auto who = store.Reidentify(Actor{"root", ""}, got.partner, "test");  // admin may not
+  EXPECT_FALSE(who);
+
+  auto lines = store.ReadBotTranscript(this->ana_, "k1");
+  ASSERT_TRUE(lines) << lines.error().ToString();
+  ASSERT_EQ(lines->size(), 3u);
+  EXPECT_EQ((*lines)[1].text, "hello po");
+  EXPECT_EQ((*lines)[1].bank_entry, "greet.1");
+  auto newer = store.ReadBotTranscript(this->ana_, "k1", 2);
+  ASSERT_TRUE(newer);
+  ASSERT_EQ(newer->size(), 1u);
+  EXPECT_EQ(newer->front().seq, 3);
+  EXPECT_EQ(this->AuditCount("bot_read"), 1u);  // the opening read, not the follow-up poll
+  EXPECT_EQ(store.ReadBotTranscript(this->ana_, "nope").error().code, ErrorCode::kNotFound);
+}
+
+TYPED_TEST(BotStoreTest, Commands_QueuedByOperatorsCompletedByTheBot_Audited) {
+  auto& store = *this->store_;
+  ASSERT_TRUE(store.MirrorBotConversation(this->bot_, this->Conversation("k1", 2000), {}));
+  auto take = store.AddBotCommand(this->ana_, "k1", "takeover", "");
+  ASSERT_TRUE(take) << take.error().ToString();
+  auto say = store.AddBotCommand(this->ana_, "k1", "say", "one moment");
+  ASSERT_TRUE(say);
+  EXPECT_FALSE(store.AddBotCommand(this->ana_, "k1", "say", ""));        // say needs text
+  EXPECT_FALSE(store.AddBotCommand(this->ana_, "k1", "handback", "x"));  // only say has text
+  EXPECT_FALSE(store.AddBotCommand(this->ana_, "k1", "launch", ""));
+  EXPECT_EQ(store.AddBotCommand(this->ana_, "missing", "end", "").error().code, ErrorCode::kNotFound);
+  // Auditors watch, they do not take over; the bot's own actor cannot either.
+  auto refused = store.AddBotCommand(this->aud_, "k1", "takeover", "");
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(IsPermissionDenied(refused.error()));
+  EXPECT_FALSE(store.PendingBotCommands(this->ana_));  // only the bot process reads the queue
+
+  auto pending = store.PendingBotCommands(this->bot_);
+  ASSERT_TRUE(pending) << pending.error().ToString();
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ((*pending)[0].id, *take);
+  EXPECT_EQ((*pending)[0].operator_id, "ana");
+  EXPECT_EQ((*pending)[1].text, "one moment");
+  ASSERT_TRUE(store.CompleteBotCommand(this->bot_, *take, "ok"));
+  pending = store.PendingBotCommands(this->bot_);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ(pending->front().id, *say);
+  auto done = store.GetBotCommand(this->ana_, *take);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->result, "ok");
+  EXPECT_EQ(done->done_ms, this->now_);
+  EXPECT_EQ(this->AuditCount("bot_takeover"), 1u);
+  EXPECT_EQ(this->AuditCount("bot_say"), 1u);
+}
+
+TYPED_TEST(BotStoreTest, Counters_AreAbsolutePerDayAndName) {
+  auto& store = *this->store_;
+  std::vector<BotCounter> counters = {{"2026-01-01", "conversations", 3}, {"2026-01-01", "notices", 1}};
+  ASSERT_TRUE(store.SetBotCounters(this->bot_, counters));
+  counters[0].value = 5;
+  ASSERT_TRUE(store.SetBotCounters(this->bot_, counters));
+  EXPECT_FALSE(store.SetBotCounters(this->ana_, counters));
+  auto got = store.ListBotCounters(this->ana_);
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 2u);
+  EXPECT_EQ((*got)[0].name, "conversations");
+  EXPECT_EQ((*got)[0].value, 5);
+}
+
+}  // namespace
+}  // namespace bantay::cases
