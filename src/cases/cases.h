@@ -268,7 +268,7 @@ struct BotConversation {
 };
 
 struct BotLine {
-  int64_t seq = 0;           // 1, 2, ... within a conversation
+  int64_t seq = 0;           // 0, 1, 2, ... within a conversation
   int64_t time_ms = 0;
   std::string speaker;       // "partner" | "agent" | "operator:<user>" | "system"
   std::string text;
@@ -394,10 +394,11 @@ class Store {
   // Most recently active first (at most `limit`).
   virtual Result<std::vector<BotConversation>> ListBotConversations(const Actor& actor,
                                                                     int64_t limit = 200) = 0;
-  // Lines with seq > after_seq. Audited as "bot_read" (once per call).
+  // Lines with seq > after_seq (-1: all; the engine numbers lines from 0). Opening a
+  // transcript (after_seq < 0) is audited as "bot_read"; polls for newer lines are not.
   virtual Result<std::vector<BotLine>> ReadBotTranscript(const Actor& actor,
                                                          std::string_view conversation_id,
-                                                         int64_t after_seq = 0) = 0;
+                                                         int64_t after_seq = -1) = 0;
   virtual Result<std::vector<BotCounter>> ListBotCounters(const Actor& actor) = 0;
   // An operator command (kTakeover: analyst or supervisor), audited as "bot_<kind>". "say"
   // needs text; the others take none. Returns the command id.

@@ -718,7 +718,7 @@ class SqlStore final : public Store {
         {std::string(id), after_seq});
     if (!rows) return tl::unexpected(rows.error());
     // Opening a transcript is audited; the console's follow-up polls for new lines are not.
-    if (after_seq == 0) {
+    if (after_seq < 0) {
       if (auto s = AuditAlone(actor, "bot_read", id, "ok", {{"lines", rows->size()}}); !s) {
         return tl::unexpected(s.error());
       }

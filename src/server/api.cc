@@ -203,6 +203,14 @@ class Api::Impl {
     r("GET", "/api/users", &Impl::ListUsers);
     r("POST", "/api/users", &Impl::CreateUser);
     r("POST", "/api/users/{}/disabled", &Impl::SetUserDisabled);
+    r("GET", "/api/bot/conversations", &Impl::BotConversations);
+    r("GET", "/api/bot/conversations/{}", &Impl::BotTranscript);
+    r("POST", "/api/bot/conversations/{}/takeover", &Impl::BotTakeover);
+    r("POST", "/api/bot/conversations/{}/say", &Impl::BotSay);
+    r("POST", "/api/bot/conversations/{}/handback", &Impl::BotHandBack);
+    r("POST", "/api/bot/conversations/{}/end", &Impl::BotEnd);
+    r("GET", "/api/bot/commands/{}", &Impl::BotCommand);
+    r("GET", "/api/bot/dashboard", &Impl::BotDashboard);
   }
 
   Status LoadTokens() {
@@ -617,6 +625,64 @@ class Api::Impl {
     return WithFields(c, {{"reason", true}}, [&](cases::Store& s, auto& v) {
       return Done(s.CloseNoAbuse(c.actor, c.params[0], v[0]));
     });
+  }
+
+  // ---- Undercover agent (docs/bot-operators.md) --------------------------------------------
+  // The bot process mirrors conversations into the store and carries out the commands queued
+  // here (takeover, say, handback, end); the console polls the command for its result.
+
+  Response BotConversations(Call& c) {
+    auto store = pool_.Acquire();
+    if (!store) return StoreError(store.error());
+    auto list = (*store)->ListBotConversations(c.actor);
+    if (!list) return StoreError(list.error());
+    json out = json::array();
+    for (const auto& conv : *list) out.push_back(BotConversationJson(conv));
+    return JsonResponse(200, {{"conversations", std::move(out)}});
+  }
+  Response BotTranscript(Call& c) {
+    int64_t after = -1;  // all lines (and the read is audited)
+    if (auto it = c.query.find("after"); it != c.query.end()) {
+      char* end = nullptr;
+      after = std::strtoll(it->second.c_str(), &end, 10);
+      if (it->second.empty() || *end != '\0' || after < 0) {
+        AuditHttp(*c.req, c.actor.user, 400, "bad query after");
+        return ErrorResponse(400, "must be a non-negative integer", "query:after");
+      }
+    }
+    auto store = pool_.Acquire();
+    if (!store) return StoreError(store.error());
+    auto lines = (*store)->ReadBotTranscript(c.actor, c.params[0], after);
+    if (!lines) return StoreError(lines.error());
+    return JsonResponse(200, {{"conversation", c.params[0]}, {"lines", BotLinesJson(*lines)}});
+  }
+  Response BotQueue(Call& c, std::string_view kind, bool with_text) {
+    return WithFields(c, {{"text", with_text}}, [&](cases::Store& s, auto& v) {
+      auto id = s.AddBotCommand(c.actor, c.params[0], kind, with_text ? v[0] : std::string());
+      if (!id) return StoreError(id.error());
+      return JsonResponse(200, {{"command", *id}});
+    });
+  }
+  Response BotTakeover(Call& c) { return BotQueue(c, "takeover", false); }
+  Response BotSay(Call& c) { return BotQueue(c, "say", true); }
+  Response BotHandBack(Call& c) { return BotQueue(c, "handback", false); }
+  Response BotEnd(Call& c) { return BotQueue(c, "end", false); }
+  Response BotCommand(Call& c) {
+    char* end = nullptr;
+    const int64_t id = std::strtoll(c.params[0].c_str(), &end, 10);
+    if (*end != '\0' || id <= 0) return ErrorResponse(400, "command ids are positive integers", "path:id");
+    auto store = pool_.Acquire();
+    if (!store) return StoreError(store.error());
+    auto cmd = (*store)->GetBotCommand(c.actor, id);
+    if (!cmd) return StoreError(cmd.error());
+    return JsonResponse(200, BotCommandJson(*cmd));
+  }
+  Response BotDashboard(Call& c) {
+    auto store = pool_.Acquire();
+    if (!store) return StoreError(store.error());
+    auto counters = (*store)->ListBotCounters(c.actor);
+    if (!counters) return StoreError(counters.error());
+    return JsonResponse(200, BotDashboardJson(*counters));
   }
 
   // ---- Authorisations -------------------------------------------------------------------------

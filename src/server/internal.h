@@ -37,4 +37,11 @@ std::string RandomHex(size_t bytes);
 // Constant-time equality for secrets of public length.
 bool SecretEquals(std::string_view a, std::string_view b);
 
+// The undercover agent's pages (bot_view.cc): a conversation, transcript lines, an operator
+// command, and the dashboard ({"days": [{"day", counter...}], "total": {counter...}}).
+nlohmann::json BotConversationJson(const cases::BotConversation& c);
+nlohmann::json BotLinesJson(const std::vector<cases::BotLine>& lines);
+nlohmann::json BotCommandJson(const cases::BotCommand& c);
+nlohmann::json BotDashboardJson(const std::vector<cases::BotCounter>& counters);
+
 }  // namespace bantay::server

@@ -58,14 +58,14 @@ TYPED_TEST_SUITE(BotStoreTest, Backends, BackendNames);
 TYPED_TEST(BotStoreTest, Mirror_UpsertsSummaryKeepsLinesOncePseudonymisesPartner) {
   auto& store = *this->store_;
   BotConversation c = this->Conversation("k1", 2000);
-  const std::vector<BotLine> first = {{1, 1500, "partner", "hi", ""}, {2, 1600, "agent", "hello po", "greet.1"}};
+  const std::vector<BotLine> first = {{0, 1500, "partner", "hi", ""}, {1, 1600, "agent", "hello po", "greet.1"}};
   ASSERT_TRUE(store.MirrorBotConversation(this->bot_, c, first));
   c.state = "assessment";
   c.level = 3;
   c.last_ms = 5000;
   c.lines = 3;
-  // Line 2 again with other text (a replay after a restart) is not overwritten.
-  const std::vector<BotLine> second = {{2, 1600, "agent", "changed", "x"}, {3, 4000, "partner", "where are you from", ""}};
+  // Line 1 again with other text (a replay after a restart) is not overwritten.
+  const std::vector<BotLine> second = {{1, 1600, "agent", "changed", "x"}, {2, 4000, "partner", "where are you from", ""}};
   ASSERT_TRUE(store.MirrorBotConversation(this->bot_, c, second));
   ASSERT_TRUE(store.MirrorBotConversation(this->bot_, this->Conversation("k0", 9000), {}));
 
@@ -86,10 +86,10 @@ TYPED_TEST(BotStoreTest, Mirror_UpsertsSummaryKeepsLinesOncePseudonymisesPartner
   ASSERT_EQ(lines->size(), 3u);
   EXPECT_EQ((*lines)[1].text, "hello po");
   EXPECT_EQ((*lines)[1].bank_entry, "greet.1");
-  auto newer = store.ReadBotTranscript(this->ana_, "k1", 2);
+  auto newer = store.ReadBotTranscript(this->ana_, "k1", 1);
   ASSERT_TRUE(newer);
   ASSERT_EQ(newer->size(), 1u);
-  EXPECT_EQ(newer->front().seq, 3);
+  EXPECT_EQ(newer->front().seq, 2);
   EXPECT_EQ(this->AuditCount("bot_read"), 1u);  // the opening read, not the follow-up poll
   EXPECT_EQ(store.ReadBotTranscript(this->ana_, "nope").error().code, ErrorCode::kNotFound);
 }
