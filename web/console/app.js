@@ -1,6 +1,7 @@
 // The analyst console: a small hash-routed app over the /api JSON API. Every text from the
 // server goes into the page through textContent (never innerHTML).
 import { h, contactGraph, weeklyChart } from './draw.js';
+import { botViews } from './bot.js';
 
 const state = { me: null, csrf: '', queue: { filter: { status: '', kind: '', min_score: '' },
   sort: 'score', order: 'desc', offset: 0, limit: 50, selected: 0, rows: [] } };
@@ -289,9 +290,12 @@ async function route() {
   if (!state.me && hash !== '#/login') {
     try { setMe(await api('GET', '/api/me')); } catch { location.hash = '#/login'; return; }
   }
-  document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('active', hash.startsWith(`#/${a.dataset.nav}`)));
+  document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('active', hash === `#/${a.dataset.nav}` || hash.startsWith(`#/${a.dataset.nav}/`)));
   if (hash === '#/login') return loginView();
   if (hash.startsWith('#/case/')) return caseView(decodeURIComponent(hash.slice(7)));
+  if (hash === '#/bot') return bot.listView();
+  if (hash === '#/bot-dashboard') return bot.dashboardView();
+  if (hash.startsWith('#/bot/')) return bot.conversationView(decodeURIComponent(hash.slice(6)));
   if (hash === '#/audit') return auditView();
   if (hash === '#/users') return usersView();
   return queueView();
@@ -307,6 +311,8 @@ document.addEventListener('keydown', (e) => {
   else if (e.key === 'Enter' && inQueue) { const r = state.queue.rows[state.queue.selected]; if (r) location.hash = `#/case/${r.id}`; }
   else if (e.key === '/' && inQueue) { document.getElementById('f-status').focus(); e.preventDefault(); }
 });
+
+const bot = botViews({ api, show, failure, toast, state });
 
 document.getElementById('logout').addEventListener('click', async () => {
   try { await api('POST', '/api/logout'); } catch { /* the session may be gone already */ }

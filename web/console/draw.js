@@ -61,24 +61,32 @@ export function contactGraph(graph) {
   return svg;
 }
 
-// Bars per week: calls, with new contacts and distinct foreign contacts beside them.
-export function weeklyChart(weeks) {
-  const W = 560, H = 240, pad = 36, series = [['calls', '#1f5fbf'], ['new_contacts', '#a15c07'], ['distinct_foreign', '#b42318']];
-  const max = Math.max(1, ...weeks.flatMap((w) => series.map(([k]) => w[k])));
-  const bw = (W - pad * 2) / Math.max(1, weeks.length);
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', role: 'img', 'aria-label': 'weekly contacts', id: 'weekly-chart' });
+// Bars per row (a week, a day): one bar per series, the row's `labelKey` under each group.
+export function barChart(rows, labelKey, series, id, ariaLabel) {
+  const W = 560, H = 240, pad = 36;
+  const max = Math.max(1, ...rows.flatMap((w) => series.map(([k]) => w[k] || 0)));
+  const bw = (W - pad * 2) / Math.max(1, rows.length);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', role: 'img', 'aria-label': ariaLabel, id });
   svg.append(s('line', { x1: pad, y1: H - pad, x2: W - pad, y2: H - pad, stroke: '#c5ccd8' }));
   svg.append(s('text', { x: pad - 6, y: pad, 'text-anchor': 'end' }, String(Math.round(max))));
-  weeks.forEach((w, i) => {
+  const n = series.length;
+  rows.forEach((w, i) => {
     series.forEach(([k, color], j) => {
-      const hgt = ((H - pad * 2) * w[k]) / max;
-      const x = pad + i * bw + 6 + j * ((bw - 12) / 3);
-      svg.append(s('rect', { x, y: H - pad - hgt, width: Math.max(2, (bw - 12) / 3 - 2), height: hgt, fill: color, rx: 2 }, s('title', {}, `${w.week}: ${k.replace('_', ' ')} ${w[k]}`)));
+      const hgt = ((H - pad * 2) * (w[k] || 0)) / max;
+      const x = pad + i * bw + 6 + j * ((bw - 12) / n);
+      svg.append(s('rect', { x, y: H - pad - hgt, width: Math.max(2, (bw - 12) / n - 2), height: hgt, fill: color, rx: 2 }, s('title', {}, `${w[labelKey]}: ${k.replace('_', ' ')} ${w[k] || 0}`)));
     });
-    svg.append(s('text', { x: pad + i * bw + bw / 2, y: H - pad + 14, 'text-anchor': 'middle' }, w.week));
+    svg.append(s('text', { x: pad + i * bw + bw / 2, y: H - pad + 14, 'text-anchor': 'middle' }, w[labelKey]));
   });
+  const step = Math.min(130, (W - pad) / n);
   series.forEach(([k, color], j) => {
-    svg.append(s('rect', { x: pad + j * 130, y: 6, width: 10, height: 10, fill: color }), s('text', { x: pad + j * 130 + 14, y: 15 }, k.replace('_', ' ')));
+    svg.append(s('rect', { x: pad + j * step, y: 6, width: 10, height: 10, fill: color }), s('text', { x: pad + j * step + 14, y: 15 }, k.replace('_', ' ')));
   });
   return svg;
+}
+
+// Bars per week: calls, with new contacts and distinct foreign contacts beside them.
+export function weeklyChart(weeks) {
+  return barChart(weeks, 'week', [['calls', '#1f5fbf'], ['new_contacts', '#a15c07'], ['distinct_foreign', '#b42318']],
+    'weekly-chart', 'weekly contacts');
 }

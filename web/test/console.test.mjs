@@ -13,7 +13,7 @@ import { chromium } from 'playwright-core';
 const [bantay, shots] = process.argv.slice(2);
 if (!bantay) { console.error('usage: console.test.mjs BANTAY_BINARY [SCREENSHOT_DIR]'); process.exit(2); }
 const work = mkdtempSync(join(tmpdir(), 'bantay-console-'));
-let server, browser, failed = false;
+let server, botDemo, browser, failed = false;
 
 function step(name) { console.log(`console test: ${name}`); }
 
@@ -38,6 +38,14 @@ try {
   assert.equal(demo.status, 0, demo.stderr);
   const pw = Object.fromEntries([...demo.stdout.matchAll(/user (\w+)\s+password (\S+)/g)].map((m) => [m[1], m[2]]));
   for (const u of ['admin', 'supervisor', 'analyst', 'auditor']) assert.ok(pw[u], `password of ${u} printed`);
+
+  step('the agent runs on a loopback connector, mirrored into the same store (bantay bot-demo)');
+  botDemo = spawn(bantay, ['bot-demo', '--store', join(work, 'demo', 'cases.db')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    botDemo.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve(); });
+    botDemo.on('exit', (code) => reject(new Error(`bantay bot-demo exited with ${code}`)));
+  });
 
   const base = await startServer(join(work, 'demo', 'cases.db'));
   step(`server at ${base}`);
@@ -107,6 +115,30 @@ try {
   const exp = await page.evaluate(async (id) => (await fetch(`/api/cases/${id}/export`)).status, secondId);
   assert.equal(exp, 403);
 
+  // ---- Analyst: the agent's conversations, a takeover, the dashboard ----
+  step('analyst watches the agent and takes over a conversation');
+  await page.goto(`${base}/#/bot`);
+  await page.waitForSelector('#bot-conversations tbody tr');
+  assert.ok(await page.locator('#bot-conversations tbody tr').count() >= 4, 'the scripted conversations are listed');
+  await shot(page, 'bot-conversations');
+  await page.locator('#bot-conversations tbody tr', { hasText: 'small_talk' }).first().locator('a').click();
+  await page.waitForSelector('#bot-transcript li.agent');
+  await page.click('#bot-takeover');
+  await page.waitForFunction(() => /held by analyst/.test(document.getElementById('bot-status').textContent), null, { timeout: 15000 });
+  await page.fill('#bot-say', 'sorry my internet is slow');
+  await page.click('#bot-say-send');
+  await page.waitForSelector('#bot-transcript li.operator', { timeout: 15000 });
+  assert.match(await page.locator('#bot-transcript li.operator').last().textContent(), /operator analyst.*sorry my internet is slow/s);
+  await shot(page, 'bot-takeover');
+  await page.click('#bot-handback');
+  await page.waitForFunction(() => /agent speaking/.test(document.getElementById('bot-status').textContent), null, { timeout: 15000 });
+  step('dashboard shows the per-day chart and intents');
+  await page.goto(`${base}/#/bot-dashboard`);
+  await page.waitForSelector('#bot-chart rect');
+  assert.match(await page.locator('#bot-totals').textContent(), /conversations/);
+  assert.ok(await page.locator('#bot-intents tr').count() > 0, 'intents listed');
+  await shot(page, 'bot-dashboard');
+
   // ---- Supervisor: authorisation and export ----
   await page.close();
   const sctx = await fresh();
@@ -145,6 +177,12 @@ try {
   const audit = await page.locator('#audit').textContent();
   assert.match(audit, /denied/);
   assert.match(audit, /export/);
+  assert.match(audit, /bot_takeover/);
+  step('auditor watches the agent but has no operator controls');
+  await page.goto(`${base}/#/bot`);
+  await page.locator('#bot-conversations tbody tr a').first().click();
+  await page.waitForSelector('#bot-transcript li');
+  assert.equal(await page.locator('#bot-controls').count(), 0);
   await shot(page, 'audit');
   step('all passed');
 } catch (e) {
@@ -155,6 +193,11 @@ try {
   if (server && server.exitCode === null) {
     const exited = new Promise((r) => server.on('exit', r));
     server.kill('SIGTERM');
+    await exited;
+  }
+  if (botDemo && botDemo.exitCode === null) {
+    const exited = new Promise((r) => botDemo.on('exit', r));
+    botDemo.kill('SIGTERM');
     await exited;
   }
   rmSync(work, { recursive: true, force: true });
