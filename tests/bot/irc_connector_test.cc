@@ -335,5 +335,36 @@ TEST(IrcConnector, FakeServer_DropBeforeWelcomeRetriesWithBackoff) {
   EXPECT_GE(rec.CountEvents(ConnectorEvent::Kind::kError), 3u);
 }
 
+TEST(IrcConnectorTls, VerifiedTlsConnectionCarriesMessages_UntrustedCertificateIsRefused) {
+  testing::NgircdOptions no;
+  no.tls = true;
+  NgircdServer server(no);
+  ASSERT_TRUE(server.started()) << server.log();
+  IrcOptions o = LocalOptions(server.tls_port());
+  o.tls = true;
+  o.tls_ca_file = server.cert_file();
+  Recorder rec;
+  auto agent = MustCreate(o);
+  ASSERT_TRUE(agent->Start(rec.Callbacks()));
+  ASSERT_TRUE(rec.WaitEvents(ConnectorEvent::Kind::kConnected, 1)) << server.log();
+  LineSocket alice = Partner(server.port(), "alice");  // a plain-text client on the same server
+  alice.SendLine("PRIVMSG agent :over tls");
+  ASSERT_TRUE(rec.WaitLines(1));
+  EXPECT_EQ(rec.lines()[0].text, "over tls");
+  ASSERT_TRUE(agent->Send("alice", "back over tls"));
+  ASSERT_TRUE(alice.WaitForSubstring("PRIVMSG alice :back over tls", After(10000)));
+  agent->Stop();
+
+  // Without the CA the self-signed certificate fails verification: errors, never connected.
+  IrcOptions untrusted = o;
+  untrusted.tls_ca_file.clear();
+  Recorder rec2;
+  auto refused = MustCreate(untrusted);
+  ASSERT_TRUE(refused->Start(rec2.Callbacks()));
+  ASSERT_TRUE(rec2.WaitEvents(ConnectorEvent::Kind::kError, 2));
+  EXPECT_EQ(rec2.CountEvents(ConnectorEvent::Kind::kConnected), 0u);
+  EXPECT_NE(rec2.events()[0].detail.find("TLS handshake"), std::string::npos) << rec2.events()[0].detail;
+}
+
 }  // namespace
 }  // namespace bantay::bot

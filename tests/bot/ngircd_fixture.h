@@ -164,6 +164,9 @@ struct NgircdOptions {
   // flood control and the bench turn them off; MaxPenaltyTime = 0 does that.
   bool penalties = false;
   int max_connections = 0;   // 0: unlimited
+  // Also listen with TLS on tls_port(), with a fresh self-signed certificate for 127.0.0.1
+  // (cert_file() doubles as the CA file a client trusts).
+  bool tls = false;
 };
 
 // ngircd in the foreground (-n) on 127.0.0.1:port() with a config in a temp dir. Running as
@@ -175,6 +178,14 @@ class NgircdServer {
     dir_ = ::mkdtemp(tmpl);
     ::chmod(dir_.c_str(), 0755);  // read after the switch to nobody on a rehash
     port_ = FreeLoopbackPort();
+    if (options_.tls) {
+      tls_port_ = FreeLoopbackPort();
+      const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+                              " -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout '" +
+                              dir_ + "/key.pem' -out '" + cert_file() + "' >/dev/null 2>&1";
+      if (std::system(cmd.c_str()) != 0) return;  // started() stays false
+      ::chmod((dir_ + "/key.pem").c_str(), 0644);  // read by ngircd as nobody
+    }
     WriteConfig();
     started_ = Start();
   }
@@ -186,6 +197,8 @@ class NgircdServer {
 
   bool started() const { return started_; }
   uint16_t port() const { return port_; }
+  uint16_t tls_port() const { return tls_port_; }
+  std::string cert_file() const { return dir_ + "/cert.pem"; }
   std::string log() const {
     std::ifstream in(dir_ + "/ngircd.log");
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -214,6 +227,10 @@ class NgircdServer {
          << "PingTimeout = 120\nPongTimeout = 20\n"
          << "MaxPenaltyTime = " << (options_.penalties ? -1 : 0) << "\n"
          << "[Options]\nDNS = no\nIdent = no\nPAM = no\n";
+    if (options_.tls) {
+      conf << "[SSL]\nCertFile = " << cert_file() << "\nKeyFile = " << dir_
+           << "/key.pem\nPorts = " << tls_port_ << "\n";
+    }
   }
 
   bool Start() {
@@ -246,7 +263,7 @@ class NgircdServer {
 
   NgircdOptions options_;
   std::string dir_;
-  uint16_t port_ = 0;
+  uint16_t port_ = 0, tls_port_ = 0;
   pid_t pid_ = -1;
   bool started_ = false;
 };
