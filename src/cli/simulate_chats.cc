@@ -728,7 +728,7 @@ const Library& GetLibrary() {
 
 // ---- Obfuscation ----------------------------------------------------------------------------
 
-enum Obf : uint8_t { kNone, kLeet, kSpacing, kHomoglyph, kRepeat, kZeroWidth, kCase, kMixed };
+enum Obf : uint8_t { kNoObf, kLeet, kSpacing, kHomoglyph, kRepeat, kZeroWidth, kCase, kMixed };
 constexpr int kObfCount = 8;
 constexpr std::string_view kObfNames[kObfCount] = {"none",   "leet",       "spacing", "homoglyph",
                                                    "repeat", "zero_width", "case",    "mixed"};
@@ -1275,7 +1275,7 @@ constexpr Family kFamilies[] = {
 constexpr int kMaxAuthors = 5;
 constexpr int kMaxMessages = 25;
 
-struct Message {
+struct GenMessage {
   uint8_t author;
   uint32_t begin, end;  // in Conversation::arena
 };
@@ -1286,7 +1286,7 @@ struct Conversation {
   char authors[kMaxAuthors][12];
   uint8_t author_len[kMaxAuthors] = {};
   std::string arena;
-  std::vector<Message> messages;
+  std::vector<GenMessage> messages;
   size_t next = 0;  // the next message to emit
 };
 
@@ -1296,9 +1296,9 @@ void AppendUint(uint64_t v, std::string* out) {
   out->append(buf, r.ptr);
 }
 
-class Generator {
+class ChatGenerator {
  public:
-  Generator(const SimulateChatsOptions& options, const Library& lib, std::vector<Obf> enabled)
+  ChatGenerator(const SimulateChatsOptions& options, const Library& lib, std::vector<Obf> enabled)
       : options_(options),
         lib_(lib),
         rng_(options.seed),
@@ -1314,7 +1314,7 @@ class Generator {
   void Generate(uint64_t number, Conversation* conv, ChatTruth* truth) {
     const bool positive = rng_.Chance(options_.positive_share);
     const Family& family = PickFamily(positive);
-    Obf obf = kNone;
+    Obf obf = kNoObf;
     if (!enabled_.empty() && rng_.Chance(options_.obfuscation_rate)) {
       obf = enabled_[rng_.Below(enabled_.size())];
     }
@@ -1331,7 +1331,7 @@ class Generator {
     // keywords all resist it (e.g. leet on "wu") is drawn again.
     for (int attempt = 0;; ++attempt) {
       BuildConversation(family, conv);
-      if (obf == kNone || attempt == 16) break;
+      if (obf == kNoObf || attempt == 16) break;
       if (obf == kMixed ? std::popcount(used_kinds_) >= 2 : used_kinds_ != 0) break;
     }
 
@@ -1499,7 +1499,7 @@ class Generator {
   }
 
   void Keyword(std::string_view keyword, std::string* out) {
-    if (obf_ == kNone || (obfuscated_ > 0 && !rng_.Chance(keyword_rate_))) {
+    if (obf_ == kNoObf || (obfuscated_ > 0 && !rng_.Chance(keyword_rate_))) {
       out->append(keyword);
       return;
     }
@@ -1537,8 +1537,8 @@ class Generator {
   int participants_ = 2;
   const Template* names_[kMaxAuthors] = {};
   int speaker_ = 0;
-  Obf obf_ = kNone;
-  Obf mixed_[3] = {kNone, kNone, kNone};
+  Obf obf_ = kNoObf;
+  Obf mixed_[3] = {kNoObf, kNoObf, kNoObf};
   int mixed_count_ = 0;
   double keyword_rate_ = 1.0;
   uint32_t used_kinds_ = 0;
@@ -1554,7 +1554,7 @@ class LineWriter {
     line_.reserve(1024);
   }
 
-  void Write(const Conversation& c, const Message& m, Rng& rng) {
+  void Write(const Conversation& c, const GenMessage& m, Rng& rng) {
     line_.clear();
     line_.append("{\"conversation\":\"");
     line_.append(c.id, c.id_len);
@@ -1704,7 +1704,7 @@ Status SimulateChats(const SimulateChatsOptions& options,
   const Library& lib = GetLibrary();
   if (!lib.error.empty()) return Fail(ErrorCode::kInternal, lib.error);
 
-  Generator gen(options, lib, std::move(kinds));
+  ChatGenerator gen(options, lib, std::move(kinds));
   LineWriter writer(options.start_ms, on_line);
   // The clock and the interleaving draw from their own stream, so that a conversation's
   // content does not depend on --interleave.
@@ -1715,7 +1715,7 @@ Status SimulateChats(const SimulateChatsOptions& options,
     for (uint64_t i = 1; i <= options.n; ++i) {
       gen.Generate(i, &conv, &truth);
       on_truth(truth);
-      for (const Message& m : conv.messages) writer.Write(conv, m, order_rng);
+      for (const GenMessage& m : conv.messages) writer.Write(conv, m, order_rng);
     }
     return {};
   }

@@ -57,10 +57,10 @@ http::response<http::string_body> FromResponse(Response&& in, unsigned version, 
 // One connection: read a request, answer it, repeat while keep-alive. `Stream` is
 // beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>.
 template <class Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
   template <class... Args>
-  Session(const Shared* shared, std::string ip, Args&&... args)
+  HttpSession(const Shared* shared, std::string ip, Args&&... args)
       : shared_(shared), ip_(std::move(ip)), stream_(std::forward<Args>(args)...) {}
 
   void Start() {
@@ -236,11 +236,11 @@ class Server::Impl {
         auto remote = s.remote_endpoint(e2);
         std::string ip = e2 ? "" : remote.address().to_string();
         if (shared_.tls) {
-          std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(&shared_, std::move(ip),
+          std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(&shared_, std::move(ip),
                                                                            std::move(s), ssl_ctx_)
               ->Start();
         } else {
-          std::make_shared<Session<beast::tcp_stream>>(&shared_, std::move(ip), std::move(s))
+          std::make_shared<HttpSession<beast::tcp_stream>>(&shared_, std::move(ip), std::move(s))
               ->Start();
         }
       }

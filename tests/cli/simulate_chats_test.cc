@@ -20,13 +20,13 @@
 namespace bantay::cli {
 namespace {
 
-struct Corpus {
+struct ChatCorpus {
   std::vector<std::string> lines;
   std::vector<ChatTruth> truths;
 };
 
-Corpus Generate(const SimulateChatsOptions& options) {
-  Corpus c;
+ChatCorpus Generate(const SimulateChatsOptions& options) {
+  ChatCorpus c;
   Status s = SimulateChats(
       options, [&](std::string_view line) { c.lines.emplace_back(line); },
       [&](const ChatTruth& t) { c.truths.push_back(t); });
@@ -52,7 +52,7 @@ Line ParseLine(const std::string& s) {
 }
 
 // conversation -> its messages as "author|text", in output order.
-std::map<std::string, std::vector<std::string>> ByConversation(const Corpus& c) {
+std::map<std::string, std::vector<std::string>> ByConversation(const ChatCorpus& c) {
   std::map<std::string, std::vector<std::string>> out;
   for (const std::string& s : c.lines) {
     const Line l = ParseLine(s);
@@ -99,8 +99,8 @@ std::set<std::string> Traces(const std::vector<std::string>& messages) {
 
 TEST(SimulateChatsTest, SameSeedGivesSameOutput) {
   SimulateChatsOptions o = Options(300, 42);
-  const Corpus a = Generate(o);
-  const Corpus b = Generate(o);
+  const ChatCorpus a = Generate(o);
+  const ChatCorpus b = Generate(o);
   EXPECT_EQ(a.lines, b.lines);
   ASSERT_EQ(a.truths.size(), b.truths.size());
   for (size_t i = 0; i < a.truths.size(); ++i) {
@@ -116,7 +116,7 @@ TEST(SimulateChatsTest, DifferentSeedsGiveDifferentOutput) {
 }
 
 TEST(SimulateChatsTest, TruthHasOneRecordPerConversationInOrder) {
-  const Corpus c = Generate(Options(1234, 9));
+  const ChatCorpus c = Generate(Options(1234, 9));
   ASSERT_EQ(c.truths.size(), 1234u);
   EXPECT_EQ(c.truths.front().conversation, "c000001");
   EXPECT_EQ(c.truths.back().conversation, "c001234");
@@ -132,7 +132,7 @@ TEST(SimulateChatsTest, TruthHasOneRecordPerConversationInOrder) {
 }
 
 TEST(SimulateChatsTest, EveryFamilyAndObfuscationKindAppears) {
-  const Corpus c = Generate(Options(2000, 3));
+  const ChatCorpus c = Generate(Options(2000, 3));
   std::set<std::string> families, kinds;
   for (const ChatTruth& t : c.truths) {
     families.insert(t.family);
@@ -148,7 +148,7 @@ TEST(SimulateChatsTest, EveryFamilyAndObfuscationKindAppears) {
 }
 
 TEST(SimulateChatsTest, EveryLineIsChatJsonWithRequiredFields) {
-  const Corpus c = Generate(Options(2000, 5));
+  const ChatCorpus c = Generate(Options(2000, 5));
   std::set<std::string> ids;
   for (const ChatTruth& t : c.truths) ids.insert(t.conversation);
   for (const std::string& s : c.lines) {
@@ -174,16 +174,16 @@ TEST(SimulateChatsTest, EveryLineIsChatJsonWithRequiredFields) {
 TEST(SimulateChatsTest, FirstMessageIsAtStartTime) {
   SimulateChatsOptions o = Options(3, 1);
   o.start_ms = 1772359200000;
-  const Corpus c = Generate(o);
+  const ChatCorpus c = Generate(o);
   ASSERT_FALSE(c.lines.empty());
   EXPECT_EQ(ParseLine(c.lines[0]).time, "2026-03-01T10:00:00Z");
 }
 
 TEST(SimulateChatsTest, InterleaveKeepsEachConversationInOrder) {
   SimulateChatsOptions o = Options(500, 11);
-  const Corpus plain = Generate(o);
+  const ChatCorpus plain = Generate(o);
   o.interleave = true;
-  const Corpus mixed = Generate(o);
+  const ChatCorpus mixed = Generate(o);
   // Conversations are the same either way; only the order of lines across them differs.
   EXPECT_EQ(ByConversation(plain), ByConversation(mixed));
   EXPECT_NE(plain.lines, mixed.lines);
@@ -214,7 +214,7 @@ TEST(SimulateChatsTest, InterleaveKeepsEachConversationInOrder) {
 }
 
 TEST(SimulateChatsTest, ObfuscatedKeywordsAreReallyObfuscated) {
-  const Corpus c = Generate(Options(2000, 13));
+  const ChatCorpus c = Generate(Options(2000, 13));
   const auto convs = ByConversation(c);
   std::map<std::string, int> seen;
   for (const ChatTruth& t : c.truths) {
@@ -235,7 +235,7 @@ TEST(SimulateChatsTest, SpacingSeparatesTheLettersOfAKeyword) {
   SimulateChatsOptions o = Options(50, 17);
   o.obfuscation_rate = 1.0;
   o.obfuscations = {"spacing"};
-  const Corpus c = Generate(o);
+  const ChatCorpus c = Generate(o);
   const auto convs = ByConversation(c);
   static const std::regex kSpaced("(^|[^a-z])[a-z]([ .\\-][a-z]){2,}($|[^a-z])");
   for (const ChatTruth& t : c.truths) {
@@ -290,7 +290,7 @@ TEST(SimulateChatsTest, RejectsBadOptions) {
 }
 
 TEST(SimulateChatsTest, ZeroConversationsGiveNoOutput) {
-  const Corpus c = Generate(Options(0, 1));
+  const ChatCorpus c = Generate(Options(0, 1));
   EXPECT_TRUE(c.lines.empty());
   EXPECT_TRUE(c.truths.empty());
 }

@@ -9,7 +9,7 @@
 namespace bantay::text {
 namespace {
 
-std::shared_ptr<const Normaliser> Norm() {
+std::shared_ptr<const Normaliser> SharedNorm() {
   static auto n = *Normaliser::Create();
   return n;
 }
@@ -17,7 +17,7 @@ std::shared_ptr<const Normaliser> Norm() {
 std::shared_ptr<const Matcher> Make(const std::string& rows) {
   auto lex = Lexicon::Parse("term\tcategory\tweight\tlanguage\n" + rows, "t.tsv");
   EXPECT_TRUE(lex) << lex.error().ToString();
-  auto m = Matcher::Create(*lex, Norm());
+  auto m = Matcher::Create(*lex, SharedNorm());
   EXPECT_TRUE(m) << m.error().ToString();
   return *m;
 }
@@ -34,43 +34,43 @@ std::vector<std::string> Terms(const Matcher& m, std::string_view text) {
   return out;
 }
 
-using V = std::vector<std::string>;
+using Strings = std::vector<std::string>;
 
 TEST(Matcher, RespectsWordBoundaries) {
   auto m = Make("cam\tsolicitation\t1\ten\nsex\tsexual\t1\ten\n");
-  EXPECT_EQ(Terms(*m, "turn on cam please"), V{"cam"});
-  EXPECT_EQ(Terms(*m, "camera and camping"), V{});
-  EXPECT_EQ(Terms(*m, "essex and sussex"), V{});
+  EXPECT_EQ(Terms(*m, "turn on cam please"), Strings{"cam"});
+  EXPECT_EQ(Terms(*m, "camera and camping"), Strings{});
+  EXPECT_EQ(Terms(*m, "essex and sussex"), Strings{});
 }
 
 TEST(Matcher, PrefixTermsMatchLongerWords) {
   auto m = Make("masturbat*\tsexual\t1\ten\n");
-  EXPECT_EQ(Terms(*m, "masturbating now"), V{"masturbat"});
-  EXPECT_EQ(Terms(*m, "masturbat"), V{"masturbat"});
+  EXPECT_EQ(Terms(*m, "masturbating now"), Strings{"masturbat"});
+  EXPECT_EQ(Terms(*m, "masturbat"), Strings{"masturbat"});
 }
 
 TEST(Matcher, LongerHitSuppressesContainedHit) {
   auto m = Make("sex\tsexual\t1\ten\nsex education\tbenign\t1\ten\nschool fees\tbenign\t1\ten\n"
                 "school\tminor\t1\ten\n");
-  EXPECT_EQ(Terms(*m, "sex education class"), V{"sex education"});
-  EXPECT_EQ(Terms(*m, "pay the school fees"), V{"school fees"});
-  EXPECT_EQ(Terms(*m, "after school sex"), (V{"school", "sex"}));
+  EXPECT_EQ(Terms(*m, "sex education class"), Strings{"sex education"});
+  EXPECT_EQ(Terms(*m, "pay the school fees"), Strings{"school fees"});
+  EXPECT_EQ(Terms(*m, "after school sex"), (Strings{"school", "sex"}));
 }
 
 TEST(Matcher, FindsObfuscatedTerms) {
   auto m = Make("western union\tpayment\t2\tmul\npaypal\tpayment\t2\tmul\n"
                 "naked\tsexual\t2\ten\n");
-  EXPECT_EQ(Terms(*m, "i send w3stern un1on"), V{"western union"});
-  EXPECT_EQ(Terms(*m, "WESTERNUNION ok"), V{"western union"});
-  EXPECT_EQ(Terms(*m, "w e s t e r n u n i o n"), V{"western union"});
-  EXPECT_EQ(Terms(*m, "p a y p a l"), V{"paypal"});
-  EXPECT_EQ(Terms(*m, "PaypaI"), V{"paypal"});  // capital I for l
-  EXPECT_EQ(Terms(*m, "раураl"), V{"paypal"});
-  EXPECT_EQ(Terms(*m, "n a k e d d d"), V{"naked"});
-  EXPECT_EQ(Terms(*m, "na\u200Bked"), V{"naked"});
+  EXPECT_EQ(Terms(*m, "i send w3stern un1on"), Strings{"western union"});
+  EXPECT_EQ(Terms(*m, "WESTERNUNION ok"), Strings{"western union"});
+  EXPECT_EQ(Terms(*m, "w e s t e r n u n i o n"), Strings{"western union"});
+  EXPECT_EQ(Terms(*m, "p a y p a l"), Strings{"paypal"});
+  EXPECT_EQ(Terms(*m, "PaypaI"), Strings{"paypal"});  // capital I for l
+  EXPECT_EQ(Terms(*m, "раураl"), Strings{"paypal"});
+  EXPECT_EQ(Terms(*m, "n a k e d d d"), Strings{"naked"});
+  EXPECT_EQ(Terms(*m, "na\u200Bked"), Strings{"naked"});
   // A one-letter word before a spaced-out word: both readings are tried.
-  EXPECT_EQ(Terms(*m, "i send via a p a y p a l"), V{"paypal"});
-  EXPECT_EQ(Terms(*m, "a n a k e d"), V{"naked"});
+  EXPECT_EQ(Terms(*m, "i send via a p a y p a l"), Strings{"paypal"});
+  EXPECT_EQ(Terms(*m, "a n a k e d"), Strings{"naked"});
 }
 
 // Reference: every occurrence of every pattern literal at word boundaries, by plain search.
@@ -100,7 +100,7 @@ std::set<std::tuple<uint32_t, uint32_t, uint32_t>> Reference(const Matcher& m,
 TEST(Matcher, AgreesWithReferenceMatcherOnRandomText) {
   auto lex = Lexicon::Default();
   ASSERT_TRUE(lex);
-  auto m = *Matcher::Create(*lex, Norm());
+  auto m = *Matcher::Create(*lex, SharedNorm());
   // Random text built from lexicon literals, their fragments and filler, so that matches,
   // near-misses and overlaps are all frequent.
   std::vector<std::string> pieces;
@@ -150,11 +150,11 @@ namespace {
 
 TEST(Matcher, DoubledConsonantsMatchButSqueezeDoesNotMergeWords) {
   auto m = Make("butt\tsexual\t1\ten\nsex\tsexual\t1\ten\nson\tminor\t1\ten\n");
-  EXPECT_EQ(Terms(*m, "shy but smart"), V{});
-  EXPECT_EQ(Terms(*m, "sexx"), V{"sex"});
-  EXPECT_EQ(Terms(*m, "sexxxxx"), V{"sex"});
-  EXPECT_EQ(Terms(*m, "see you soon"), V{});
-  EXPECT_EQ(Terms(*m, "my sonn"), V{"son"});
+  EXPECT_EQ(Terms(*m, "shy but smart"), Strings{});
+  EXPECT_EQ(Terms(*m, "sexx"), Strings{"sex"});
+  EXPECT_EQ(Terms(*m, "sexxxxx"), Strings{"sex"});
+  EXPECT_EQ(Terms(*m, "see you soon"), Strings{});
+  EXPECT_EQ(Terms(*m, "my sonn"), Strings{"son"});
 }
 
 }  // namespace
@@ -166,10 +166,10 @@ namespace {
 TEST(Matcher, MaskedVowelsMatchLongSexualAndPaymentTermsOnly) {
   auto m = Make("naked\tsexual\t2\ten\npaypal\tpayment\t2\tmul\ncam\tsolicitation\t1\ten\n"
                 "student\tminor\t1\ten\n");
-  EXPECT_EQ(Terms(*m, "send n*ked pix"), V{"naked"});
-  EXPECT_EQ(Terms(*m, "p*ypal ok"), V{"paypal"});
-  EXPECT_EQ(Terms(*m, "5 cm long"), V{});      // "cam" is too short to drop a vowel
-  EXPECT_EQ(Terms(*m, "st*dent"), V{});        // minor terms are not masked
+  EXPECT_EQ(Terms(*m, "send n*ked pix"), Strings{"naked"});
+  EXPECT_EQ(Terms(*m, "p*ypal ok"), Strings{"paypal"});
+  EXPECT_EQ(Terms(*m, "5 cm long"), Strings{});      // "cam" is too short to drop a vowel
+  EXPECT_EQ(Terms(*m, "st*dent"), Strings{});        // minor terms are not masked
 }
 
 }  // namespace

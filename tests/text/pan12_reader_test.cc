@@ -14,13 +14,13 @@ namespace bantay::text {
 namespace {
 
 // What one ParsePan12 call produced.
-struct Parsed {
+struct Pan12Parsed {
   std::vector<Message> messages;
   std::vector<Rejection> rejects;
 };
 
-Parsed Parse(std::string_view xml, std::string_view file = "t.xml") {
-  Parsed out;
+Pan12Parsed ParsePan12Text(std::string_view xml, std::string_view file = "t.xml") {
+  Pan12Parsed out;
   ParsePan12(
       xml, file, [&](Message&& m) { out.messages.push_back(std::move(m)); }, &out.rejects);
   return out;
@@ -48,7 +48,7 @@ TEST(Pan12Reader, ReadsNormalFile) {
       + MessageXml(1, "a1", "23:59", "good night")     // line 8
       + "</conversation>\n"
       "</conversations>\n";
-  Parsed p = Parse(xml);
+  Pan12Parsed p = ParsePan12Text(xml);
   EXPECT_TRUE(p.rejects.empty());
   ASSERT_EQ(p.messages.size(), 3u);
   EXPECT_EQ(p.messages[0].conversation, "c1");
@@ -65,7 +65,7 @@ TEST(Pan12Reader, ReadsNormalFile) {
 }
 
 TEST(Pan12Reader, ReadsPrettyPrintedMessageAndTrimsFields) {
-  Parsed p = Parse(
+  Pan12Parsed p = ParsePan12Text(
       "<conversations>\n"
       "  <conversation id=\" c1 \">\n"
       "    <message line=\"1\">\n"
@@ -92,7 +92,7 @@ TEST(Pan12Reader, DecodesSingleAndDoubleEscapedEntities) {
                     MessageXml(4, "a1", "10:03", "caf&eacute;&nbsp;ok") +      // line 5
                     MessageXml(5, "a1", "10:04", "it&apos;s &#x27;fine&#39;") +  // line 6
                     "</conversation></conversations>\n";
-  Parsed p = Parse(xml);
+  Pan12Parsed p = ParsePan12Text(xml);
   EXPECT_TRUE(p.rejects.empty()) << p.rejects[0].where << ": " << p.rejects[0].message;
   ASSERT_EQ(p.messages.size(), 5u);
   EXPECT_EQ(p.messages[0].text, "don't worry");
@@ -104,7 +104,7 @@ TEST(Pan12Reader, DecodesSingleAndDoubleEscapedEntities) {
 }
 
 TEST(Pan12Reader, MissingOrEmptyTextIsAnEmptyMessage) {
-  Parsed p = Parse(
+  Pan12Parsed p = ParsePan12Text(
       "<conversations><conversation id=\"c1\">\n"
       "<message line=\"1\"><author>a1</author><time>01:00</time></message>\n"
       "<message line=\"2\"><author>a1</author><time>01:01</time><text/></message>\n"
@@ -117,7 +117,7 @@ TEST(Pan12Reader, MissingOrEmptyTextIsAnEmptyMessage) {
 }
 
 TEST(Pan12Reader, MissingTimeIsNoTime) {
-  Parsed p = Parse(
+  Pan12Parsed p = ParsePan12Text(
       "<conversations><conversation id=\"c1\">\n"
       "<message line=\"1\"><author>a1</author><text>hello</text></message>\n"
       "<message line=\"2\"><author>a1</author><time></time><text>again</text></message>\n"
@@ -134,7 +134,7 @@ TEST(Pan12Reader, BadTimeKeepsMessageAndReportsTime) {
                     MessageXml(2, "a1", "noon", "hi again") +   // line 3
                     MessageXml(3, "a1", "12:30", "still here") +  // line 4
                     "</conversation></conversations>\n";
-  Parsed p = Parse(xml);
+  Pan12Parsed p = ParsePan12Text(xml);
   ASSERT_EQ(p.messages.size(), 3u);
   EXPECT_EQ(p.messages[0].time, kNoTime);
   EXPECT_EQ(p.messages[0].text, "hello");
@@ -149,7 +149,7 @@ TEST(Pan12Reader, BadTimeKeepsMessageAndReportsTime) {
 }
 
 TEST(Pan12Reader, MissingAuthorIsRejectedAndSkipped) {
-  Parsed p = Parse(
+  Pan12Parsed p = ParsePan12Text(
       "<conversations><conversation id=\"c1\">\n"
       "<message line=\"1\"><time>01:00</time><text>no author</text></message>\n"
       "<message line=\"2\"><author> </author><text>blank author</text></message>\n"
@@ -165,7 +165,7 @@ TEST(Pan12Reader, MissingAuthorIsRejectedAndSkipped) {
 }
 
 TEST(Pan12Reader, MissingConversationIdGetsSyntheticId) {
-  Parsed p = Parse(
+  Pan12Parsed p = ParsePan12Text(
       "<conversations>\n"
       "<conversation>\n"  // line 2
       "<message line=\"1\"><author>a1</author><text>hello</text></message>\n"
@@ -189,7 +189,7 @@ TEST(Pan12Reader, TruncatedFileKeepsMessagesBeforeCut) {
                     MessageXml(1, "a1", "09:00", "first") +   // line 3
                     MessageXml(2, "b2", "09:01", "second") +  // line 4
                     "<message line=\"3\"><author>a1</author><text>thi";  // line 5, cut
-  Parsed p = Parse(xml);
+  Pan12Parsed p = ParsePan12Text(xml);
   ASSERT_EQ(p.messages.size(), 2u);
   EXPECT_EQ(p.messages[0].text, "first");
   EXPECT_EQ(p.messages[1].text, "second");
@@ -203,7 +203,7 @@ TEST(Pan12Reader, TruncatedFileKeepsMessagesBeforeCut) {
 TEST(Pan12Reader, TruncatedInsideTagKeepsMessagesBeforeCut) {
   std::string xml = "<conversations>\n<conversation id=\"c1\">\n" +
                     MessageXml(1, "a1", "09:00", "first") + "<mess";
-  Parsed p = Parse(xml);
+  Pan12Parsed p = ParsePan12Text(xml);
   ASSERT_EQ(p.messages.size(), 1u);
   ASSERT_EQ(p.rejects.size(), 1u);
   EXPECT_EQ(p.rejects[0].where.rfind("t.xml:", 0), 0u);
@@ -215,7 +215,7 @@ TEST(Pan12Reader, MalformedXmlStopsAtFirstError) {
                     "<message><author>a1</wrong></message>\n" +  // line 3
                     MessageXml(3, "a1", "09:02", "never read") +
                     "</conversation></conversations>\n";
-  Parsed p = Parse(xml);
+  Pan12Parsed p = ParsePan12Text(xml);
   ASSERT_EQ(p.messages.size(), 1u);
   ASSERT_EQ(p.rejects.size(), 1u);
   EXPECT_EQ(p.rejects[0].where, "t.xml:3");
@@ -229,7 +229,7 @@ TEST(Pan12Reader, ReadsConversationWithTwentyThreeAuthors) {
     xml += MessageXml(i + 1, author, "12:00", "hello everyone");
   }
   xml += "</conversation></conversations>\n";
-  Parsed p = Parse(xml);
+  Pan12Parsed p = ParsePan12Text(xml);
   EXPECT_TRUE(p.rejects.empty());
   ASSERT_EQ(p.messages.size(), 23u);
   std::vector<std::string> authors;
@@ -245,7 +245,7 @@ TEST(Pan12Reader, ReadsConversationWithTwentyThreeAuthors) {
 
 TEST(Pan12Reader, EmptyInputIsRejected) {
   for (std::string_view input : {std::string_view(""), std::string_view(" \n\t\n")}) {
-    Parsed p = Parse(input);
+    Pan12Parsed p = ParsePan12Text(input);
     EXPECT_TRUE(p.messages.empty());
     ASSERT_EQ(p.rejects.size(), 1u);
     EXPECT_EQ(p.rejects[0].where, "t.xml");
@@ -254,7 +254,7 @@ TEST(Pan12Reader, EmptyInputIsRejected) {
 }
 
 TEST(Pan12Reader, NonXmlInputIsRejected) {
-  Parsed p = Parse("{\"conversation\": \"c1\", \"author\": \"u1\", \"text\": \"hi\"}\n");
+  Pan12Parsed p = ParsePan12Text("{\"conversation\": \"c1\", \"author\": \"u1\", \"text\": \"hi\"}\n");
   EXPECT_TRUE(p.messages.empty());
   ASSERT_EQ(p.rejects.size(), 1u);
   EXPECT_EQ(p.rejects[0].where, "t.xml:1");
@@ -262,14 +262,14 @@ TEST(Pan12Reader, NonXmlInputIsRejected) {
 }
 
 TEST(Pan12Reader, OtherRootElementIsRejected) {
-  Parsed p = Parse("<html><body>hello</body></html>");
+  Pan12Parsed p = ParsePan12Text("<html><body>hello</body></html>");
   EXPECT_TRUE(p.messages.empty());
   ASSERT_EQ(p.rejects.size(), 1u);
   EXPECT_NE(p.rejects[0].message.find("not PAN12 XML"), std::string::npos);
 }
 
 TEST(Pan12Reader, MessageOutsideConversationIsRejected) {
-  Parsed p = Parse(
+  Pan12Parsed p = ParsePan12Text(
       "<conversations>\n"
       "<message line=\"1\"><author>a1</author><text>stray</text></message>\n"
       "</conversations>\n");
@@ -279,7 +279,7 @@ TEST(Pan12Reader, MessageOutsideConversationIsRejected) {
 }
 
 TEST(Pan12Reader, ReadsSingleConversationRoot) {
-  Parsed p = Parse(
+  Pan12Parsed p = ParsePan12Text(
       "<conversation id=\"solo\">"
       "<message line=\"1\"><author>a1</author><text>hi</text></message>"
       "</conversation>");
