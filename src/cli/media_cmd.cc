@@ -481,22 +481,17 @@ void RegisterTranscribe(CLI::App& app, std::function<int()>* run) {
       const bool progress = o->progress || isatty(STDERR_FILENO) != 0;
       Rejects rejects{"transcribe"};
       for (const std::string& path : o->files) {
-        auto bytes = ReadBytes(path);
-        if (!bytes) {
-          rejects.Report(bytes.error());
-          continue;
-        }
+        // Read block by block as the recogniser asks: a long recording is never held whole.
         media::WavInfo info;
-        auto audio = media::ParseWav(*bytes, path, &info);
-        bytes->clear();
-        bytes->shrink_to_fit();
+        auto audio = media::OpenWav(path, &info);
         if (!audio) {
           rejects.Report(audio.error());
           continue;
         }
         if (info.truncated) {
           fmt::print(stderr, "bantay transcribe: {}: data chunk cut short; transcribing the "
-                             "{:.1f} s present\n", path, audio->frames() / double(audio->sample_rate));
+                             "{:.1f} s present\n", path,
+                     (*audio)->frames() / double((*audio)->sample_rate()));
         }
         int64_t base = fixed_base;
         if (base == kNoTime) {
@@ -504,7 +499,7 @@ void RegisterTranscribe(CLI::App& app, std::function<int()>* run) {
           base = ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_mtime) * 1000 : 0;
         }
         auto last = std::chrono::steady_clock::now();
-        auto utts = (*rec)->Transcribe(*audio, [&](double done, double total) {
+        auto utts = (*rec)->Transcribe(**audio, [&](double done, double total) {
           const auto now = std::chrono::steady_clock::now();
           if (!progress || now - last < std::chrono::seconds(1)) return;
           last = now;

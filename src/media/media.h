@@ -280,6 +280,32 @@ Result<Audio> ParseWav(std::span<const uint8_t> data, std::string_view name,
 // when downsampling.
 std::vector<int16_t> Resample(std::span<const int16_t> in, int from_rate, int to_rate);
 
+// PCM audio read in blocks, so that a long recording is never held whole in memory.
+class PcmSource {
+ public:
+  virtual ~PcmSource() = default;
+  virtual int sample_rate() const = 0;
+  virtual int channel_count() const = 0;
+  virtual uint64_t frames() const = 0;
+  // Copies frames [first, first + out.size()) of `channel` into `out`.
+  // REQUIRES: channel < channel_count(), first + out.size() <= frames().
+  virtual Status Read(int channel, uint64_t first, std::span<int16_t> out) = 0;
+};
+
+// `audio` as a source; `audio` must outlive it.
+std::unique_ptr<PcmSource> MemoryPcmSource(const Audio& audio);
+
+// A WAV file (same formats and checks as ParseWav) read with pread as blocks are asked for.
+Result<std::unique_ptr<PcmSource>> OpenWav(const std::string& path, WavInfo* info = nullptr);
+
+// Output samples [first, first + out.size()) of Resample(all of `source`'s `channel`,
+// source rate, `to_rate`), reading only the input frames they depend on: equal, sample for
+// sample, to resampling the whole channel at once. `scratch` is reused between calls.
+Status ResampleBlock(PcmSource& source, int channel, int to_rate, uint64_t first,
+                     std::span<int16_t> out, std::vector<int16_t>* scratch);
+// Samples Resample produces for `frames` input frames.
+uint64_t ResampledLength(uint64_t frames, int from_rate, int to_rate);
+
 // ---- Speech to text ---------------------------------------------------------------------
 
 struct Utterance {
@@ -313,6 +339,10 @@ class Recognizer {
   // given, is called after each block with the seconds done and the total.
   Result<std::vector<Utterance>> Transcribe(
       const Audio& audio, const std::function<void(double done_s, double total_s)>& progress = {});
+  // The same from a source read block by block (SpeechOptions::block_s at a time), so that
+  // memory stays flat however long the recording is.
+  Result<std::vector<Utterance>> Transcribe(
+      PcmSource& source, const std::function<void(double done_s, double total_s)>& progress = {});
 
   // The keyphrases actually searched for (those whose words are all in the dictionary).
   const std::vector<std::string>& keyphrases() const { return keyphrases_; }

@@ -68,10 +68,12 @@ struct Recognizer::Impl {
 
   // One pass over one channel with the active search. LM search: an utterance per stretch of
   // speech; keyphrase search: an utterance per detection.
-  void Pass(std::span<const int16_t> samples, int channel, bool keyphrases, double* done_s,
-            double total_s, const std::function<void(double, double)>& progress,
-            std::vector<Utterance>* out) {
+  // `fetch` fills 16 kHz samples [first, first + out.size()) of the channel's `length`.
+  Status Pass(const std::function<Status(uint64_t first, std::span<int16_t> out)>& fetch,
+              uint64_t length, int channel, bool keyphrases, double* done_s, double total_s,
+              const std::function<void(double, double)>& progress, std::vector<Utterance>* out) {
     const size_t block = std::max<size_t>(512, static_cast<size_t>(options.block_s * kRate));
+    std::vector<int16_t> samples(block);
     // The decoder takes small buffers best; a block is fed in 0.1 s pieces.
     constexpr size_t kPiece = 1600;
     ps_start_utt(ps);
@@ -106,11 +108,15 @@ struct Recognizer::Impl {
       end_utterance(at);
       ps_start_utt(ps);
     };
-    for (size_t b = 0; b < samples.size(); b += block) {
-      const size_t block_end = std::min(samples.size(), b + block);
+    for (size_t b = 0; b < length; b += block) {
+      const size_t block_end = std::min<size_t>(length, b + block);
+      if (auto st = fetch(b, std::span<int16_t>(samples.data(), block_end - b)); !st) {
+        ps_end_utt(ps);
+        return st;
+      }
       for (size_t p = b; p < block_end; p += kPiece) {
         const size_t n = std::min(kPiece, block_end - p);
-        ps_process_raw(ps, samples.data() + p, n, FALSE, FALSE);
+        ps_process_raw(ps, samples.data() + (p - b), n, FALSE, FALSE);
         const size_t at = p + n;
         if (keyphrases) {
           // A detection shows as a hypothesis; restart to look for the next one.
@@ -134,8 +140,9 @@ struct Recognizer::Impl {
       *done_s += static_cast<double>(block_end - b) / kRate;
       if (progress) progress(*done_s, total_s);
     }
-    if (!in_utt) utt_start = samples.size() > kRate ? samples.size() - kRate : 0;
-    end_utterance(samples.size());
+    if (!in_utt) utt_start = length > kRate ? length - kRate : 0;
+    end_utterance(length);
+    return {};
   }
 };
 
@@ -222,22 +229,39 @@ Result<std::vector<Utterance>> Recognizer::Transcribe(
   if (audio.channels.empty() || audio.frames() == 0) {
     return Fail(ErrorCode::kInvalidArgument, "no audio to transcribe");
   }
-  std::vector<std::vector<int16_t>> channels;
-  for (const auto& ch : audio.channels) channels.push_back(Resample(ch, audio.sample_rate, kRate));
+  return Transcribe(*MemoryPcmSource(audio), progress);
+}
+
+Result<std::vector<Utterance>> Recognizer::Transcribe(
+    PcmSource& source, const std::function<void(double, double)>& progress) {
+  if (source.channel_count() == 0 || source.frames() == 0) {
+    return Fail(ErrorCode::kInvalidArgument, "no audio to transcribe");
+  }
+  const uint64_t length = ResampledLength(source.frames(), source.sample_rate(), kRate);
+  const int channels = source.channel_count();
   const bool kws = !keyphrases_.empty();
-  const double total =
-      static_cast<double>(channels[0].size()) / kRate * channels.size() * (kws ? 2 : 1);
+  const double total = static_cast<double>(length) / kRate * channels * (kws ? 2 : 1);
   double done = 0;
   std::vector<Utterance> speech, spotted;
-  for (size_t c = 0; c < channels.size(); ++c) {
-    impl_->Pass(channels[c], static_cast<int>(c), false, &done, total, progress, &speech);
-  }
+  std::vector<int16_t> scratch;
+  // Each pass reads the source again, block by block: memory stays flat for long files.
+  auto pass = [&](bool keyphrases, std::vector<Utterance>* out) -> Status {
+    for (int c = 0; c < channels; ++c) {
+      auto fetch = [&](uint64_t first, std::span<int16_t> block) {
+        return ResampleBlock(source, c, kRate, first, block, &scratch);
+      };
+      if (auto st = impl_->Pass(fetch, length, c, keyphrases, &done, total, progress, out); !st) {
+        return st;
+      }
+    }
+    return {};
+  };
+  if (auto st = pass(false, &speech); !st) return tl::unexpected(st.error());
   if (kws) {
     ps_set_search(impl_->ps, kKwsSearch);
-    for (size_t c = 0; c < channels.size(); ++c) {
-      impl_->Pass(channels[c], static_cast<int>(c), true, &done, total, progress, &spotted);
-    }
+    auto st = pass(true, &spotted);
     ps_set_search(impl_->ps, kLmSearch);
+    if (!st) return tl::unexpected(st.error());
   }
   // A spotted phrase joins the utterance of its channel that it falls in (its end time), or
   // stands alone when the recogniser heard no utterance there.

@@ -134,27 +134,32 @@ TEST_F(MediaCli, VideoMatchesListedVideoByTheTwoSidedRule) {
   EXPECT_GE(leads[0]["matches"][0]["candidate_share"].get<double>(), 0.8);
 }
 
-// Short synthetic sentences, keyword level (SAFETY.md): three with payment or solicitation
-// terms, three benign. espeak-ng's Klatt voice, which PocketSphinx hears best.
-struct Sentence {
+// Short synthetic calls, keyword level (SAFETY.md): two in which an adult asks a child's age
+// and offers payment for a webcam show (scan must flag them), and the look-alikes it must not
+// flag: adult cam commerce (stated age 25), a family remittance for school fees that mentions a
+// child, and two benign calls. Each WAV is one call (one conversation); espeak-ng's Klatt
+// voice, which PocketSphinx hears best.
+struct Call {
   const char* text;
-  bool has_terms;
+  bool flagged;
 };
-constexpr Sentence kSentences[] = {
-    {"i will send the money by western union", true},
-    {"can you do a private show tonight", true},
-    {"i want a webcam show now", true},
-    {"the weather is nice today", false},
-    {"please call me back tomorrow morning", false},
+constexpr Call kCalls[] = {
+    {"how old are you. i am twelve years old. i will pay you by western union for a private "
+     "show on webcam", true},
+    {"how old are you. i am ten years old. i will pay you by paypal for a webcam show", true},
+    {"i am twenty five years old. private show on webcam. send the money by western union first",
+     false},
+    {"i will send the school fees by western union. my son is twelve years old", false},
+    {"the weather is nice today. please call me back tomorrow morning", false},
     {"we went to the park with the dog", false},
 };
 
-TEST_F(MediaCli, AsrRoundTripFlagsExactlyTheSentencesWithTerms) {
+TEST_F(MediaCli, AsrRoundTripFlagsExactlyTheSolicitingCalls) {
   std::string files;
-  for (size_t i = 0; i < std::size(kSentences); ++i) {
+  for (size_t i = 0; i < std::size(kCalls); ++i) {
     const std::string wav = Path("s" + std::to_string(i) + ".wav");
     ASSERT_TRUE(Sh(std::string("espeak-ng -v en-us+klatt2 -s 170 -w ") + wav + " '" +
-                   kSentences[i].text + "'"));
+                   kCalls[i].text + "'"));
     files += " " + wav;
   }
   auto t = Bantay("transcribe --base-time 2026-03-01T10:00:00Z" + files);
@@ -168,20 +173,16 @@ TEST_F(MediaCli, AsrRoundTripFlagsExactlyTheSentencesWithTerms) {
     EXPECT_TRUE(m.contains("offset_s"));
     heard[m["conversation"]] += m["text"].get<std::string>() + " ";
   }
-  // `bantay scan` reads the transcript unchanged; --all prints every conversation's signals.
+  // `bantay scan` reads the transcript unchanged, with its default threshold; --all prints
+  // every conversation with its `flagged` verdict.
   auto s = Bantay("scan --all " + Path("transcript.jsonl"));
   ASSERT_EQ(s.code, 0) << s.err;
-  std::set<std::string> with_terms;
-  for (const json& c : Lines(s.out)) {
-    const json& sig = c["signals"];
-    if (sig.value("payment", 0) + sig.value("solicitation", 0) > 0) {
-      with_terms.insert(c["conversation"]);
-    }
-  }
-  for (size_t i = 0; i < std::size(kSentences); ++i) {
+  std::map<std::string, bool> flagged;
+  for (const json& c : Lines(s.out)) flagged[c["conversation"]] = c["flagged"].get<bool>();
+  ASSERT_EQ(flagged.size(), std::size(kCalls)) << s.out;
+  for (size_t i = 0; i < std::size(kCalls); ++i) {
     const std::string wav = Path("s" + std::to_string(i) + ".wav");
-    EXPECT_EQ(with_terms.count(wav) == 1, kSentences[i].has_terms)
-        << kSentences[i].text << " heard as: " << heard[wav];
+    EXPECT_EQ(flagged[wav], kCalls[i].flagged) << kCalls[i].text << " heard as: " << heard[wav];
     // Word error rate of the recogniser's text (without the spotted keyphrases appended).
     std::string recognised;
     for (const json& m : Lines(t.out)) {
@@ -194,13 +195,13 @@ TEST_F(MediaCli, AsrRoundTripFlagsExactlyTheSentencesWithTerms) {
       recognised += text + " ";
     }
     size_t e = 0, n = 0;
-    bantay::media::WordErrorRate(kSentences[i].text, recognised, &e, &n);
+    bantay::media::WordErrorRate(kCalls[i].text, recognised, &e, &n);
     edits += e;
     words += n;
   }
   const double wer = static_cast<double>(edits) / words;
-  std::printf("ASR round trip: word error rate %.2f (%zu edits / %zu words) on %zu sentences\n",
-              wer, edits, words, std::size(kSentences));
+  std::printf("ASR round trip: word error rate %.2f (%zu edits / %zu words) on %zu calls\n", wer,
+              edits, words, std::size(kCalls));
   RecordProperty("word_error_rate", std::to_string(wer));
   EXPECT_LT(wer, 0.6);
 }

@@ -77,5 +77,33 @@ TEST_F(Speech, SyntheticSpeechIsTranscribedWithOffsetsAndStereoChannels) {
   EXPECT_GT(right_start, static_cast<double>(a->frames()) / a->sample_rate);
 }
 
+// A file read block by block (as `bantay transcribe` does, so that long recordings never sit
+// whole in memory) gives exactly what transcribing the decoded file at once gives.
+TEST_F(Speech, StreamedFileGivesTheSameUtterancesAsWholeAudio) {
+  ASSERT_TRUE(Run("espeak-ng -v en-us+klatt2 -s 170 -w " + Path("a.wav") +
+                  " 'please call me back tomorrow morning. the weather is nice today'"));
+  SpeechOptions o;
+  o.block_s = 0.35;
+  o.keyphrases = {"western union", "private show"};
+  // One recogniser each: the decoder adapts its cepstral mean from utterance to utterance.
+  auto rec_a = Recognizer::Create(o);
+  auto rec_b = Recognizer::Create(o);
+  ASSERT_TRUE(rec_a && rec_b);
+  auto whole = ParseWav(testing::ReadBytes(Path("a.wav")), "a.wav");
+  auto file = OpenWav(Path("a.wav"));
+  ASSERT_TRUE(whole && file);
+  auto a = (*rec_a)->Transcribe(*whole);
+  auto b = (*rec_b)->Transcribe(**file);
+  ASSERT_TRUE(a && b);
+  ASSERT_FALSE(a->empty());
+  ASSERT_EQ(a->size(), b->size());
+  for (size_t i = 0; i < a->size(); ++i) {
+    EXPECT_EQ((*a)[i].text, (*b)[i].text);
+    EXPECT_EQ((*a)[i].start_s, (*b)[i].start_s);
+    EXPECT_EQ((*a)[i].end_s, (*b)[i].end_s);
+    EXPECT_EQ((*a)[i].keywords, (*b)[i].keywords);
+  }
+}
+
 }  // namespace
 }  // namespace bantay::media

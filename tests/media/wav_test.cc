@@ -98,5 +98,77 @@ TEST(Wav, ResampleKeepsDurationAndPitch) {
   EXPECT_EQ(Resample(tone, 16000, 16000).size(), tone.size());
 }
 
+// Resampling block by block from a source equals resampling the whole channel, for down- and
+// upsampling and blocks of every size (the transcriber streams long files this way).
+TEST(Wav, ResampleBlockEqualsWholeChannel) {
+  for (int rate : {44100, 22050, 16000, 8000}) {
+    Audio audio;
+    audio.sample_rate = rate;
+    audio.channels.assign(2, std::vector<int16_t>(rate / 3 + 17));
+    uint32_t x = 12345;
+    for (auto& ch : audio.channels) {
+      for (int16_t& v : ch) v = static_cast<int16_t>((x = x * 1103515245u + 12345u) >> 16);
+    }
+    auto source = MemoryPcmSource(audio);
+    for (int c = 0; c < 2; ++c) {
+      const std::vector<int16_t> whole = Resample(audio.channels[c], rate, 16000);
+      ASSERT_EQ(whole.size(), ResampledLength(audio.frames(), rate, 16000));
+      for (size_t block : {1u, 7u, 160u, 4096u}) {
+        std::vector<int16_t> streamed(whole.size()), scratch;
+        for (size_t first = 0; first < whole.size(); first += block) {
+          const size_t n = std::min(block, whole.size() - first);
+          ASSERT_TRUE(ResampleBlock(*source, c, 16000, first,
+                                    std::span<int16_t>(streamed.data() + first, n), &scratch));
+        }
+        EXPECT_EQ(streamed, whole) << rate << " Hz, channel " << c << ", block " << block;
+      }
+    }
+  }
+}
+
+class WavFile : public testing::TempDirTest {};
+
+// The file reader finds the same samples as the in-memory parser, reading only what is asked.
+TEST_F(WavFile, OpenWavReadsWhatParseWavReads) {
+  std::vector<int16_t> interleaved(2 * 50000);
+  for (size_t i = 0; i < interleaved.size(); ++i) interleaved[i] = static_cast<int16_t>(i * 7);
+  const auto bytes = Wav(interleaved, 2, 22050);
+  testing::WriteBytes(Path("s.wav"), bytes);
+  auto parsed = ParseWav(bytes, "s.wav");
+  auto file = OpenWav(Path("s.wav"));
+  ASSERT_TRUE(parsed && file) << (file ? "" : file.error().ToString());
+  EXPECT_EQ((*file)->sample_rate(), 22050);
+  EXPECT_EQ((*file)->channel_count(), 2);
+  ASSERT_EQ((*file)->frames(), parsed->frames());
+  for (int c = 0; c < 2; ++c) {
+    std::vector<int16_t> got(parsed->frames());
+    // In three uneven reads, the middle one crossing the reader's internal piece size.
+    ASSERT_TRUE((*file)->Read(c, 0, std::span<int16_t>(got.data(), 3)));
+    ASSERT_TRUE((*file)->Read(c, 3, std::span<int16_t>(got.data() + 3, 40000)));
+    ASSERT_TRUE((*file)->Read(c, 40003, std::span<int16_t>(got.data() + 40003, got.size() - 40003)));
+    EXPECT_EQ(got, parsed->channels[c]) << "channel " << c;
+  }
+}
+
+TEST_F(WavFile, OpenWavRefusesWhatParseWavRefusesAndFlagsTruncation) {
+  EXPECT_EQ(OpenWav(Path("missing.wav")).error().code, ErrorCode::kNotFound);
+  testing::WriteBytes(Path("empty.wav"), {});
+  auto r = OpenWav(Path("empty.wav"));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().ToString().find("empty.wav"), std::string::npos);
+  testing::WriteBytes(Path("f.wav"), Wav({1, 2}, 1, 16000, 3));
+  r = OpenWav(Path("f.wav"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().where, Where(Path("f.wav"), 0, "fmt.format"));
+  auto cut = Wav({1, 2, 3, 4, 5}, 1, 16000);
+  cut.resize(cut.size() - 5);
+  testing::WriteBytes(Path("cut.wav"), cut);
+  WavInfo info;
+  auto file = OpenWav(Path("cut.wav"), &info);
+  ASSERT_TRUE(file);
+  EXPECT_TRUE(info.truncated);
+  EXPECT_EQ((*file)->frames(), 2u);
+}
+
 }  // namespace
 }  // namespace bantay::media
