@@ -24,26 +24,9 @@
 # (M records/s = CSV data rows, duplicates included, / best wall seconds / 10^6).
 set -euo pipefail
 
-usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; }
-
-keep=0
-accounts=600000
-positional=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    -h|--help) usage; exit 0 ;;
-    --keep) keep=1 ;;
-    -*) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
-    *)
-      if [ "$positional" -ne 0 ]; then echo "too many arguments (see --help)" >&2; exit 2; fi
-      accounts="$1"; positional=1 ;;
-  esac
-  shift
-done
-if ! [[ "$accounts" =~ ^[0-9]+$ ]] || [ "$accounts" -lt 1000 ]; then
-  echo "ACCOUNTS must be an integer >= 1000, got '$accounts'" >&2
-  exit 2
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
+bench_args ACCOUNTS 600000 1000 "$@"
+accounts="$value"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -58,13 +41,7 @@ fi
 if ! command -v sqlite3 >/dev/null 2>&1; then echo "sqlite3 not found; apt-get install sqlite3" >&2; exit 1; fi
 if [ ! -x /usr/bin/time ]; then echo "/usr/bin/time not found; apt-get install time" >&2; exit 1; fi
 
-work="$(mktemp -d /tmp/bantay-meta-bench.XXXXXX)"
-cleanup() {
-  if [ "$keep" -eq 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_workdir bantay-meta-bench
 
 csv="$work/calls.csv"
 echo "generating call records: --accounts $accounts --days 30 --seed 5" >&2

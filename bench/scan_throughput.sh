@@ -13,26 +13,9 @@
 # The last line is machine-readable: bantay_mb_s=... ripgrep_mb_s=... ratio=...
 set -euo pipefail
 
-usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; }
-
-keep=0
-size_mb=1100
-positional=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    -h|--help) usage; exit 0 ;;
-    --keep) keep=1 ;;
-    -*) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
-    *)
-      if [ "$positional" -ne 0 ]; then echo "too many arguments (see --help)" >&2; exit 2; fi
-      size_mb="$1"; positional=1 ;;
-  esac
-  shift
-done
-if ! [[ "$size_mb" =~ ^[0-9]+$ ]] || [ "$size_mb" -lt 1000 ]; then
-  echo "SIZE_MB must be an integer >= 1000 (the benchmark needs >= 1 GB), got '$size_mb'" >&2
-  exit 2
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
+bench_args SIZE_MB 1100 1000 "$@"
+size_mb="$value"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -51,13 +34,7 @@ if [ ! -x build/src/cli/bantay ]; then
   ninja -C build bantay
 fi
 
-work="$(mktemp -d /tmp/bantay-scan-bench.XXXXXX)"
-cleanup() {
-  if [ "$keep" -eq 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_workdir bantay-scan-bench
 
 # A private copy, so a rebuild of build/ during the run cannot swap the binary under us.
 bantay="$work/bantay"

@@ -38,24 +38,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-if [[ -z "$bantay" ]]; then
-  for candidate in "$root/build/src/cli/bantay" "$root/build/bantay"; do
-    if [[ -x "$candidate" ]]; then bantay="$candidate"; break; fi
-  done
-fi
-if [[ -z "$bantay" ]]; then bantay="$(command -v bantay || true)"; fi
-if [[ -z "$bantay" || ! -x "$bantay" ]]; then
-  echo "eval_scan.sh: no bantay binary found; build it or pass --bantay PATH" >&2
-  exit 2
-fi
+source "$root/tools/eval_lib.sh"
+eval_setup eval_scan "$root" "$bantay" "$keep"
 
-if [[ -n "$keep" ]]; then
-  mkdir -p "$keep"
-  work="$keep"
-else
-  work="$(mktemp -d "${TMPDIR:-/tmp}/bantay-eval.XXXXXX")"
-  trap 'rm -rf "$work"' EXIT
-fi
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
