@@ -74,6 +74,7 @@ class IrcConnector::Impl {
         reconnect_timer_(io_),
         flood_timer_(io_),
         deadline_timer_(io_),
+        idle_timer_(io_),
         tokens_(options_.flood_burst) {}
 
   Status Configure() {
@@ -210,7 +211,19 @@ class IrcConnector::Impl {
     control_.push_back(FormatIrcLine("NICK", {wanted_nick_}));
     control_.push_back(FormatIrcLine("USER", {options_.user, "0", "*", options_.realname}));
     Pump();
+    ArmIdle(conn, false);
     Read(conn);
+  }
+
+  // Restarted by every read: first silence -> PING, second -> the connection is dead.
+  void ArmIdle(uint64_t conn, bool pinged) {
+    idle_timer_.expires_after(std::chrono::milliseconds(options_.idle_ping_ms));
+    idle_timer_.async_wait([this, conn, pinged](boost::system::error_code ec) {
+      if (ec || conn != conn_) return;
+      if (pinged) return Drop(conn, "server silent for " + std::to_string(2 * options_.idle_ping_ms) + " ms");
+      WriteControl(FormatIrcLine("PING", {"bantay"}));
+      ArmIdle(conn, true);
+    });
   }
 
   // Closes the current connection, reports it and schedules a reconnect with backoff.
@@ -239,6 +252,7 @@ class IrcConnector::Impl {
     members_.clear();
     deadline_timer_.cancel();
     flood_timer_.cancel();
+    idle_timer_.cancel();
     {
       std::lock_guard<std::mutex> lock(mu_);
       current_nick_.clear();
@@ -262,6 +276,7 @@ class IrcConnector::Impl {
     ReadSome([this, conn](boost::system::error_code ec, size_t n) {
       if (conn != conn_) return;
       if (ec) return Drop(conn, ec == asio::error::eof ? "server closed the connection" : "read: " + ec.message());
+      ArmIdle(conn, false);
       OnBytes(std::string_view(readbuf_.data(), n));
       if (conn == conn_) Read(conn);
     });
@@ -518,7 +533,7 @@ class IrcConnector::Impl {
   asio::io_context io_;
   asio::ssl::context ssl_ctx_;
   tcp::resolver resolver_;
-  asio::steady_timer reconnect_timer_, flood_timer_, deadline_timer_;
+  asio::steady_timer reconnect_timer_, flood_timer_, deadline_timer_, idle_timer_;
   std::unique_ptr<SslStream> stream_;
   std::thread thread_;
   ConnectorCallbacks callbacks_;
@@ -561,6 +576,9 @@ Result<std::unique_ptr<IrcConnector>> IrcConnector::Create(IrcOptions options) {
   }
   if (options.reconnect_min_ms < 1 || options.reconnect_max_ms < options.reconnect_min_ms) {
     return Fail(ErrorCode::kInvalidArgument, "reconnect backoff needs 1 <= min <= max", "irc:reconnect");
+  }
+  if (options.idle_ping_ms < 1) {
+    return Fail(ErrorCode::kInvalidArgument, "idle_ping_ms must be positive", "irc:idle_ping_ms");
   }
   if (options.max_line_bytes < kIrcLineLimit) {
     return Fail(ErrorCode::kInvalidArgument, "max_line_bytes below 512", "irc:max_line_bytes");

@@ -38,6 +38,9 @@ struct IrcOptions {
   int64_t reconnect_min_ms = 250;
   int64_t reconnect_max_ms = 60'000;
   int64_t connect_timeout_ms = 10'000;  // TCP connect + TLS handshake + registration
+  // A server silent this long gets a PING; silent as long again, the connection is taken for
+  // dead (a partition or a hung server sends no RST) and dropped and reconnected.
+  int64_t idle_ping_ms = 90'000;
 
   // Incoming lines longer than this (tags included) are discarded with a kError event.
   // RFC 2812 allows 512 bytes; IRCv3 tags may add 8191.

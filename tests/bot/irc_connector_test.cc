@@ -131,6 +131,7 @@ TEST(IrcConnector, Create_RejectsUnusableOptions) {
   EXPECT_EQ(bad([](IrcOptions& o) { o.flood_lines_per_second = 0; }), "irc:flood");
   EXPECT_EQ(bad([](IrcOptions& o) { o.reconnect_max_ms = 1; }), "irc:reconnect");
   EXPECT_EQ(bad([](IrcOptions& o) { o.max_line_bytes = 100; }), "irc:max_line_bytes");
+  EXPECT_EQ(bad([](IrcOptions& o) { o.idle_ping_ms = 0; }), "irc:idle_ping_ms");
   EXPECT_EQ(bad([](IrcOptions&) {}), "");
 }
 
@@ -285,6 +286,16 @@ TEST_F(IrcConnectorNgircd, ServerKilledAndRestarted_ReconnectsRejoinsLosesNothin
   EXPECT_EQ(stats.lines_sent, 1u);  // the queued line went out on the new connection
 }
 
+// The fake server's side of one registration: accepts the connector, waits for its USER
+// and welcomes it (the welcome ends in the agent's full prefix, as ngircd's does).
+LineSocket AcceptAndWelcome(LoopbackListener& listener) {
+  LineSocket conn = listener.Accept(After(10000));
+  EXPECT_TRUE(conn.ok());
+  EXPECT_TRUE(conn.WaitForSubstring("USER agent", After(10000)));
+  conn.SendLine(":fake 001 agent :Welcome agent!agent@127.0.0.1");
+  return conn;
+}
+
 // A fake server that speaks just enough IRC, then sends garbage straight to the connector.
 TEST(IrcConnector, FakeServer_ProtocolGarbageAndOversizedLinesAreErrorsNotCrashes) {
   LoopbackListener listener;
@@ -293,10 +304,8 @@ TEST(IrcConnector, FakeServer_ProtocolGarbageAndOversizedLinesAreErrorsNotCrashe
   o.max_line_bytes = 1024;
   auto agent = MustCreate(o);
   ASSERT_TRUE(agent->Start(rec.Callbacks()));
-  LineSocket conn = listener.Accept(After(10000));
+  LineSocket conn = AcceptAndWelcome(listener);
   ASSERT_TRUE(conn.ok());
-  ASSERT_TRUE(conn.WaitForSubstring("USER agent", After(10000)));
-  conn.SendLine(":fake 001 agent :Welcome agent!agent@127.0.0.1");
   ASSERT_TRUE(conn.WaitForSubstring("JOIN :#room", After(10000)));
   conn.SendRaw("\x01\x02\x03\r\n:::\r\n:prefix-only\r\n:x 12 y\r\n\r\n\n");
   conn.SendRaw(":x!y@z PRIVMSG agent :" + std::string(5000, 'A') + "\r\n");  // > 1024: discarded
@@ -364,6 +373,27 @@ TEST(IrcConnectorTls, VerifiedTlsConnectionCarriesMessages_UntrustedCertificateI
   ASSERT_TRUE(rec2.WaitEvents(ConnectorEvent::Kind::kError, 2));
   EXPECT_EQ(rec2.CountEvents(ConnectorEvent::Kind::kConnected), 0u);
   EXPECT_NE(rec2.events()[0].detail.find("TLS handshake"), std::string::npos) << rec2.events()[0].detail;
+}
+
+TEST(IrcConnector, FakeServer_SilentServerIsPingedThenDroppedAndReconnected) {
+  LoopbackListener listener;
+  Recorder rec;
+  IrcOptions o = LocalOptions(listener.port());
+  o.idle_ping_ms = 100;
+  auto agent = MustCreate(o);
+  ASSERT_TRUE(agent->Start(rec.Callbacks()));
+  LineSocket conn = AcceptAndWelcome(listener);
+  ASSERT_TRUE(rec.WaitEvents(ConnectorEvent::Kind::kConnected, 1));
+  // The fake server now says nothing (and answers no PING), as a hung server would.
+  // (ReadLine, not WaitFor: WaitFor would answer the PING.)
+  std::string line;
+  bool pinged = false;
+  while (!pinged && conn.ReadLine(&line, After(10000))) pinged = line == "PING :bantay";
+  ASSERT_TRUE(pinged);
+  ASSERT_TRUE(rec.WaitEvents(ConnectorEvent::Kind::kDisconnected, 1));
+  LineSocket again = listener.Accept(After(10000));
+  ASSERT_TRUE(again.ok()) << "no reconnect after the silent server was dropped";
+  ASSERT_TRUE(again.WaitForSubstring("NICK", After(10000)));
 }
 
 }  // namespace
