@@ -125,6 +125,24 @@ class Guard {
   std::shared_ptr<const text::Matcher> matcher_;
 };
 
+// ---- Detail extraction ----------------------------------------------------------------------
+
+struct Detail {
+  std::string kind;     // "email", "phone", "handle", "name", "age", "location", "paypal",
+                        // "remittance", "bitcoin", "ethereum", "url"
+  std::string value;    // normalised value (E.164 for phones, lower-case emails)
+  std::string country;  // phones: region code of the number ("PH"); else empty
+  std::string network;  // handles: "instagram", "telegram", ... when stated
+  uint64_t message = 0; // transcript seq of the partner line
+  uint32_t begin = 0;   // byte range in that line's text
+  uint32_t end = 0;
+};
+
+// Finds identifying details in one partner line. `default_region` is the region used for
+// phone numbers written without a country code. Thread-safe.
+std::vector<Detail> ExtractDetails(std::string_view text, uint64_t message_seq,
+                                   std::string_view default_region = "PH");
+
 // ---- Intent classification ------------------------------------------------------------------
 
 struct Classification {
@@ -145,7 +163,9 @@ inline constexpr int kIntentShownLevel = 3;
 class Classifier {
  public:
   static Result<std::shared_ptr<const Classifier>> Default();
-  Classification Classify(std::string_view text) const;
+  // `details`: what ExtractDetails found in `text` (any of them shows identity); null to
+  // extract here.
+  Classification Classify(std::string_view text, const std::vector<Detail>* details = nullptr) const;
 
   struct Impl;
   ~Classifier();
@@ -154,24 +174,6 @@ class Classifier {
   Classifier() = default;
   std::unique_ptr<Impl> impl_;
 };
-
-// ---- Detail extraction ----------------------------------------------------------------------
-
-struct Detail {
-  std::string kind;     // "email", "phone", "handle", "name", "age", "location", "paypal",
-                        // "remittance", "bitcoin", "ethereum", "url"
-  std::string value;    // normalised value (E.164 for phones, lower-case emails)
-  std::string country;  // phones: region code of the number ("PH"); else empty
-  std::string network;  // handles: "instagram", "telegram", ... when stated
-  uint64_t message = 0; // transcript seq of the partner line
-  uint32_t begin = 0;   // byte range in that line's text
-  uint32_t end = 0;
-};
-
-// Finds identifying details in one partner line. `default_region` is the region used for
-// phone numbers written without a country code. Thread-safe.
-std::vector<Detail> ExtractDetails(std::string_view text, uint64_t message_seq,
-                                   std::string_view default_region = "PH");
 
 // ---- Clock and scheduler ------------------------------------------------------------------
 
@@ -362,6 +364,9 @@ class Engine {
   std::vector<PartnerProfile> Profiles() const;
   Result<PartnerProfile> ProfileOf(const std::string& conversation_id) const;
   Result<std::vector<Detail>> Details(const std::string& conversation_id) const;
+  // One account lead (JSONL line, the ARCHITECTURE.md account-lead format `bantay ingest`
+  // reads) per person who showed intent, strongest evidence first.
+  std::vector<std::string> AccountLeads() const;
   // The conversation as TranscriptJsonl, for `bantay bot replay` and for the record.
   Result<std::string> TranscriptFile(const std::string& conversation_id) const;
 
@@ -378,6 +383,15 @@ class Engine {
   explicit Engine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// ---- Leads --------------------------------------------------------------------------------
+
+// An account lead for `bantay ingest`: {"account","role":"demand","score","flagged":true,
+// "window":{"start","end"},"country"?,"evidence":{"source":"bot","profile","level",
+// "conversations","details":[...],"notices","repeat_offender","referral","similar_phrasing"}}.
+// The score ranks evidence strength: level shown, identifying details, repeat offending.
+std::string AccountLeadJson(const PartnerProfile& profile, int64_t first_ms, int64_t last_ms);
+double EvidenceStrength(const PartnerProfile& profile);
 
 // ---- Replay ---------------------------------------------------------------------------------
 

@@ -60,7 +60,7 @@ Result<std::shared_ptr<const Classifier>> Classifier::Default() {
   return std::shared_ptr<const Classifier>(std::move(c));
 }
 
-Classification Classifier::Classify(std::string_view line) const {
+Classification Classifier::Classify(std::string_view line, const std::vector<Detail>* details) const {
   const text::Matcher& m = *impl_->matcher;
   LineMatch lm = MatchLine(m, line);
   const std::string& normalised = lm.normalised;
@@ -98,7 +98,7 @@ Classification Classifier::Classify(std::string_view line) const {
       }
     }
   }
-  if (!c.Has(Intent::kIdentity) && !ExtractDetails(line, 0).empty()) {
+  if (!c.Has(Intent::kIdentity) && (details ? !details->empty() : !ExtractDetails(line, 0).empty())) {
     c.intents[static_cast<size_t>(Intent::kIdentity)] = true;
   }
   // The strongest intent drives the reply; the level is what this message alone shows.

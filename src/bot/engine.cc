@@ -311,8 +311,8 @@ struct Core {
       const uint64_t seq = rec.seq;
       if (cut) System(c, "partner line cut at " + std::to_string(options.max_line_bytes) + " bytes", now);
       c.last_partner_ms = now;
-      Classification cls = classifier->Classify(line.text);
       std::vector<Detail> found = ExtractDetails(line.text, seq, persona.country);
+      Classification cls = classifier->Classify(line.text, &found);
       c.details.insert(c.details.end(), found.begin(), found.end());
       profiles.AddLine(c.profile_id, line.text, found);
       Count(now, [&](Counters& k) {
@@ -490,6 +490,29 @@ Result<std::vector<Detail>> Engine::Details(const std::string& id) const {
   if (!c) return NoSuch(id);
   std::lock_guard lock(c->mu);
   return c->details;
+}
+
+std::vector<std::string> Engine::AccountLeads() const {
+  Core& core = *impl_->core;
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const PartnerProfile& p : core.profiles.All(core.options.similar_phrasing)) {
+    if (p.max_level < kIntentShownLevel) continue;
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (const auto& id : p.conversations) {
+      auto c = core.Find(id);
+      if (!c) continue;
+      std::lock_guard lock(c->mu);
+      first = std::min(first, c->started_ms);
+      last = std::max(last, c->last_ms);
+    }
+    if (first > last) continue;
+    ranked.emplace_back(EvidenceStrength(p), AccountLeadJson(p, first, last));
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> out;
+  for (auto& r : ranked) out.push_back(std::move(r.second));
+  return out;
 }
 
 Result<std::string> Engine::TranscriptFile(const std::string& id) const {

@@ -181,6 +181,10 @@ class Extractor {
   }
 
   void Phones() {
+    // The matcher is costly (regular expressions); a number needs at least 7 digits.
+    size_t digits = 0;
+    for (char c : text_) digits += Digit(c);
+    if (digits < 7) return;
     using i18n::phonenumbers::PhoneNumberMatch;
     using i18n::phonenumbers::PhoneNumberMatcher;
     using i18n::phonenumbers::PhoneNumberUtil;

@@ -107,12 +107,13 @@ Result<ReplayResult> Replay(std::string_view jsonl, std::string_view file_name,
       if (d.reply()) expected.push_back({std::string(d.text), d.bank_entry});
     };
     if (*speaker == "partner") {
-      Classification c = classifier->Classify(*text);
+      std::vector<Detail> found = ExtractDetails(*text, seq->get<uint64_t>(), persona.country);
+      Classification c = classifier->Classify(*text, &found);
       if (ps.state == State::kTakenOver) {
         Policy::Observe(&ps, c);
         ++ps.partner_lines;
       } else {
-        decide(policy->OnPartnerLine(&ps, c, ExtractDetails(*text, seq->get<uint64_t>(), persona.country), partner));
+        decide(policy->OnPartnerLine(&ps, c, found, partner));
       }
     } else if (*speaker == "agent") {
       auto entry = str("bank_entry");
