@@ -62,8 +62,8 @@ int RunStdin(bot::LoopbackConnector& loop, bot::ManualScheduler& clock,
     if (!partner) partner = field("author");
     const nlohmann::json* text = field("text");
     if (!partner || !text) {
-      fmt::print(stderr, "bantay bot: {}: {}: need string fields partner (or author) and text (rejected)\n",
-                 Where("-", n), j.is_object() ? (partner ? "text" : "partner") : "");
+      fmt::print(stderr, "bantay bot: {}: need string fields partner (or author) and text (rejected)\n",
+                 Where("-", n, j.is_object() ? (partner ? "text" : "partner") : ""));
       ++*rejected;
       continue;
     }

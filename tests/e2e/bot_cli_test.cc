@@ -1,0 +1,108 @@
+// tests/e2e/bot_cli_test.cc: `bantay bot --stdin` as scripts use it: partner lines in, agent
+// lines out; a soliciting partner becomes an account lead that the case store ingests (into a
+// case), the evidence bundle verifies offline, and `bantay bot replay` reproduces each
+// transcript (exit 0) and names an edited line (exit 1).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+
+namespace bantay {
+namespace {
+
+class BotCliTest : public e2e::CliTest {};
+using e2e::CliRun;
+
+// Synthetic partners (SAFETY.md 1): one chats, one solicits, pays and discloses details.
+std::string Script() {
+  std::string s;
+  auto line = [&](const char* who, const char* text) {
+    s += nlohmann::json({{"partner", who}, {"text", text}}).dump() + "\n";
+  };
+  line("chatter", "hello");
+  line("offender", "hi");
+  line("chatter", "how is school");
+  line("offender", "how old are you");
+  line("offender", "can you do a private show, i send gcash");
+  line("chatter", "ok bye");
+  line("offender", "my name is Dan");
+  line("offender", "i am from Leeds");
+  line("offender", "my email is dan.k@example.com");
+  s += "{\"text\": \"no partner\"}\n";
+  return s;
+}
+
+TEST_F(BotCliTest, StdinRunProducesLeadsCaseBundleAndReplayableTranscripts) {
+  Write("in.jsonl", Script());
+  CliRun r = Bantay("bot --stdin --delay-scale 0 --store " + Path("cases.db") + " --leads " +
+                    Path("leads.jsonl") + " --transcripts " + Path("t") + " --bundle " +
+                    Path("bundle") + " < " + Path("in.jsonl"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  // Agent lines on stdout, one JSON object each, to both partners.
+  size_t to_offender = 0, to_chatter = 0;
+  std::string last_to_offender;
+  std::istringstream out(r.out);
+  for (std::string l; std::getline(out, l);) {
+    auto j = nlohmann::json::parse(l);
+    if (j["to"] == "offender") {
+      ++to_offender;
+      last_to_offender = j["text"];
+    }
+    if (j["to"] == "chatter") ++to_chatter;
+  }
+  EXPECT_EQ(to_chatter, 3u);
+  EXPECT_GE(to_offender, 4u);
+  EXPECT_NE(last_to_offender.find("software agent"), std::string::npos);  // the notice
+  // The bad line is reported with its place and counted.
+  EXPECT_NE(r.err.find("-:10:partner"), std::string::npos) << r.err;
+  std::string err = r.err.substr(0, r.err.find_last_not_of('\n') + 1);
+  auto summary = nlohmann::json::parse(err.substr(err.rfind('\n') + 1));
+  EXPECT_EQ(summary["rejected"], 1);
+  EXPECT_EQ(summary["notices"], 1);
+  EXPECT_EQ(summary["ingest"]["opened"], 1);
+  // One lead, for the offender only, with the details.
+  std::string leads = Slurp(Path("leads.jsonl"));
+  ASSERT_EQ(std::count(leads.begin(), leads.end(), '\n'), 1);
+  auto lead = nlohmann::json::parse(leads);
+  EXPECT_EQ(lead["account"], "stdin|offender");
+  EXPECT_EQ(lead["role"], "demand");
+  std::string details = lead["evidence"]["details"].dump();
+  EXPECT_NE(details.find("dan.k@example.com"), std::string::npos);
+  EXPECT_NE(details.find("Leeds"), std::string::npos);
+  // bantay ingest accepts the same file (a replay of it: duplicate).
+  CliRun ing = Bantay("ingest --store " + Path("cases.db") + " " + Path("leads.jsonl"));
+  ASSERT_EQ(ing.code, 0) << ing.err;
+  EXPECT_EQ(nlohmann::json::parse(ing.out)["duplicate"], 1);
+  // The bundle verifies offline.
+  CliRun v = Bantay("evidence verify " + Path("bundle"));
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  // Each transcript replays identically; an edited agent line is caught.
+  size_t replayed = 0;
+  for (const auto& f : std::filesystem::directory_iterator(Path("t"))) {
+    CliRun rp = Bantay("bot replay " + f.path().string());
+    EXPECT_EQ(rp.code, 0) << rp.out << rp.err;
+    ++replayed;
+  }
+  EXPECT_EQ(replayed, 2u);
+  std::string t = Slurp(Path("t/B-000002.jsonl"));
+  size_t pos = t.find("\"speaker\":\"agent\"");
+  ASSERT_NE(pos, std::string::npos);
+  size_t text = t.find("\"text\":\"", pos) + 8;
+  t.insert(text, "EDITED ");
+  Write("edited.jsonl", t);
+  CliRun bad = Bantay("bot replay " + Path("edited.jsonl"));
+  EXPECT_EQ(bad.code, 1) << bad.out << bad.err;
+  EXPECT_NE(bad.out.find("EDITED"), std::string::npos);
+}
+
+TEST_F(BotCliTest, UsageErrors) {
+  EXPECT_EQ(Bantay("bot").code, 2);
+  EXPECT_EQ(Bantay("bot --stdin --irc 127.0.0.1:1").code, 2);
+  EXPECT_EQ(Bantay("bot replay " + Path("missing.jsonl")).code, 2);
+}
+
+}  // namespace
+}  // namespace bantay
