@@ -40,7 +40,9 @@ Result<std::shared_ptr<const Classifier>> Classifier::Default() {
   c->impl_ = std::make_unique<Impl>();
   c->impl_->matcher = *matcher;
   bool found = false;
-  for (const auto& [path, content] : EmbeddedFiles()) {
+  for (const auto& file : EmbeddedFiles()) {
+    // Named, not a structured binding: the lambda below uses it (clang 14 cannot capture one).
+    const std::string_view path = file.first, content = file.second;
     if (path != kIntentTerms) continue;
     found = true;
     auto status = ForEachTsvRow(

@@ -12,6 +12,7 @@
 
 #include "bot/bot.h"
 #include "bot/irc_connector.h"
+#include "cli/bot_control.h"
 #include "cases/cases.h"
 #include "cli/commands.h"
 #include "evidence/evidence.h"
@@ -138,11 +139,11 @@ int RunBot(const BotArgs& args) {
   evidence::MemoryLedgerStorage memory;
   evidence::LedgerStorage* storage = &memory;
   std::string key_file = args.signing_key;
+  cases::Options store_options;
+  store_options.pseudonym_key_file = args.pseudonym_key;
+  store_options.signing_key_file = args.signing_key;
   if (!args.store.empty()) {
-    cases::Options so;
-    so.pseudonym_key_file = args.pseudonym_key;
-    so.signing_key_file = args.signing_key;
-    auto s = cases::OpenStore(args.store, so);
+    auto s = cases::OpenStore(args.store, store_options);
     if (!s) return Fatal("store", s.error());
     store = std::move(*s);
     storage = &store->ledger_storage();
@@ -190,6 +191,16 @@ int RunBot(const BotArgs& args) {
   auto engine = bot::Engine::Create(std::move(*persona), *guard, *classifier, connectors, options);
   if (!engine) return Fatal("engine", engine.error());
 
+  // Operators in `bantay serve` watch and steer the agent through the store
+  // (docs/bot-operators.md); the bridge has its own store connection.
+  std::unique_ptr<BotControl> control;
+  if (store) {
+    auto s2 = cases::OpenStore(args.store, store_options);
+    if (!s2) return Fatal("store", s2.error());
+    auto c = BotControl::Start(**engine, std::move(*s2));
+    if (!c) return Fatal("operator control", c.error());
+    control = std::move(*c);
+  }
   uint64_t rejected = 0;
   int rc = kExitOk;
   if (args.stdin_mode) {
@@ -200,6 +211,7 @@ int RunBot(const BotArgs& args) {
     rc = RunIrc(**engine, args);
   }
 
+  if (control) control->Stop();
   std::vector<std::string> leads = (*engine)->AccountLeads();
   if (!args.leads.empty()) {
     std::ofstream out(args.leads);
