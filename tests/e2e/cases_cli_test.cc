@@ -13,10 +13,12 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "../cases/backends.h"
 #include "cases/cases.h"
 
 namespace bantay {
@@ -246,12 +248,38 @@ TEST(CasesCli, IngestListShowWorkflowReferAndExport) {
   EXPECT_NE(wrong_role.err.find("permission denied"), std::string::npos);
 }
 
-// Kills `bantay ingest` with SIGKILL at 20 points, restarting each time. After every kill,
-// every acknowledged lead ("committed through FILE:LINE" printed) is in the store exactly
-// once; at the end every lead is, and every ledger stream verifies.
-TEST(CasesCli, IngestKilledRepeatedly_LosesNoAcknowledgedLead_DuplicatesNone) {
+// The crash test on both store backends (tests/cases/backends.h; the PostgreSQL server is
+// the throw-away one of tests/e2e/pg_fixture_test.cc). PostgreSQL gets fewer kill points: each
+// restart there costs a new connection and migration check, and 10 kills already cover
+// mid-batch and between-batch kills.
+template <class Backend>
+class CasesCliKill : public ::testing::Test {
+ public:
+  static constexpr int kKills =
+      std::is_same_v<Backend, cases::testing::PostgresBackend> ? 10 : 20;
+};
+TYPED_TEST_SUITE(CasesCliKill, cases::testing::Backends, cases::testing::BackendNames);
+
+// Kills `bantay ingest` with SIGKILL at 20 points (10 on PostgreSQL), restarting each time.
+// After every kill, every acknowledged lead ("committed through FILE:LINE" printed) is in the
+// store exactly once; at the end every lead is, and every ledger stream verifies.
+TYPED_TEST(CasesCliKill, IngestKilledRepeatedly_LosesNoAcknowledgedLead_DuplicatesNone) {
   TempDir dir;
-  const std::string store = dir / "store.db";
+  cases::testing::TempDir store_dir;
+  const auto spec = TypeParam::Spec(store_dir);
+  ASSERT_TRUE(spec) << spec.error().ToString();
+  const std::string store = *spec;
+  // Explicit keys: a PostgreSQL store has no directory to keep them beside.
+  cases::Options keys;
+  keys.pseudonym_key_file = dir / "pseudonym.key";
+  keys.signing_key_file = dir / "signing.key";
+  const auto with_keys = [&](std::vector<std::string> args) {
+    for (const std::string& a : {std::string("--pseudonym-key"), keys.pseudonym_key_file.string(),
+                                 std::string("--signing-key"), keys.signing_key_file.string()}) {
+      args.push_back(a);
+    }
+    return args;
+  };
   const std::string file = dir / "leads.jsonl";
   constexpr int kLeads = 2000;
   const std::vector<std::string> leads = MakeLeads(kLeads);
@@ -260,20 +288,20 @@ TEST(CasesCli, IngestKilledRepeatedly_LosesNoAcknowledgedLead_DuplicatesNone) {
   for (const auto& l : leads) hashes.push_back(cases::ParseLead(l, "x")->content_hash);
   std::ofstream(dir / "apw") << "admin-pass-1\n";
   std::ofstream(dir / "bpw") << "auditor-pass\n";
-  ASSERT_EQ(Bantay({"cases", "add-user", "--store", store, "root", "--role", "admin",
-                 "--password-file", dir / "apw"}).code, 0);
-  ASSERT_EQ(Bantay({"cases", "add-user", "--store", store, "--user", "root", "aud", "--role",
-                 "auditor", "--password-file", dir / "bpw"}).code, 0);
+  ASSERT_EQ(Bantay(with_keys({"cases", "add-user", "--store", store, "root", "--role", "admin",
+                           "--password-file", dir / "apw"})).code, 0);
+  ASSERT_EQ(Bantay(with_keys({"cases", "add-user", "--store", store, "--user", "root", "aud",
+                           "--role", "auditor", "--password-file", dir / "bpw"})).code, 0);
 
   std::mt19937 rng(11);
   uint64_t acknowledged = 0;  // highest acknowledged line over all runs
-  constexpr int kKills = 20;
+  constexpr int kKills = TestFixture::kKills;
   int kills = 0;
   for (int i = 0; i < kKills; ++i) {
     // Kill somewhere past the previous acknowledgement, at a random batch boundary plus a
     // random delay into the next batch.
     const uint64_t target = acknowledged + 1 + rng() % (kLeads / kKills);
-    Child c({"ingest", "--store", store, "--batch", "25", file});
+    Child c(with_keys({"ingest", "--store", store, "--batch", "25", file}));
     std::string line;
     bool killed = false;
     while (c.ReadErrLine(&line)) {
@@ -291,7 +319,7 @@ TEST(CasesCli, IngestKilledRepeatedly_LosesNoAcknowledgedLead_DuplicatesNone) {
     }
     if (!killed) c.Wait();
     kills += killed;
-    auto s = cases::OpenStore(store);
+    auto s = cases::OpenStore(store, keys);
     ASSERT_TRUE(s) << s.error().ToString();
     const auto present = LedgerLeads(**s);
     for (uint64_t l = 0; l < acknowledged; ++l) {
@@ -301,15 +329,15 @@ TEST(CasesCli, IngestKilledRepeatedly_LosesNoAcknowledgedLead_DuplicatesNone) {
     for (const auto& [h, count] : present) ASSERT_EQ(count, 1) << h;
   }
   EXPECT_GE(kills, kKills / 2);
-  auto last = Bantay({"ingest", "--store", store, "--batch", "25", file});
+  auto last = Bantay(with_keys({"ingest", "--store", store, "--batch", "25", file}));
   ASSERT_EQ(last.code, 0) << last.err;
-  auto counts = json::parse(last.out);
+  const json counts = json::parse(last.out);
   EXPECT_EQ(counts["rejected"], 0);
   EXPECT_EQ(counts["leads"], kLeads);
   EXPECT_EQ(counts["opened"].get<int>() + counts["merged"].get<int>() +
                 counts["duplicate"].get<int>(),
             kLeads);
-  auto s = cases::OpenStore(store);
+  auto s = cases::OpenStore(store, keys);
   ASSERT_TRUE(s);
   const auto present = LedgerLeads(**s);
   EXPECT_EQ(present.size(), std::set<std::string>(hashes.begin(), hashes.end()).size());
