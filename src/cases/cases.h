@@ -389,6 +389,13 @@ class Store {
   // is stored as Pseudonym(network + "/" + nick), re-identifiable like any account.
   virtual Status MirrorBotConversation(const Actor& actor, BotConversation conversation,
                                        std::span<const BotLine> lines) = 0;
+  // The same for many conversations in one transaction (the bridge's poll: one commit per
+  // poll rather than one per conversation).
+  struct BotMirror {
+    BotConversation conversation;
+    std::vector<BotLine> lines;
+  };
+  virtual Status MirrorBotConversations(const Actor& actor, std::span<const BotMirror> batch) = 0;
   // Sets dashboard counters (absolute values per day and name).
   virtual Status SetBotCounters(const Actor& actor, std::span<const BotCounter> counters) = 0;
   // Most recently active first (at most `limit`).

@@ -643,32 +643,42 @@ class SqlStore final : public Store {
 
   Status MirrorBotConversation(const Actor& actor, BotConversation c,
                                std::span<const BotLine> lines) override {
-    if (auto r = Authorise(actor, Action::kIngest, c.id); !r) return tl::unexpected(r.error());
-    if (auto s = CheckText(c.id, "conversation", kMaxName, false); !s) return s;
-    if (auto s = CheckText(c.partner, "partner", kMaxName, false); !s) return s;
-    for (const BotLine& l : lines) {
-      if (auto s = CheckText(l.text, "text", kMaxText, true); !s) return s;
-      if (auto s = CheckText(l.speaker, "speaker", kMaxName, false); !s) return s;
+    const BotMirror one{std::move(c), {lines.begin(), lines.end()}};
+    return MirrorBotConversations(actor, std::span<const BotMirror>(&one, 1));
+  }
+
+  Status MirrorBotConversations(const Actor& actor, std::span<const BotMirror> batch) override {
+    if (auto r = Authorise(actor, Action::kIngest, "bot"); !r) return tl::unexpected(r.error());
+    for (const BotMirror& m : batch) {
+      if (auto s = CheckText(m.conversation.id, "conversation", kMaxName, false); !s) return s;
+      if (auto s = CheckText(m.conversation.partner, "partner", kMaxName, false); !s) return s;
+      for (const BotLine& l : m.lines) {
+        if (auto s = CheckText(l.text, "text", kMaxText, true); !s) return s;
+        if (auto s = CheckText(l.speaker, "speaker", kMaxName, false); !s) return s;
+      }
     }
     return Tx([&]() -> Status {
-      Status st;
-      const std::string partner = RememberIdentity("p", c.network + "/" + c.partner, &st);
-      if (!st) return st;
-      auto up = db_->Query(
-          "INSERT INTO bot_conversations (id, network, partner, state, level, taken_over, "
-          "operator_id, started_ms, last_ms, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-          "ON CONFLICT (id) DO UPDATE SET state = excluded.state, level = excluded.level, "
-          "taken_over = excluded.taken_over, operator_id = excluded.operator_id, "
-          "last_ms = excluded.last_ms, lines = excluded.lines",
-          {c.id, c.network, partner, c.state, int64_t{c.level}, int64_t{c.taken_over},
-           c.operator_id, c.started_ms, c.last_ms, c.lines});
-      if (!up) return tl::unexpected(up.error());
-      for (const BotLine& l : lines) {
-        auto ins = db_->Query(
-            "INSERT INTO bot_lines (conversation_id, seq, time_ms, speaker, text, bank_entry) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (conversation_id, seq) DO NOTHING",
-            {c.id, l.seq, l.time_ms, l.speaker, l.text, l.bank_entry});
-        if (!ins) return tl::unexpected(ins.error());
+      for (const BotMirror& m : batch) {
+        const BotConversation& c = m.conversation;
+        Status st;
+        const std::string partner = RememberIdentity("p", c.network + "/" + c.partner, &st);
+        if (!st) return st;
+        auto up = db_->Query(
+            "INSERT INTO bot_conversations (id, network, partner, state, level, taken_over, "
+            "operator_id, started_ms, last_ms, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET state = excluded.state, level = excluded.level, "
+            "taken_over = excluded.taken_over, operator_id = excluded.operator_id, "
+            "last_ms = excluded.last_ms, lines = excluded.lines",
+            {c.id, c.network, partner, c.state, int64_t{c.level}, int64_t{c.taken_over},
+             c.operator_id, c.started_ms, c.last_ms, c.lines});
+        if (!up) return tl::unexpected(up.error());
+        for (const BotLine& l : m.lines) {
+          auto ins = db_->Query(
+              "INSERT INTO bot_lines (conversation_id, seq, time_ms, speaker, text, bank_entry) "
+              "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (conversation_id, seq) DO NOTHING",
+              {c.id, l.seq, l.time_ms, l.speaker, l.text, l.bank_entry});
+          if (!ins) return tl::unexpected(ins.error());
+        }
       }
       return {};
     });

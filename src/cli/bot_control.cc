@@ -69,33 +69,40 @@ struct BotControl::Impl {
     stats.last_error = e.ToString();
   }
 
+  // Writes everything observed since the last poll in one transaction; on failure the batch
+  // is put back ahead of what was observed since (lines stay in order) for the next poll.
   Status Mirror() {
     std::map<std::string, Pending> batch;
     {
       std::lock_guard<std::mutex> lock(mu);
       batch.swap(pending);
     }
-    Status first_error;
-    for (auto it = batch.begin(); it != batch.end(); ++it) {
-      const bot::ConversationSummary& s = it->second.summary;
-      cases::BotConversation c{s.id,       s.network, s.partner, s.state, s.level, s.taken_over,
-                               s.operator_id, s.started_ms, s.last_ms, static_cast<int64_t>(s.lines)};
-      auto st = store->MirrorBotConversation(actor, c, it->second.lines);
-      std::lock_guard<std::mutex> lock(mu);
-      if (st) {
-        ++stats.conversations_mirrored;
-        stats.lines_mirrored += it->second.lines.size();
-        continue;
-      }
-      // Kept for the next poll, ahead of anything observed since (lines stay in order).
-      Pending& again = pending[it->first];
-      again.lines.insert(again.lines.begin(), it->second.lines.begin(), it->second.lines.end());
-      if (again.summary.id.empty()) again.summary = s;
-      ++stats.store_errors;
-      stats.last_error = st.error().ToString();
-      if (first_error) first_error = st;
+    if (batch.empty()) return {};
+    std::vector<cases::Store::BotMirror> mirrors;
+    mirrors.reserve(batch.size());
+    size_t lines = 0;
+    for (const auto& entry : batch) {
+      const bot::ConversationSummary& s = entry.second.summary;
+      mirrors.push_back({{s.id, s.network, s.partner, s.state, s.level, s.taken_over, s.operator_id,
+                          s.started_ms, s.last_ms, static_cast<int64_t>(s.lines)},
+                         entry.second.lines});
+      lines += entry.second.lines.size();
     }
-    return first_error;
+    const Status st = store->MirrorBotConversations(actor, mirrors);
+    std::lock_guard<std::mutex> lock(mu);
+    if (st) {
+      stats.conversations_mirrored += batch.size();
+      stats.lines_mirrored += lines;
+      return {};
+    }
+    for (auto& entry : batch) {
+      Pending& again = pending[entry.first];
+      again.lines.insert(again.lines.begin(), entry.second.lines.begin(), entry.second.lines.end());
+      if (again.summary.id.empty()) again.summary = entry.second.summary;
+    }
+    ++stats.store_errors;
+    stats.last_error = st.error().ToString();
+    return st;
   }
 
   Status WriteCounters() {
