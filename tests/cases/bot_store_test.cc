@@ -143,5 +143,24 @@ TYPED_TEST(BotStoreTest, Counters_AreAbsolutePerDayAndName) {
   EXPECT_EQ((*got)[0].value, 5);
 }
 
+TYPED_TEST(BotStoreTest, MirrorBatch_WritesEveryConversationInOneCall) {
+  auto& store = *this->store_;
+  std::vector<Store::BotMirror> batch;
+  for (int i = 0; i < 3; ++i) {
+    batch.push_back({this->Conversation("b" + std::to_string(i), 1000 + i), {{0, 1000, "partner", "hi", ""}}});
+  }
+  ASSERT_TRUE(store.MirrorBotConversations(this->bot_, batch));
+  auto list = store.ListBotConversations(this->ana_);
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->size(), 3u);
+  EXPECT_EQ(store.ReadBotTranscript(this->ana_, "b2")->size(), 1u);
+  // A bad entry refuses the whole batch: nothing of it is written.
+  batch[1].conversation.id = "";
+  batch[0].conversation.id = "c0";
+  EXPECT_FALSE(store.MirrorBotConversations(this->bot_, batch));
+  EXPECT_EQ(store.ListBotConversations(this->ana_)->size(), 3u);
+  EXPECT_FALSE(store.MirrorBotConversations(this->ana_, batch));  // only the bot process
+}
+
 }  // namespace
 }  // namespace bantay::cases
