@@ -58,6 +58,13 @@ void AppendEscaped(std::string* out, std::string_view s) {
   }
 }
 
+// A string field of a stored lead's JSON object, or "" when it is missing or of another type:
+// a malformed stored lead shows the field as missing instead of throwing.
+std::string StringField(const json& obj, const char* key) {
+  const auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 std::string Scalar(const ordered& v) {
   if (v.is_string()) return v.get<std::string>();
   return v.dump();
@@ -200,13 +207,13 @@ Result<ReferralReport> MakeReferral(const CaseDetail& d, std::span<const Agency>
       if (auto ev = l.body.find("evidence"); ev != l.body.end() && ev->is_array()) {
         for (const auto& e : *ev) {
           if (e.is_object() && e.contains("text") && e["text"].is_string()) {
-            content += "[" + e.value("category", std::string()) + ": " +
-                       e.value("term", std::string()) + "] " + e["text"].get<std::string>() + "\n";
+            content += "[" + StringField(e, "category") + ": " + StringField(e, "term") + "] " +
+                       e["text"].get<std::string>() + "\n";
           }
         }
       }
       chats.push_back({{"chatClient", "platform chat"},
-                       {"chatRoomName", l.body.value("conversation", std::string())},
+                       {"chatRoomName", StringField(l.body, "conversation")},
                        {"content", content}});
     }
   }
@@ -253,7 +260,8 @@ Result<ReferralReport> MakeReferral(const CaseDetail& d, std::span<const Agency>
       {"evidence", evidence},
       {"routing", routed}};
 
-  report.json = j.dump(2);
+  // Invalid UTF-8 in a stored lead is replaced (U+FFFD) rather than thrown on.
+  report.json = j.dump(2, ' ', false, ordered::error_handler_t::replace);
   report.xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report>\n";
   for (const auto& [k, v] : j.items()) ToXml(&report.xml, k, v, 1);
   report.xml += "</report>\n";
