@@ -382,6 +382,9 @@ class Store {
                                                       std::string_view stream = {}) = 0;
   virtual Result<ReferralReport> BuildReferral(const Actor& actor, std::string_view case_id,
                                                std::span<const Agency> agencies) = 0;
+  // Whether `actor` may export the case's referral with its evidence bundle (kExport and
+  // kRefer), checked before anything is built or written; a refusal is audited.
+  virtual Status AuthoriseReferralExport(const Actor& actor, std::string_view case_id) = 0;
 
   // -- Undercover agent (docs/bot-operators.md) --
   // The bot process (a system actor with kIngest) mirrors a conversation's summary and any

@@ -639,6 +639,13 @@ class SqlStore final : public Store {
     return report;
   }
 
+  Status AuthoriseReferralExport(const Actor& actor, std::string_view case_id) override {
+    for (const Action a : {Action::kExport, Action::kRefer}) {
+      if (auto r = Authorise(actor, a, case_id); !r) return tl::unexpected(r.error());
+    }
+    return {};
+  }
+
   // ---- Undercover agent --------------------------------------------------------------------
 
   Status MirrorBotConversation(const Actor& actor, BotConversation c,

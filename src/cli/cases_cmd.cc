@@ -374,6 +374,7 @@ static void RegisterCases(CLI::App& app, std::function<int()>* run) {
         auto table = cases::LoadAgencies(*agencies);
         if (!table) return tl::unexpected(table.error());
         const cases::Actor actor = sf->Actor("cli");
+        if (auto s = store.AuthoriseReferralExport(actor, *id); !s) return s;
         auto report = store.BuildReferral(actor, *id, *table);
         if (!report) return tl::unexpected(report.error());
         std::error_code ec;

@@ -754,6 +754,9 @@ class Api::Impl {
   Response Export(Call& c) {
     auto store = pool_.Acquire();
     if (!store) return StoreError(store.error());
+    if (auto s = (*store)->AuthoriseReferralExport(c.actor, c.params[0]); !s) {
+      return StoreError(s.error());
+    }
     auto rep = (*store)->BuildReferral(c.actor, c.params[0], options_.agencies);
     if (!rep) return StoreError(rep.error());
     std::error_code ec;

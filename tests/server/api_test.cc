@@ -171,6 +171,26 @@ TEST_F(ApiTest, ExportIsAZipWithTheSignedBundleAndReferral) {
   EXPECT_NE(xml.body.find("<"), std::string::npos);
 }
 
+// The export route checks the caller's permission before building the referral: a refused
+// export is audited as a refused export and builds (and audits) no referral.
+TEST_F(ApiTest, RefusedExportBuildsNothingAndIsAudited) {
+  auto ana = LoginAs("ana");
+  const std::string id = FirstCaseId();
+  const size_t before = AuditCount();
+  Response r = As(ana, "GET", "/api/cases/" + id + "/export");
+  EXPECT_EQ(r.status, 403) << r.body;
+  const auto audit = Audit();
+  ASSERT_GT(audit.size(), before);
+  bool denied_export = false;
+  for (size_t i = before; i < audit.size(); ++i) {
+    const auto& b = audit[i].body;
+    denied_export |= b["action"] == "export" && b["outcome"] == "denied" && b["target"] == id;
+    EXPECT_NE(b["action"], "referral") << b.dump();
+    EXPECT_NE(b["action"], "refer") << b.dump();
+  }
+  EXPECT_TRUE(denied_export);
+}
+
 TEST_F(ApiTest, ZipEntriesCarryCrcAndSizes) {
   const std::string zip = MakeZip({{"a.txt", "hello"}});
   // Local header: signature, then CRC-32 of "hello" (0x3610a686) at offset 14.
