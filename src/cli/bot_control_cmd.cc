@@ -17,7 +17,7 @@ namespace bantay::cli {
 namespace {
 
 struct BotDemoArgs {
-  std::string store;
+  std::string store, pseudonym_key, signing_key;  // keys: needed for a PostgreSQL store
   bool once = false;  // mirror the scripted conversations and exit
 };
 
@@ -56,7 +56,10 @@ int RunBotDemo(const BotDemoArgs& args) {
   options.delay_scale = 0;
   auto engine = bot::Engine::Create(*persona, *guard, *classifier, {loop}, options);
   if (!engine) return Fail2(engine.error());
-  auto store = cases::OpenStore(args.store);
+  cases::Options store_options;
+  store_options.pseudonym_key_file = args.pseudonym_key;
+  store_options.signing_key_file = args.signing_key;
+  auto store = cases::OpenStore(args.store, store_options);
   if (!store) return Fail2(store.error());
   auto control = BotControl::Start(**engine, std::move(*store));
   if (!control) return Fail2(control.error());
@@ -91,6 +94,8 @@ static void RegisterBotDemo(CLI::App& app, std::function<int()>* run) {
       "into a case store for the operator console (docs/bot-operators.md). Runs until "
       "SIGINT/SIGTERM, carrying out operator commands.");
   cmd->add_option("--store", args->store, "Case store: an SQLite file, or postgresql://...")->required();
+  cmd->add_option("--pseudonym-key", args->pseudonym_key, "Pseudonym key file (PostgreSQL stores)");
+  cmd->add_option("--signing-key", args->signing_key, "Evidence signing key file (PostgreSQL stores)");
   cmd->add_flag("--once", args->once, "Mirror the scripted conversations and exit");
   cmd->callback([=] { *run = [=] { return RunBotDemo(*args); }; });
 }

@@ -29,6 +29,7 @@ namespace fs = std::filesystem;
 struct DemoFlags {
   ServeFlags serve;
   std::string dir;           // empty: a fresh temp dir
+  std::string store;         // empty: DIR/cases.db; else an empty store (keys then in DIR)
   uint64_t chats = 400;      // simulated conversations
   uint64_t accounts = 3000;  // simulated calling accounts
   int days = 21;
@@ -100,8 +101,8 @@ int RunDemo(const DemoFlags& f) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return fail(Error{ErrorCode::kIo, ec.message(), dir.string()});
-  const fs::path store_path = dir / "cases.db";
-  if (fs::exists(store_path)) {
+  const fs::path store_path = f.store.empty() ? dir / "cases.db" : fs::path(f.store);
+  if (f.store.empty() && fs::exists(store_path)) {
     return fail(Error{ErrorCode::kInvalidArgument, "a demo store exists already; give a new --dir",
                       store_path.string()});
   }
@@ -150,9 +151,27 @@ int RunDemo(const DemoFlags& f) {
   if (!s) return fail(s.error());
 
   // 3. Ingest, and demo users.
+  // Keys in the demo directory (a PostgreSQL store has no directory to keep them beside).
+  ServeFlags serve = f.serve;
+  serve.store = store_path.string();
+  if (!f.store.empty()) {
+    serve.pseudonym_key = (dir / "bantay-pseudonym.key").string();
+    serve.signing_key = (dir / "bantay-signing.key").string();
+  }
   cases::Options store_opts;
+  store_opts.pseudonym_key_file = serve.pseudonym_key;
+  store_opts.signing_key_file = serve.signing_key;
   auto store = cases::OpenStore(store_path.string(), store_opts);
   if (!store) return fail(store.error());
+  if (!f.store.empty()) {
+    cases::CaseFilter any;
+    any.limit = 1;
+    auto existing = (*store)->ListCases(cases::Actor::System("demo"), any);
+    if (!existing) return fail(existing.error());
+    if (existing->total > 0) {
+      return fail(Error{ErrorCode::kInvalidArgument, "the demo needs an empty store", f.store});
+    }
+  }
   auto c1 = IngestLines(**store, scan_lines, (dir / "scan.jsonl").string());
   if (!c1) return fail(c1.error());
   auto c2 = IngestLines(**store, *meta_lines, (dir / "leads.jsonl").string());
@@ -184,8 +203,6 @@ int RunDemo(const DemoFlags& f) {
   std::fflush(stdout);
   if (f.no_serve) return kExitOk;
 
-  ServeFlags serve = f.serve;
-  serve.store = store_path.string();
   auto options = serve.ToOptions();
   if (!options) return fail(options.error());
   return RunServer(*options, "demo");
@@ -201,6 +218,8 @@ static void RegisterDemo(CLI::App& app, std::function<int()>* run) {
       "create demo users (admin, supervisor, analyst, auditor) with random passwords, print "
       "them, and serve the console. Synthetic data only.");
   cmd->add_option("--dir", flags->dir, "Directory for the demo's files and store (default: a new temp dir)");
+  cmd->add_option("--store", flags->store,
+                  "Empty case store to fill: an SQLite file, or postgresql://... (default: DIR/cases.db)");
   cmd->add_option("--chats", flags->chats, "Simulated conversations (400)")->check(CLI::Range(1, 1000000));
   cmd->add_option("--accounts", flags->accounts, "Simulated calling accounts (3000)")
       ->check(CLI::Range(1000, 1000000));

@@ -10,23 +10,36 @@
 #include <filesystem>
 #include <string>
 
+#include "../cases/backends.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-TEST(ConsoleBrowser, LoginQueueCaseAuthorisationExportAndRefusal) {
+// Runs the browser script; `store_env` (e.g. "BANTAY_TEST_STORE='postgresql://...' ") picks
+// the store it seeds and serves instead of its own SQLite file.
+void RunConsoleScript(const std::string& store_env) {
   const fs::path web = fs::path(BANTAY_SOURCE_DIR) / "web";
   ASSERT_TRUE(fs::exists(web / "node_modules" / "playwright-core"))
       << "web/node_modules is missing: run scripts/setup.sh (npm ci in web/)";
   ASSERT_TRUE(fs::exists("/usr/bin/chromium")) << "Debian chromium is missing: run scripts/setup.sh";
   // BANTAY_SCREENSHOTS=docs/screenshots refreshes the committed screenshots.
   const char* shots = std::getenv("BANTAY_SCREENSHOTS");
-  const std::string cmd = "node '" + (web / "test" / "console.test.mjs").string() + "' '" +
-                          std::string(BANTAY_BINARY) + "'" +
+  const std::string cmd = store_env + "node '" + (web / "test" / "console.test.mjs").string() +
+                          "' '" + std::string(BANTAY_BINARY) + "'" +
                           (shots ? " '" + std::string(shots) + "'" : std::string()) + " 2>&1";
   const int status = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0) << "console browser test failed (see its output above)";
+}
+
+TEST(ConsoleBrowser, LoginQueueCaseAuthorisationExportAndRefusal) { RunConsoleScript(""); }
+
+// The same walk-through on a PostgreSQL store (the throw-away server of pg_fixture_test.cc).
+TEST(ConsoleBrowser, OnPostgresql_LoginQueueCaseAuthorisationExportAndRefusal) {
+  auto db = bantay::cases::testing::FreshPostgresDatabase();
+  ASSERT_TRUE(db) << db.error().ToString();
+  RunConsoleScript("BANTAY_TEST_STORE='" + *db + "' ");
 }
 
 // `bantay demo --no-serve` builds a store from simulated data and prints four users' passwords.

@@ -3,6 +3,7 @@
 // `bantay serve` on an ephemeral loopback port, and walks through login, queue, case page,
 // authorisation, export, audit and a refusal; stops the server at the end.
 //   node web/test/console.test.mjs BANTAY_BINARY [SCREENSHOT_DIR]
+// BANTAY_TEST_STORE=postgresql://... seeds and serves that (empty) store instead of SQLite.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +15,14 @@ const [bantay, shots] = process.argv.slice(2);
 if (!bantay) { console.error('usage: console.test.mjs BANTAY_BINARY [SCREENSHOT_DIR]'); process.exit(2); }
 const work = mkdtempSync(join(tmpdir(), 'bantay-console-'));
 let server, botDemo, browser, failed = false;
+const store = process.env.BANTAY_TEST_STORE || join(work, 'demo', 'cases.db');
+const keys = process.env.BANTAY_TEST_STORE ? ['--pseudonym-key', join(work, 'demo', 'bantay-pseudonym.key'),
+  '--signing-key', join(work, 'demo', 'bantay-signing.key')] : [];
 
 function step(name) { console.log(`console test: ${name}`); }
 
 async function startServer(store) {
-  server = spawn(bantay, ['serve', '--store', store, '--listen', '127.0.0.1:0', '--threads', '2'],
+  server = spawn(bantay, ['serve', '--store', store, ...keys, '--listen', '127.0.0.1:0', '--threads', '2'],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   return await new Promise((resolve, reject) => {
     let out = '';
@@ -33,21 +37,21 @@ async function startServer(store) {
 
 try {
   step('seeding a store with bantay demo --no-serve');
-  const demo = spawnSync(bantay, ['demo', '--no-serve', '--dir', join(work, 'demo'), '--chats', '150',
+  const demo = spawnSync(bantay, ['demo', '--no-serve', '--dir', join(work, 'demo'), '--store', store, '--chats', '150',
     '--accounts', '1500', '--days', '14'], { encoding: 'utf8' });
   assert.equal(demo.status, 0, demo.stderr);
   const pw = Object.fromEntries([...demo.stdout.matchAll(/user (\w+)\s+password (\S+)/g)].map((m) => [m[1], m[2]]));
   for (const u of ['admin', 'supervisor', 'analyst', 'auditor']) assert.ok(pw[u], `password of ${u} printed`);
 
   step('the agent runs on a loopback connector, mirrored into the same store (bantay bot-demo)');
-  botDemo = spawn(bantay, ['bot-demo', '--store', join(work, 'demo', 'cases.db')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  botDemo = spawn(bantay, ['bot-demo', '--store', store, ...keys], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     let out = '';
     botDemo.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve(); });
     botDemo.on('exit', (code) => reject(new Error(`bantay bot-demo exited with ${code}`)));
   });
 
-  const base = await startServer(join(work, 'demo', 'cases.db'));
+  const base = await startServer(store);
   step(`server at ${base}`);
   // A persistent context is how playwright takes a fresh --user-data-dir of our own.
   browser = await chromium.launchPersistentContext(join(work, 'profile'), {
