@@ -31,6 +31,8 @@ struct Shared {
   bool tls;
 };
 
+constexpr uint32_t kHeaderLimit = 16 * 1024;
+
 Request ToRequest(const http::request<http::string_body>& in, const std::string& ip, bool tls) {
   Request r;
   r.method = std::string(in.method_string());
@@ -53,6 +55,34 @@ http::response<http::string_body> FromResponse(Response&& in, unsigned version, 
   if (head) r.body().clear();
   return r;
 }
+
+}  // namespace
+
+Result<Request> ParseRequest(std::string_view bytes, size_t body_limit, const std::string& peer_ip) {
+  http::request_parser<http::string_body> parser;
+  parser.body_limit(body_limit);
+  parser.header_limit(kHeaderLimit);
+  parser.eager(true);
+  beast::error_code ec;
+  size_t used = 0;
+  while (!ec && !parser.is_done() && used < bytes.size()) {
+    const size_t n = parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
+    if (ec == http::error::need_more) {  // the bytes end inside the request
+      ec = {};
+      break;
+    }
+  }
+  if (!ec && !parser.is_done()) parser.put_eof(ec);
+  if (ec) return Fail(ErrorCode::kInvalidArgument, "malformed HTTP request: " + ec.message(),
+                      "request:" + std::to_string(used));
+  if (!parser.is_done()) {
+    return Fail(ErrorCode::kInvalidArgument, "incomplete HTTP request", "request:" + std::to_string(used));
+  }
+  return ToRequest(parser.get(), peer_ip, false);
+}
+
+namespace {
 
 // One connection: read a request, answer it, repeat while keep-alive. `Stream` is
 // beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>.
@@ -79,7 +109,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void Read() {
     parser_.emplace();
     parser_->body_limit(shared_->body_limit);
-    parser_->header_limit(16 * 1024);
+    parser_->header_limit(kHeaderLimit);
     beast::get_lowest_layer(stream_).expires_after(shared_->timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) {

@@ -65,6 +65,11 @@ struct Response {
   std::string_view Header(std::string_view name) const;
 };
 
+// One HTTP/1.x request parsed from raw bytes by Beast with the listener's header limit and
+// the given body limit, as the listener would hand it to Api::Handle; an error (the byte
+// offset as `where`) for a malformed, oversize or incomplete request. For tests and fuzzing.
+Result<Request> ParseRequest(std::string_view bytes, size_t body_limit, const std::string& peer_ip);
+
 // The API and console. Thread-safe: any number of threads may call Handle at once (each
 // borrows a store connection from a pool).
 class Api {
