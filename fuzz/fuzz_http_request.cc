@@ -5,6 +5,7 @@
 // replaced by that session's cookie, its CSRF token and the case's id, so that the fuzzer
 // reaches the routes behind the login.
 
+#include <cstdio>
 #include <unistd.h>
 
 #include <cstddef>
@@ -61,9 +62,19 @@ Target* Setup() {
   o.store_options.pwhash_opslimit = 1;     // crypto_pwhash_OPSLIMIT_MIN
   o.store_options.pwhash_memlimit = 8192;  // crypto_pwhash_MEMLIMIT_MIN
   o.body_limit = kBodyLimit;
+  // The fuzzer sends many wrong passwords; a lockout would only stop it from reaching the
+  // routes behind the login (the lockout itself has its own tests).
+  o.store_options.max_failed_logins = 1 << 30;
   {
     auto store = bantay::cases::OpenStore(o.store, o.store_options);
-    if (!store || !(*store)->Bootstrap("root", "root-password-1")) __builtin_trap();
+    if (!store) {
+      std::fprintf(stderr, "fuzz_http_request: store: %s\n", store.error().ToString().c_str());
+      __builtin_trap();
+    }
+    if (auto b = (*store)->Bootstrap("root", "root-password-1"); !b) {
+      std::fprintf(stderr, "fuzz_http_request: bootstrap: %s\n", b.error().ToString().c_str());
+      __builtin_trap();
+    }
     const nlohmann::json lead = {
         {"conversation", "conv1"}, {"score", 0.9}, {"flagged", true},
         {"signals", {{"payment", 1}}},
@@ -87,16 +98,24 @@ Target* Setup() {
   return t;
 }
 
-Target* const target = Setup();
-[[maybe_unused]] const int cleanup = std::atexit([] {
-  std::error_code ec;
-  std::filesystem::remove_all(target->dir, ec);
-});
+// Set up on first use, not during static initialisation: the store's schema migrations
+// register themselves from another translation unit's static initialisers.
+Target* GetTarget() {
+  static Target* const target = [] {
+    Target* t = Setup();
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(GetTarget()->dir, ec);
+    });
+    return t;
+  }();
+  return target;
+}
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Target* const t = target;
+  Target* const t = GetTarget();
   std::string input(reinterpret_cast<const char*>(data), size);
   ReplaceAll(&input, "@COOKIE@", t->cookie);
   ReplaceAll(&input, "@CSRF@", t->csrf);
