@@ -6,7 +6,8 @@
 #   SECONDS_PER_TARGET  libFuzzer -max_total_time for each target (default 30)
 #   TARGET              a fuzz/fuzz_*.cc name, e.g. fuzz_pan12 (default: all of them)
 # Seeds: generated below, plus any files in fuzz/seeds/<target>/; dictionary fuzz/<target>.dict.
-# Environment: BANTAY_FUZZ_JOBS build parallelism (default 2).
+# Environment: BANTAY_FUZZ_JOBS build parallelism (default 2); BANTAY_FUZZ_PARALLEL targets
+# fuzzed at once (default: the number of cores).
 # Crash inputs are kept in build-fuzz/fuzz-artifacts/<target>/ (the corpus is temporary).
 set -euo pipefail
 
@@ -102,11 +103,13 @@ seed fuzz_normalise squeeze.txt 'helloooo!!! G-C-A-S-H 20 usd'
 # UBSan findings must stop the run: the sanitizer recovers and carries on by default.
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
-failed=()
-for target in "${targets[@]}"; do
-  binary="$build/fuzz/$target"
-  corpus="$work/$target"
-  artifacts="$root/$build/fuzz-artifacts/$target/"
+# libFuzzer is single-threaded: targets run side by side, BANTAY_FUZZ_PARALLEL at a time
+# (default: one per core), each for the full SECONDS_PER_TARGET on its own core.
+parallel="${BANTAY_FUZZ_PARALLEL:-$(nproc)}"
+run_one() {  # run_one TARGET: fuzzes one target; writes the fuzzer's exit status to TARGET.rc
+  local target="$1" status=0
+  local binary="$build/fuzz/$target" corpus="$work/$target"
+  local artifacts="$root/$build/fuzz-artifacts/$target/"
   mkdir -p "$corpus" "$artifacts"
   if [ -d "fuzz/seeds/$target" ]; then
     cp -r "fuzz/seeds/$target/." "$corpus/"
@@ -114,17 +117,30 @@ for target in "${targets[@]}"; do
   if [ -f "fuzz/$target.dict" ]; then
     cp "fuzz/$target.dict" "$work/$target.dict"
   fi
-  args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536
-        -print_final_stats=1 -artifact_prefix="$artifacts")
+  local args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536
+              -print_final_stats=1 -artifact_prefix="$artifacts")
   if [ -f "$work/$target.dict" ]; then
     args+=(-dict="$work/$target.dict")
   fi
+  "$binary" "${args[@]}" "$corpus" > "$work/$target.log" 2>&1 || status=$?
+  echo "$status" > "$work/$target.rc"
+}
+
+for target in "${targets[@]}"; do
   echo "== $target: ${seconds}s"
-  if "$binary" "${args[@]}" "$corpus" > "$work/$target.log" 2>&1; then
+  run_one "$target" &
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n || true; done
+done
+wait
+
+failed=()
+for target in "${targets[@]}"; do
+  if [ "$(cat "$work/$target.rc" 2>/dev/null || echo 1)" = 0 ]; then
+    echo "== $target"
     tail -n 12 "$work/$target.log"
   else
     tail -n 60 "$work/$target.log"
-    echo "== $target FAILED; inputs kept in $artifacts" >&2
+    echo "== $target FAILED; inputs kept in $root/$build/fuzz-artifacts/$target/" >&2
     failed+=("$target")
   fi
 done
