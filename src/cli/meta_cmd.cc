@@ -48,6 +48,7 @@ struct ParsedChunk {
 };
 struct ParsedRecords {
   std::vector<meta::CallRecord> records;
+  std::vector<meta::PreparedCall> prepared;  // of `records`, when reading into an Analyzer
   std::vector<Rejection> rejects;
 };
 
@@ -57,10 +58,12 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 // Reads call records from `files` (CSV or JSONL; "-" is stdin) in input order, parsing on
 // `threads` threads. Bad records go to `report`; a kParse error from `on_record` rejects
-// the record, any other ends the read. Returns the bytes read.
+// the record, any other ends the read. With `analyzer`, records go to it instead of
+// `on_record`, prepared (hashes, IP lookups) on the parse threads. Returns the bytes read.
 Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
                            const std::function<void(const Rejection&)>& report,
-                           const std::function<Status(const meta::CallRecord&, const std::string& file)>& on_record) {
+                           const std::function<Status(const meta::CallRecord&, const std::string& file)>& on_record,
+                           meta::Analyzer* analyzer = nullptr) {
   uint64_t bytes = 0, records_read = 0, total = 0;
   Progress progress(isatty(STDERR_FILENO) != 0, "meta", "records");
   Status failed;
@@ -94,14 +97,21 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
                                                                  ParsedRecords* out) {
       records->Parse(c.chunk, [&](meta::CallRecord&& r) { out->records.push_back(std::move(r)); },
                      &out->rejects);
+      if (analyzer == nullptr) return;
+      out->prepared.resize(out->records.size());
+      for (size_t k = 0; k < out->records.size(); ++k) {
+        analyzer->Prepare(out->records[k], &out->prepared[k]);
+      }
     };
+    const std::string file_name = reader.name();
     std::function<void(ParsedChunk&, ParsedRecords&)> consume = [&](ParsedChunk& c,
                                                                     ParsedRecords& r) {
       bytes += c.chunk.data.size();
       for (const auto& rej : r.rejects) report(rej);
-      for (const auto& rec : r.records) {
+      for (const auto& p : r.prepared) analyzer->Add(p);
+      for (size_t k = 0; k < r.records.size() && analyzer == nullptr; ++k) {
         if (!failed) break;
-        if (auto st = on_record(rec, reader.name()); !st) {
+        if (auto st = on_record(r.records[k], file_name); !st) {
           if (st.error().code == ErrorCode::kParse) {
             report({st.error().where, st.error().message, false});
           } else {
@@ -302,11 +312,7 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
       if (!o.kafka.empty()) {
         return RunKafka(o, threads, &*countries, locator.get(), *weights, mo, report, *stats, fail);
       }
-      auto read = ReadCalls(o.files, threads, report, [&](const meta::CallRecord& rec,
-                                                          const std::string&) -> Status {
-        (*analyzer)->Add(rec);
-        return {};
-      });
+      auto read = ReadCalls(o.files, threads, report, {}, analyzer->get());
       if (!read) return fail(read.error());
       const uint64_t bytes = *read;
       if (shown > *max_errors) {

@@ -16,6 +16,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -146,6 +147,67 @@ Result<MetaWeights> MetaWeights::Default() {
 
 // ---- Analyzer -----------------------------------------------------------------------------
 
+namespace {
+
+// The hash of an account id or IP as the ingest tables key it.
+uint64_t HashName(std::string_view s) { return absl::Hash<std::string_view>{}(s); }
+
+// The hash is the key's own (already mixed) hash.
+struct Prehashed {
+  size_t operator()(uint64_t h) const { return static_cast<size_t>(h); }
+};
+
+// Dense ids for strings met by their 64-bit hash: one probe of a table of integers per
+// lookup, no string built per record; the name is kept once, on first sight, and compared
+// on every hit, so that two names whose hashes collide still get two ids.
+class Interner {
+ public:
+  uint32_t Id(uint64_t hash, std::string_view name) {
+    auto [it, inserted] = by_hash_.try_emplace(hash, static_cast<uint32_t>(names_.size()));
+    if (inserted) {
+      names_.emplace_back(name);
+      return it->second;
+    }
+    if (names_[it->second] == name) return it->second;
+    auto [c, c_inserted] = collided_.try_emplace(std::string(name), static_cast<uint32_t>(names_.size()));
+    if (c_inserted) names_.emplace_back(name);
+    return c->second;
+  }
+  const std::vector<std::string>& names() const { return names_; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  absl::flat_hash_map<uint64_t, uint32_t, Prehashed> by_hash_;
+  absl::flat_hash_map<std::string, uint32_t> collided_;
+  std::vector<std::string> names_;
+};
+
+// An ISO 3166-2 code ("PH-07", at most 6 bytes) packed into an integer; 0 for none or for
+// a longer text, which no ISO 3166-2 code is.
+uint64_t PackRegion(std::string_view code) {
+  if (code.empty() || code.size() > 8) return 0;
+  uint64_t v = 0;
+  std::memcpy(&v, code.data(), code.size());
+  return v;
+}
+
+std::string UnpackRegion(uint64_t v) {
+  char buf[8];
+  std::memcpy(buf, &v, 8);
+  return std::string(buf, strnlen(buf, 8));
+}
+
+// Index of a two-letter country code (either case) in Impl::country_codes, 0 for anything
+// else: every alpha-2 code has its slot from the start, so the lookup is read-only.
+uint16_t CountrySlot(std::string_view code) {
+  if (code.size() != 2) return 0;
+  const int a = (code[0] | 0x20) - 'a', b = (code[1] | 0x20) - 'a';
+  if (a < 0 || a >= 26 || b < 0 || b >= 26) return 0;
+  return static_cast<uint16_t>(a * 26 + b + 1);
+}
+
+}  // namespace
+
 struct Analyzer::Impl {
   const CountryTable* countries = nullptr;
   const Locator* locator = nullptr;
@@ -153,92 +215,101 @@ struct Analyzer::Impl {
   MetaOptions opt;
   MetaStats stats;
 
-  absl::flat_hash_map<std::string, uint32_t> account_ids;
-  std::vector<std::string> account_names;
+  Interner account_ids;  // index into `accounts`
   std::vector<AccountData> accounts;
   absl::flat_hash_set<uint64_t> seen_calls;
-  absl::flat_hash_map<std::string, uint16_t> country_idx;
-  std::array<uint16_t, 26 * 26> country_by_code{};
-  std::vector<std::string> country_codes{""};
-  std::vector<IncomeGroup> income{IncomeGroup::kUnknown};
-  std::vector<int> utc_offset_min{0};
-  absl::flat_hash_map<std::string, uint16_t> region_idx;
+  // Index 0 is "unknown", then every alpha-2 code (CountrySlot).
+  std::vector<std::string> country_codes;
+  std::vector<IncomeGroup> income;
+  std::vector<int> utc_offset_min;
+  absl::flat_hash_map<uint64_t, uint16_t> region_idx;  // PackRegion -> index
   std::vector<std::string> region_codes{""};
-  absl::flat_hash_map<std::string, uint32_t> ip_ids;
+  Interner ip_ids;
 
   double threshold = 0.5;
   int64_t data_start_ms = 0;  // earliest call: contacts are "new" only with history before
 
-  uint32_t Account(const std::string& id) {
-    auto [it, inserted] = account_ids.try_emplace(id, static_cast<uint32_t>(accounts.size()));
-    if (inserted) {
-      account_names.push_back(id);
-      accounts.emplace_back();
+  const std::vector<std::string>& account_names() const { return account_ids.names(); }
+
+  void InitCountries() {
+    country_codes.assign(1, "");
+    income.assign(1, IncomeGroup::kUnknown);
+    utc_offset_min.assign(1, 0);
+    for (char a = 'A'; a <= 'Z'; ++a) {
+      for (char b = 'A'; b <= 'Z'; ++b) {
+        const std::string code{a, b};
+        const CountryProfile* p = countries->Find(code);
+        country_codes.push_back(code);
+        income.push_back(p ? p->income : IncomeGroup::kUnknown);
+        utc_offset_min.push_back(p ? p->utc_offset_min : 0);
+      }
     }
-    return it->second;
   }
 
-  uint16_t Country(const std::string& code) {
-    if (code.empty()) return 0;
-    // Two capital letters (the reader's normal form) index a table: no hashing per record.
-    const bool two_caps = code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' &&
-                          code[1] >= 'A' && code[1] <= 'Z';
-    const size_t slot = two_caps ? static_cast<size_t>((code[0] - 'A') * 26 + (code[1] - 'A')) : 0;
-    if (two_caps && country_by_code[slot] != 0) return country_by_code[slot];
-    auto [it, inserted] = country_idx.try_emplace(code, static_cast<uint16_t>(country_codes.size()));
-    if (two_caps) country_by_code[slot] = it->second;
-    if (inserted) {
-      country_codes.push_back(code);
-      const CountryProfile* p = countries->Find(code);
-      income.push_back(p ? p->income : IncomeGroup::kUnknown);
-      utc_offset_min.push_back(p ? p->utc_offset_min : 0);
-    }
-    return it->second;
+  uint32_t Account(uint64_t hash, std::string_view name) {
+    const uint32_t id = account_ids.Id(hash, name);
+    if (id == accounts.size()) accounts.emplace_back();
+    return id;
   }
+  uint32_t Account(std::string_view name) { return Account(HashName(name), name); }
 
-  uint16_t Region(const std::string& code) {
-    if (code.empty()) return 0;
-    auto [it, inserted] = region_idx.try_emplace(code, static_cast<uint16_t>(region_codes.size()));
-    if (inserted) region_codes.push_back(code);
+  uint16_t Region(uint64_t packed) {
+    if (packed == 0) return 0;
+    auto [it, inserted] = region_idx.try_emplace(packed, static_cast<uint16_t>(region_codes.size()));
+    if (inserted) region_codes.push_back(UnpackRegion(packed));
     return it->second;
   }
 
   // The side's location: record columns win; otherwise the IP, unless it is anonymous.
-  void Locate(const std::string& country, const std::string& region, const std::string& ip,
-              uint16_t* c, uint16_t* r) {
-    *c = Country(country);
-    *r = Region(region);
-    if (*c != 0 || ip.empty() || locator == nullptr) {
-      if (*c == 0) ++stats.unknown_location;
-      return;
-    }
-    ++stats.ip_lookups;
+  // Thread-safe (the locator is).
+  void PrepareSide(const std::string& account, const std::string& country,
+                   const std::string& region, const std::string& ip,
+                   PreparedCall::Side* s) const {
+    s->account = account;
+    s->account_hash = HashName(account);
+    s->ip = ip;
+    s->ip_hash = ip.empty() ? 0 : HashName(ip);
+    s->country = CountrySlot(country);
+    s->region = PackRegion(region);
+    s->ip_lookup = s->anonymous = 0;
+    if (s->country != 0 || ip.empty() || locator == nullptr) return;
+    s->ip_lookup = 1;
     GeoResult g = locator->Lookup(ip);
     if (g.anonymous) {
-      ++stats.anonymous_ip;
-      ++stats.unknown_location;
+      s->anonymous = 1;
       return;
     }
-    *c = Country(g.country);
-    if (*r == 0) *r = Region(g.region);
-    if (*c == 0) ++stats.unknown_location;
+    s->country = CountrySlot(g.country);
+    if (s->region == 0) s->region = PackRegion(g.region);
   }
 
-  // One side of a call: its location votes and IP for its account, and its half-edge.
-  void AddSide(uint32_t account, uint16_t country, uint16_t region, const std::string& ip,
-               const Edge& edge) {
+  // Counts the sides' location outcomes (once per call kept).
+  void CountLocation(const PreparedCall::Side& s) {
+    stats.ip_lookups += s.ip_lookup;
+    stats.anonymous_ip += s.anonymous;
+    stats.unknown_location += s.country == 0;
+  }
+
+  uint32_t Account(const PreparedCall::Side& s) { return Account(s.account_hash, s.account); }
+
+  // The half-edge of side `own` of a call between `account` (that side's) and `other`: the
+  // account's location votes, IP and edge.
+  void AddEdge(const PreparedCall& p, int own, uint32_t account, uint32_t other) {
+    const PreparedCall::Side& s = p.side[own];
+    const PreparedCall::Side& o = p.side[1 - own];
     AccountData& a = accounts[account];
-    if (country != 0) Vote(&a.country_votes, country);
-    if (region != 0) Vote(&a.region_votes, region);
-    AddIp(a, ip);
-    a.edges.push_back(edge);
+    if (s.country != 0) Vote(&a.country_votes, s.country);
+    if (const uint16_t r = Region(s.region); r != 0) Vote(&a.region_votes, r);
+    AddIp(a, s.ip_hash, s.ip);
+    a.edges.push_back({p.start_ms, other, p.duration_s, o.country, static_cast<uint8_t>(p.media),
+                       static_cast<uint8_t>(own == 0)});
   }
 
-  void AddIp(AccountData& a, const std::string& ip) {
+  void AddIp(AccountData& a, uint64_t hash, std::string_view ip) {
     if (ip.empty()) return;
-    auto [it, inserted] = ip_ids.try_emplace(ip, static_cast<uint32_t>(ip_ids.size()));
-    if (std::find(a.ips.begin(), a.ips.end(), it->second) == a.ips.end() && a.ips.size() < 64) {
-      a.ips.push_back(it->second);
+    const uint32_t id = ip_ids.Id(hash, ip);
+    if (std::find(a.ips.begin(), a.ips.end(), id) == a.ips.end() && a.ips.size() < 64) {
+      a.ips.push_back(id);
     }
   }
 
@@ -246,12 +317,18 @@ struct Analyzer::Impl {
 
   // Sweeps one account's windows. `qualifies(edge)` says which counterparts count;
   // `other_score[other]` (may be empty) is the other side's score of each account.
-  // Calls `on_window` for each window ending on an active day.
+  // Calls `on_window` for each window ending on an active day (none when no counterpart
+  // qualifies: such windows have nothing to score).
   void Sweep(uint32_t account, const std::function<bool(const Edge&)>& qualifies,
              const std::vector<float>& other_score,
              const std::function<void(const WindowFeatures&)>& on_window) const {
     const auto& edges = accounts[account].edges;
     if (edges.empty()) return;
+    std::vector<uint8_t> q(edges.size());  // qualifies(edges[k]), asked once per edge
+    bool any = false;
+    for (size_t k = 0; k < edges.size(); ++k) any |= (q[k] = qualifies(edges[k])) != 0;
+    // Without a qualifying counterpart no window has anything to score (see on_window).
+    if (!any) return;
     // Lifetime facts per counterpart: first contact, weekly slot repetition.
     absl::flat_hash_map<uint32_t, int64_t> first_seen;
     absl::flat_hash_map<uint64_t, std::pair<int64_t, uint8_t>> slot_weeks;  // slot -> week, n
@@ -276,20 +353,23 @@ struct Analyzer::Impl {
       bool qualifies = false;
     };
     absl::flat_hash_map<uint32_t, PerOther> in_window;
-    absl::flat_hash_map<uint32_t, uint32_t> minute_counts;
+    // Qualifying video calls per minute of duration (capped at 240), and the minutes used.
+    std::array<uint32_t, 242> minute_counts{};
+    std::vector<uint32_t> minutes_used;
     WindowFeatures f;
     uint32_t day_hist[8] = {};
     while (hi < edges.size()) {
       const int64_t day = edges[hi].start_ms / kDayMs;
       const int64_t end_ms = (day + 1) * kDayMs;
       while (hi < edges.size() && edges[hi].start_ms < end_ms) {
-        const Edge& e = edges[hi++];
+        const Edge& e = edges[hi];
         auto& p = in_window[e.other];
         p.calls++;
         p.video += e.media == static_cast<uint8_t>(Media::kVideo);
         p.long_calls += e.duration_s > 3600;
         p.country = e.other_country;
-        p.qualifies = p.qualifies || qualifies(e);
+        p.qualifies = p.qualifies || q[hi];
+        ++hi;
       }
       const int64_t start_ms = end_ms - window_ms;
       while (lo < hi && edges[lo].start_ms < start_ms) {
@@ -304,7 +384,8 @@ struct Analyzer::Impl {
       f.start_ms = start_ms;
       f.end_ms = end_ms;
       uint32_t q_video_calls = 0, q_mid = 0, q_evening = 0;
-      minute_counts.clear();
+      for (uint32_t minute : minutes_used) minute_counts[minute] = 0;
+      minutes_used.clear();
       std::fill(std::begin(day_hist), std::end(day_hist), 0);
       for (size_t k = lo; k < hi; ++k) {
         const Edge& e = edges[k];
@@ -313,7 +394,7 @@ struct Analyzer::Impl {
         ++f.calls;
         f.video += video;
         f.audio += audio;
-        if (!qualifies(e)) continue;
+        if (!q[k]) continue;
         ++f.q_calls;
         f.q_video += video;
         f.q_audio += audio;
@@ -322,7 +403,8 @@ struct Analyzer::Impl {
         ++q_video_calls;
         const uint32_t minutes = e.duration_s / 60;
         q_mid += minutes >= 5 && minutes <= 60;
-        ++minute_counts[std::min<uint32_t>(minutes, 240)];
+        const uint32_t capped = std::min<uint32_t>(minutes, 240);
+        if (minute_counts[capped]++ == 0) minutes_used.push_back(capped);
         static constexpr uint32_t kBounds[] = {2, 5, 10, 20, 30, 45, 90};
         size_t b = 0;
         while (b < 7 && minutes >= kBounds[b]) ++b;
@@ -355,12 +437,9 @@ struct Analyzer::Impl {
       if (q_video_calls > 0) {
         // Booked slots (lessons, meetings) all last the same: the modal minute +-1.
         uint32_t best = 0;
-        for (const auto& [minute, count] : minute_counts) {
-          uint32_t around = count;
-          if (auto it = minute_counts.find(minute + 1); it != minute_counts.end()) around += it->second;
-          if (minute > 0) {
-            if (auto it = minute_counts.find(minute - 1); it != minute_counts.end()) around += it->second;
-          }
+        for (uint32_t minute : minutes_used) {
+          const uint32_t around = minute_counts[minute] + minute_counts[minute + 1] +
+                                  (minute > 0 ? minute_counts[minute - 1] : 0);
           best = std::max(best, around);
         }
         f.fixed_duration = q_video_calls >= 3 ? static_cast<double>(best) / q_video_calls : 0;
@@ -377,9 +456,12 @@ struct Analyzer::Impl {
         }
       }
       // Calls per active day in the window.
-      absl::flat_hash_set<int64_t> days;
-      for (size_t k = lo; k < hi; ++k) days.insert(edges[k].start_ms / kDayMs);
-      f.calls_per_day = days.empty() ? 0 : static_cast<double>(f.calls) / days.size();
+      // Edges are in time order: distinct days are changes of day.
+      uint32_t days = 0;
+      for (size_t k = lo; k < hi; ++k) {
+        days += k == lo || edges[k].start_ms / kDayMs != edges[k - 1].start_ms / kDayMs;
+      }
+      f.calls_per_day = days == 0 ? 0 : static_cast<double>(f.calls) / days;
       on_window(f);
     }
   }
@@ -402,56 +484,78 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const CountryTable* countries
   m.w = std::move(weights);
   m.opt = options;
   m.threshold = options.min_score >= 0 ? options.min_score : m.w.Get("flag_threshold");
+  m.InitCountries();
   return a;
 }
 
 const MetaStats& Analyzer::stats() const { return impl_->stats; }
 double Analyzer::threshold() const { return impl_->threshold; }
 
+void Analyzer::Prepare(const CallRecord& r, PreparedCall* out) const {
+  const Impl& m = *impl_;
+  out->call_hash = std::hash<std::string>{}(r.call_id);
+  out->start_ms = r.start_ms;
+  out->duration_s = r.duration_s;
+  out->media = r.media;
+  m.PrepareSide(r.caller, r.caller_country, r.caller_region, r.caller_ip, &out->side[0]);
+  m.PrepareSide(r.callee, r.callee_country, r.callee_region, r.callee_ip, &out->side[1]);
+}
+
 void Analyzer::Add(const CallRecord& r) {
+  PreparedCall p;
+  Prepare(r, &p);
+  Add(p);
+}
+
+void Analyzer::Add(const PreparedCall& p) {
   Impl& m = *impl_;
   ++m.stats.records;
-  if (!m.seen_calls.insert(std::hash<std::string>{}(r.call_id)).second) {
+  if (!m.seen_calls.insert(p.call_hash).second) {
     ++m.stats.duplicates;
     return;
   }
-  const uint32_t caller = m.Account(r.caller);
-  const uint32_t callee = m.Account(r.callee);
-  uint16_t caller_c, caller_r, callee_c, callee_r;
-  m.Locate(r.caller_country, r.caller_region, r.caller_ip, &caller_c, &caller_r);
-  m.Locate(r.callee_country, r.callee_region, r.callee_ip, &callee_c, &callee_r);
-  const auto media = static_cast<uint8_t>(r.media);
-  m.AddSide(caller, caller_c, caller_r, r.caller_ip,
-            {r.start_ms, callee, r.duration_s, callee_c, media, 1});
-  m.AddSide(callee, callee_c, callee_r, r.callee_ip,
-            {r.start_ms, caller, r.duration_s, caller_c, media, 0});
+  m.CountLocation(p.side[0]);
+  m.CountLocation(p.side[1]);
+  const uint32_t caller = m.Account(p.side[0]);
+  const uint32_t callee = m.Account(p.side[1]);
+  m.AddEdge(p, 0, caller, callee);
+  m.AddEdge(p, 1, callee, caller);
 }
 
 void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
   Impl& m = *impl_;
   ++m.stats.records;
-  if (!m.seen_calls.insert(std::hash<std::string>{}(r.call_id) * 2 + caller_side).second) {
+  PreparedCall p;
+  Prepare(r, &p);
+  if (!m.seen_calls.insert(p.call_hash * 2 + caller_side).second) {
     ++m.stats.duplicates;
     return;
   }
-  const uint32_t own = m.Account(caller_side ? r.caller : r.callee);
-  const uint32_t other = m.Account(caller_side ? r.callee : r.caller);
-  uint16_t own_c, own_r, other_c, other_r;
-  if (caller_side) {
-    m.Locate(r.caller_country, r.caller_region, r.caller_ip, &own_c, &own_r);
-    m.Locate(r.callee_country, r.callee_region, r.callee_ip, &other_c, &other_r);
-  } else {
-    m.Locate(r.callee_country, r.callee_region, r.callee_ip, &own_c, &own_r);
-    m.Locate(r.caller_country, r.caller_region, r.caller_ip, &other_c, &other_r);
-  }
-  m.AddSide(own, own_c, own_r, caller_side ? r.caller_ip : r.callee_ip,
-            {r.start_ms, other, r.duration_s, other_c, static_cast<uint8_t>(r.media),
-             static_cast<uint8_t>(caller_side)});
+  m.CountLocation(p.side[0]);
+  m.CountLocation(p.side[1]);
+  const int own = caller_side ? 0 : 1;
+  const uint32_t account = m.Account(p.side[own]);
+  m.AddEdge(p, own, account, m.Account(p.side[1 - own]));
 }
 
 namespace {
 
 double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+
+// One side's weights, looked up once rather than by name per account.
+struct SideWeights {
+  double bias, distinct, new_share, video_share, mid_duration, weekly_repeat, volume,
+      audio_share, long_recurring, evening_share, flagged, flagged_calls, fixed_duration,
+      too_few;
+  static SideWeights Of(const MetaWeights& w, const std::string& prefix) {
+    auto get = [&](const char* name) { return w.Get(prefix + name); };
+    return {get("bias"),           get("distinct"),      get("new_share"),
+            get("video_share"),    get("mid_duration"),  get("weekly_repeat"),
+            get("volume"),         get("audio_share"),   get("long_recurring"),
+            get("evening_share"),  get("flagged"),       get("flagged_calls"),
+            get("fixed_duration"), get("too_few")};
+  }
+};
 
 struct Scored {
   double z = -1e9;
@@ -508,7 +612,7 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
     for (size_t i = 0; i < n; ++i) {
       SharedAccount a;
       if (local[i] && mine(i, &a)) {
-        a.account = m.account_names[i];
+        a.account = m.account_names()[i];
         out.accounts.push_back(std::move(a));
       }
     }
@@ -531,8 +635,7 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
     return {};
   };
   if (exchange != nullptr) {
-    std::vector<std::string_view> ip_names(m.ip_ids.size());
-    for (const auto& [ip, id] : m.ip_ids) ip_names[id] = ip;
+    const std::vector<std::string>& ip_names = m.ip_ids.names();
     auto st = share(
         0,
         [&](size_t i, SharedAccount* a) {
@@ -544,11 +647,13 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
         },
         [&](uint32_t i, const SharedAccount& a) {
           hotspot[i] = a.value != 0;
-          for (const auto& ip : a.ips) m.AddIp(m.accounts[i], ip);
+          for (const auto& ip : a.ips) m.AddIp(m.accounts[i], HashName(ip), ip);
         });
     if (!st) return tl::unexpected(st.error());
   }
 
+  const SideWeights supply_weights = SideWeights::Of(w, "supply.");
+  const SideWeights demand_weights = SideWeights::Of(w, "demand.");
   auto score_side = [&](size_t i, bool supply, const std::vector<float>& other_score,
                         Scored* best) {
     const uint16_t own = home[i];
@@ -556,21 +661,19 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
       if (supply) return e.other_country != own && m.IsHigh(e.other_country);
       return hotspot[e.other] != 0;
     };
-    const char* p = supply ? "supply." : "demand.";
-    auto W = [&](const char* name) { return w.Get(std::string(p) + name); };
-    const double bias = W("bias"), k_distinct = W("distinct"), k_new = W("new_share"),
-                 k_video = W("video_share"), k_mid = W("mid_duration"),
-                 k_repeat = W("weekly_repeat"), k_volume = W("volume"),
-                 k_audio = W("audio_share"), k_long = W("long_recurring"),
-                 k_evening = W("evening_share"), k_flagged = W("flagged"),
-                 k_flagged_calls = W("flagged_calls"), k_fixed = W("fixed_duration"),
-                 k_few = W("too_few");
+    const SideWeights& k = supply ? supply_weights : demand_weights;
+    const double bias = k.bias, k_distinct = k.distinct, k_new = k.new_share,
+                 k_video = k.video_share, k_mid = k.mid_duration, k_repeat = k.weekly_repeat,
+                 k_volume = k.volume, k_audio = k.audio_share, k_long = k.long_recurring,
+                 k_evening = k.evening_share, k_flagged = k.flagged,
+                 k_flagged_calls = k.flagged_calls, k_fixed = k.fixed_duration, k_few = k.too_few;
     m.Sweep(static_cast<uint32_t>(i), qualifies, other_score, [&](const WindowFeatures& f) {
       if (f.distinct == 0 && f.flagged == 0) return;
-      Scored s;
-      s.f = f;
+      // The window's parts on the stack; copied out only when it beats the best so far.
+      std::array<std::pair<const char*, double>, 16> parts;
+      size_t n_parts = 0;
       auto add = [&](const char* name, double v) {
-        if (v != 0) s.parts.emplace_back(name, v);
+        if (v != 0) parts[n_parts++] = {name, v};
       };
       // Shares over the calls with qualifying counterparts: a call centre talks to its
       // foreign customers by audio, a hub's customers come on video.
@@ -593,9 +696,13 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
       add("flagged counterparts", k_flagged * std::log1p(f.flagged_score));
       add("video calls with flagged counterparts", k_flagged_calls * std::log1p(f.flagged_calls));
       if (f.distinct < min_distinct) add("too few counterparts", k_few);
-      s.z = bias;
-      for (const auto& [name, v] : s.parts) s.z += v;
-      if (s.z > best->z) *best = std::move(s);
+      double z = bias;
+      for (size_t j = 0; j < n_parts; ++j) z += parts[j].second;
+      if (z > best->z) {
+        best->z = z;
+        best->f = f;
+        best->parts.assign(parts.begin(), parts.begin() + n_parts);
+      }
     });
   };
 
@@ -647,7 +754,7 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
     // At most 32, the same ones whatever the order accounts were first seen in.
     if (l.size() > 32) {
       std::sort(l.begin(), l.end(),
-                [&](uint32_t a, uint32_t b) { return m.account_names[a] < m.account_names[b]; });
+                [&](uint32_t a, uint32_t b) { return m.account_names()[a] < m.account_names()[b]; });
       l.resize(32);
     }
   }
@@ -663,6 +770,13 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
   std::vector<Scored> supply2(n);
   ParallelFor(n, threads, [&](size_t i) {
     if (!hotspot[i] || !local[i]) return;
+    // Without a counterpart flagged as demand, every window is as in the first round.
+    const auto& edges = m.accounts[i].edges;
+    if (std::none_of(edges.begin(), edges.end(),
+                     [&](const Edge& e) { return demand_score[e.other] >= m.threshold; })) {
+      supply2[i] = supply[i];
+      return;
+    }
     score_side(i, true, demand_score, &supply2[i]);
     if (supply2[i].z < supply[i].z) supply2[i] = supply[i];
   });
@@ -687,7 +801,7 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
   auto emit = [&](size_t i, Role role, Scored& s, const std::vector<float>& other) {
     if (s.z <= -1e8) return;
     AccountLead lead;
-    lead.account = m.account_names[i];
+    lead.account = m.account_names()[i];
     lead.role = role;
     lead.score = Sigmoid(s.z);
     lead.flagged = lead.score >= m.threshold;
@@ -708,7 +822,7 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
     lead.weekly_repeat = s.f.weekly_repeat;
     lead.median_minutes = s.f.median_minutes;
     lead.flagged_counterparts = s.f.flagged;
-    for (uint32_t l : linked[i]) lead.linked.push_back(m.account_names[l]);
+    for (uint32_t l : linked[i]) lead.linked.push_back(m.account_names()[l]);
     std::sort(lead.linked.begin(), lead.linked.end());
     std::stable_sort(s.parts.begin(), s.parts.end(), [](const auto& a, const auto& b) {
       return std::abs(a.second) > std::abs(b.second);

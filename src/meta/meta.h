@@ -175,8 +175,28 @@ class ScoreExchange {
   virtual Result<SharedRound> Share(SharedRound mine) = 0;
 };
 
-// Accumulates call records, then scores every account over sliding windows. Add is
-// single-threaded; Finish scores accounts in parallel on `threads` threads.
+// A call record reduced to what the analysis keeps: ids hashed and locations resolved (IP
+// lookups included), so that this work runs on the parse threads (Analyzer::Prepare) and the
+// single-threaded Analyzer::Add does only table updates. Views point into the CallRecord it
+// was prepared from, which must outlive it.
+struct PreparedCall {
+  struct Side {
+    std::string_view account, ip;
+    uint64_t account_hash = 0, ip_hash = 0;
+    uint64_t region = 0;        // the ISO 3166-2 code's bytes packed, 0 when unknown
+    uint16_t country = 0;       // 0 when unknown
+    uint8_t ip_lookup = 0, anonymous = 0;  // for MetaStats
+  };
+  uint64_t call_hash = 0;
+  int64_t start_ms = 0;
+  uint32_t duration_s = 0;
+  Media media = Media::kVideo;
+  Side side[2];  // caller, callee
+};
+
+// Accumulates call records, then scores every account over sliding windows. Prepare is
+// thread-safe; Add is single-threaded; Finish scores accounts in parallel on `threads`
+// threads.
 class Analyzer {
  public:
   static Result<std::unique_ptr<Analyzer>> Create(const CountryTable* countries,
@@ -184,6 +204,9 @@ class Analyzer {
                                                   MetaWeights weights, MetaOptions options);
   ~Analyzer();
   void Add(const CallRecord& record);
+  // Add in two steps: Prepare (thread-safe, any thread) then Add (single-threaded).
+  void Prepare(const CallRecord& record, PreparedCall* out) const;
+  void Add(const PreparedCall& call);
   // Adds only one half-edge of a call: the caller's (`caller_side`) or the callee's. A
   // member of a consumer group holds the half-edges keyed by its accounts. Half-edges of
   // the same call and side count once.
