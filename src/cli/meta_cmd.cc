@@ -48,7 +48,7 @@ struct ParsedChunk {
 };
 struct ParsedRecords {
   std::vector<meta::CallRecord> records;
-  std::vector<meta::PreparedCall> prepared;  // of `records`, when reading into an Analyzer
+  meta::PreparedBatch prepared;  // instead of `records`, when reading into an Analyzer
   std::vector<Rejection> rejects;
 };
 
@@ -95,20 +95,25 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
     };
     std::function<void(ParsedChunk&, ParsedRecords*)> work = [&](ParsedChunk& c,
                                                                  ParsedRecords* out) {
-      records->Parse(c.chunk, [&](meta::CallRecord&& r) { out->records.push_back(std::move(r)); },
+      records->Parse(c.chunk,
+                     [&](meta::CallRecord&& r) {
+                       if (analyzer != nullptr) {
+                         out->prepared.Add(*analyzer, r);
+                       } else {
+                         out->records.push_back(std::move(r));
+                       }
+                     },
                      &out->rejects);
-      if (analyzer == nullptr) return;
-      out->prepared.resize(out->records.size());
-      for (size_t k = 0; k < out->records.size(); ++k) {
-        analyzer->Prepare(out->records[k], &out->prepared[k]);
-      }
     };
     const std::string file_name = reader.name();
     std::function<void(ParsedChunk&, ParsedRecords&)> consume = [&](ParsedChunk& c,
                                                                     ParsedRecords& r) {
       bytes += c.chunk.data.size();
       for (const auto& rej : r.rejects) report(rej);
-      for (const auto& p : r.prepared) analyzer->Add(p);
+      if (analyzer != nullptr) {
+        for (const auto& p : r.prepared.calls()) analyzer->Add(p);
+        records_read += r.prepared.calls().size();
+      }
       for (size_t k = 0; k < r.records.size() && analyzer == nullptr; ++k) {
         if (!failed) break;
         if (auto st = on_record(r.records[k], file_name); !st) {
@@ -315,10 +320,12 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
       auto read = ReadCalls(o.files, threads, report, {}, analyzer->get());
       if (!read) return fail(read.error());
       const uint64_t bytes = *read;
+      const auto read_done = Clock::now();
       if (shown > *max_errors) {
         fmt::print(stderr, "bantay meta: ... and {} more input errors\n", shown - *max_errors);
       }
       std::vector<meta::AccountLead> leads = (*analyzer)->Finish(threads);
+      const double scoring_secs = std::chrono::duration<double>(Clock::now() - read_done).count();
       std::vector<char> outbuf(1 << 20);
       std::setvbuf(stdout, outbuf.data(), _IOFBF, outbuf.size());
       uint64_t flagged = 0;
@@ -336,10 +343,12 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
         fmt::print(stderr,
                    "meta: {} records ({} duplicates, {} rejected), {} accounts, {} flagged "
                    "leads; {} IP lookups, {} anonymous, {} sides without location; "
-                   "{:.1f} MB in {:.2f} s ({:.2f} M records/s); IP data: {}\n",
+                   "{:.1f} MB in {:.2f} s ({:.2f} M records/s; reading {:.2f} s, scoring {:.2f} s); "
+                   "IP data: {}\n",
                    s.records, s.duplicates, rejected, s.accounts, flagged, s.ip_lookups,
                    s.anonymous_ip, s.unknown_location, bytes / 1e6, secs,
                    secs > 0 ? s.records / secs / 1e6 : 0.0,
+                   std::chrono::duration<double>(read_done - start).count(), scoring_secs,
                    locator ? locator->Describe() : std::string("none"));
       } else if (rejected > 0) {
         fmt::print(stderr, "bantay meta: {} input records rejected\n", rejected);

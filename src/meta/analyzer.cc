@@ -30,14 +30,17 @@ namespace {
 constexpr int64_t kDayMs = 86400000;
 constexpr int64_t kHourMs = 3600000;
 
+// One half-edge, 16 bytes: the analysis holds two per call.
 struct Edge {
   int64_t start_ms;
   uint32_t other;
-  uint32_t duration_s;
-  uint16_t other_country;  // index into Impl::country_codes, 0 = unknown
-  uint8_t media;           // Media
-  uint8_t outgoing;
+  // Capped at kMaxEdgeDuration: every feature reads durations only up to 4 hours.
+  uint16_t duration_s;
+  uint16_t other_country : 14;  // index into Impl::country_codes, 0 = unknown
+  uint16_t media : 2;           // Media
 };
+static_assert(sizeof(Edge) == 16);
+constexpr uint32_t kMaxEdgeDuration = 65535;
 
 template <class K>
 void Vote(std::vector<std::pair<K, uint32_t>>* votes, K key) {
@@ -301,8 +304,9 @@ struct Analyzer::Impl {
     if (s.country != 0) Vote(&a.country_votes, s.country);
     if (const uint16_t r = Region(s.region); r != 0) Vote(&a.region_votes, r);
     AddIp(a, s.ip_hash, s.ip);
-    a.edges.push_back({p.start_ms, other, p.duration_s, o.country, static_cast<uint8_t>(p.media),
-                       static_cast<uint8_t>(own == 0)});
+    a.edges.push_back({p.start_ms, other,
+                       static_cast<uint16_t>(std::min(p.duration_s, kMaxEdgeDuration)),
+                       o.country, static_cast<uint16_t>(p.media)});
   }
 
   void AddIp(AccountData& a, uint64_t hash, std::string_view ip) {
@@ -493,12 +497,41 @@ double Analyzer::threshold() const { return impl_->threshold; }
 
 void Analyzer::Prepare(const CallRecord& r, PreparedCall* out) const {
   const Impl& m = *impl_;
-  out->call_hash = std::hash<std::string>{}(r.call_id);
+  out->call_hash = HashName(r.call_id);
   out->start_ms = r.start_ms;
   out->duration_s = r.duration_s;
   out->media = r.media;
   m.PrepareSide(r.caller, r.caller_country, r.caller_region, r.caller_ip, &out->side[0]);
   m.PrepareSide(r.callee, r.callee_country, r.callee_region, r.callee_ip, &out->side[1]);
+}
+
+void PreparedBatch::Add(const Analyzer& analyzer, const CallRecord& record) {
+  PreparedCall& p = calls_.emplace_back();
+  analyzer.Prepare(record, &p);
+  for (const std::string* name : {&record.caller, &record.callee, &record.caller_ip, &record.callee_ip}) {
+    offsets_.push_back(static_cast<uint32_t>(names_.size()));
+    names_ += *name;
+  }
+  views_ok_ = false;
+}
+
+const std::vector<PreparedCall>& PreparedBatch::calls() {
+  if (!views_ok_) {
+    for (size_t k = 0; k < calls_.size(); ++k) {
+      const uint32_t* o = &offsets_[4 * k];
+      const uint32_t end = k + 1 < calls_.size() ? o[4] : static_cast<uint32_t>(names_.size());
+      auto view = [&](int j) {
+        return std::string_view(names_.data() + o[j], (j < 3 ? o[j + 1] : end) - o[j]);
+      };
+      PreparedCall& p = calls_[k];
+      p.side[0].account = view(0);
+      p.side[1].account = view(1);
+      p.side[0].ip = view(2);
+      p.side[1].ip = view(3);
+    }
+    views_ok_ = true;
+  }
+  return calls_;
 }
 
 void Analyzer::Add(const CallRecord& r) {

@@ -194,6 +194,25 @@ struct PreparedCall {
   Side side[2];  // caller, callee
 };
 
+class Analyzer;
+
+// Calls prepared for Analyzer::Add that own the names they refer to (one buffer per batch),
+// so that the records they came from can be dropped at once: a parse thread fills one per
+// chunk without keeping the chunk's CallRecords.
+class PreparedBatch {
+ public:
+  // REQUIRES: `analyzer` outlives the batch's use. Thread-safe across batches.
+  void Add(const Analyzer& analyzer, const CallRecord& record);
+  // The calls, views pointing into this batch. Invalidated by Add.
+  const std::vector<PreparedCall>& calls();
+
+ private:
+  std::vector<PreparedCall> calls_;
+  std::string names_;             // account ids and IPs of the calls, back to back
+  std::vector<uint32_t> offsets_; // per call: start of caller, callee, caller IP, callee IP
+  bool views_ok_ = true;
+};
+
 // Accumulates call records, then scores every account over sliding windows. Prepare is
 // thread-safe; Add is single-threaded; Finish scores accounts in parallel on `threads`
 // threads.
