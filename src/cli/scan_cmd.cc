@@ -36,20 +36,19 @@ class ConversationTable {
 
   Scanner::State& Get(std::string_view id) {
     // Messages of one conversation usually come together: skip the hash lookup then.
-    if (last_ < items.size() && items[last_].first == id) return items[last_].second;
+    if (last_ != nullptr && last_->first == id) return last_->second;
     auto it = index.find(absl::string_view(id.data(), id.size()));  // no key copy
     if (it != index.end()) {
-      last_ = it->second;
-      return items[it->second].second;
+      last_ = &items[it->second];
+    } else {
+      index.emplace(std::string(id), items.size());
+      last_ = &items.emplace_back(std::string(id), Scanner::State());
     }
-    index.emplace(std::string(id), items.size());
-    items.emplace_back(std::string(id), Scanner::State());
-    last_ = items.size() - 1;
-    return items.back().second;
+    return last_->second;
   }
 
  private:
-  size_t last_ = SIZE_MAX;
+  std::pair<std::string, Scanner::State>* last_ = nullptr;  // deque elements stay put
 };
 
 struct ChunkWork {

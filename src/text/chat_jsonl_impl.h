@@ -263,6 +263,8 @@ class LineParser {
     const char* p = line.data();
     const char* const end = p + line.size();
     auto skip_ws = [&] {
+      // Records rarely have whitespace between tokens: one comparison settles most calls.
+      if (p < end && static_cast<uint8_t>(*p) > ' ') return;
       while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) ++p;
     };
     skip_ws();

@@ -2,6 +2,9 @@
 // one line per conversation is a hot path when many are printed (--all).
 #include <charconv>
 #include <cmath>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "text/text.h"
 
@@ -18,6 +21,25 @@ void AppendString(std::string* out, std::string_view s) {
     const auto b = static_cast<unsigned char>(s[i]);
     if (b >= 0x20 && b < 0x80 && b != '"' && b != '\\') {
       size_t j = i + 1;
+#ifdef __SSE2__
+      // Sixteen bytes at a time while none needs escaping or is non-ASCII.
+      const __m128i quote = _mm_set1_epi8('"');
+      const __m128i backslash = _mm_set1_epi8('\\');
+      const __m128i max_control = _mm_set1_epi8(0x1F);
+      while (j + 16 <= s.size()) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + j));
+        const __m128i special = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+            _mm_cmpeq_epi8(_mm_min_epu8(x, max_control), x));
+        const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special)) |
+                              static_cast<unsigned>(_mm_movemask_epi8(x));  // bytes >= 0x80
+        if (mask != 0) {
+          j += static_cast<size_t>(__builtin_ctz(mask));
+          break;
+        }
+        j += 16;
+      }
+#endif
       while (j < s.size()) {
         const auto c = static_cast<unsigned char>(s[j]);
         if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
@@ -66,7 +88,39 @@ void AppendString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
+// Appends `v`, which the caller rounded to at most four decimals, as std::to_chars's
+// shortest form would. For 0.001 <= |v| < 10000 that is plain decimal notation of the
+// (at most eight-digit) decimal that `v` is the nearest double to, written here by integer
+// arithmetic (to_chars's shortest search costs ~500 instructions); anything else, or a
+// value that is not such a decimal, goes to to_chars.
 void AppendNumber(std::string* out, double v) {
+  const double scaled = std::abs(v) * 10000.0;
+  if (scaled >= 10.0 && scaled < 1e8) {
+    const auto k = static_cast<uint64_t>(std::llround(scaled));
+    if (static_cast<double>(k) / 10000.0 == std::abs(v)) {
+      char buf[24];
+      char* p = buf;
+      if (v < 0) *p++ = '-';
+      auto [end, ec] = std::to_chars(p, buf + sizeof buf, k / 10000);
+      p = end;
+      uint64_t frac = k % 10000;
+      if (frac != 0) {
+        int digits = 4;
+        while (frac % 10 == 0) {
+          frac /= 10;
+          --digits;
+        }
+        *p++ = '.';
+        for (int d = digits - 1; d >= 0; --d) {
+          p[d] = static_cast<char>('0' + frac % 10);
+          frac /= 10;
+        }
+        p += digits;
+      }
+      out->append(buf, p);
+      return;
+    }
+  }
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   out->append(buf, ec == std::errc() ? end : buf);

@@ -13,9 +13,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <map>
+#include <thread>
 
+#include "text/scratch_impl.h"
 #include "text/text.h"
 
 namespace bantay::text {
@@ -69,8 +72,26 @@ constexpr Abbreviation kAbbreviations[] = {
     {"luv", "love"},    {"thru", "through"}, {"msg", "message"}, {"pvt", "private"},
     {"priv", "private"}};
 
+// Per word length 1..6, a bit per first letter that some abbreviation has: most words are
+// rejected by this one test, inline, before the table below is consulted.
+constexpr std::array<uint32_t, 7> kAbbreviationFirstLetters = [] {
+  std::array<uint32_t, 7> bits{};
+  for (const auto& a : kAbbreviations) bits[a.from.size()] |= 1u << (a.from[0] - 'a');
+  return bits;
+}();
+
+std::string_view ExpansionLookup(std::string_view w);
+
 // The expansion of the word `w`, or an empty view.
-std::string_view Expansion(std::string_view w) {
+inline std::string_view Expansion(std::string_view w) {
+  if (w.empty() || w.size() > 6 || w[0] < 'a' || w[0] > 'z' ||
+      ((kAbbreviationFirstLetters[w.size()] >> (w[0] - 'a')) & 1) == 0) {
+    return {};
+  }
+  return ExpansionLookup(w);
+}
+
+std::string_view ExpansionLookup(std::string_view w) {
   // Indexed by first letter and length: most words are rejected by one table read.
   struct Table {
     std::array<int8_t, 26 * 7> first{};  // index into kAbbreviations + 1, 0 when none
@@ -395,19 +416,13 @@ class TokenPass {
 // having produced nothing usable, for anything else (leetspeak between letters, symbols,
 // spaced letters), which the general TokenPass handles. Must give exactly TokenPass's
 // output where it returns true (a randomised test checks this).
-bool FastAsciiPass(std::string_view in, std::string* out, std::vector<uint32_t>* offsets) {
+// Writes to `o`, which has room for FastAsciiRoom(in.size()) bytes (expansions such as
+// "u" -> "you" make the output longer than the input), and, when `off` is set, the source
+// offset of each output byte to `off` (same room). Returns the output length, or -1.
+constexpr size_t FastAsciiRoom(size_t len) { return len * 3 + 8; }
+ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off) {
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   const size_t len = in.size();
-  uint32_t* off = nullptr;
-  if (offsets != nullptr) {
-    offsets->resize(len * 3 + 9);
-    off = offsets->data();
-  }
-  // Room for expansions ("u" -> "you"): grows the buffer only when a message is the
-  // longest yet on this thread; resize() then only sets the size.
-  if (out->capacity() < len * 3 + 8) out->reserve(len * 3 + 8);
-  out->resize(len * 3 + 8);
-  char* o = out->data();
   size_t n = 0;
   size_t i = 0;
   for (;;) {
@@ -426,7 +441,7 @@ bool FastAsciiPass(std::string_view in, std::string* out, std::vector<uint32_t>*
     for (; i < len; ++i) {
       const uint8_t c = kTables.cls[p[i]];
       if (c == kLetter) {
-        if (digit_after_letter) return false;  // a digit between letters is leetspeak
+        if (digit_after_letter) return -1;  // a digit between letters is leetspeak
         seen_letter = true;
         const char ch = kTables.lower[p[i]];
         if (ch != last) {
@@ -450,7 +465,7 @@ bool FastAsciiPass(std::string_view in, std::string* out, std::vector<uint32_t>*
       } else if (c == kSep) {
         break;
       } else {
-        return false;  // leet symbols
+        return -1;  // leet symbols
       }
     }
     if (n == word_start && spaced) --n;  // a word of apostrophes only
@@ -469,14 +484,30 @@ bool FastAsciiPass(std::string_view in, std::string* out, std::vector<uint32_t>*
       while (j < len && j - i < kMaxSpacingSep + 1 && IsSpacingSep(static_cast<char>(p[j]))) ++j;
       if (j > i && j - i <= kMaxSpacingSep && j < len && kTables.cls[p[j]] != kSep &&
           (j + 1 == len || kTables.cls[p[j + 1]] == kSep)) {
-        return false;
+        return -1;
       }
     }
   }
-  out->resize(n);
+  return static_cast<ptrdiff_t>(n);
+}
+
+bool FastAsciiPass(std::string_view in, std::string* out, std::vector<uint32_t>* offsets) {
+  const size_t len = in.size();
+  uint32_t* off = nullptr;
   if (offsets != nullptr) {
-    offsets->resize(n + 1);
-    (*offsets)[n] = static_cast<uint32_t>(len);
+    offsets->resize(FastAsciiRoom(len) + 1);
+    off = offsets->data();
+  }
+  // Grows the buffer only when a message is the longest yet on this thread; resize() then
+  // only sets the size.
+  if (out->capacity() < FastAsciiRoom(len)) out->reserve(FastAsciiRoom(len));
+  out->resize(FastAsciiRoom(len));
+  const ptrdiff_t n = FastAsciiPassTo(in, out->data(), off);
+  if (n < 0) return false;
+  out->resize(static_cast<size_t>(n));
+  if (offsets != nullptr) {
+    offsets->resize(static_cast<size_t>(n) + 1);
+    (*offsets)[static_cast<size_t>(n)] = static_cast<uint32_t>(len);
   }
   return true;
 }
@@ -544,7 +575,9 @@ Result<std::shared_ptr<const Normaliser>> Normaliser::Create() {
       e.kind = FoldEntry::kDelete;
       return e;
     }
-    if (cp >= 0x80) {  // a look-alike of an ASCII letter, judged on the character as written
+    // A look-alike of an ASCII letter, judged on the character as written. Only letters and
+    // digits fold this way, so the (costly) skeleton is not computed for anything else.
+    if (cp >= 0x80 && u_isalnum(cp)) {
       const std::string sk = skeleton(cp);
       char mapped = 0;
       if (auto up = upper_by_skeleton.find(sk); u_isupper(cp) && up != upper_by_skeleton.end()) {
@@ -559,7 +592,7 @@ Result<std::shared_ptr<const Normaliser>> Normaliser::Create() {
           mapped = cap->second;
         }
       }
-      if (mapped != 0 && u_isalnum(cp)) {
+      if (mapped != 0) {
         e.kind = FoldEntry::kReplace;
         e.len = 1;
         e.bytes[0] = mapped;
@@ -624,7 +657,26 @@ Result<std::shared_ptr<const Normaliser>> Normaliser::Create() {
     std::memcpy(e.bytes, out.data(), out.size());
     return e;
   };
-  for (UChar32 cp = 0x80; cp < 0x10000; ++cp) n->bmp_[cp - 0x80] = build(cp);
+  // The BMP table on every core, in blocks of code points taken in turn (ICU's normalisers
+  // and a const spoof checker are thread-safe; the maps above are only read): start-up
+  // time is time no input is scanned.
+  {
+    constexpr UChar32 kBlock = 1024;
+    std::atomic<UChar32> next{0x80};
+    auto fill = [&] {
+      for (;;) {
+        const UChar32 lo = next.fetch_add(kBlock);
+        if (lo >= 0x10000) return;
+        const UChar32 hi = std::min<UChar32>(0x10000, lo + kBlock);
+        for (UChar32 cp = lo; cp < hi; ++cp) n->bmp_[cp - 0x80] = build(cp);
+      }
+    };
+    const unsigned helpers = std::min(3u, std::max(1u, std::thread::hardware_concurrency()) - 1);
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < helpers; ++t) pool.emplace_back(fill);
+    fill();
+    for (auto& t : pool) t.join();
+  }
   // Astral planes: only the blocks used to disguise letters (mathematical alphanumerics,
   // enclosed and squared letters, regional indicators) and tag characters.
   const std::pair<UChar32, UChar32> astral_blocks[] = {
@@ -649,14 +701,36 @@ const Normaliser::FoldEntry* Normaliser::Lookup(uint32_t cp) const {
 
 void Normaliser::Normalise(std::string_view in, std::string* out, std::vector<uint32_t>* offsets,
                            std::vector<uint32_t>* soft_starts) const {
-  out->clear();
-  if (offsets != nullptr) offsets->clear();
   if (soft_starts != nullptr) soft_starts->clear();
   if (in.size() >= UINT32_MAX) in = in.substr(0, UINT32_MAX - 1);
-  if (IsAsciiOnly(in)) {
-    if (FastAsciiPass(in, out, offsets)) return;  // never has soft starts
-    out->clear();
-    if (offsets != nullptr) offsets->clear();
+  const bool ascii = IsAsciiOnly(in);
+  if (ascii && FastAsciiPass(in, out, offsets)) return;  // never has soft starts
+  NormaliseGeneral(in, ascii, out, offsets, soft_starts);
+}
+
+void Normaliser::NormaliseAppend(std::string_view in, TextBuffer* out,
+                                 std::vector<uint32_t>* soft_starts) const {
+  soft_starts->clear();
+  if (in.size() >= UINT32_MAX) in = in.substr(0, UINT32_MAX - 1);
+  const bool ascii = IsAsciiOnly(in);
+  if (ascii) {
+    const ptrdiff_t n = FastAsciiPassTo(in, out->Room(FastAsciiRoom(in.size())), nullptr);
+    if (n >= 0) {
+      out->size += static_cast<size_t>(n);
+      return;
+    }
+  }
+  thread_local std::string general;
+  NormaliseGeneral(in, ascii, &general, nullptr, soft_starts);
+  out->Append(general);
+}
+
+void Normaliser::NormaliseGeneral(std::string_view in, bool ascii, std::string* out,
+                                  std::vector<uint32_t>* offsets,
+                                  std::vector<uint32_t>* soft_starts) const {
+  out->clear();
+  if (offsets != nullptr) offsets->clear();
+  if (ascii) {
     TokenPass(in, nullptr, out, offsets, soft_starts).Run();
     return;
   }

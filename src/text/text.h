@@ -17,6 +17,8 @@ namespace bantay::text {
 
 // ---- Normalisation ------------------------------------------------------------------------
 
+struct TextBuffer;  // a growable byte buffer (text/scratch_impl.h)
+
 // Folds text to a canonical form on which lexicon literals are matched: NFKC + case folding,
 // zero-width and format characters removed, diacritics stripped, homoglyphs folded to the
 // Latin letter they imitate (UTS #39 confusables), leetspeak inside words folded
@@ -40,6 +42,11 @@ class Normaliser {
                  std::vector<uint32_t>* offsets = nullptr,
                  std::vector<uint32_t>* soft_starts = nullptr) const;
 
+  // Appends the canonical form of `in` to `out` (no offsets); `soft_starts` as for
+  // Normalise, relative to the start of the appended text. For Scanner's batches.
+  void NormaliseAppend(std::string_view in, TextBuffer* out,
+                       std::vector<uint32_t>* soft_starts) const;
+
   // The original byte range [begin, end) of normalised range [nb, ne).
   // REQUIRES: `offsets` filled by Normalise of `in`.
   static std::pair<uint32_t, uint32_t> OriginalSpan(std::string_view in,
@@ -54,6 +61,10 @@ class Normaliser {
   std::vector<FoldEntry> bmp_;  // one entry per BMP code point >= 0x80
   std::vector<std::pair<uint32_t, FoldEntry>> astral_;  // sorted, for code points > 0xFFFF
   const FoldEntry* Lookup(uint32_t cp) const;
+  // Normalise without the one-pass ASCII fast path (`ascii`: `in` is pure ASCII).
+  void NormaliseGeneral(std::string_view in, bool ascii, std::string* out,
+                        std::vector<uint32_t>* offsets,
+                        std::vector<uint32_t>* soft_starts) const;
 };
 
 // ---- Lexicons -----------------------------------------------------------------------------
