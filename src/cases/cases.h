@@ -249,6 +249,8 @@ std::vector<Agency> RouteAgencies(std::span<const Agency> table, std::string_vie
 struct ReferralReport {
   std::string xml, json, html;
   std::vector<Agency> agencies;
+  // Subjects whose account ids the report names (identified referrals only).
+  std::vector<std::string> identified;
 };
 
 // ---- Undercover agent: mirrored conversations and operator commands ---------------------
@@ -380,8 +382,13 @@ class Store {
   // Verifies every stream (or only `stream`) against its checkpoints.
   virtual Result<evidence::VerifyReport> VerifyLedger(const Actor& actor,
                                                       std::string_view stream = {}) = 0;
+  // Without `identify_reason` the report names subjects by pseudonym only. With one (needs
+  // kRefer and kReidentify: supervisors), the report names each subject's account id as the
+  // police need it, and every subject re-identified is audited as "reidentify" with the reason
+  // and the case, in the same transaction as the report.
   virtual Result<ReferralReport> BuildReferral(const Actor& actor, std::string_view case_id,
-                                               std::span<const Agency> agencies) = 0;
+                                               std::span<const Agency> agencies,
+                                               std::string_view identify_reason) = 0;
   // Whether `actor` may export the case's referral with its evidence bundle (kExport and
   // kRefer), checked before anything is built or written; a refusal is audited.
   virtual Status AuthoriseReferralExport(const Actor& actor, std::string_view case_id) = 0;

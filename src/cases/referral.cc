@@ -187,7 +187,8 @@ std::vector<Agency> RouteAgencies(std::span<const Agency> table, std::string_vie
 }
 
 Result<ReferralReport> MakeReferral(const CaseDetail& d, std::span<const Agency> agencies,
-                                    std::string_view user, std::string_view now) {
+                                    std::string_view user, std::string_view now,
+                                    const ReferralIdentities& identities) {
   const CaseSummary& c = d.summary;
   ReferralReport report;
   report.agencies = RouteAgencies(agencies, c.country);
@@ -226,7 +227,14 @@ Result<ReferralReport> MakeReferral(const CaseDetail& d, std::span<const Agency>
   ordered persons = ordered::array();
   for (const auto& s : c.subjects) {
     if (s.rfind("p_", 0) != 0) continue;
-    ordered p = {{"screenName", s}, {"espIdentifier", s}};
+    ordered p;
+    if (const auto it = identities.accounts.find(s); it != identities.accounts.end()) {
+      p = {{"screenName", it->second}, {"espIdentifier", it->second},
+           {"additionalInfo", "pseudonym in the reporter's case store: " + s}};
+      report.identified.push_back(s);
+    } else {
+      p = {{"screenName", s}, {"espIdentifier", s}};
+    }
     if (!c.country.empty()) p["estimatedLocation"] = {{"countryCode", c.country}};
     persons.push_back(std::move(p));
   }
@@ -254,14 +262,22 @@ Result<ReferralReport> MakeReferral(const CaseDetail& d, std::span<const Agency>
       {"caseKind", c.kind},
       {"score", c.score},
       {"status", StatusName(c.status)},
-      {"identifiers", "pseudonymised (keyed hash); the reporting deployment re-identifies on "
-                      "request through an audited supervisor action"},
+      {"identifiers",
+       identities.reason.empty()
+           ? std::string("pseudonymised (keyed hash); the reporting deployment re-identifies on "
+                         "request through an audited supervisor action")
+           : "account ids of " + std::to_string(report.identified.size()) + " of " +
+                 std::to_string(persons.size()) + " reported persons re-identified by " +
+                 std::string(user) + " for this referral (audited); reason: " +
+                 identities.reason},
       {"linkedCases", links},
       {"evidence", evidence},
       {"routing", routed}};
 
   // Invalid UTF-8 in a stored lead is replaced (U+FFFD) rather than thrown on.
   report.json = j.dump(2, ' ', false, ordered::error_handler_t::replace);
+  // The XML and HTML are written from the dumped JSON read back, whose strings are valid UTF-8.
+  j = ordered::parse(report.json);
   report.xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report>\n";
   for (const auto& [k, v] : j.items()) ToXml(&report.xml, k, v, 1);
   report.xml += "</report>\n";

@@ -622,18 +622,48 @@ class SqlStore final : public Store {
   }
 
   Result<ReferralReport> BuildReferral(const Actor& actor, std::string_view case_id,
-                                       std::span<const Agency> agencies) override {
+                                       std::span<const Agency> agencies,
+                                       std::string_view identify_reason) override {
     if (auto r = Authorise(actor, Action::kRefer, case_id); !r) return tl::unexpected(r.error());
+    const bool identify = !identify_reason.empty();
+    if (identify) {
+      if (auto r = Authorise(actor, Action::kReidentify, case_id); !r) {
+        return tl::unexpected(r.error());
+      }
+      if (auto st = CheckText(identify_reason, "reason", kMaxText, false); !st) {
+        return tl::unexpected(st.error());
+      }
+    }
     ReferralReport report;
     auto s = Tx([&]() -> Status {
       auto d = LoadDetail(case_id);
       if (!d) return tl::unexpected(d.error());
-      auto built = MakeReferral(*d, agencies, actor.user, NowText());
+      ReferralIdentities ids;
+      if (identify) {
+        ids.reason = std::string(identify_reason);
+        for (const auto& subject : d->summary.subjects) {
+          auto rows = db_->Query("SELECT nonce, ciphertext FROM identities WHERE pseudonym = ?",
+                                 {subject});
+          if (!rows) return tl::unexpected(rows.error());
+          if (rows->empty()) continue;  // not an account pseudonym (or erased): stays as it is
+          auto plain =
+              OpenIdentity(key_, rows->at(0)[0].value_or(""), rows->at(0)[1].value_or(""));
+          if (!plain) return tl::unexpected(plain.error());
+          ids.accounts.emplace(subject, std::move(*plain));
+          if (auto a = Audit(actor, "reidentify", subject, "ok",
+                             {{"reason", identify_reason}, {"case", case_id}, {"for", "referral"}});
+              !a) {
+            return a;
+          }
+        }
+      }
+      auto built = MakeReferral(*d, agencies, actor.user, NowText(), ids);
       if (!built) return tl::unexpected(built.error());
       report = std::move(*built);
       json names = json::array();
       for (const auto& a : report.agencies) names.push_back(a.agency);
-      return Audit(actor, "referral", case_id, "ok", {{"agencies", names}});
+      return Audit(actor, "referral", case_id, "ok",
+                   {{"agencies", names}, {"identified", report.identified.size()}});
     });
     if (!s) return tl::unexpected(s.error());
     return report;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <span>
 #include <string>
 
@@ -16,8 +17,15 @@ namespace bantay::cases {
 void PseudonymiseBody(LeadKind kind, nlohmann::json* body,
                       const std::function<std::string(const std::string&)>& pseudonym);
 
+// Who a referral identifies: pseudonym -> account id, and why (empty: a pseudonymous report).
+struct ReferralIdentities {
+  std::map<std::string, std::string, std::less<>> accounts;
+  std::string reason;
+};
+
 // Builds the referral report of a case (XML, JSON, HTML) routed by `agencies`.
 Result<ReferralReport> MakeReferral(const CaseDetail& detail, std::span<const Agency> agencies,
-                                    std::string_view user, std::string_view now);
+                                    std::string_view user, std::string_view now,
+                                    const ReferralIdentities& identities = {});
 
 }  // namespace bantay::cases

@@ -369,13 +369,17 @@ static void RegisterCases(CLI::App& app, std::function<int()>* run) {
     c->add_option("id", *id, "Case id")->required();
     c->add_option("--out", *out, "Output directory (created)")->required();
     c->add_option("--agencies", *agencies, "Routing table CSV (default: data/referral/agencies.csv)");
+    auto identify = std::make_shared<std::string>();
+    c->add_option("--identify-reason", *identify,
+                  "Name the subjects' account ids in the report (supervisors; each "
+                  "re-identification is audited with this reason)");
     c->callback([=] {
       *run = WithStore(sf, "cases refer", [=](cases::Store& store) -> Status {
         auto table = cases::LoadAgencies(*agencies);
         if (!table) return tl::unexpected(table.error());
         const cases::Actor actor = sf->Actor("cli");
         if (auto s = store.AuthoriseReferralExport(actor, *id); !s) return s;
-        auto report = store.BuildReferral(actor, *id, *table);
+        auto report = store.BuildReferral(actor, *id, *table, *identify);
         if (!report) return tl::unexpected(report.error());
         std::error_code ec;
         fs::create_directories(*out, ec);
@@ -394,6 +398,7 @@ static void RegisterCases(CLI::App& app, std::function<int()>* run) {
         PrintJsonLine({{"case", *id},
                        {"dir", *out},
                        {"agencies", agencies_json},
+                       {"identified", report->identified.size()},
                        {"records", bundle->records},
                        {"manifest_sha256", bundle->manifest_sha256}});
         return {};

@@ -196,7 +196,9 @@ class Api::Impl {
     r("POST", "/api/cases/{}/authorisations", &Impl::AddAuthorisation);
     r("POST", "/api/authorisations/{}/revoke", &Impl::RevokeAuthorisation);
     r("GET", "/api/cases/{}/referral", &Impl::Referral);
+    r("POST", "/api/cases/{}/referral", &Impl::IdentifiedReferral);
     r("GET", "/api/cases/{}/export", &Impl::Export);
+    r("POST", "/api/cases/{}/export", &Impl::IdentifiedExport);
     r("POST", "/api/reidentify", &Impl::Reidentify);
     r("GET", "/api/audit", &Impl::ReadAudit);
     r("GET", "/api/audit/verify", &Impl::VerifyAudit);
@@ -731,15 +733,28 @@ class Api::Impl {
 
   // ---- Referral and export ------------------------------------------------------------------
 
+  // GET: pseudonymous. POST {reason, format}: names the subjects' account ids (supervisors;
+  // every re-identification audited with the reason).
   Response Referral(Call& c) {
     const std::string format = c.query.count("format") ? c.query["format"] : "html";
-    if (format != "xml" && format != "json" && format != "html") {
-      AuditHttp(*c.req, c.actor.user, 400, "bad referral format");
-      return ErrorResponse(400, "format must be xml, json or html", "query:format");
-    }
     auto store = pool_.Acquire();
     if (!store) return StoreError(store.error());
-    auto rep = (*store)->BuildReferral(c.actor, c.params[0], options_.agencies);
+    return ReferralAs(c, **store, format, "query:format", "");
+  }
+
+  Response IdentifiedReferral(Call& c) {
+    return WithFields(c, {{"reason", true}, {"format", false}}, [&](cases::Store& s, auto& v) {
+      return ReferralAs(c, s, v[1].empty() ? "html" : v[1], "body:format", v[0]);
+    });
+  }
+
+  Response ReferralAs(Call& c, cases::Store& store, const std::string& format,
+                      const char* format_field, const std::string& reason) {
+    if (format != "xml" && format != "json" && format != "html") {
+      AuditHttp(*c.req, c.actor.user, 400, "bad referral format");
+      return ErrorResponse(400, "format must be xml, json or html", format_field);
+    }
+    auto rep = store.BuildReferral(c.actor, c.params[0], options_.agencies, reason);
     if (!rep) return StoreError(rep.error());
     Response r;
     r.body = format == "xml" ? rep->xml : format == "json" ? rep->json : rep->html;
@@ -754,10 +769,20 @@ class Api::Impl {
   Response Export(Call& c) {
     auto store = pool_.Acquire();
     if (!store) return StoreError(store.error());
-    if (auto s = (*store)->AuthoriseReferralExport(c.actor, c.params[0]); !s) {
+    return ExportWith(c, **store, "");
+  }
+
+  Response IdentifiedExport(Call& c) {
+    return WithFields(c, {{"reason", true}},
+                      [&](cases::Store& s, auto& v) { return ExportWith(c, s, v[0]); });
+  }
+
+  // The evidence bundle with the referral report (identified when `reason` is given) as a zip.
+  Response ExportWith(Call& c, cases::Store& store, const std::string& reason) {
+    if (auto s = store.AuthoriseReferralExport(c.actor, c.params[0]); !s) {
       return StoreError(s.error());
     }
-    auto rep = (*store)->BuildReferral(c.actor, c.params[0], options_.agencies);
+    auto rep = store.BuildReferral(c.actor, c.params[0], options_.agencies, reason);
     if (!rep) return StoreError(rep.error());
     std::error_code ec;
     const fs::path dir = fs::temp_directory_path(ec) / ("bantay-export-" + RandomHex(8));
@@ -776,7 +801,7 @@ class Api::Impl {
           {"referral.html", &rep->html}}) {
       std::ofstream(dir / name, std::ios::binary) << *content;
     }
-    auto bundle = (*store)->WriteCaseBundle(c.actor, c.params[0], dir);
+    auto bundle = store.WriteCaseBundle(c.actor, c.params[0], dir);
     if (!bundle) return StoreError(bundle.error());
     std::map<std::string, std::string> files;
     const std::string top = "bundle-" + c.params[0] + "/";

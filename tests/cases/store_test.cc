@@ -334,7 +334,7 @@ std::optional<Error> CallAction(Store& s, Action action, const Actor& actor,
     case Action::kReadCase: return err(s.GetCase(actor, case_id));
     case Action::kIngest: return err(s.Ingest(actor, std::span<const Lead>(&lead, 1)));
     case Action::kTriage: return err(s.Assign(actor, case_id, ""));
-    case Action::kRefer: return err(s.BuildReferral(actor, case_id, {}));
+    case Action::kRefer: return err(s.BuildReferral(actor, case_id, {}, ""));
     case Action::kDismiss: return err(s.CloseNoAbuse(actor, case_id, "r"));
     case Action::kAddNote: return err(s.AddNote(actor, case_id, "n"));
     case Action::kManageAuthorisations: return err(s.RevokeAuthorisation(actor, "A-000009"));
@@ -453,7 +453,7 @@ TYPED_TEST(StoreTest, Referral_TextOnlyCase_RoutedByCountry_WithEvidenceHashes) 
   const std::vector<Agency> table = {
       {"PH", "PNP-WCPC", "referral", "wcpc@example.invalid", "example"},
       {"*", "Interpol", "NCB", "", "example"}};
-  auto r = this->store_->BuildReferral(this->sup_, id, table);
+  auto r = this->store_->BuildReferral(this->sup_, id, table, "");
   ASSERT_TRUE(r) << r.error().ToString();
   ASSERT_EQ(r->agencies.size(), 1u);
   EXPECT_EQ(r->agencies[0].agency, "PNP-WCPC");
@@ -469,9 +469,45 @@ TYPED_TEST(StoreTest, Referral_TextOnlyCase_RoutedByCountry_WithEvidenceHashes) 
   EXPECT_EQ(r->xml.find("buyer<"), std::string::npos);
   auto other = this->store_->SetCountry(this->sup_, id, "DE");
   ASSERT_TRUE(other);
-  auto fallback = this->store_->BuildReferral(this->sup_, id, table);
+  auto fallback = this->store_->BuildReferral(this->sup_, id, table, "");
   ASSERT_TRUE(fallback);
   EXPECT_EQ(fallback->agencies[0].agency, "Interpol");
+}
+
+TYPED_TEST(StoreTest, IdentifiedReferral_NamesAccounts_SupervisorOnly_AuditedPerSubject) {
+  const std::string id = this->IngestOne(ScanLine("c1", 0.95, "buyer", "kid"));
+  const std::vector<Agency> table = {{"*", "Interpol", "NCB", "", "example"}};
+  // Pseudonymous by default: no account id anywhere in the report.
+  auto plain = this->store_->BuildReferral(this->sup_, id, table, "");
+  ASSERT_TRUE(plain) << plain.error().ToString();
+  EXPECT_EQ(plain->json.find("\"buyer\""), std::string::npos);
+  EXPECT_TRUE(plain->identified.empty());
+  // Analysts may refer but not re-identify: refused, nothing built.
+  auto refused = this->store_->BuildReferral(this->ana_, id, table, "police request 17");
+  ASSERT_FALSE(refused);
+  // A supervisor with a reason gets the account ids, each re-identification audited.
+  auto audit_before = this->store_->ReadAudit(this->aud_, 0);
+  ASSERT_TRUE(audit_before);
+  auto r = this->store_->BuildReferral(this->sup_, id, table, "police request 17");
+  ASSERT_TRUE(r) << r.error().ToString();
+  const std::string buyer = this->store_->Pseudonym("buyer");
+  EXPECT_NE(std::find(r->identified.begin(), r->identified.end(), buyer), r->identified.end());
+  EXPECT_NE(r->xml.find("<screenName>buyer</screenName>"), std::string::npos) << r->xml;
+  EXPECT_NE(r->json.find("pseudonym in the reporter's case store: " + buyer), std::string::npos);
+  EXPECT_NE(r->xml.find("reason: police request 17"), std::string::npos);
+  auto audit = this->store_->ReadAudit(this->aud_, 0);
+  ASSERT_TRUE(audit);
+  int reidentified = 0;
+  for (size_t i = audit_before->size(); i < audit->size(); ++i) {
+    const auto& p = (*audit)[i].body;
+    if (p.value("action", "") == "reidentify" && p.value("target", "") == buyer &&
+        p.dump().find("police request 17") != std::string::npos) {
+      ++reidentified;
+    }
+  }
+  EXPECT_EQ(reidentified, 1);
+  // A reason that is not text is refused.
+  EXPECT_FALSE(this->store_->BuildReferral(this->sup_, id, table, std::string(1, '\0')));
 }
 
 TYPED_TEST(StoreTest, ExportBundle_VerifiesOffline_AndIsAudited) {

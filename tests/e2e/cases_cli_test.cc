@@ -238,6 +238,13 @@ TEST(CasesCli, IngestListShowWorkflowReferAndExport) {
                         "records.jsonl", "manifest.sig"}) {
     EXPECT_TRUE(fs::exists(dir / ("ref/" + std::string(f)))) << f;
   }
+  EXPECT_EQ(json::parse(refer.out)["identified"], 0);
+  auto named = Bantay({"cases", "refer", "--store", store, hub_case, "--user", "sup", "--out",
+                    dir / "ref-named", "--identify-reason", "PNP-WCPC request 117"});
+  ASSERT_EQ(named.code, 0) << named.err;
+  EXPECT_GE(json::parse(named.out)["identified"].get<int>(), 1);
+  EXPECT_NE(bantay::e2e::SlurpFile(dir / "ref-named/referral.json").find("reason: PNP-WCPC request 117"),
+            std::string::npos);
   auto exported = Bantay({"evidence", "export", "--store", store, hub_case, "--user", "sup", "--out",
                        dir / "bundle"});
   ASSERT_EQ(exported.code, 0) << exported.err;

@@ -191,6 +191,43 @@ TEST_F(ApiTest, RefusedExportBuildsNothingAndIsAudited) {
   EXPECT_TRUE(denied_export);
 }
 
+// The pseudonymous referral (GET) names no account; the identified one (POST with a reason,
+// supervisors) names them and audits each re-identification with the reason.
+TEST_F(ApiTest, IdentifiedReferralNamesAccountsForSupervisorsOnly) {
+  auto sup = LoginAs("sup");
+  auto ana = LoginAs("ana");
+  const std::string id = FirstCaseId();
+  const auto subjects = json::parse(As(sup, "GET", "/api/cases/" + id).body)["case"]["subjects"];
+  ASSERT_FALSE(subjects.empty());
+  Response plain = As(sup, "GET", "/api/cases/" + id + "/referral?format=json");
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  const auto pj = json::parse(plain.body);
+  const std::string pseudonym = pj["personOrUserReported"][0]["screenName"];
+  EXPECT_EQ(pseudonym.rfind("p_", 0), 0u);
+  const std::string account = *store_->Reidentify({"sup", ""}, pseudonym, "test oracle");
+  EXPECT_EQ(plain.body.find("\"" + account + "\""), std::string::npos);
+
+  const std::string body = json{{"reason", "PNP-WCPC request 2026-117"}, {"format", "json"}}.dump();
+  EXPECT_EQ(As(ana, "POST", "/api/cases/" + id + "/referral", body).status, 403);
+  EXPECT_EQ(As(sup, "POST", "/api/cases/" + id + "/referral", R"({"format":"json"})").status, 400);
+  const size_t before = AuditCount();
+  Response named = As(sup, "POST", "/api/cases/" + id + "/referral", body);
+  ASSERT_EQ(named.status, 200) << named.body;
+  const auto nj = json::parse(named.body);
+  EXPECT_EQ(nj["personOrUserReported"][0]["screenName"], account);
+  const auto audit = Audit();
+  bool audited = false;
+  for (size_t i = before; i < audit.size(); ++i) {
+    const auto& b = audit[i].body;
+    audited |= b["action"] == "reidentify" && b["user"] == "sup" && b["target"] == pseudonym &&
+               b["detail"]["reason"] == "PNP-WCPC request 2026-117";
+  }
+  EXPECT_TRUE(audited);
+  Response zip = As(sup, "POST", "/api/cases/" + id + "/export", json{{"reason", "PNP"}}.dump());
+  ASSERT_EQ(zip.status, 200) << zip.body;
+  EXPECT_EQ(zip.Header("Content-Type"), "application/zip");
+}
+
 TEST_F(ApiTest, ZipEntriesCarryCrcAndSizes) {
   const std::string zip = MakeZip({{"a.txt", "hello"}});
   // Local header: signature, then CRC-32 of "hello" (0x3610a686) at offset 14.

@@ -34,6 +34,8 @@ std::vector<RouteCase> Routes(const std::string& id) {
       {"POST", "/api/authorisations/A-000001/revoke", "", "ana"},
       {"GET", c + "/referral?format=xml", "", "ana"},
       {"GET", c + "/export", "", "ana"},
+      {"POST", c + "/referral", R"({"reason":"police request","format":"xml"})", "ana"},
+      {"POST", c + "/export", R"({"reason":"police request"})", "ana"},
       {"POST", "/api/reidentify", R"({"pseudonym":"p_00000000000000000000000000000000","reason":"x"})",
        "ana"},
       {"GET", "/api/audit", "", "ana"},

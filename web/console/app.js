@@ -21,6 +21,17 @@ async function api(method, path, body) {
   return json;
 }
 
+// A POST whose answer is a file (identified referral, bundle): saved through a temporary link.
+async function postForFile(path, body, filename) {
+  const res = await fetch(path, { method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': state.csrf }, body: JSON.stringify(body) });
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));
+  const url = URL.createObjectURL(await res.blob());
+  const a = h('a', { href: url, download: filename });
+  document.body.append(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 function toast(text) {
   const t = document.getElementById('toast');
   t.textContent = text; t.classList.add('show');
@@ -202,6 +213,18 @@ async function caseView(id) {
   const exportLink = h('a', { class: 'button primary', id: 'export', href: `/api/cases/${id}/export`, download: `bundle-${id}.zip` }, 'Export evidence bundle (zip)');
   const referralLink = h('a', { class: 'button', id: 'referral', href: `/api/cases/${id}/referral?format=html`, target: '_blank', rel: 'noopener' }, 'Referral report');
 
+  // Police need the real accounts: supervisors name them in the referral, with a reason that
+  // the audit log records beside each re-identification.
+  const idReason = h('input', { id: 'identify-reason', placeholder: 'e.g. referral to PNP-WCPC, request no.' });
+  const idReferral = h('button', { type: 'button', id: 'referral-identified' }, 'Referral with account ids');
+  idReferral.addEventListener('click', () => act('Identified referral saved (audited)', () =>
+    postForFile(`/api/cases/${id}/referral`, { reason: idReason.value, format: 'html' }, `referral-${id}.html`)));
+  const idExport = h('button', { type: 'button', id: 'export-identified' }, 'Bundle with account ids');
+  idExport.addEventListener('click', () => act('Identified bundle saved (audited)', () =>
+    postForFile(`/api/cases/${id}/export`, { reason: idReason.value }, `bundle-${id}.zip`)));
+  const identifyPanel = role === 'supervisor' ? h('div', { class: 'actions', id: 'identify' },
+    h('label', {}, 'Reason for naming the accounts (audited)', idReason), idReferral, idExport) : '';
+
   const messages = d.highlights.map((m) => h('div', { class: 'message' },
     h('div', { class: 'small muted' }, `${m.conversation} · message ${m.message}`),
     h('div', { class: 'text' }, ...highlighted(m.text, m.spans))));
@@ -238,7 +261,7 @@ async function caseView(id) {
         h('div', { class: 'actions' }, h('label', {}, 'Status', statusSel), statusBtn, assignBtn),
         h('div', {}, h('p', {}, noteText), noteBtn),
         h('div', {}, ...d.notes.map((n) => h('div', { class: 'message' }, h('div', { class: 'small muted' }, `${n.author} · ${n.created}`), h('div', {}, n.text)))),
-        h('div', { class: 'actions' }, h('p', {}, exportLink, ' ', referralLink)))),
+        h('div', { class: 'actions' }, h('p', {}, exportLink, ' ', referralLink)), identifyPanel)),
     messages.length ? h('div', { class: 'panel', id: 'matched' }, h('h2', {}, 'Matched terms in the original text'), ...messages) : '',
     h('div', { class: 'grid' }, graphPanel || '', weeklyPanel || ''),
     h('div', { class: 'panel', id: 'authorisations' }, h('h2', {}, 'Authorisations (identification phase)'),

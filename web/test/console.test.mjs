@@ -170,6 +170,15 @@ try {
   assert.equal(zip.subarray(0, 2).toString(), 'PK');
   assert.ok(zip.includes('manifest.json') && zip.includes('referral.xml'), 'bundle has a manifest and the referral');
 
+  step('supervisor names the accounts in a referral, with a reason');
+  await page.fill('#identify-reason', 'referral to PNP-WCPC (browser test)');
+  const [named] = await Promise.all([page.waitForEvent('download'), page.click('#referral-identified')]);
+  const namedPath = join(work, 'referral.html');
+  await named.saveAs(namedPath);
+  const namedHtml = readFileSync(namedPath, 'utf8');
+  assert.match(namedHtml, /re-identified by supervisor for this referral \(audited\); reason: referral to PNP-WCPC/);
+  assert.match(namedHtml, /pseudonym in the reporter&#39;s case store: p_/);
+
   // ---- Auditor: audit view ----
   await page.close();
   const actx = await fresh();
@@ -181,6 +190,7 @@ try {
   const audit = await page.locator('#audit').textContent();
   assert.match(audit, /denied/);
   assert.match(audit, /export/);
+  assert.match(audit, /reidentify/);
   assert.match(audit, /bot_takeover/);
   step('auditor watches the agent but has no operator controls');
   await page.goto(`${base}/#/bot`);
