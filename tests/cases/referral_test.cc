@@ -62,6 +62,12 @@ TEST(Referral, MalformedStoredLeads_ShowFieldsAsMissing_NeverThrow) {
   // Every lead is still listed as evidence, the malformed ones too.
   EXPECT_EQ(j["additionalInfo"]["evidence"].size(), 3u);
   EXPECT_NE(r->xml.find("i send western union"), std::string::npos);
+  // The XML and HTML carry the replacement too: no invalid byte reaches them.
+  for (const std::string* doc : {&r->xml, &r->html}) {
+    EXPECT_EQ(doc->find('\xe9'), std::string::npos);
+    EXPECT_EQ(doc->find('\xff'), std::string::npos);
+    EXPECT_NE(doc->find("caf\xef\xbf\xbd room"), std::string::npos);
+  }
 }
 
 }  // namespace
