@@ -620,11 +620,10 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
   std::vector<uint16_t> home(n, 0);
   std::vector<uint8_t> hotspot(n, 0), high(n, 0), local(n, 0);
   m.data_start_ms = INT64_MAX;
-  for (size_t i = 0; i < n; ++i) {
+  ParallelFor(n, threads, [&](size_t i) {
     auto& a = m.accounts[i];
-    if (a.edges.empty()) continue;
+    if (a.edges.empty()) return;
     local[i] = 1;
-    ++m.stats.accounts;
     home[i] = Winner<uint16_t>(a.country_votes, 0, m.country_codes);
     const uint16_t region = Winner<uint16_t>(a.region_votes, 0, m.region_codes);
     hotspot[i] = home[i] != 0 &&
@@ -632,7 +631,11 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
     high[i] = m.IsHigh(home[i]) && !hotspot[i];
     std::sort(a.edges.begin(), a.edges.end(),
               [](const Edge& x, const Edge& y) { return x.start_ms < y.start_ms; });
-    m.data_start_ms = std::min(m.data_start_ms, a.edges.front().start_ms);
+  });
+  for (size_t i = 0; i < n; ++i) {
+    if (!local[i]) continue;
+    ++m.stats.accounts;
+    m.data_start_ms = std::min(m.data_start_ms, m.accounts[i].edges.front().start_ms);
   }
   const double min_distinct = w.Get("window_min_distinct");
   // Scale-out: what other members know about their accounts (see ScoreExchange).

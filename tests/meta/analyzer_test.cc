@@ -143,5 +143,58 @@ TEST(Analyzer, LeadJsonFollowsArchitecture) {
   }
 }
 
+std::vector<std::string> LeadLines(Analyzer& a) {
+  std::vector<std::string> out;
+  for (const auto& lead : a.Finish(2)) out.push_back(LeadToJson(lead));
+  return out;
+}
+
+std::unique_ptr<Analyzer> NewAllAnalyzer() {
+  static const CountryTable countries = *CountryTable::Default();
+  MetaOptions o;
+  o.keep_unflagged = true;
+  return std::move(*Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
+}
+
+TEST(Analyzer, PreparedBatchOwnsItsNamesAndScoresLikeAdd) {
+  auto direct = NewAllAnalyzer();
+  auto batched = NewAllAnalyzer();
+  PreparedBatch batch;
+  {
+    // Long ids and IPv6 addresses live outside the strings' small buffers.
+    std::vector<CallRecord> records = MakeCalls(11);
+    for (auto& r : records) {
+      r.caller += "-with-a-long-suffix";
+      r.caller_ip = "2001:db8::" + std::to_string(r.line % 7);
+    }
+    for (const auto& r : records) {
+      direct->Add(r);
+      batch.Add(*batched, r);
+    }
+  }  // the records are gone: the batch must not point into them
+  for (const PreparedCall& p : batch.calls()) batched->Add(p);
+  EXPECT_EQ(batched->stats().records, direct->stats().records);
+  EXPECT_EQ(batched->stats().duplicates, 1u);
+  const auto want = LeadLines(*direct);
+  ASSERT_FALSE(want.empty());
+  EXPECT_EQ(LeadLines(*batched), want);
+}
+
+TEST(Analyzer, DurationsBeyondTheHalfEdgeCapScoreAsLongCalls) {
+  // Half-edges keep durations up to 65535 s; every feature reads at most 4 hours, so a
+  // 11-hour and a 20-hour family call must score the same.
+  auto run = [](uint32_t minutes) {
+    Calls c;
+    AddHub(c, "hub1", "cust", 12);
+    for (int day = 0; day < 28; day += 2) {
+      c.Add("mother", "SA", "family", "PH", kStart + day * kDay + 12 * kHour, minutes);
+    }
+    std::vector<std::string> out;
+    for (auto& [key, lead] : c.Run()) out.push_back(LeadToJson(lead));
+    return out;
+  };
+  EXPECT_EQ(run(660), run(1200));
+}
+
 }  // namespace
 }  // namespace bantay::meta
