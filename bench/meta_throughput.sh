@@ -9,7 +9,8 @@
 # `bantay simulate calls --accounts ACCOUNTS --days 30 --seed 5`. On that same file, after a
 # warm-up read, three tools run twice each; the best wall time counts (peak RSS is the larger
 # of the two runs, from /usr/bin/time, apt package `time`):
-#   bantay  `bantay meta --threads 2 FILE > /dev/null`: the full analysis.
+#   bantay  `bantay meta --threads 2 --stats FILE > /dev/null`: the full analysis (its own
+#           split of the time into reading and scoring is printed below the table).
 #   sqlite  sqlite3 CLI (apt package sqlite3): `.import` into an in-memory DB, then the core query.
 #   duckdb  node bench/meta_duckdb.mjs (npm @duckdb/node-api, 2 threads): CREATE TABLE from
 #           read_csv_auto, then the same core query. Installs bench/node_modules on first use
@@ -98,7 +99,7 @@ record() {  # record NAME: stores the last timed() result
 }
 
 echo "bantay meta --threads $threads" >&2
-timed bantay "$bantay" meta --threads "$threads" "$csv"
+timed bantay "$bantay" meta --threads "$threads" --stats "$csv"
 record bantay
 # stdout of bantay meta went to $work/bantay.out rather than /dev/null; same work, kept for --keep.
 
@@ -145,6 +146,8 @@ for t in bantay sqlite duckdb; do
     printf '%-8s %10s %12s %14s\n' "$t" - - -
   fi
 done
+echo "bantay's last run: $(grep -o 'reading [0-9.]* s, scoring [0-9.]* s' "$work/bantay.err" || echo 'no --stats line')"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "qualifying (account, 7-day window) groups: sqlite=$sqlite_groups duckdb=$duckdb_groups"
 if [ "$duckdb_ok" -eq 1 ] && [ "$sqlite_groups" != "$duckdb_groups" ]; then
   echo "warning: SQLite and DuckDB counts differ" >&2
