@@ -15,6 +15,7 @@
 #include "cli/bot_control.h"
 #include "cases/cases.h"
 #include "cli/commands.h"
+#include "cli/store_flags.h"
 #include "evidence/evidence.h"
 
 namespace bantay::cli {
@@ -28,7 +29,7 @@ struct BotArgs {
   bool tls = false;
   bool stdin_mode = false;
   std::string persona;                // file; empty: built in
-  std::string store, pseudonym_key, signing_key;
+  StoreLocation case_store;          // --store, --pseudonym-key, --signing-key
   std::string bundle;                 // write an evidence bundle of the bot streams here
   std::string leads;                  // write account leads (JSONL) here
   std::string transcripts;            // write one transcript file per conversation here
@@ -138,17 +139,15 @@ int RunBot(const BotArgs& args) {
   std::unique_ptr<cases::Store> store;
   evidence::MemoryLedgerStorage memory;
   evidence::LedgerStorage* storage = &memory;
-  std::string key_file = args.signing_key;
-  cases::Options store_options;
-  store_options.pseudonym_key_file = args.pseudonym_key;
-  store_options.signing_key_file = args.signing_key;
-  if (!args.store.empty()) {
-    auto s = cases::OpenStore(args.store, store_options);
+  std::string key_file = args.case_store.signing_key;
+  const std::string& store_spec = args.case_store.store;
+  if (!store_spec.empty()) {
+    auto s = args.case_store.OpenCaseStore();
     if (!s) return Fatal("store", s.error());
     store = std::move(*s);
     storage = &store->ledger_storage();
     if (key_file.empty()) {
-      key_file = (std::filesystem::absolute(args.store).parent_path() / "bantay-signing.key").string();
+      key_file = (std::filesystem::absolute(store_spec).parent_path() / "bantay-signing.key").string();
     }
   }
   if (key_file.empty() && !args.bundle.empty()) {
@@ -195,7 +194,7 @@ int RunBot(const BotArgs& args) {
   // (docs/bot-operators.md); the bridge has its own store connection.
   std::unique_ptr<BotControl> control;
   if (store) {
-    auto s2 = cases::OpenStore(args.store, store_options);
+    auto s2 = args.case_store.OpenCaseStore();
     if (!s2) return Fatal("store", s2.error());
     auto c = BotControl::Start(**engine, std::move(*s2));
     if (!c) return Fatal("operator control", c.error());
@@ -316,11 +315,8 @@ static void RegisterBot(CLI::App& app, std::function<int()>* run) {
                 "print agent lines as {to,text}");
   cmd->add_option("--persona", args->persona, "Persona JSON (default: built-in sweetie)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--store", args->store,
-                  "Case store: the ledger goes to its tables and account leads are ingested");
-  cmd->add_option("--pseudonym-key", args->pseudonym_key, "Pseudonym key file (as for ingest)");
-  cmd->add_option("--signing-key", args->signing_key,
-                  "Evidence signing key file (default: bantay-signing.key beside an SQLite store)");
+  args->case_store.AddStoreFlags(
+      cmd, false, "Case store: the ledger goes to its tables and account leads are ingested");
   cmd->add_option("--bundle", args->bundle, "Write a signed evidence bundle of every bot stream");
   cmd->add_option("--leads", args->leads, "Write account leads (JSONL, for bantay ingest)");
   cmd->add_option("--transcripts", args->transcripts,

@@ -11,13 +11,14 @@
 #include "bot/bot.h"
 #include "cli/bot_control.h"
 #include "cli/commands.h"
+#include "cli/store_flags.h"
 
 namespace bantay::cli {
 
 namespace {
 
 struct BotDemoArgs {
-  std::string store, pseudonym_key, signing_key;  // keys: needed for a PostgreSQL store
+  StoreLocation case_store;
   bool once = false;  // mirror the scripted conversations and exit
 };
 
@@ -56,10 +57,7 @@ int RunBotDemo(const BotDemoArgs& args) {
   options.delay_scale = 0;
   auto engine = bot::Engine::Create(*persona, *guard, *classifier, {loop}, options);
   if (!engine) return Fail2(engine.error());
-  cases::Options store_options;
-  store_options.pseudonym_key_file = args.pseudonym_key;
-  store_options.signing_key_file = args.signing_key;
-  auto store = cases::OpenStore(args.store, store_options);
+  auto store = args.case_store.OpenCaseStore();
   if (!store) return Fail2(store.error());
   auto control = BotControl::Start(**engine, std::move(*store));
   if (!control) return Fail2(control.error());
@@ -70,7 +68,7 @@ int RunBotDemo(const BotDemoArgs& args) {
   (*engine)->WaitIdle(std::chrono::seconds(10));
   if (auto s = (*control)->PollOnce(); !s) return Fail2(s.error());
   fmt::print("bantay bot-demo: ready: {} conversations mirrored into {}\n",
-             (*engine)->Conversations().size(), args.store);
+             (*engine)->Conversations().size(), args.case_store.store);
   std::fflush(stdout);
   if (!args.once) {
     int sig = 0;
@@ -93,9 +91,7 @@ static void RegisterBotDemo(CLI::App& app, std::function<int()>* run) {
       "The undercover agent on a loopback connector with scripted synthetic partners, mirrored "
       "into a case store for the operator console (docs/bot-operators.md). Runs until "
       "SIGINT/SIGTERM, carrying out operator commands.");
-  cmd->add_option("--store", args->store, "Case store: an SQLite file, or postgresql://...")->required();
-  cmd->add_option("--pseudonym-key", args->pseudonym_key, "Pseudonym key file (PostgreSQL stores)");
-  cmd->add_option("--signing-key", args->signing_key, "Evidence signing key file (PostgreSQL stores)");
+  args->case_store.AddStoreFlags(cmd, true);
   cmd->add_flag("--once", args->once, "Mirror the scripted conversations and exit");
   cmd->callback([=] { *run = [=] { return RunBotDemo(*args); }; });
 }

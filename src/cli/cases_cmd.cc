@@ -15,6 +15,7 @@
 
 #include "cases/cases.h"
 #include "cli/commands.h"
+#include "cli/store_flags.h"
 #include "core/core.h"
 
 namespace bantay::cli {
@@ -26,29 +27,14 @@ using nlohmann::json;
 
 constexpr int kExitError = 1;  // the store refused or failed (not a usage error)
 
-// Flags every store command shares.
-struct StoreFlags {
-  std::string store;
-  std::string pseudonym_key;  // key file; default beside an SQLite store
-  std::string signing_key;    // key file; default beside an SQLite store
-  std::string user;           // acting user; empty: the CLI's system principal where allowed
+// Flags every store command shares: the store and the acting user.
+struct StoreFlags : StoreLocation {
+  std::string user;  // acting user; empty: the CLI's system principal where allowed
 
   void Add(CLI::App* cmd, bool user_required) {
-    cmd->add_option("--store", store, "Case store: an SQLite file, or postgresql://...")
-        ->required();
-    cmd->add_option("--pseudonym-key", pseudonym_key,
-                    "Pseudonym key file (default: bantay-pseudonym.key beside an SQLite store)");
-    cmd->add_option("--signing-key", signing_key,
-                    "Evidence signing key file (default: bantay-signing.key beside an SQLite store)");
+    AddStoreFlags(cmd, true);
     auto* u = cmd->add_option("--user", user, "Acting user (audited)");
     if (user_required) u->required();
-  }
-
-  Result<std::unique_ptr<cases::Store>> Open() const {
-    cases::Options o;
-    o.pseudonym_key_file = pseudonym_key;
-    o.signing_key_file = signing_key;
-    return cases::OpenStore(store, o);
   }
 
   cases::Actor Actor(std::string_view job) const {
@@ -65,7 +51,7 @@ int Report(std::string_view command, const Error& e) {
 template <class F>
 std::function<int()> WithStore(std::shared_ptr<StoreFlags> flags, std::string name, F body) {
   return [flags, name, body]() -> int {
-    auto store = flags->Open();
+    auto store = flags->OpenCaseStore();
     if (!store) return Report(name, store.error());
     Status s = body(**store);
     if (!s) return Report(name, s.error());
@@ -97,7 +83,7 @@ struct IngestFlags {
 };
 
 int RunIngest(const StoreFlags& sf, const IngestFlags& f) {
-  auto store = sf.Open();
+  auto store = sf.OpenCaseStore();
   if (!store) return Report("ingest", store.error());
   const cases::Actor actor = sf.Actor("ingest");
   cases::IngestCounts total;
@@ -470,7 +456,7 @@ static void RegisterCases(CLI::App& app, std::function<int()>* run) {
     c->add_flag("--verify", *verify, "Verify hash chains and signed checkpoints of every stream");
     c->callback([=] {
       *run = [=]() -> int {
-        auto store = sf->Open();
+        auto store = sf->OpenCaseStore();
         if (!store) return Report("cases audit", store.error());
         if (*verify) {
           auto r = (*store)->VerifyLedger(sf->Actor("cli"));

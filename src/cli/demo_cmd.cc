@@ -158,10 +158,7 @@ int RunDemo(const DemoFlags& f) {
     serve.pseudonym_key = (dir / "bantay-pseudonym.key").string();
     serve.signing_key = (dir / "bantay-signing.key").string();
   }
-  cases::Options store_opts;
-  store_opts.pseudonym_key_file = serve.pseudonym_key;
-  store_opts.signing_key_file = serve.signing_key;
-  auto store = cases::OpenStore(store_path.string(), store_opts);
+  auto store = serve.OpenCaseStore();
   if (!store) return fail(store.error());
   if (!f.store.empty()) {
     cases::CaseFilter any;

@@ -14,8 +14,7 @@ namespace bantay::cli {
 Result<server::Options> ServeFlags::ToOptions() const {
   server::Options o;
   o.store = store;
-  o.store_options.pseudonym_key_file = pseudonym_key;
-  o.store_options.signing_key_file = signing_key;
+  o.store_options = StoreOptions();
   o.listen = listen;
   o.tls_cert = tls_cert;
   o.tls_key = tls_key;
@@ -75,12 +74,7 @@ static void RegisterServe(CLI::App& app, std::function<int()>* run) {
       "serve",
       "Serve the HTTP JSON API (/api) and the analyst console over a case store. "
       "See docs/server.md.");
-  cmd->add_option("--store", flags->store, "Case store: an SQLite file, or postgresql://...")
-      ->required();
-  cmd->add_option("--pseudonym-key", flags->pseudonym_key,
-                  "Pseudonym key file (default: bantay-pseudonym.key beside an SQLite store)");
-  cmd->add_option("--signing-key", flags->signing_key,
-                  "Evidence signing key file (default: bantay-signing.key beside an SQLite store)");
+  flags->AddStoreFlags(cmd, true);
   flags->AddServing(cmd);
   cmd->callback([flags, run] {
     *run = [flags]() -> int {

@@ -6,13 +6,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/store_flags.h"
 #include "core/core.h"
 #include "server/server.h"
 
 namespace bantay::cli {
 
-struct ServeFlags {
-  std::string store, pseudonym_key, signing_key;
+struct ServeFlags : StoreLocation {
   std::string listen = "127.0.0.1:8080";
   std::string tls_cert, tls_key, web_dir, report_tokens, agencies;
   int threads = 4;
