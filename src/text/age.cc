@@ -65,6 +65,17 @@ constexpr std::string_view kAgeTails[] = {
 constexpr std::string_view kGradeLeads[] = {"grade", "gr", "grd", "baitang", "year", "class",
                                             "primary", "std"};
 
+// First words of a bare age answer other than a number: "just 11", "im 12".
+constexpr std::string_view kBareStarts[] = {"just", "only", "im", "i", "am", "age",
+                                            "mga", "around", "about"};
+// Per word length, a bit per first letter of the words above and of the number words.
+constexpr std::array<uint32_t, 12> kBareFirstWords = [] {
+  std::array<uint32_t, 12> bits{};
+  for (std::string_view w : kBareStarts) bits[w.size()] |= 1u << (w[0] - 'a');
+  for (const auto& nw : kNumberWords) bits[nw.word.size()] |= 1u << (nw.word[0] - 'a');
+  return bits;
+}();
+
 struct Word {
   uint32_t begin, end;
 };
@@ -259,9 +270,14 @@ int BareAgeAnswer(std::string_view s, bool* only_fillers) {
   if (s.empty()) return -1;
   if (!(s[0] >= '0' && s[0] <= '9')) {
     const std::string_view first_word = s.substr(0, s.find(' '));
-    static constexpr std::string_view kStarts[] = {"just", "only", "im", "i", "am", "age",
-                                                   "mga", "around", "about"};
-    if (std::find(std::begin(kStarts), std::end(kStarts), first_word) == std::end(kStarts) &&
+    // Most first words are rejected by length and first letter alone.
+    if (first_word.size() >= kBareFirstWords.size() || first_word[0] < 'a' ||
+        first_word[0] > 'z' ||
+        ((kBareFirstWords[first_word.size()] >> (first_word[0] - 'a')) & 1) == 0) {
+      return -1;
+    }
+    if (std::find(std::begin(kBareStarts), std::end(kBareStarts), first_word) ==
+            std::end(kBareStarts) &&
         NumberWordValue(first_word) < 0) {
       return -1;
     }

@@ -108,6 +108,34 @@ Field Classify(std::string_view key) {
   return Field::kOther;
 }
 
+// One of the four fields when the key whose body starts at `p` is spelled plainly as its
+// name (then no escape can be in it), with the body's length in *len; otherwise *len = -1
+// and the general key scan decides. REQUIRES: readable bytes up to the chunk padding.
+Field KnownKey(const char* p, const char* end, ptrdiff_t* len) {
+  const auto is = [&](std::string_view key) {
+    const auto n = static_cast<ptrdiff_t>(key.size());
+    return end - p > n && std::memcmp(p, key.data(), key.size()) == 0 && p[n] == '"';
+  };
+  *len = -1;
+  switch (*p) {
+    case 'c':
+      if (is("conversation")) *len = 12;
+      return *len < 0 ? Field::kOther : Field::kConversation;
+    case 'a':
+      if (is("author")) *len = 6;
+      return *len < 0 ? Field::kOther : Field::kAuthor;
+    case 't':
+      if (is("text")) {
+        *len = 4;
+        return Field::kText;
+      }
+      if (is("time")) *len = 4;
+      return *len < 0 ? Field::kOther : Field::kTime;
+    default:
+      return Field::kOther;
+  }
+}
+
 // Reads a string or integer id into `out`.
 simdjson::error_code ReadId(simdjson::ondemand::value v, std::string* out) {
   std::string_view sv;
@@ -277,9 +305,13 @@ class LineParser {
     while (true) {
       if (p == end || *p != '"') return false;
       bool non_ascii = false;
-      const ptrdiff_t key_len = PlainStringEnd(++p, end, &non_ascii);
-      if (key_len < 0) return false;
-      const Field which = non_ascii ? Field::kOther : Classify(std::string_view(p, key_len));
+      ptrdiff_t key_len;
+      Field which = KnownKey(++p, end, &key_len);
+      if (key_len < 0) {
+        key_len = PlainStringEnd(p, end, &non_ascii);
+        if (key_len < 0) return false;
+        which = non_ascii ? Field::kOther : Classify(std::string_view(p, key_len));
+      }
       p += key_len + 1;
       skip_ws();
       if (p == end || *p != ':') return false;
@@ -319,7 +351,8 @@ class LineParser {
     const auto conv = static_cast<size_t>(Field::kConversation);
     const auto author = static_cast<size_t>(Field::kAuthor);
     const auto text = static_cast<size_t>(Field::kText);
-    if (seen[conv]) msg_.conversation.assign(values[conv]);
+    // A conversation's messages usually come one after another: the id is often unchanged.
+    if (seen[conv] && msg_.conversation != values[conv]) msg_.conversation.assign(values[conv]);
     if (seen[author]) msg_.author.assign(values[author]);
     if (seen[text]) msg_.text.assign(values[text]);
     const auto time = static_cast<size_t>(Field::kTime);
