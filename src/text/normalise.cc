@@ -570,6 +570,8 @@ Result<std::shared_ptr<const Normaliser>> Normaliser::Create() {
   n->bmp_.resize(0x10000 - 0x80);
   auto build = [&](UChar32 cp) -> FoldEntry {
     FoldEntry e;
+    std::string sk_cp;  // skeleton(cp), once computed
+    bool have_sk_cp = false;
     const int8_t type = u_charType(cp);
     if (type == U_FORMAT_CHAR || is_diacritic(cp)) {
       e.kind = FoldEntry::kDelete;
@@ -578,7 +580,9 @@ Result<std::shared_ptr<const Normaliser>> Normaliser::Create() {
     // A look-alike of an ASCII letter, judged on the character as written. Only letters and
     // digits fold this way, so the (costly) skeleton is not computed for anything else.
     if (cp >= 0x80 && u_isalnum(cp)) {
-      const std::string sk = skeleton(cp);
+      sk_cp = skeleton(cp);
+      have_sk_cp = true;
+      const std::string& sk = sk_cp;
       char mapped = 0;
       if (auto up = upper_by_skeleton.find(sk); u_isupper(cp) && up != upper_by_skeleton.end()) {
         mapped = up->second;
@@ -641,7 +645,8 @@ Result<std::shared_ptr<const Normaliser>> Normaliser::Create() {
                         t == U_ENCLOSING_MARK;
       if (!u_isalnum(c) && !mark) continue;  // non-ASCII punctuation, symbols: separators
       any_letter_or_digit = true;
-      auto it = ascii_by_skeleton.find(skeleton(c));
+      // Most letters decompose to themselves (all CJK and Hangul): their skeleton is known.
+      auto it = ascii_by_skeleton.find(c == cp && have_sk_cp ? sk_cp : skeleton(c));
       if (it != ascii_by_skeleton.end()) {
         out.push_back(it->second);
       } else {
