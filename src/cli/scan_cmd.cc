@@ -1,7 +1,6 @@
 // cli/scan_cmd.cc: `bantay scan`: scores chat conversations and prints scan output JSONL.
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <deque>
 #include <mutex>
@@ -227,37 +226,44 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
   }
   progress.Done();
 
-  // Score every conversation in parallel, block by block, emitting each block in
-  // first-appearance order and freeing its states: memory for output stays bounded.
+  // Score every conversation in parallel, block by block: workers finish blocks while this
+  // thread prints the ones before them in first-appearance order, freeing each state as it
+  // goes; at most 2 * threads blocks are in flight, so memory for output stays bounded.
   summary.conversations = global.items.size();
   global.index.clear();
-  constexpr size_t kBlock = 8192;
-  std::vector<std::string> lines(kBlock);
-  std::vector<uint8_t> flagged(kBlock, 0);
-  for (size_t base = 0; base < global.items.size(); base += kBlock) {
-    const size_t end = std::min(global.items.size(), base + kBlock);
-    std::atomic<size_t> next{base};
-    auto finish_worker = [&] {
-      for (;;) {
-        const size_t i = next.fetch_add(1);
-        if (i >= end) return;
-        auto& [id, state] = global.items[i];
-        ConversationScore s = sc.Finish(id, std::move(state));
-        state = Scanner::State();  // free it now
-        flagged[i - base] = s.flagged;
-        lines[i - base].clear();
-        if (s.flagged || opt.all) lines[i - base] = text::ScoreToJson(s, sc.matcher().lexicon());
-      }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads && end - base > 64; ++t) pool.emplace_back(finish_worker);
-    finish_worker();
-    for (auto& t : pool) t.join();
-    for (size_t i = base; i < end; ++i) {
-      summary.flagged += flagged[i - base];
-      if (!lines[i - base].empty()) emit(lines[i - base]);
+  struct FinishBlock {
+    size_t begin = 0, end = 0;
+  };
+  struct FinishResult {
+    std::vector<std::string> lines;
+    uint64_t flagged = 0;
+  };
+  constexpr size_t kBlock = 2048;
+  size_t next_block = 0;
+  std::function<bool(FinishBlock*)> produce_block = [&](FinishBlock* b) {
+    if (next_block >= global.items.size()) return false;
+    b->begin = next_block;
+    b->end = std::min(global.items.size(), next_block + kBlock);
+    next_block = b->end;
+    return true;
+  };
+  std::function<void(FinishBlock&, FinishResult*)> finish_block = [&](FinishBlock& b,
+                                                                      FinishResult* r) {
+    for (size_t i = b.begin; i < b.end; ++i) {
+      auto& item = global.items[i];
+      ConversationScore s = sc.Finish(std::move(item.first), std::move(item.second));
+      item.second = Scanner::State();  // free it now
+      r->flagged += s.flagged;
+      if (s.flagged || opt.all) r->lines.push_back(text::ScoreToJson(s, sc.matcher().lexicon()));
     }
-  }
+  };
+  std::function<void(FinishBlock&, FinishResult&)> print_block = [&](FinishBlock&,
+                                                                     FinishResult& r) {
+    summary.flagged += r.flagged;
+    for (const std::string& line : r.lines) emit(line);
+  };
+  OrderedParallelMap<FinishBlock, FinishResult>(threads, produce_block, finish_block,
+                                                print_block);
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return summary;
 }
