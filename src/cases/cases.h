@@ -56,10 +56,10 @@ std::string_view ActionName(Action a);
 const std::vector<std::pair<Action, std::vector<Role>>>& PermissionTable();
 bool Allowed(Role role, Action action);
 
-// Refusals by role carry this message prefix (ErrorCode::kInvalidArgument, `where` = the
-// user), so that callers (the HTTP server) can answer 403 rather than 400.
+// Refusals by role are ErrorCode::kPermissionDenied (the HTTP server answers 403) with this
+// message prefix (the CLI prints it) and `where` = the user.
 inline constexpr std::string_view kPermissionDenied = "permission denied";
-bool IsPermissionDenied(const Error& e);
+bool IsPermissionDenied(const Error& e);  // e.code == ErrorCode::kPermissionDenied
 
 // The person (or job) on whose behalf a call runs. `user` must name an existing user, except
 // for Actor::System(), which the CLI's ingest and retention jobs use (role kSystem).

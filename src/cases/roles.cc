@@ -81,7 +81,7 @@ bool Allowed(Role role, Action action) {
 }
 
 bool IsPermissionDenied(const Error& e) {
-  return e.code == ErrorCode::kInvalidArgument && e.message.rfind(kPermissionDenied, 0) == 0;
+  return e.code == ErrorCode::kPermissionDenied;
 }
 
 std::string_view StatusName(CaseStatus s) {

@@ -883,7 +883,7 @@ class SqlStore final : public Store {
                                        std::string(ActionName(action))
                                  : role.error().message;
     AuditAlone(actor, ActionName(action), target, "denied", {{"why", why}});
-    return Fail(ErrorCode::kInvalidArgument, std::string(kPermissionDenied) + ": " + why,
+    return Fail(ErrorCode::kPermissionDenied, std::string(kPermissionDenied) + ": " + why,
                 actor.user);
   }
 

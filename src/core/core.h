@@ -20,6 +20,7 @@ enum class ErrorCode {
   kIo,               // the operating system refused a read or write
   kNotFound,         // a named file or item does not exist
   kInternal,         // a library failed in a way that should not happen
+  kPermissionDenied, // the acting user's role may not do this (refusal already audited)
 };
 
 // An error travels as a value. `where` locates bad input as "file:line:field" (parts may

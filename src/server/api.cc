@@ -87,8 +87,8 @@ Response ErrorResponse(int status, std::string_view message, std::string_view wh
 
 // Store errors to HTTP: permission refusals 403, missing things 404, bad input 400.
 Response StoreError(const Error& e) {
-  if (cases::IsPermissionDenied(e)) return ErrorResponse(403, e.message);
   switch (e.code) {
+    case ErrorCode::kPermissionDenied: return ErrorResponse(403, e.message);
     case ErrorCode::kNotFound: return ErrorResponse(404, e.message, e.where);
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kParse: return ErrorResponse(400, e.message, e.where);
