@@ -134,12 +134,22 @@ struct Core {
     line.text = std::move(text);
     line.bank_entry = std::move(bank_entry);
     c.last_ms = std::max(c.last_ms, time_ms);
-    nlohmann::json body = {{"conversation", c.id},   {"network", c.network},
-                           {"partner", c.partner},   {"seq", line.seq},
-                           {"speaker", line.speaker}, {"text", line.text},
-                           {"time", FormatRfc3339(time_ms)}};
-    if (!line.bank_entry.empty()) body["bank_entry"] = line.bank_entry;
-    Ledger(c, "message", source_ms, std::move(body));
+    if (outbox->recording()) {
+      // The ledger keeps the line's digest, not its text (as the case store does for recorded
+      // content): the text of a conversation that never shows intent must be erasable by
+      // retention (SAFETY.md 3) without breaking the chain. The text is in the transcript
+      // (the store's bot_lines, transcript files), checkable against this digest.
+      nlohmann::json body = {{"conversation", c.id},
+                             {"network", c.network},
+                             {"partner", c.partner},
+                             {"seq", line.seq},
+                             {"speaker", line.speaker},
+                             {"sha256", evidence::Sha256Hex(line.text)},
+                             {"bytes", line.text.size()},
+                             {"time", FormatRfc3339(time_ms)}};
+      if (!line.bank_entry.empty()) body["bank_entry"] = line.bank_entry;
+      Ledger(c, "message", source_ms, std::move(body));
+    }
     c.lines.push_back(std::move(line));
     Notify(c, &c.lines.back());
     return c.lines.back();

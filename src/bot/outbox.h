@@ -34,6 +34,7 @@ class Outbox {
   void Record(const std::string& stream, std::string_view kind, int64_t source_ms,
               nlohmann::json body);
   uint64_t ledger_errors() const;
+  bool recording() const { return ledger_ != nullptr; }
 
  private:
   std::shared_ptr<const Guard> guard_;

@@ -89,6 +89,11 @@ struct Options {
   int dismissed_lead_days = 30;
   int unreferred_content_days = 90;
   int referred_content_days = 365;
+  // Undercover agent conversations that never showed intent (assessment level below 3: only
+  // small talk, an age question, a request to move app) lose their transcript text this many
+  // hours after their last line (SAFETY.md 3); conversations with intent are kept for their
+  // case.
+  int bot_no_intent_hours = 24;
   // Login rate limiting: after max_failed_logins failures within login_window_s for one user
   // (or one IP), logins are refused for lockout_s.
   int max_failed_logins = 5;
@@ -267,6 +272,7 @@ struct BotConversation {
   std::string operator_id;   // the operator holding it, when taken over
   int64_t started_ms = 0, last_ms = 0;
   int64_t lines = 0;
+  int64_t erased_ms = 0;     // when retention erased its transcript text (0: not erased)
 };
 
 struct BotLine {
@@ -364,8 +370,11 @@ class Store {
   // -- Retention --
   struct RetentionCounts {
     uint64_t lead_bodies_erased = 0, contents_deleted = 0;
+    uint64_t bot_conversations_erased = 0, bot_lines_erased = 0;
   };
-  // Enforces Options' retention periods at time `now_ms`; every deletion is ledgered.
+  // Enforces Options' retention periods at time `now_ms`; every deletion is ledgered. An
+  // agent conversation without intent loses its transcript lines; its ledger stream
+  // "bot/<id>" (which holds line digests, never text) gets a "deletion" record.
   virtual Result<RetentionCounts> RunRetention(const Actor& actor, int64_t now_ms) = 0;
 
   // -- Evidence, audit and referral --

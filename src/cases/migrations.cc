@@ -86,6 +86,12 @@ CREATE INDEX bot_commands_pending ON bot_commands (done_ms, id);
 CREATE TABLE bot_counters (day TEXT NOT NULL, name TEXT NOT NULL, value BIGINT NOT NULL,
   PRIMARY KEY (day, name));
 )sql",
+    // 4: retention of agent conversations: when their text was erased, and the case their
+    // lead went into (conversations with intent are kept as long as that case's content).
+    R"sql(
+ALTER TABLE bot_conversations ADD COLUMN erased_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE bot_conversations ADD COLUMN case_id TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 Result<int> CurrentVersion(SqlConn& db) {

@@ -18,6 +18,9 @@ using nlohmann::json;
 
 constexpr size_t kMaxText = 64 * 1024;   // notes, reasons, recorded messages
 constexpr size_t kMaxName = 256;         // ids, user names, references
+// The agent's assessment level from which a partner has shown illegal intent
+// (bot::kIntentShownLevel; cases does not depend on bot).
+constexpr int kBotIntentLevel = 3;
 
 int64_t SystemNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -61,6 +64,20 @@ bool ValidUserName(std::string_view name) {
 bool ValidPseudonym(std::string_view p) {
   return p.size() == 34 && (p[0] == 'p' || p[0] == 'c') && p[1] == '_' &&
          p.find_first_not_of("0123456789abcdef", 2) == std::string_view::npos;
+}
+
+// The agent conversation ids of a bot account lead ("evidence": {"source": "bot",
+// "conversations": [...]}).
+std::vector<std::string> BotConversationsOf(const json& body) {
+  std::vector<std::string> out;
+  auto ev = body.find("evidence");
+  if (ev == body.end() || !ev->is_object() || ev->value("source", json()) != "bot") return out;
+  auto convs = ev->find("conversations");
+  if (convs == ev->end() || !convs->is_array()) return out;
+  for (const auto& c : *convs) {
+    if (c.is_string()) out.push_back(c.get<std::string>());
+  }
+  return out;
 }
 
 bool ValidCountry(std::string_view c) {
@@ -502,7 +519,7 @@ class SqlStore final : public Store {
 
   Result<RetentionCounts> RunRetention(const Actor& actor, int64_t now_ms) override {
     if (auto r = Authorise(actor, Action::kRunRetention, ""); !r) return tl::unexpected(r.error());
-    constexpr int64_t kDay = 86400000;
+    constexpr int64_t kDay = 86400000, kHour = 3600000;
     RetentionCounts counts;
     auto s = Tx([&]() -> Status {
       auto cases = db_->Query(
@@ -538,9 +555,34 @@ class SqlStore final : public Store {
         }
         ++counts.contents_deleted;
       }
+      // Agent conversations that never showed intent lose their text soon (SAFETY.md 3: no
+      // content of conversations that are not flagged); those with intent are kept as long
+      // as recorded content of their case (referred or not).
+      auto convs = db_->Query(
+          "SELECT b.id, b.level, COALESCE(c.status, '') FROM bot_conversations b LEFT JOIN "
+          "cases c ON c.id = b.case_id WHERE b.erased_ms = 0 AND ((b.level < ? AND b.last_ms <= ?) "
+          "OR (b.level >= ? AND COALESCE(c.status, '') <> 'referred' AND b.last_ms <= ?) OR "
+          "(b.level >= ? AND c.status = 'referred' AND b.last_ms <= ?)) ORDER BY b.id",
+          {int64_t{kBotIntentLevel}, now_ms - options_.bot_no_intent_hours * kHour,
+           int64_t{kBotIntentLevel}, now_ms - options_.unreferred_content_days * kDay,
+           int64_t{kBotIntentLevel}, now_ms - options_.referred_content_days * kDay});
+      if (!convs) return tl::unexpected(convs.error());
+      for (const auto& row : *convs) {
+        const bool intent = ToInt(row[1]) >= kBotIntentLevel;
+        auto n = EraseBotConversation(
+            actor, row[0].value_or(""),
+            intent ? "retention period ended (" + row[2].value_or("") + " case)"
+                   : "retention: no intent shown within " +
+                         std::to_string(options_.bot_no_intent_hours) + " h of the last line");
+        if (!n) return tl::unexpected(n.error());
+        ++counts.bot_conversations_erased;
+        counts.bot_lines_erased += *n;
+      }
       return Audit(actor, "retention", "", "ok",
                    {{"lead_bodies_erased", counts.lead_bodies_erased},
                     {"contents_deleted", counts.contents_deleted},
+                    {"bot_conversations_erased", counts.bot_conversations_erased},
+                    {"bot_lines_erased", counts.bot_lines_erased},
                     {"now", FormatRfc3339(now_ms)}});
     });
     if (!s) return tl::unexpected(s.error());
@@ -741,14 +783,14 @@ class SqlStore final : public Store {
     if (auto r = Authorise(actor, Action::kListCases, "bot"); !r) return tl::unexpected(r.error());
     auto rows = db_->Query(
         "SELECT id, network, partner, state, level, taken_over, operator_id, started_ms, "
-        "last_ms, lines FROM bot_conversations ORDER BY last_ms DESC, id LIMIT ?",
+        "last_ms, lines, erased_ms FROM bot_conversations ORDER BY last_ms DESC, id LIMIT ?",
         {std::clamp<int64_t>(limit, 1, 1000)});
     if (!rows) return tl::unexpected(rows.error());
     std::vector<BotConversation> out;
     for (const SqlRow& r : *rows) {
       out.push_back({r[0].value_or(""), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""),
                      static_cast<int>(ToInt(r[4])), ToInt(r[5]) != 0, r[6].value_or(""),
-                     ToInt(r[7]), ToInt(r[8]), ToInt(r[9])});
+                     ToInt(r[7]), ToInt(r[8]), ToInt(r[9]), ToInt(r[10])});
     }
     return out;
   }
@@ -1059,6 +1101,13 @@ class SqlStore final : public Store {
         "INSERT INTO leads (hash, case_id, kind, score, received_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
         {lead.content_hash, case_id, kind, lead.score, now, body.dump()});
     if (!ins) return tl::unexpected(ins.error());
+    // The agent's conversations behind a bot lead are kept under this case's retention.
+    for (const std::string& conversation : BotConversationsOf(body)) {
+      auto up = db_->Query(
+          "UPDATE bot_conversations SET case_id = ? WHERE id = ? AND case_id = ''",
+          {case_id, conversation});
+      if (!up) return tl::unexpected(up.error());
+    }
     if (auto e = CaseEvent(case_id, "lead", lead.source_time,
                            {{"content_hash", lead.content_hash},
                             {"kind", kind},
@@ -1171,8 +1220,43 @@ class SqlStore final : public Store {
                        {"account", rows->at(0)[2].value_or("")},
                        {"reason", reason},
                        {"user", actor.user}};
-    if (auto e = CaseEvent(case_id, "deletion", "", body); !e) return e;
-    return Audit(actor, "delete_content", case_id, "ok", body);
+    return LogDeletion(actor, "case/" + case_id, case_id, body);
+  }
+
+  // The one way deleted content is accounted for: the stream whose records hold the content's
+  // digests gets a "deletion" record (no content), and the audit stream the same body.
+  Status LogDeletion(const Actor& actor, const std::string& stream, std::string_view target,
+                     const json& body) {
+    auto r = ledger_->Append(stream, "deletion", "", body);
+    if (!r) return tl::unexpected(r.error());
+    return Audit(actor, "delete_content", target, "ok", body);
+  }
+
+  // Erases the transcript text of an agent conversation (retention of conversations without
+  // intent). Its ledger stream keeps the line digests and gets the deletion record; a
+  // conversation the store has no ledger stream for (a demo run) is logged in the audit only.
+  Result<int64_t> EraseBotConversation(const Actor& actor, const std::string& id,
+                                       std::string reason) {
+    auto lines = db_->Query("DELETE FROM bot_lines WHERE conversation_id = ? RETURNING seq", {id});
+    if (!lines) return tl::unexpected(lines.error());
+    auto up = db_->Query("UPDATE bot_conversations SET erased_ms = ? WHERE id = ?", {Now(), id});
+    if (!up) return tl::unexpected(up.error());
+    // An operator's queued line is part of the conversation too.
+    auto said = db_->Query("UPDATE bot_commands SET text = '' WHERE conversation_id = ?", {id});
+    if (!said) return tl::unexpected(said.error());
+    const json body = {{"conversation", id},
+                       {"lines", lines->size()},
+                       {"reason", std::move(reason)},
+                       {"user", actor.user}};
+    const std::string stream = "bot/" + id;
+    auto last = ledger_storage_.Last(stream);
+    if (!last) return tl::unexpected(last.error());
+    if (auto s = *last ? LogDeletion(actor, stream, id, body)
+                       : Audit(actor, "delete_content", id, "ok", body);
+        !s) {
+      return tl::unexpected(s.error());
+    }
+    return static_cast<int64_t>(lines->size());
   }
 
   // The id of an authorisation of `case_id` active now whose scope covers `account`, or "".

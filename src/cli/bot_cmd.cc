@@ -217,15 +217,19 @@ int RunBot(const BotArgs& args) {
     for (const auto& l : leads) out << l << '\n';
     if (!out) return Fatal("leads", Error{ErrorCode::kIo, "cannot write", args.leads});
   }
-  if (!args.transcripts.empty()) {
-    std::filesystem::create_directories(args.transcripts);
+  auto write_transcripts = [&](const std::filesystem::path& dir) -> Status {
+    std::filesystem::create_directories(dir);
     for (const auto& c : (*engine)->Conversations()) {
       auto t = (*engine)->TranscriptFile(c.id);
       if (!t) continue;
-      std::ofstream out(std::filesystem::path(args.transcripts) / (c.id + ".jsonl"));
+      std::ofstream out(dir / (c.id + ".jsonl"));
       out << *t;
-      if (!out) return Fatal("transcripts", Error{ErrorCode::kIo, "cannot write", c.id});
+      if (!out) return Fail(ErrorCode::kIo, "cannot write", (dir / (c.id + ".jsonl")).string());
     }
+    return {};
+  };
+  if (!args.transcripts.empty()) {
+    if (auto s = write_transcripts(args.transcripts); !s) return Fatal("transcripts", s.error());
   }
   nlohmann::json ingest;
   if (store && !leads.empty()) {
@@ -253,6 +257,11 @@ int RunBot(const BotArgs& args) {
       if (!r || !c) return Fatal("bundle", r ? c.error() : r.error());
       records.insert(records.end(), r->begin(), r->end());
       checkpoints.insert(checkpoints.end(), c->begin(), c->end());
+    }
+    // The ledger holds each line's digest; the texts travel as transcript files, which the
+    // signed manifest covers.
+    if (auto s = write_transcripts(std::filesystem::path(args.bundle) / "transcripts"); !s) {
+      return Fatal("bundle", s.error());
     }
     auto summary = evidence::WriteBundle(args.bundle, records, checkpoints, *signer,
                                          {{"source", "bantay bot"}});

@@ -84,7 +84,7 @@ struct BotControl::Impl {
     for (const auto& entry : batch) {
       const bot::ConversationSummary& s = entry.second.summary;
       mirrors.push_back({{s.id, s.network, s.partner, s.state, s.level, s.taken_over, s.operator_id,
-                          s.started_ms, s.last_ms, static_cast<int64_t>(s.lines)},
+                          s.started_ms, s.last_ms, static_cast<int64_t>(s.lines), 0},
                          entry.second.lines});
       lines += entry.second.lines.size();
     }

@@ -412,7 +412,9 @@ static void RegisterCases(CLI::App& app, std::function<int()>* run) {
         auto r = store.RunRetention(sf->Actor("retention"), t);
         if (!r) return tl::unexpected(r.error());
         PrintJsonLine({{"lead_bodies_erased", r->lead_bodies_erased},
-                       {"contents_deleted", r->contents_deleted}});
+                       {"contents_deleted", r->contents_deleted},
+                       {"bot_conversations_erased", r->bot_conversations_erased},
+                       {"bot_lines_erased", r->bot_lines_erased}});
         return {};
       });
     });

@@ -18,7 +18,8 @@ json BotConversationJson(const cases::BotConversation& c) {
           {"operator", c.operator_id},
           {"started", FormatRfc3339(c.started_ms)},
           {"last", FormatRfc3339(c.last_ms)},
-          {"lines", c.lines}};
+          {"lines", c.lines},
+          {"erased", c.erased_ms ? json(FormatRfc3339(c.erased_ms)) : json(nullptr)}};
 }
 
 json BotLinesJson(const std::vector<cases::BotLine>& lines) {

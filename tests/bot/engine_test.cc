@@ -84,11 +84,15 @@ TEST(Engine, SolicitorIsIdentifiedThenDeterred) {
   EXPECT_EQ(dash.total.notices, 1u);
   EXPECT_EQ(dash.total.intents[static_cast<size_t>(Intent::kPayment)], 1u);
   EXPECT_EQ(dash.by_day.size(), 1u);
-  // Every transcript line is in the ledger, in order, with speaker and bank entry.
+  // Every transcript line is in the ledger, in order, with speaker and bank entry, as the
+  // digest of its text: the text itself stays out of the ledger, so that retention can erase
+  // a conversation without intent without breaking the chain.
   auto recs = rig.Records("bot/" + id, "message");
   ASSERT_EQ(recs.size(), lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
-    EXPECT_EQ(recs[i].body["text"], lines[i].text);
+    EXPECT_FALSE(recs[i].body.contains("text"));
+    EXPECT_EQ(recs[i].body["sha256"], evidence::Sha256Hex(lines[i].text));
+    EXPECT_EQ(recs[i].body["bytes"], lines[i].text.size());
     EXPECT_EQ(recs[i].body["speaker"], lines[i].speaker);
     if (!lines[i].bank_entry.empty()) EXPECT_EQ(recs[i].body["bank_entry"], lines[i].bank_entry);
   }

@@ -4,6 +4,7 @@
 
 #include "backends.h"
 #include "cases/cases.h"
+#include "evidence/evidence.h"
 
 namespace bantay::cases {
 namespace {
@@ -33,7 +34,7 @@ class BotStoreTest : public ::testing::Test {
   }
 
   BotConversation Conversation(const std::string& id, int64_t last_ms) {
-    return {id, "irc:127.0.0.1:6667", "nick_" + id, "small_talk", 1, false, "", 1000, last_ms, 0};
+    return {id, "irc:127.0.0.1:6667", "nick_" + id, "small_talk", 1, false, "", 1000, last_ms, 0, 0};
   }
 
   size_t AuditCount(const std::string& action) {
@@ -160,6 +161,103 @@ TYPED_TEST(BotStoreTest, MirrorBatch_WritesEveryConversationInOneCall) {
   EXPECT_FALSE(store.MirrorBotConversations(this->bot_, batch));
   EXPECT_EQ(store.ListBotConversations(this->ana_)->size(), 3u);
   EXPECT_FALSE(store.MirrorBotConversations(this->ana_, batch));  // only the bot process
+}
+
+// SAFETY.md 3: no content of conversations that were not flagged. The engine ledgers each
+// line's digest (bot/engine.cc), the text lives in bot_lines; retention erases the text of
+// conversations without intent and appends a deletion record to their stream.
+TYPED_TEST(BotStoreTest, Retention_ErasesConversationsWithoutIntent_KeepsThoseWithIntent) {
+  auto& store = *this->store_;
+  constexpr int64_t kHour = 3600000;
+  auto signer = evidence::Signer::LoadOrCreate(this->dir_.path() + "/signing.key");
+  ASSERT_TRUE(signer) << signer.error().ToString();
+  evidence::Ledger ledger(store.ledger_storage(), *signer);
+  auto run = [&](BotConversation c, const std::vector<BotLine>& lines) {
+    ASSERT_TRUE(ledger.Append("bot/" + c.id, "opened", "", {{"conversation", c.id}}));
+    for (const BotLine& l : lines) {
+      ASSERT_TRUE(ledger.Append("bot/" + c.id, "message", "",
+                                {{"conversation", c.id},
+                                 {"seq", l.seq},
+                                 {"speaker", l.speaker},
+                                 {"sha256", evidence::Sha256Hex(l.text)},
+                                 {"bytes", l.text.size()}}));
+    }
+    c.lines = static_cast<int64_t>(lines.size());
+    ASSERT_TRUE(store.MirrorBotConversation(this->bot_, c, lines));
+  };
+  BotConversation chat = this->Conversation("chat", this->now_);
+  chat.state = "closed";
+  chat.level = 1;  // an age question alone is no intent
+  run(chat, {{0, this->now_, "partner", "how is school today", ""},
+             {1, this->now_, "agent", "ok lang po", "smalltalk.1"}});
+  ASSERT_TRUE(store.AddBotCommand(this->ana_, "chat", "say", "brb po"));
+  BotConversation sol = this->Conversation("sol", this->now_);
+  sol.state = "closed";
+  sol.level = 4;
+  run(sol, {{0, this->now_, "partner", "i send gcash for a private show", ""}});
+  BotConversation later = this->Conversation("later", this->now_ + 2 * kHour);
+  run(later, {{0, this->now_ + 2 * kHour, "partner", "hello there", ""}});
+
+  auto early = store.RunRetention(this->admin_, this->now_ + 23 * kHour);
+  ASSERT_TRUE(early) << early.error().ToString();
+  EXPECT_EQ(early->bot_conversations_erased, 0u);
+  auto due = store.RunRetention(Actor::System("retention"), this->now_ + 25 * kHour);
+  ASSERT_TRUE(due) << due.error().ToString();
+  EXPECT_EQ(due->bot_conversations_erased, 1u);
+  EXPECT_EQ(due->bot_lines_erased, 2u);
+  EXPECT_EQ(store.RunRetention(this->admin_, this->now_ + 25 * kHour)->bot_conversations_erased, 0u);
+
+  // The benign conversation's text is gone from its tables; the others keep theirs.
+  EXPECT_TRUE(store.ReadBotTranscript(this->ana_, "chat")->empty());
+  EXPECT_EQ(store.GetBotCommand(this->ana_, 1)->text, "");
+  EXPECT_EQ(store.ReadBotTranscript(this->ana_, "sol")->front().text,
+            "i send gcash for a private show");
+  EXPECT_EQ(store.ReadBotTranscript(this->ana_, "later")->size(), 1u);
+  auto convs = store.ListBotConversations(this->ana_);
+  ASSERT_TRUE(convs);
+  for (const BotConversation& c : *convs) {
+    EXPECT_EQ(c.erased_ms != 0, c.id == "chat") << c.id;
+  }
+  // No ledger payload anywhere holds it; its stream ends with a deletion record without
+  // content, and every stream still verifies.
+  auto streams = store.ledger_storage().Streams();
+  ASSERT_TRUE(streams);
+  for (const auto& name : *streams) {
+    auto records = store.ledger_storage().Read(name);
+    ASSERT_TRUE(records);
+    for (const auto& r : *records) {
+      EXPECT_EQ(r.body.dump().find("school"), std::string::npos) << name << " " << r.seq;
+      EXPECT_EQ(r.body.dump().find("brb po"), std::string::npos) << name << " " << r.seq;
+    }
+  }
+  auto chain = store.ledger_storage().Read("bot/chat");
+  ASSERT_EQ(chain->size(), 4u);
+  EXPECT_EQ(chain->back().kind, "deletion");
+  EXPECT_EQ(chain->back().body["lines"], 2);
+  EXPECT_EQ(chain->back().body["user"], "system:retention");
+  EXPECT_EQ(store.ledger_storage().Read("bot/sol")->back().kind, "message");
+  auto verified = store.VerifyLedger(this->aud_);
+  ASSERT_TRUE(verified) << verified.error().ToString();
+  EXPECT_TRUE(verified->ok) << verified->problem.what;
+  EXPECT_EQ(this->AuditCount("delete_content"), 1u);
+
+  // A conversation with intent is kept as long as its case's content: its lead names it.
+  auto lead = ParseLead(R"({"account":"irc|sol","role":"demand","score":0.8,"flagged":true,)"
+                        R"("evidence":{"source":"bot","conversations":["sol"]}})",
+                        "bot-leads:1");
+  ASSERT_TRUE(lead) << lead.error().ToString();
+  ASSERT_TRUE(store.Ingest(this->bot_, std::vector<Lead>{*lead}));
+  constexpr int64_t kDay = 24 * kHour;
+  auto within = store.RunRetention(this->admin_, this->now_ + 89 * kDay);
+  ASSERT_TRUE(within);
+  EXPECT_EQ(within->bot_conversations_erased, 1u);  // "later", without intent
+  EXPECT_EQ(store.ReadBotTranscript(this->ana_, "sol")->size(), 1u);
+  auto after = store.RunRetention(this->admin_, this->now_ + 91 * kDay);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->bot_conversations_erased, 1u);
+  EXPECT_TRUE(store.ReadBotTranscript(this->ana_, "sol")->empty());
+  EXPECT_EQ(store.ledger_storage().Read("bot/sol")->back().body["reason"],
+            "retention period ended (new case)");
 }
 
 }  // namespace

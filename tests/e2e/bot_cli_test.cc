@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
+#include "core/core.h"
 
 namespace bantay {
 namespace {
@@ -87,6 +89,16 @@ TEST_F(BotCliTest, StdinRunProducesLeadsCaseBundleAndReplayableTranscripts) {
     ++replayed;
   }
   EXPECT_EQ(replayed, 2u);
+  // A day later, retention erases the chatter's transcript (no intent); the offender's stays
+  // with its case.
+  const std::string later = FormatRfc3339(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch()).count() + 25 * 3600 * 1000LL);
+  CliRun ret = Bantay("cases retention --store " + Path("cases.db") + " --now " + later);
+  ASSERT_EQ(ret.code, 0) << ret.out << ret.err;
+  auto erased = nlohmann::json::parse(ret.out);
+  EXPECT_EQ(erased["bot_conversations_erased"], 1) << ret.out;
+  EXPECT_GE(erased["bot_lines_erased"], 6) << ret.out;
   std::string t = Slurp(Path("t/B-000002.jsonl"));
   size_t pos = t.find("\"speaker\":\"agent\"");
   ASSERT_NE(pos, std::string::npos);
