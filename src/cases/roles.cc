@@ -116,6 +116,31 @@ bool TransitionAllowed(CaseStatus from, CaseStatus to) {
   return false;
 }
 
+namespace {
+
+// The first character of `s` (whole UTF-8 sequence), for masks.
+std::string_view FirstChar(std::string_view s) {
+  if (s.empty()) return s;
+  const auto b = static_cast<uint8_t>(s[0]);
+  const size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : 4;
+  return s.substr(0, std::min(n, s.size()));
+}
+
+// A masked form of an identifying detail that lets a reader tell details apart without
+// identifying anyone: "d***@e***.com", "+***23" (phones keep the last two digits), "D***".
+std::string MaskDetail(std::string_view kind, std::string_view v) {
+  if (const size_t at = v.find('@'); at != std::string_view::npos && at > 0 && kind != "handle") {
+    const std::string_view domain = v.substr(at + 1);
+    const size_t dot = domain.rfind('.');
+    return std::string(FirstChar(v)) + "***@" + std::string(FirstChar(domain)) + "***" +
+           std::string(dot == std::string_view::npos ? "" : domain.substr(dot));
+  }
+  if (kind == "phone" && v.size() > 4) return "+***" + std::string(v.substr(v.size() - 2));
+  return std::string(FirstChar(v)) + "***";
+}
+
+}  // namespace
+
 void PseudonymiseBody(LeadKind kind, nlohmann::json* body,
                       const std::function<std::string(const std::string&)>& pseudonym) {
   auto replace = [&](nlohmann::json& v) {
@@ -131,6 +156,22 @@ void PseudonymiseBody(LeadKind kind, nlohmann::json* body,
   if (auto e = body->find("evidence"); e != body->end() && e->is_object()) {
     if (auto l = e->find("linked"); l != e->end() && l->is_array()) {
       for (auto& x : *l) replace(x);
+    }
+    // Details the undercover agent extracted (bot leads): identifying values go to the
+    // identity table like account ids; the lead keeps the kind, where it was said (message,
+    // span), a masked form and the pseudonym. A stated age or place identifies nobody alone
+    // and stays as said (triage and routing need it).
+    if (auto d = e->find("details"); d != e->end() && d->is_array()) {
+      for (auto& x : *d) {
+        if (!x.is_object()) continue;
+        auto v = x.find("value");
+        if (v == x.end()) continue;
+        const std::string k = x.value("kind", "");
+        if (k == "age" || k == "location") continue;
+        const std::string clear = v->is_string() ? v->get<std::string>() : v->dump();
+        x["masked"] = MaskDetail(k, clear);
+        x["value"] = pseudonym(clear);
+      }
     }
   }
 }

@@ -260,5 +260,62 @@ TYPED_TEST(BotStoreTest, Retention_ErasesConversationsWithoutIntent_KeepsThoseWi
             "retention period ended (new case)");
 }
 
+// Details the agent extracted are identifiers: the case store keeps them as pseudonyms (clear
+// values only in the encrypted identity table), with kind, offsets and a masked form.
+TYPED_TEST(BotStoreTest, LeadDetails_ArePseudonymised_ReidentifiedBySupervisorOnly) {
+  auto& store = *this->store_;
+  ASSERT_TRUE(store.CreateUser(this->admin_, "sup", Role::kSupervisor, "password-sup"));
+  const std::string line =
+      R"({"account":"irc:h:6667|dan!d@h","role":"demand","score":0.8,"flagged":true,)"
+      R"("evidence":{"source":"bot","profile":"P-000001","conversations":["B-000001"],)"
+      R"("details":[{"kind":"email","value":"dan.k@example.com","message":9,"span":[12,29]},)"
+      R"({"kind":"phone","value":"+447700900123","country":"GB","message":11,"span":[0,13]},)"
+      R"({"kind":"name","value":"Dan","message":7,"span":[11,14]},)"
+      R"({"kind":"location","value":"Leeds","message":8,"span":[10,15]}]}})";
+  auto lead = ParseLead(line, "bot-leads:1");
+  ASSERT_TRUE(lead) << lead.error().ToString();
+  ASSERT_TRUE(store.Ingest(this->bot_, std::vector<Lead>{*lead}));
+  auto page = store.ListCases(this->ana_, {});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->cases.size(), 1u);
+  auto detail = store.GetCase(this->ana_, page->cases[0].id);
+  ASSERT_TRUE(detail) << detail.error().ToString();
+  const std::string shown = DetailToJson(*detail).dump() + SummaryToJson(page->cases[0]).dump();
+  for (const char* clear : {"dan.k@example.com", "447700900123", "Dan\"", "dan!d@h"}) {
+    EXPECT_EQ(shown.find(clear), std::string::npos) << clear;
+  }
+  const auto& details = detail->leads.at(0).body["evidence"]["details"];
+  ASSERT_EQ(details.size(), 4u);
+  EXPECT_EQ(details[0]["kind"], "email");
+  EXPECT_EQ(details[0]["masked"], "d***@e***.com");
+  EXPECT_EQ(details[0]["span"], nlohmann::json({12, 29}));
+  EXPECT_EQ(details[0]["value"], store.Pseudonym("dan.k@example.com"));
+  EXPECT_EQ(details[1]["masked"], "+***23");
+  EXPECT_EQ(details[3]["value"], "Leeds");  // a place identifies nobody alone
+  // The ledger's lead record is the stored (pseudonymised) body, as for every other lead.
+  bool ledgered = false;
+  for (const auto& r : detail->timeline) {
+    if (r.kind != "lead") continue;
+    ledgered = true;
+    EXPECT_EQ(r.body.dump().find("dan.k@example.com"), std::string::npos);
+  }
+  EXPECT_TRUE(ledgered);
+  // Re-identification: a supervisor with a reason, audited; an analyst is refused.
+  const std::string p = details[0]["value"];
+  EXPECT_FALSE(store.Reidentify(this->ana_, p, "curious"));
+  auto clear = store.Reidentify(Actor{"sup", ""}, p, "referral to NCA");
+  ASSERT_TRUE(clear) << clear.error().ToString();
+  EXPECT_EQ(*clear, "dan.k@example.com");
+  const std::string phone = details[1]["value"];
+  EXPECT_EQ(*store.Reidentify(Actor{"sup", ""}, phone, "referral"), "+447700900123");
+  size_t granted = 0;
+  auto audit = store.ReadAudit(this->aud_);
+  ASSERT_TRUE(audit);
+  for (const auto& r : *audit) {
+    granted += r.body.value("action", "") == "reidentify" && r.body.value("outcome", "") == "ok";
+  }
+  EXPECT_EQ(granted, 2u);
+}
+
 }  // namespace
 }  // namespace bantay::cases

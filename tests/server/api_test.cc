@@ -249,6 +249,34 @@ TEST_F(ApiTest, ReidentifyIsForSupervisorsWithAReason) {
   EXPECT_EQ(audit.back().body["action"], "reidentify");
 }
 
+// The undercover agent's extracted details reach analysts only as pseudonyms and masks.
+TEST_F(ApiTest, AgentLeadDetailsArePseudonymsForAnalystsAndReidentifiedBySupervisors) {
+  auto lead = cases::ParseLead(
+      R"({"account":"irc:h:6667|dan","role":"demand","score":0.9,"flagged":true,)"
+      R"("evidence":{"source":"bot","details":[{"kind":"email","value":"dan.k@example.com",)"
+      R"("message":9,"span":[12,29]},{"kind":"phone","value":"+639171234567","message":10,)"
+      R"("span":[0,13]}]}})",
+      "bot:1");
+  ASSERT_TRUE(lead) << lead.error().ToString();
+  auto counts = store_->Ingest(cases::Actor::System("bot"), std::vector<cases::Lead>{*lead});
+  ASSERT_TRUE(counts) << counts.error().ToString();
+  auto ana = LoginAs("ana");
+  const std::string subject = store_->Pseudonym("irc:h:6667|dan");
+  auto q = json::parse(As(ana, "GET", "/api/cases?subject=" + subject).body);
+  ASSERT_EQ(q["cases"].size(), 1u) << q.dump();
+  Response r = As(ana, "GET", "/api/cases/" + q["cases"][0]["id"].get<std::string>());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body.find("dan.k@example.com"), std::string::npos);
+  EXPECT_EQ(r.body.find("9171234567"), std::string::npos);
+  EXPECT_NE(r.body.find("d***@e***.com"), std::string::npos);
+  auto sup = LoginAs("sup");
+  r = As(sup, "POST", "/api/reidentify",
+         json{{"pseudonym", store_->Pseudonym("dan.k@example.com")}, {"reason", "referral"}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["account"], "dan.k@example.com");
+  EXPECT_EQ(Audit().back().body["action"], "reidentify");
+}
+
 TEST_F(ApiTest, UserReportOpensThenEnrichesACase) {
   const std::vector<std::pair<std::string, std::string>> auth = {
       {"Authorization", "Bearer tok-123"}};
