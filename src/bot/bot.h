@@ -287,6 +287,9 @@ struct Dashboard {
 struct PartnerProfile {
   std::string id;                       // "P-000001"
   std::vector<std::string> accounts;    // "network|account" keys seen
+  // The accounts after the first, each with why it is the same person ("shared email"):
+  // profiles merged on a shared identifier.
+  std::vector<std::pair<std::string, std::string>> same_person;
   std::vector<std::string> nicks;
   std::vector<std::string> conversations;
   std::vector<Detail> details;

@@ -45,6 +45,12 @@ std::string AccountLeadJson(const PartnerProfile& p, int64_t first_ms, int64_t l
   for (const auto& [id, sim] : p.similar) {
     similar.push_back({{"profile", id}, {"similarity", std::round(sim * 1000) / 1000}, {"link", "weak"}});
   }
+  // Other accounts of the same person, with the reason: ingest links their cases to this one.
+  nlohmann::json same_person = nlohmann::json::array();
+  for (const auto& [account, why] : p.same_person) {
+    same_person.push_back({{"account", account},
+                           {"reason", "same person (agent profile " + p.id + "): " + why}});
+  }
   nlohmann::json lead = {
       {"account", p.accounts.empty() ? p.id : p.accounts.front()},
       {"role", "demand"},
@@ -57,6 +63,7 @@ std::string AccountLeadJson(const PartnerProfile& p, int64_t first_ms, int64_t l
         {"level", p.max_level},
         {"conversations", p.conversations},
         {"accounts", p.accounts.size()},
+        {"same_person", std::move(same_person)},
         {"details", std::move(details)},
         {"notices", p.notices},
         {"repeat_offender", p.repeat_offender},

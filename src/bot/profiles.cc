@@ -64,10 +64,22 @@ ProfileBook::Opened ProfileBook::Open(const std::string& account_key, const std:
   return out;
 }
 
-void ProfileBook::Merge(const std::string& into, const std::string& from) {
+void ProfileBook::Merge(const std::string& into, const std::string& from, const std::string& why) {
   Entry& a = entries_.at(into);
   Entry& b = entries_.at(from);
-  for (const auto& x : b.profile.accounts) AddUnique(&a.profile.accounts, x);
+  for (const auto& x : b.profile.accounts) {
+    if (std::find(a.profile.accounts.begin(), a.profile.accounts.end(), x) !=
+        a.profile.accounts.end()) {
+      continue;
+    }
+    a.profile.accounts.push_back(x);
+    // An account merged before keeps the reason it was merged for.
+    std::string reason = "shared " + why;
+    for (const auto& [account, r] : b.profile.same_person) {
+      if (account == x) reason = r;
+    }
+    a.profile.same_person.emplace_back(x, std::move(reason));
+  }
   for (const auto& x : b.profile.nicks) AddUnique(&a.profile.nicks, x);
   for (const auto& x : b.profile.conversations) AddUnique(&a.profile.conversations, x);
   a.profile.details.insert(a.profile.details.end(), b.profile.details.begin(),
@@ -99,7 +111,7 @@ void ProfileBook::AddLine(const std::string& profile_id, std::string_view text,
       } else if (std::string other = Root(it->second); other != root) {
         // The older profile absorbs the newer one, so that ids stay stable.
         if (other < root) std::swap(other, root);
-        Merge(root, other);
+        Merge(root, other, d.kind);
       }
     }
   }

@@ -45,7 +45,8 @@ class ProfileBook {
     uint32_t returns = 0;  // sessions opened after a notice
   };
   std::string Root(std::string id) const;  // REQUIRES: mu_ held
-  void Merge(const std::string& into, const std::string& from);  // REQUIRES: mu_ held
+  // `why`: the kind of the identifier both shared ("email"). REQUIRES: mu_ held.
+  void Merge(const std::string& into, const std::string& from, const std::string& why);
   void Similar(std::vector<PartnerProfile>* out, double similarity) const;  // REQUIRES: mu_
 
   mutable std::mutex mu_;

@@ -139,6 +139,24 @@ Status ParseAccount(const json& j, const Fields& f, Lead* lead) {
         lead->related.emplace_back(*id, "shares an IP address");
       }
     }
+    // The undercover agent's other accounts of the same person, each with its reason.
+    if (auto same = ev->find("same_person"); same != ev->end()) {
+      if (!same->is_array()) return f.Bad("evidence.same_person", "must be an array");
+      for (size_t i = 0; i < same->size(); ++i) {
+        const std::string field = "evidence.same_person[" + std::to_string(i) + "]";
+        const json& x = (*same)[i];
+        if (!x.is_object()) return f.Bad(field, "must be an object");
+        auto a = x.find("account");
+        if (a == x.end()) return f.Bad(field + ".account", "is required");
+        auto id = f.Id(*a, field + ".account");
+        if (!id) return tl::unexpected(id.error());
+        auto r = x.find("reason");
+        if (r == x.end()) return f.Bad(field + ".reason", "is required");
+        auto reason = f.Id(*r, field + ".reason");
+        if (!reason) return tl::unexpected(reason.error());
+        lead->related.emplace_back(*id, *reason);
+      }
+    }
   }
   return {};
 }

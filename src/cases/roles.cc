@@ -157,6 +157,11 @@ void PseudonymiseBody(LeadKind kind, nlohmann::json* body,
     if (auto l = e->find("linked"); l != e->end() && l->is_array()) {
       for (auto& x : *l) replace(x);
     }
+    if (auto l = e->find("same_person"); l != e->end() && l->is_array()) {
+      for (auto& x : *l) {
+        if (x.is_object() && x.contains("account")) replace(x["account"]);
+      }
+    }
     // Details the undercover agent extracted (bot leads): identifying values go to the
     // identity table like account ids; the lead keeps the kind, where it was said (message,
     // span), a masked form and the pseudonym. A stated age or place identifies nobody alone

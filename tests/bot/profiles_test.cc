@@ -2,6 +2,8 @@
 // accounts; similar phrasing is only a weak link, and only between partners who showed intent.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/profiles.h"
 
 namespace bantay::bot {
@@ -29,6 +31,16 @@ TEST(Profiles, SharedIdentifierMergesAccounts) {
   EXPECT_EQ(all[0].id, a.profile_id);  // the older id survives
   EXPECT_EQ(all[0].accounts.size(), 2u);
   EXPECT_EQ(all[0].conversations, (std::vector<std::string>{"B-1", "B-2"}));
+  // The other account is the same person for a stated reason, carried into the lead, where
+  // ingest turns it into a case link (tests/cases/bot_store_test.cc).
+  using Link = std::pair<std::string, std::string>;
+  EXPECT_EQ(all[0].same_person, (std::vector<Link>{{"irc|b!u@h2", "shared email"}}));
+  auto lead = nlohmann::json::parse(AccountLeadJson(all[0], 0, 0));
+  EXPECT_EQ(lead["account"], "irc|a!u@h1");
+  ASSERT_EQ(lead["evidence"]["same_person"].size(), 1u);
+  EXPECT_EQ(lead["evidence"]["same_person"][0]["account"], "irc|b!u@h2");
+  EXPECT_EQ(lead["evidence"]["same_person"][0]["reason"],
+            "same person (agent profile " + all[0].id + "): shared email");
   // The merged profile is found from either id; a notice to one counts for the person.
   book.Noticed(b.profile_id);
   auto again = book.Open("irc|a!u@h1", "a", "B-3", o);

@@ -317,5 +317,40 @@ TYPED_TEST(BotStoreTest, LeadDetails_ArePseudonymised_ReidentifiedBySupervisorOn
   EXPECT_EQ(granted, 2u);
 }
 
+// Accounts the agent found to be one person (a shared email across nicknames or sessions)
+// become a case link with the reason, as a hub and its customers do.
+TYPED_TEST(BotStoreTest, SamePersonAccounts_LinkTheirCasesWithTheReason) {
+  auto& store = *this->store_;
+  auto parse = [](const std::string& line) {
+    auto l = ParseLead(line, "bot-leads:1");
+    EXPECT_TRUE(l) << l.error().ToString();
+    return std::vector<Lead>{*l};
+  };
+  // An earlier run: the nick "b" alone.
+  ASSERT_TRUE(store.Ingest(this->bot_, parse(R"({"account":"irc|b","role":"demand","score":0.6,)"
+                                             R"("evidence":{"source":"bot"}})")));
+  // Now "a" discloses b's email: one profile, two accounts.
+  const std::string reason = "same person (agent profile P-000001): shared email";
+  auto counts = store.Ingest(
+      this->bot_, parse(R"({"account":"irc|a","role":"demand","score":0.8,"evidence":)"
+                        R"({"source":"bot","same_person":[{"account":"irc|b","reason":")" +
+                        reason + R"("}]}})"));
+  ASSERT_TRUE(counts) << counts.error().ToString();
+  EXPECT_EQ(counts->ingested, 1u);  // linked, not merged
+  EXPECT_EQ(counts->linked, 1u);
+  CaseFilter by_id;
+  by_id.sort = SortBy::kId;
+  by_id.descending = false;
+  auto page = store.ListCases(this->ana_, by_id);
+  ASSERT_EQ(page->cases.size(), 2u);
+  auto second = store.GetCase(this->ana_, page->cases[1].id);
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->links.size(), 1u);
+  EXPECT_EQ(second->links[0].first, page->cases[0].id);
+  EXPECT_EQ(second->links[0].second, reason);
+  // The other account appears only as its pseudonym.
+  EXPECT_EQ(DetailToJson(*second).dump().find("irc|b"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bantay::cases

@@ -37,6 +37,17 @@ TEST(ParseLead, AccountLead_LinkedAccountsAndWindowEnd) {
   EXPECT_EQ(l->related[1].first, "a3");
 }
 
+TEST(ParseLead, AgentLead_SamePersonAccountsAreRelatedWithTheirReason) {
+  auto l = ParseLead(
+      R"({"account":"irc|a","role":"demand","score":0.8,"evidence":{"source":"bot",)"
+      R"("same_person":[{"account":"irc|b","reason":"same person (agent profile P-000001): shared email"}]}})",
+      "leads:1");
+  ASSERT_TRUE(l) << l.error().ToString();
+  ASSERT_EQ(l->related.size(), 1u);
+  EXPECT_EQ(l->related[0].first, "irc|b");
+  EXPECT_EQ(l->related[0].second, "same person (agent profile P-000001): shared email");
+}
+
 TEST(ParseLead, MediaMatch_KeyedBySha256_AccountOptional) {
   const std::string sha(64, 'a');
   auto l = ParseLead(R"({"kind":"media_match","file":"f.jpg","sha256":")" + sha +
@@ -75,6 +86,12 @@ TEST(ParseLead, BadLines_NameFileLineAndField) {
        "f:9:window.end"},
       {R"({"account":"a","role":"supply","score":0.5,"evidence":{"linked":[1]}})",
        "f:9:evidence.linked[0]"},
+      {R"({"account":"a","role":"demand","score":0.5,"evidence":{"same_person":{}}})",
+       "f:9:evidence.same_person"},
+      {R"({"account":"a","role":"demand","score":0.5,"evidence":{"same_person":[{"reason":"r"}]}})",
+       "f:9:evidence.same_person[0].account"},
+      {R"({"account":"a","role":"demand","score":0.5,"evidence":{"same_person":[{"account":"b"}]}})",
+       "f:9:evidence.same_person[0].reason"},
       {R"({"kind":"media_match","file":"f","sha256":"xyz","matches":[],"score":0.5})",
        "f:9:sha256"},
       {R"({"kind":"other","score":0.5})", "f:9:kind"},
