@@ -28,11 +28,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 build="build-fuzz"
 
-# BANTAY_FUZZ_TESTS=ON also builds the unit tests in this tree (scripts/test.sh runs them
-# there under the same sanitizers, so that CI compiles the sources twice, not three times).
-CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DBANTAY_FUZZ=ON \
-  -DBANTAY_TESTS="${BANTAY_FUZZ_TESTS:-OFF}" \
-  -DBANTAY_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# A tree configured already (scripts/test.sh configures build-fuzz with every test and bench,
+# all under the same sanitizers) is used as it is; otherwise a fuzz-only tree is configured.
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DBANTAY_FUZZ=ON -DBANTAY_TESTS=OFF \
+    -DBANTAY_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
 cmake --build "$build" -j "${BANTAY_FUZZ_JOBS:-2}" --target "${targets[@]}"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/bantay-fuzz.XXXXXX")"
