@@ -12,12 +12,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh || exit 2
+# Score distributions per family and population (SVG) go beside the demo's store.
+mkdir -p out/plots
 echo "== content analysis: bantay simulate chats | bantay scan"
-tools/eval_scan.sh --bantay build/src/cli/bantay --n 20000 --seed 9001
+tools/eval_scan.sh --bantay build/src/cli/bantay --n 20000 --seed 9001 --plot out/plots/scan-scores.svg
 chats=$?
 echo
 echo "== metadata analysis: bantay simulate calls | bantay meta"
-tools/eval_meta.sh --bantay build/src/cli/bantay --accounts 60000 --days 30
+tools/eval_meta.sh --bantay build/src/cli/bantay --accounts 60000 --days 30 --plot out/plots/meta-scores.svg
 calls=$?
 echo
 echo "== cases, agent and console: bantay demo (simulate -> scan/meta -> ingest), bantay bot-demo"

@@ -4,11 +4,14 @@
 Usage: eval_meta.py TRUTH.jsonl LEADS.jsonl [--calls CALLS.csv] [--json]
                     [--min-supply-f1 X] [--min-demand-f1 X] [--max-population-rate X]
                     [--window-days N] [--countries countries.csv]
+                    [--plot FILE.svg] [--threshold X]
 
 Prints precision, recall and F1 of flagged supply leads against the supply accounts (hubs),
 and of flagged demand leads against the demand accounts (customers); the recall of each
 supply and demand population; and the flag rate (flagged in either role) of every legitimate
-population. Accounts missing from the leads count as not flagged.
+population. Accounts missing from the leads count as not flagged. --plot draws the score
+distribution of every population (tools/svgplot.py): hubs their supply score, customers their
+demand score, legitimate populations the higher of the two; --threshold (0.5) is the line.
 
 With --calls, also prints the literal-rule baseline computed from the call records alone: a
 Philippine account with video contact with >= 3 distinct accounts of other, high-income
@@ -31,6 +34,7 @@ from datetime import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from evalcommon import InputError, open_input, read_jsonl  # noqa: E402
+import svgplot  # noqa: E402
 
 # World Bank FY2025 "High income" economies, ISO 3166-1 alpha-2 (data/countries/countries.csv
 # has the same list; --countries reads it from there instead).
@@ -123,6 +127,19 @@ def score_flags(truth, flagged):
                                           key=lambda kv: ((ROLES + ("none",)).index(kv[0][0]),
                                                           kv[0][1]))}
     return report
+
+
+def plot_rows(truth, leads, report):
+    """One svgplot row per population, in the report's order (supply, demand, legitimate)."""
+    scores = defaultdict(list)
+    for account, t in truth.items():
+        roles = ROLES if t["role"] == "none" else (t["role"],)
+        best = max((leads.get((account, r), (False, None))[1] or 0.0) for r in roles)
+        scores[t["population"]].append(best)
+    return [{"label": f"{pop} ({cell['role']})",
+             "kind": "negative" if cell["role"] == "none" else "positive",
+             "scores": scores[pop], "flagged": cell["flagged"], "n": cell["n"]}
+            for pop, cell in report["populations"].items()]
 
 
 def evaluate(truth, leads):
@@ -295,6 +312,9 @@ def main(argv=None):
     p.add_argument("--window-days", type=int, default=7)
     p.add_argument("--countries", help="countries CSV (code,income_group) for the baseline's "
                                        "high-income set (default: built in, FY2025)")
+    p.add_argument("--plot", metavar="FILE.svg", help="write score distributions per population")
+    p.add_argument("--threshold", type=float, default=0.5,
+                   help="flag threshold drawn in the plot (meta's; default 0.5)")
     args = p.parse_args(argv)
     try:
         truth = read_truth(args.truth)
@@ -309,6 +329,12 @@ def main(argv=None):
         print(f"eval_meta: warning: {duplicates} (account, role) pairs appear more than once "
               f"in {args.leads}", file=sys.stderr)
     report = evaluate(truth, leads)
+    subtitle = (f"{report['accounts']:,} accounts; supply F1 {report['supply']['f1']:.4f}, "
+                f"demand F1 {report['demand']['f1']:.4f}")
+    if args.plot and svgplot.plot(args.plot, "bantay meta: score per account, by population",
+                                  plot_rows(truth, leads, report), args.threshold, subtitle,
+                                  "eval_meta"):
+        return 2
     thresholds = {"min_supply_f1": args.min_supply_f1, "min_demand_f1": args.min_demand_f1,
                   "max_population_rate": args.max_population_rate,
                   "window_days": args.window_days}

@@ -2,8 +2,8 @@
 # Simulates a month of call records with truth, runs `bantay meta --all` on it and scores it.
 #
 # Usage: tools/eval_meta.sh [--accounts 60000] [--days 30] [--seed S] [--bantay PATH]
-#                           [--keep DIR] [--json] [--no-baseline] [--min-supply-f1 X]
-#                           [--min-demand-f1 X] [--max-population-rate X]
+#                           [--keep DIR] [--json] [--plot FILE.svg] [--no-baseline]
+#                           [--min-supply-f1 X] [--min-demand-f1 X] [--max-population-rate X]
 #                           [-- EXTRA META ARGS...]
 # The default seed (2026) is the held-out month: tune `bantay meta` on other seeds.
 # The bantay binary defaults to $BANTAY, then build/src/cli/bantay, then bantay on PATH.
@@ -32,6 +32,7 @@ while [[ $# -gt 0 ]]; do
     --bantay) need "$@"; bantay="$2"; shift 2 ;;
     --keep) need "$@"; keep="$2"; shift 2 ;;
     --json) eval_extra+=(--json); shift ;;
+    --plot) need "$@"; eval_extra+=(--plot "$2"); shift 2 ;;
     --no-baseline) baseline=0; shift ;;
     --min-supply-f1|--min-demand-f1|--max-population-rate)
       need "$@"; eval_extra+=("$1" "$2"); shift 2 ;;

@@ -3,11 +3,13 @@
 
 Usage: eval_scan.py TRUTH.jsonl SCAN.jsonl [--json] [--min-f1 X]
                     [--max-negative-family-rate X] [--min-obfuscation-recall X]
+                    [--plot FILE.svg] [--threshold X]
 
 Prints precision, recall and F1 of `flagged` against `positive`; the flag rate of every
 negative family; the recall of every positive family; recall per obfuscation kind on
 positives and flag rate per kind on negatives; and the same by language. Conversations
-missing from the scan output count as not flagged.
+missing from the scan output count as not flagged. --plot draws the score distribution of
+every family (tools/svgplot.py) with the flag threshold (--threshold, default 0.5).
 
 Exit status: 0 when every threshold holds, 1 when one fails, 2 for unreadable input.
 Standard library only.
@@ -21,6 +23,7 @@ from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from evalcommon import InputError, read_jsonl  # noqa: E402
+import svgplot  # noqa: E402
 
 
 def read_truth(path):
@@ -123,6 +126,21 @@ def evaluate(truth, scan):
     }
 
 
+def plot_rows(truth, scan):
+    """One svgplot row per positive family, then per negative family."""
+    groups = {}
+    for conv, t in truth.items():
+        flagged, score = scan.get(conv, (False, None))
+        kind = "positive" if t["positive"] else "negative"
+        g = groups.setdefault((kind, t["family"]), {"scores": [], "flagged": 0, "n": 0})
+        g["scores"].append(score if score is not None else 0.0)
+        g["flagged"] += flagged
+        g["n"] += 1
+    return [dict(label=family, kind=kind, **g)
+            for (kind, family), g in sorted(groups.items(),
+                                            key=lambda kv: (kv[0][0] != "positive", kv[0][1]))]
+
+
 def check(report, min_f1, max_negative_family_rate, min_obfuscation_recall):
     failures = []
     if report["f1"] < min_f1:
@@ -184,6 +202,9 @@ def main(argv=None):
     p.add_argument("--min-f1", type=float, default=0.97)
     p.add_argument("--max-negative-family-rate", type=float, default=0.02)
     p.add_argument("--min-obfuscation-recall", type=float, default=0.95)
+    p.add_argument("--plot", metavar="FILE.svg", help="write score distributions per family")
+    p.add_argument("--threshold", type=float, default=0.5,
+                   help="flag threshold drawn in the plot (the scan's; default 0.5)")
     args = p.parse_args(argv)
     try:
         truth = read_truth(args.truth)
@@ -195,6 +216,11 @@ def main(argv=None):
         print(f"eval_scan: warning: {duplicates} conversations appear more than once in "
               f"{args.scan}", file=sys.stderr)
     report = evaluate(truth, scan)
+    subtitle = (f"{report['conversations']:,} conversations; precision "
+                f"{report['precision']:.4f}, recall {report['recall']:.4f}, F1 {report['f1']:.4f}")
+    if args.plot and svgplot.plot(args.plot, "bantay scan: score per conversation, by family",
+                                  plot_rows(truth, scan), args.threshold, subtitle, "eval_scan"):
+        return 2
     thresholds = {"min_f1": args.min_f1,
                   "max_negative_family_rate": args.max_negative_family_rate,
                   "min_obfuscation_recall": args.min_obfuscation_recall}

@@ -2,7 +2,7 @@
 # Generates a synthetic chat corpus with truth, scans it and scores the scan.
 #
 # Usage: tools/eval_scan.sh [--n 20000] [--seed S] [--bantay PATH] [--interleave]
-#                           [--keep DIR] [--json] [--min-f1 X]
+#                           [--keep DIR] [--json] [--plot FILE.svg] [--min-f1 X]
 #                           [--max-negative-family-rate X] [--min-obfuscation-recall X]
 #                           [-- EXTRA SCAN ARGS...]
 # The bantay binary defaults to $BANTAY, then build/src/cli/bantay, then bantay on PATH.
@@ -30,6 +30,7 @@ while [[ $# -gt 0 ]]; do
     --keep) need "$@"; keep="$2"; shift 2 ;;
     --interleave) simulate_extra+=(--interleave); shift ;;
     --json) eval_extra+=(--json); shift ;;
+    --plot) need "$@"; eval_extra+=(--plot "$2"); shift 2 ;;
     --min-f1|--max-negative-family-rate|--min-obfuscation-recall)
       need "$@"; eval_extra+=("$1" "$2"); shift 2 ;;
     --) shift; scan_extra=("$@"); break ;;
