@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -320,10 +321,26 @@ struct EngineOptions {
   // Evidence: every line and guard event is appended to stream "bot/<conversation id>"
   // ("bot/guard" for events outside a conversation). May be null (benchmarks).
   evidence::Ledger* ledger = nullptr;
+  // Conversation ids are "B-" + this number, counting up (zero-padded to six digits). 1 by
+  // default; a run on a store that holds earlier conversations starts after them
+  // (NextConversationNumber), so that ids and ledger streams never collide.
+  uint64_t first_conversation = 1;
+  // Pseudonymises account identifiers in ledger records (SAFETY.md 3): called with
+  // network + "/" + nick for the partner and with the profile account key (network + "|" +
+  // account, the account of account leads) for the account of an "opened" record. Null: the
+  // records carry them as they are (benchmarks, store-less runs whose ledger stays in memory
+  // or in a bundle). Called with ledger appends serialised, never concurrently. An error
+  // leaves the field empty and counts as a ledger error: never the identifier in clear.
+  std::function<Result<std::string>(const std::string& id)> pseudonymise;
   // Time and delayed work. Null: the engine owns a RealScheduler.
   Scheduler* scheduler = nullptr;
   size_t max_line_bytes = 4096;      // partner lines are cut here (marked in the transcript)
 };
+
+// The first conversation number after those already used in `streams` (ledger stream names;
+// "bot/B-<number>" counts, any other name is ignored): what EngineOptions::first_conversation
+// should be for a run on a store that holds them. 1 when there are none.
+uint64_t NextConversationNumber(std::span<const std::string> streams);
 
 // Runs every conversation of the agent. Thread-safe: connectors deliver lines from their own
 // threads, operators call from theirs. Every outgoing line passes the Guard; the connectors

@@ -45,6 +45,7 @@ std::string Day(int64_t ms) { return FormatRfc3339(ms).substr(0, 10); }
 struct Conversation {
   std::mutex mu;
   std::string id, network, partner, account_key, profile_id;
+  std::string partner_recorded;  // the partner as ledger records carry it (Outbox::RecordedId)
   PolicyState ps;
   bool taken_over = false;
   std::string operator_id;
@@ -141,7 +142,7 @@ struct Core {
       // (the store's bot_lines, transcript files), checkable against this digest.
       nlohmann::json body = {{"conversation", c.id},
                              {"network", c.network},
-                             {"partner", c.partner},
+                             {"partner", c.partner_recorded},
                              {"seq", line.seq},
                              {"speaker", line.speaker},
                              {"sha256", evidence::Sha256Hex(line.text)},
@@ -305,9 +306,14 @@ struct Core {
           ++k.conversations;
           if (opened.returned_after_notice) ++k.repeat_offenders;
         });
-        Ledger(c, "opened", kNoTime,
-               {{"conversation", c.id}, {"network", c.network}, {"partner", c.partner},
-                {"account", line.account}, {"profile", c.profile_id}});
+        if (outbox->recording()) {
+          c.partner_recorded = outbox->RecordedPartner(c.network, c.partner);
+          // Pseudonymised, the account is the profile's account key, as account leads name it.
+          Ledger(c, "opened", kNoTime,
+                 {{"conversation", c.id}, {"network", c.network}, {"partner", c.partner_recorded},
+                  {"account", options.pseudonymise ? outbox->RecordedId(c.account_key) : line.account},
+                  {"profile", c.profile_id}});
+        }
         Notify(c, nullptr);
         if (opened.returned_after_notice) {
           System(c, "repeat offender: partner returned after a deterrence notice" +
@@ -372,6 +378,7 @@ struct Core {
     if (e.kind == ConnectorEvent::Kind::kPartnerRenamed) {
       System(*cp, "partner renamed to " + e.detail, now);
       cp->partner = e.detail;
+      if (outbox->recording()) cp->partner_recorded = outbox->RecordedPartner(cp->network, e.detail);
       profiles.Nick(cp->profile_id, e.detail);
       Notify(*cp, nullptr);
     } else if (e.kind == ConnectorEvent::Kind::kPartnerLeft && !Terminal(cp->ps.state)) {
@@ -381,6 +388,25 @@ struct Core {
     }
   }
 };
+
+uint64_t NextConversationNumber(std::span<const std::string> streams) {
+  uint64_t next = 1;
+  for (const std::string& s : streams) {
+    constexpr std::string_view kPrefix = "bot/B-";
+    if (!s.starts_with(kPrefix) || s.size() == kPrefix.size()) continue;
+    uint64_t n = 0;
+    bool digits = true;
+    for (char ch : std::string_view(s).substr(kPrefix.size())) {
+      if (ch < '0' || ch > '9' || n > (UINT64_MAX - 9) / 10) {
+        digits = false;
+        break;
+      }
+      n = n * 10 + static_cast<uint64_t>(ch - '0');
+    }
+    if (digits && n >= next) next = n + 1;
+  }
+  return next;
+}
 
 struct Engine::Impl {
   std::shared_ptr<Core> core;
@@ -402,6 +428,9 @@ Result<std::unique_ptr<Engine>> Engine::Create(Persona persona, std::shared_ptr<
   if (!guard || !classifier) return Fail(ErrorCode::kInvalidArgument, "engine needs a guard and a classifier");
   if (persona.replies.empty()) return Fail(ErrorCode::kInvalidArgument, "persona has no replies");
   if (options.delay_scale < 0) return Fail(ErrorCode::kInvalidArgument, "delay scale must be >= 0");
+  if (options.first_conversation == 0) {
+    return Fail(ErrorCode::kInvalidArgument, "conversation numbers start at 1");
+  }
   auto core = std::make_shared<Core>();
   core->persona = std::move(persona);
   core->guard = guard;
@@ -427,7 +456,9 @@ Result<std::unique_ptr<Engine>> Engine::Create(Persona persona, std::shared_ptr<
   }
   Scheduler* sched = core->scheduler;
   core->outbox = std::make_unique<Outbox>(std::move(guard), std::move(connectors),
-                                          core->options.ledger, [sched] { return sched->NowMs(); });
+                                          core->options.ledger, [sched] { return sched->NowMs(); },
+                                          core->options.pseudonymise);
+  core->next_id = core->options.first_conversation;
   auto impl = std::make_unique<Impl>();
   impl->core = std::move(core);
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));

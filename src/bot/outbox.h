@@ -17,9 +17,11 @@ namespace bantay::bot {
 
 class Outbox {
  public:
-  // `ledger` may be null (nothing recorded); `now` gives UTC ms for records.
+  // `ledger` may be null (nothing recorded); `now` gives UTC ms for records; `pseudonymise`
+  // may be null (EngineOptions::pseudonymise).
   Outbox(std::shared_ptr<const Guard> guard, std::vector<std::shared_ptr<Connector>> connectors,
-         evidence::Ledger* ledger, std::function<int64_t()> now);
+         evidence::Ledger* ledger, std::function<int64_t()> now,
+         std::function<Result<std::string>(const std::string&)> pseudonymise = nullptr);
 
   Status Start(const ConnectorCallbacks& callbacks);
   void Stop();
@@ -34,6 +36,13 @@ class Outbox {
   void Record(const std::string& stream, std::string_view kind, int64_t source_ms,
               nlohmann::json body);
   uint64_t ledger_errors() const;
+  // An account identifier as ledger records carry it: its pseudonym when there is a
+  // pseudonymiser, else as it is; "" (and a ledger error) when pseudonymising fails.
+  std::string RecordedId(const std::string& id);
+  // RecordedId of a partner: network + "/" + nick.
+  std::string RecordedPartner(const std::string& network, const std::string& nick) {
+    return RecordedId(network + "/" + nick);
+  }
   bool recording() const { return ledger_ != nullptr; }
 
  private:
@@ -41,6 +50,7 @@ class Outbox {
   std::vector<std::shared_ptr<Connector>> connectors_;
   evidence::Ledger* ledger_;
   std::function<int64_t()> now_;
+  std::function<Result<std::string>(const std::string&)> pseudonymise_;
   mutable std::mutex ledger_mu_;
   uint64_t ledger_errors_ = 0;
 };

@@ -331,6 +331,11 @@ class Store {
   virtual Result<IngestCounts> Ingest(const Actor& actor, std::span<const Lead> leads) = 0;
   // Keyed pseudonym of an account id ("p_" + 32 hex characters).
   virtual std::string Pseudonym(std::string_view account_id) const = 0;
+  // Pseudonym(account_id), with the id kept (encrypted) so that a supervisor can re-identify
+  // it: for a writer that puts pseudonyms into the store itself (the undercover agent's ledger
+  // records). kIngest.
+  virtual Result<std::string> RememberPseudonym(const Actor& actor,
+                                                std::string_view account_id) = 0;
   // Supervisor only, with a non-empty reason; audited.
   virtual Result<std::string> Reidentify(const Actor& actor, std::string_view pseudonym,
                                          std::string_view reason) = 0;
@@ -417,6 +422,9 @@ class Store {
   virtual Status MirrorBotConversations(const Actor& actor, std::span<const BotMirror> batch) = 0;
   // Sets dashboard counters (absolute values per day and name).
   virtual Status SetBotCounters(const Actor& actor, std::span<const BotCounter> counters) = 0;
+  // The id of every mirrored conversation (the bot process, kIngest: a new run numbers its
+  // conversations after them).
+  virtual Result<std::vector<std::string>> BotConversationIds(const Actor& actor) = 0;
   // Most recently active first (at most `limit`).
   virtual Result<std::vector<BotConversation>> ListBotConversations(const Actor& actor,
                                                                     int64_t limit = 200) = 0;

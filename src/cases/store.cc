@@ -230,6 +230,22 @@ class SqlStore final : public Store {
     return counts;
   }
 
+  Result<std::string> RememberPseudonym(const Actor& actor,
+                                        std::string_view account_id) override {
+    if (auto r = Authorise(actor, Action::kIngest, ""); !r) return tl::unexpected(r.error());
+    if (auto s = CheckText(account_id, "account", kMaxText, false); !s) {
+      return tl::unexpected(s.error());
+    }
+    std::string p;
+    auto s = Tx([&]() -> Status {
+      Status st;
+      p = RememberIdentity("p", account_id, &st);
+      return st;
+    });
+    if (!s) return tl::unexpected(s.error());
+    return p;
+  }
+
   Result<std::string> Reidentify(const Actor& actor, std::string_view pseudonym,
                                  std::string_view reason) override {
     if (auto r = Authorise(actor, Action::kReidentify, pseudonym); !r) {
@@ -776,6 +792,16 @@ class SqlStore final : public Store {
       }
       return {};
     });
+  }
+
+  Result<std::vector<std::string>> BotConversationIds(const Actor& actor) override {
+    if (auto r = Authorise(actor, Action::kIngest, "bot"); !r) return tl::unexpected(r.error());
+    auto rows = db_->Query("SELECT id FROM bot_conversations");
+    if (!rows) return tl::unexpected(rows.error());
+    std::vector<std::string> out;
+    out.reserve(rows->size());
+    for (const auto& row : *rows) out.push_back(row.at(0).value_or(""));
+    return out;
   }
 
   Result<std::vector<BotConversation>> ListBotConversations(const Actor& actor,

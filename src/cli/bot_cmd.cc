@@ -168,6 +168,20 @@ int RunBot(const BotArgs& args) {
   options.delay_scale = args.delay_scale;
   options.inactivity_ms = args.inactivity_s * 1000;
   options.ledger = ledger.get();
+  if (store) {
+    // Conversation ids continue after those of earlier runs on this store: a reused id would
+    // append to another conversation's ledger stream and overwrite its mirror.
+    auto first = FirstConversationNumber(*store);
+    if (!first) return Fatal("store", first.error());
+    options.first_conversation = *first;
+    // The ledger records name partners and accounts by the pseudonyms the rest of the store
+    // uses (the conversation mirror's for network/nick, ingest's for the account key), each
+    // remembered for re-identification (SAFETY.md 3).
+    cases::Store* st = store.get();
+    options.pseudonymise = [st](const std::string& id) {
+      return st->RememberPseudonym(cases::Actor::System("bot"), id);
+    };
+  }
   std::unique_ptr<bot::ManualScheduler> clock;
   std::shared_ptr<bot::LoopbackConnector> loop;
   std::vector<std::shared_ptr<bot::Connector>> connectors;

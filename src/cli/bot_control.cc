@@ -217,4 +217,13 @@ BotControlStats BotControl::Stats() const {
   return impl_->stats;
 }
 
+Result<uint64_t> FirstConversationNumber(cases::Store& store) {
+  auto names = store.ledger_storage().Streams();
+  if (!names) return tl::unexpected(names.error());
+  auto mirrored = store.BotConversationIds(cases::Actor::System("bot"));
+  if (!mirrored) return tl::unexpected(mirrored.error());
+  for (const std::string& id : *mirrored) names->push_back("bot/" + id);
+  return bot::NextConversationNumber(*names);
+}
+
 }  // namespace bantay::cli

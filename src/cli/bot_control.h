@@ -53,4 +53,9 @@ class BotControl {
   std::unique_ptr<Impl> impl_;
 };
 
+// The EngineOptions::first_conversation of a run on `store`: after every conversation the
+// store already knows, by ledger stream ("bot/<id>") or by mirror row, so that no id is used
+// twice.
+Result<uint64_t> FirstConversationNumber(cases::Store& store);
+
 }  // namespace bantay::cli

@@ -2,6 +2,7 @@
 // clock: the agent never speaks first, chats without escalating, steers a soliciting partner
 // to identification and then to the deterrence notice, records every line with its author
 // and bank entry in the transcript and the ledger, and obeys operators.
+#include <map>
 #include <set>
 
 #include "bot_test_util.h"
@@ -246,6 +247,66 @@ TEST(Engine, OversizedAndInvalidLinesAreKeptSafely) {
   EXPECT_EQ(lines[0].text.size(), 64u);
   EXPECT_EQ(lines[1].speaker, "system");
   EXPECT_EQ(rig.Records("bot/" + rig.ConversationOf("x"), "message").size(), rig.Lines("x").size());
+}
+
+TEST(Engine, ConversationIdsStartAtTheConfiguredNumber) {
+  EngineOptions o = Instant();
+  o.first_conversation = 42;
+  Rig rig(o);
+  ASSERT_TRUE(rig.loop->Inject("a", "hello"));
+  ASSERT_TRUE(rig.loop->Inject("b", "hello"));
+  EXPECT_EQ(rig.ConversationOf("a"), "B-000042");
+  EXPECT_EQ(rig.ConversationOf("b"), "B-000043");
+  EXPECT_FALSE(rig.Records("bot/B-000042", "opened").empty());
+  o.first_conversation = 0;
+  EXPECT_FALSE(Engine::Create(testing::ThePersona(), testing::TheGuard(), testing::TheClassifier(), {}, o));
+}
+
+TEST(Engine, NextConversationNumberFollowsTheHighestBotStream) {
+  EXPECT_EQ(NextConversationNumber({}), 1u);
+  const std::vector<std::string> streams = {"audit",       "bot/B-000003", "bot/B-1000010",
+                                            "bot/guard",   "bot/network",  "case/C-000099",
+                                            "bot/B-12x99", "bot/B-",       "bot/B-000007"};
+  EXPECT_EQ(NextConversationNumber(streams), 1000011u);
+}
+
+// SAFETY.md 3: with a pseudonymiser the ledger names the partner and the account only by
+// pseudonym; the nick never appears in a record.
+TEST(Engine, PseudonymiserKeepsPartnerAndAccountOutOfTheLedger) {
+  std::map<std::string, std::string> asked;  // pseudonym -> id
+  EngineOptions o = Instant();
+  o.pseudonymise = [&asked](const std::string& id) -> Result<std::string> {
+    std::string p = "p_" + evidence::Sha256Hex(id).substr(0, 32);
+    asked[p] = id;
+    return p;
+  };
+  Rig rig(o);
+  const std::string nick = "zq_nick_77";
+  for (const std::string line : {"hi", "can you do a private show, i send gcash", "my name is Dan"}) {
+    ASSERT_TRUE(rig.loop->Inject(nick, line));
+  }
+  const std::string id = rig.ConversationOf(nick);
+  // A line the guard blocks is recorded with the partner's pseudonym too.
+  ASSERT_TRUE(rig.engine->TakeOver(id, "ana").has_value());
+  EXPECT_FALSE(rig.engine->OperatorSay(id, "ana", "send me a ph0to").has_value());
+  ASSERT_EQ(rig.Records("bot/" + id, "guard_blocked").size(), 1u);
+  auto all = rig.storage.Read("bot/" + id);
+  ASSERT_TRUE(all);
+  ASSERT_GT(all->size(), 3u);
+  for (const auto& r : *all) {
+    EXPECT_EQ(evidence::CanonicalJson(evidence::RecordToJson(r)).find(nick), std::string::npos)
+        << evidence::CanonicalJson(evidence::RecordToJson(r));
+  }
+  auto opened = rig.Records("bot/" + id, "opened");
+  ASSERT_EQ(opened.size(), 1u);
+  EXPECT_EQ(asked[opened[0].body["partner"]], "loop/" + nick);
+  EXPECT_EQ(asked[opened[0].body["account"]], "loop|" + nick);  // the account leads' key
+  for (const auto& m : rig.Records("bot/" + id, "message")) {
+    EXPECT_EQ(m.body["partner"], opened[0].body["partner"]);
+  }
+  EXPECT_EQ(rig.Records("bot/" + id, "guard_blocked")[0].body["partner"], opened[0].body["partner"]);
+  // The transcript (the store's mirror pseudonymises it itself) keeps the nick.
+  EXPECT_EQ(rig.engine->Conversations()[0].partner, nick);
 }
 
 }  // namespace

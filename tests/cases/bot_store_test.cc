@@ -2,6 +2,8 @@
 // conversations, transcripts, operator commands, dashboard counters) on SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "backends.h"
 #include "cases/cases.h"
 #include "evidence/evidence.h"
@@ -350,6 +352,30 @@ TYPED_TEST(BotStoreTest, SamePersonAccounts_LinkTheirCasesWithTheReason) {
   EXPECT_EQ(second->links[0].second, reason);
   // The other account appears only as its pseudonym.
   EXPECT_EQ(DetailToJson(*second).dump().find("irc|b"), std::string::npos);
+}
+
+// The bot process numbers a new run's conversations after the mirrored ones, and puts
+// pseudonyms into its ledger records that a supervisor can re-identify (SAFETY.md 3).
+TYPED_TEST(BotStoreTest, BotIdsAndRememberedPseudonyms) {
+  auto& store = *this->store_;
+  ASSERT_TRUE(store.MirrorBotConversation(this->bot_, this->Conversation("B-000007", 2000), {}));
+  ASSERT_TRUE(store.MirrorBotConversation(this->bot_, this->Conversation("B-000002", 3000), {}));
+  auto ids = store.BotConversationIds(this->bot_);
+  ASSERT_TRUE(ids) << ids.error().ToString();
+  EXPECT_EQ(std::set<std::string>(ids->begin(), ids->end()),
+            (std::set<std::string>{"B-000002", "B-000007"}));
+  EXPECT_FALSE(store.BotConversationIds(this->ana_));  // not an analyst's business
+
+  auto p = store.RememberPseudonym(this->bot_, "irc:net/nick_x");
+  ASSERT_TRUE(p) << p.error().ToString();
+  EXPECT_EQ(*p, store.Pseudonym("irc:net/nick_x"));
+  EXPECT_EQ(*store.RememberPseudonym(this->bot_, "irc:net/nick_x"), *p);  // idempotent
+  EXPECT_FALSE(store.RememberPseudonym(this->ana_, "irc:net/nick_y"));
+  EXPECT_FALSE(store.RememberPseudonym(this->bot_, ""));
+  ASSERT_TRUE(store.CreateUser(this->admin_, "sup", Role::kSupervisor, "password-sup"));
+  auto who = store.Reidentify(Actor{"sup", ""}, *p, "test");
+  ASSERT_TRUE(who) << who.error().ToString();
+  EXPECT_EQ(*who, "irc:net/nick_x");
 }
 
 }  // namespace

@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <sstream>
 #include <nlohmann/json.hpp>
 
+#include "cases/cases.h"
 #include "cli_runner.h"
 #include "core/core.h"
+#include "evidence/evidence.h"
 
 namespace bantay {
 namespace {
@@ -114,6 +117,79 @@ TEST_F(BotCliTest, UsageErrors) {
   EXPECT_EQ(Bantay("bot").code, 2);
   EXPECT_EQ(Bantay("bot --stdin --irc 127.0.0.1:1").code, 2);
   EXPECT_EQ(Bantay("bot replay " + Path("missing.jsonl")).code, 2);
+}
+
+// Two runs on one case store: the second run's conversations continue the numbering (a
+// reused id would append to the first run's ledger stream and overwrite its mirror), every
+// ledger stream verifies, and the agent's ledger records name partners only by the store's
+// pseudonyms, which a supervisor re-identifies (SAFETY.md 3).
+TEST_F(BotCliTest, RunsOnOneStoreGetDistinctIdsAndPseudonymousLedgers) {
+  Write("in.jsonl", Script());
+  const std::string store_flag = " --store " + Path("cases.db");
+  CliRun r1 = Bantay("bot --stdin --delay-scale 0" + store_flag + " --transcripts " + Path("t1") +
+                     " < " + Path("in.jsonl"));
+  ASSERT_EQ(r1.code, 0) << r1.err;
+  CliRun r2 = Bantay("bot --stdin --delay-scale 0" + store_flag + " --transcripts " + Path("t2") +
+                     " --bundle " + Path("bundle") + " < " + Path("in.jsonl"));
+  ASSERT_EQ(r2.code, 0) << r2.err;
+  auto names = [&](const std::string& dir) {
+    std::set<std::string> out;
+    for (const auto& f : std::filesystem::directory_iterator(Path(dir))) {
+      out.insert(f.path().stem().string());
+    }
+    return out;
+  };
+  EXPECT_EQ(names("t1"), (std::set<std::string>{"B-000001", "B-000002"}));
+  EXPECT_EQ(names("t2"), (std::set<std::string>{"B-000003", "B-000004"}));
+  CliRun v = Bantay("evidence verify " + Path("bundle"));
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+
+  cases::Options o;
+  o.pwhash_opslimit = 1;
+  o.pwhash_memlimit = 8192;
+  auto store = cases::OpenStore(Path("cases.db"), o);
+  ASSERT_TRUE(store) << store.error().ToString();
+  const cases::Actor admin{"root", ""}, sup{"sup", ""}, aud{"aud", ""};
+  ASSERT_TRUE((*store)->Bootstrap("root", "admin-password-1"));
+  ASSERT_TRUE((*store)->CreateUser(admin, "sup", cases::Role::kSupervisor, "password-sup"));
+  ASSERT_TRUE((*store)->CreateUser(admin, "aud", cases::Role::kAuditor, "password-aud"));
+  auto report = (*store)->VerifyLedger(aud);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_TRUE(report->ok) << report->ToJson().dump();
+  auto mirrored = (*store)->ListBotConversations(sup);
+  ASSERT_TRUE(mirrored) << mirrored.error().ToString();
+  EXPECT_EQ(mirrored->size(), 4u);
+
+  std::set<std::string> partners;
+  for (const std::string id : {"B-000001", "B-000002", "B-000003", "B-000004"}) {
+    auto records = (*store)->ledger_storage().Read("bot/" + id);
+    ASSERT_TRUE(records) << records.error().ToString();
+    ASSERT_FALSE(records->empty()) << id;
+    for (const auto& rec : *records) {
+      const std::string text = evidence::CanonicalJson(evidence::RecordToJson(rec));
+      EXPECT_EQ(text.find("offender"), std::string::npos) << text;
+      EXPECT_EQ(text.find("chatter"), std::string::npos) << text;
+      if (rec.kind != "opened") continue;
+      const std::string partner = rec.body["partner"];
+      partners.insert(partner);
+      // The conversation mirror names the partner by the same pseudonym.
+      bool same = false;
+      for (const auto& c : *mirrored) same |= c.id == id && c.partner == partner;
+      EXPECT_TRUE(same) << id;
+      auto who = (*store)->Reidentify(sup, partner, "test: tie the ledger to the partner");
+      ASSERT_TRUE(who) << who.error().ToString();
+      EXPECT_TRUE(*who == "stdin/offender" || *who == "stdin/chatter") << *who;
+      // The account is the account leads' key, as ingest pseudonymises it.
+      const std::string account = rec.body["account"];
+      auto key = (*store)->Reidentify(sup, account, "test: tie the ledger to the account");
+      ASSERT_TRUE(key) << key.error().ToString();
+      EXPECT_EQ(account, (*store)->Pseudonym(*key));
+      EXPECT_EQ(*key, "stdin|" + who->substr(who->find('/') + 1));
+    }
+  }
+  EXPECT_EQ(partners.size(), 2u);  // one pseudonym per partner across both runs
+  // The partner pseudonym is the store's own pseudonym of network/nick.
+  EXPECT_TRUE(partners.count((*store)->Pseudonym("stdin/offender")));
 }
 
 }  // namespace
