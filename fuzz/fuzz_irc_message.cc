@@ -9,7 +9,12 @@
 
 namespace {
 
-bool IsValidUtf8(std::string_view s) { return bantay::bot::RepairUtf8(s) == s; }
+// The validator and the repair agree: text is valid exactly when repair leaves it alone.
+bool IsValidUtf8(std::string_view s) {
+  const bool valid = bantay::IsValidUtf8(s);
+  if (valid != (bantay::RepairUtf8(s) == s)) __builtin_trap();
+  return valid;
+}
 
 }  // namespace
 
@@ -28,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     __builtin_trap();  // every rejection says what and where
   }
   // Repair is idempotent and splitting loses no byte and never cuts a sequence.
-  const std::string repaired = bantay::bot::RepairUtf8(in);
+  const std::string repaired = bantay::RepairUtf8(in);
   if (!IsValidUtf8(repaired)) __builtin_trap();
   const size_t max = 4 + size % 61;
   std::string joined;

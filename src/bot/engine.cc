@@ -321,7 +321,7 @@ struct Core {
                  now);
         }
       }
-      line.text = ValidUtf8(line.text);
+      line.text = RepairUtf8(line.text);
       bool cut = CutUtf8(&line.text, options.max_line_bytes);
       const TranscriptLine& rec = Append(c, kSpeakerPartner, line.text, {}, now, line.source_ms);
       const uint64_t seq = rec.seq;

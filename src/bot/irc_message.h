@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/core.h"
+#include "core/utf8.h"  // RepairUtf8: parameters are repaired as they are parsed
 
 namespace bantay::bot {
 
@@ -37,9 +38,6 @@ Result<IrcMessage> ParseIrcMessage(std::string_view line);
 // Builds "COMMAND p1 p2 :last\r\n". CR, LF and NUL in any parameter become spaces so that a
 // parameter can never inject a second command; the last parameter is always sent as trailing.
 std::string FormatIrcLine(std::string_view command, const std::vector<std::string>& params);
-
-// Replaces every invalid UTF-8 sequence with U+FFFD (one per invalid byte).
-std::string RepairUtf8(std::string_view bytes);
 
 // Splits `text` into pieces of at most `max_bytes` bytes each, never inside a UTF-8 sequence,
 // preferring to cut before a space (which then starts the next piece). Every byte of `text` is in exactly one piece, in order.

@@ -30,7 +30,7 @@ Status Outbox::Send(const std::string& network, const std::string& partner,
   if (!v.allowed) {
     nlohmann::json body = {{"network", network}, {"partner", RecordedPartner(network, partner)},
                            {"speaker", speaker},
-                           {"text", ValidUtf8(text)}, {"category", v.category}, {"term", v.term},
+                           {"text", RepairUtf8(text)}, {"category", v.category}, {"term", v.term},
                            {"time", FormatRfc3339(now_())}};
     if (!bank_entry.empty()) body["bank_entry"] = bank_entry;
     Record(stream, "guard_blocked", kNoTime, std::move(body));
@@ -63,35 +63,6 @@ std::string Outbox::RecordedId(const std::string& id) {
 uint64_t Outbox::ledger_errors() const {
   std::lock_guard lock(ledger_mu_);
   return ledger_errors_;
-}
-
-std::string ValidUtf8(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  size_t i = 0;
-  while (i < in.size()) {
-    unsigned char c = static_cast<unsigned char>(in[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0 && i + len <= in.size();
-    uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
-    for (size_t k = 1; ok && k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(in[i + k]);
-      ok = (cc & 0xC0) == 0x80;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if (ok && len > 1) {
-      static constexpr uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
-      ok = cp >= kMin[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
-    }
-    if (ok) {
-      out.append(in.substr(i, len));
-      i += len;
-    } else {
-      out.append("\xEF\xBF\xBD");
-      ++i;
-    }
-  }
-  return out;
 }
 
 }  // namespace bantay::bot

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/bot.h"
+#include "core/utf8.h"
 
 namespace bantay::bot {
 
@@ -54,8 +55,5 @@ class Outbox {
   mutable std::mutex ledger_mu_;
   uint64_t ledger_errors_ = 0;
 };
-
-// Replaces invalid UTF-8 sequences with U+FFFD.
-std::string ValidUtf8(std::string_view in);
 
 }  // namespace bantay::bot

@@ -11,6 +11,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/utf8.h"
+
 namespace bantay::meta::internal {
 
 namespace {
@@ -39,31 +41,6 @@ bool EqualsLower(std::string_view v, std::string_view lower) {
     char c = v[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
     if (c != lower[i]) return false;
-  }
-  return true;
-}
-
-// Strict UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto b = static_cast<uint8_t>(s[i]);
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<uint8_t>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    const auto c1 = static_cast<uint8_t>(s[i + 1]);
-    if (n == 2 && b < 0xC2) return false;
-    if (n == 3 && ((b == 0xE0 && c1 < 0xA0) || (b == 0xED && c1 >= 0xA0))) return false;
-    if (n == 4 && ((b == 0xF0 && c1 < 0x90) || b > 0xF4 || (b == 0xF4 && c1 >= 0x90))) {
-      return false;
-    }
-    i += n;
   }
   return true;
 }
@@ -260,7 +237,7 @@ bool RecordBuilder::SetIdText(Column c, std::string* out, std::string_view v) {
     if (b < 0x20 || b == 0x7F) return Bad(c, "control character in ", ColumnName(c));
     ascii &= b < 0x80;
   }
-  if (!ascii && !ValidUtf8(v)) return Bad(c, "invalid UTF-8 in ", ColumnName(c));
+  if (!ascii && !IsValidUtf8(v)) return Bad(c, "invalid UTF-8 in ", ColumnName(c));
   out->assign(v);
   return true;
 }

@@ -8,6 +8,7 @@
 
 #include <simdjson.h>
 
+#include "core/utf8.h"
 #include "text/text.h"
 
 namespace bantay::text {
@@ -16,51 +17,6 @@ namespace BANTAY_JSONL_VARIANT {
 static_assert(kChunkPadding >= simdjson::SIMDJSON_PADDING);
 
 namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 if the bytes there are not one.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto b = static_cast<uint8_t>(s[i]);
-  size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-  bool ok = n > 0 && i + n <= s.size();
-  for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<uint8_t>(s[i + k]) & 0xC0) == 0x80;
-  if (ok && n == 2 && b < 0xC2) ok = false;  // overlong
-  if (ok && n == 3) {
-    const auto c1 = static_cast<uint8_t>(s[i + 1]);
-    if ((b == 0xE0 && c1 < 0xA0) || (b == 0xED && c1 >= 0xA0)) ok = false;
-  }
-  if (ok && n == 4) {
-    const auto c1 = static_cast<uint8_t>(s[i + 1]);
-    if ((b == 0xF0 && c1 < 0x90) || b > 0xF4 || (b == 0xF4 && c1 >= 0x90)) ok = false;
-  }
-  return ok ? n : 0;
-}
-
-bool ValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const size_t n = Utf8SequenceLength(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
-// Replaces invalid UTF-8 sequences with U+FFFD.
-std::string RepairUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  size_t i = 0;
-  while (i < s.size()) {
-    const size_t n = Utf8SequenceLength(s, i);
-    if (n > 0) {
-      out.append(s.substr(i, n));
-      i += n;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
 
 // Offset from `p` of the quote that closes a JSON string whose body starts at `p`, or -1 if
 // a backslash or a control character comes first or no quote comes before `end`. Sets
@@ -165,7 +121,8 @@ class LineParser {
     if (fast_path_ && FastParse(line, line_no)) return;
     const simdjson::error_code e = TryParse(line, capacity, line_no);
     if (e == simdjson::UTF8_ERROR) {
-      repaired_buf_ = RepairUtf8(line);
+      repaired_buf_.clear();  // keeps its capacity: no allocation per repaired line
+      RepairUtf8(line, &repaired_buf_);
       const size_t n = repaired_buf_.size();
       repaired_buf_.resize(n + simdjson::SIMDJSON_PADDING);
       const std::string_view fixed(repaired_buf_.data(), n);
@@ -325,7 +282,7 @@ class LineParser {
         const ptrdiff_t len = PlainStringEnd(++p, end, &non_ascii);
         if (len < 0) return false;
         const std::string_view value(p, len);
-        if (non_ascii && !ValidUtf8(value)) return false;
+        if (non_ascii && !IsValidUtf8(value)) return false;
         if (which != Field::kOther) {
           values[slot] = value;
           seen[slot] = true;

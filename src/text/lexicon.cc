@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "core/utf8.h"
 #include "text/text.h"
 
 namespace bantay::text {
@@ -13,20 +14,6 @@ namespace {
 constexpr std::string_view kCategoryNames[] = {"sexual", "solicitation", "payment", "minor",
                                                "adult",  "benign",       "age_probe"};
 static_assert(std::size(kCategoryNames) == kCategoryCount);
-
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const uint8_t b = static_cast<uint8_t>(s[i]);
-    size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<uint8_t>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += n;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -52,7 +39,7 @@ Result<Lexicon> Lexicon::Parse(std::string_view content, std::string_view file_n
       [&](uint64_t line_no, const std::vector<std::string_view>& cols) -> Status {
         auto where = [&](std::string_view field) { return Where(file_name, line_no, field); };
         for (auto c : cols) {
-          if (!ValidUtf8(c)) return Fail(ErrorCode::kParse, "invalid UTF-8", where(""));
+          if (!IsValidUtf8(c)) return Fail(ErrorCode::kParse, "invalid UTF-8", where(""));
         }
         if (cols.size() != 4) {
           return Fail(ErrorCode::kParse,

@@ -41,6 +41,8 @@ TEST(Lexicon, RejectsBadLinesWithFileLineAndField) {
       {"\tsexual\t1\ten\n", "x.tsv:2:term"},               // empty term
       {"ok\tsexual\t1\ten\nok\tsexual\t1\ten\n", "x.tsv:3:term"},  // duplicate
       {"a\xff\tsexual\t1\ten\n", "x.tsv:2"},               // invalid UTF-8
+      {"a\xc0\xaf\tsexual\t1\ten\n", "x.tsv:2"},           // overlong form (strict UTF-8)
+      {"a\xed\xa0\x80\tsexual\t1\ten\n", "x.tsv:2"},       // surrogate
   };
   for (const auto& c : cases) {
     auto lex = Lexicon::Parse(std::string(kHeader) + c.body, "x.tsv");

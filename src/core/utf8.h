@@ -1,0 +1,27 @@
+// core/utf8.h: UTF-8 validation and repair (RFC 3629), the one implementation every reader
+// of outside text uses.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace bantay {
+
+// Length (1 to 4) of the well-formed UTF-8 sequence that starts at s[i], or 0 if the bytes
+// there are not one: a stray continuation byte, a truncated sequence, an overlong form, a
+// surrogate (U+D800..U+DFFF) or a code point above U+10FFFF. REQUIRES: i < s.size().
+size_t Utf8SequenceLength(std::string_view s, size_t i);
+
+// Whether all of `s` is well-formed UTF-8. Runs of ASCII are checked eight bytes at a time.
+bool IsValidUtf8(std::string_view s);
+
+// Appends `s` to *out with every byte at which no well-formed sequence starts replaced by
+// U+FFFD (one replacement per such byte, so the count says how many bytes were bad).
+// Returns the number of replacements.
+size_t RepairUtf8(std::string_view s, std::string* out);
+
+// `s` repaired as above.
+std::string RepairUtf8(std::string_view s);
+
+}  // namespace bantay
