@@ -12,6 +12,11 @@ export function botViews(ui) {
   const still = (hash) => location.hash === hash;
   const later = (hash, f) => setTimeout(() => { if (still(hash)) f(); }, POLL_MS);
 
+  // Retention erased the text of a conversation that never showed intent (SAFETY.md 3).
+  const erasedBadge = (c) => c.erased ? h('span', { class: 'badge dismissed erased', title: `text erased by retention ${c.erased}` }, 'text erased') : '';
+  const erasedNote = (c) => c.erased ? h('p', { class: 'panel muted', id: 'bot-erased' },
+    `Text erased by retention on ${c.erased}: the conversation never showed intent. The ledger keeps each line's digest.`) : '';
+
   async function listView() {
     const hash = location.hash;
     let page;
@@ -20,7 +25,7 @@ export function botViews(ui) {
       const tr = h('tr', { class: c.taken_over ? 'held' : '' },
         h('td', { class: 'mono' }, h('a', { href: `#/bot/${encodeURIComponent(c.id)}` }, c.id)),
         h('td', { class: 'mono small' }, c.partner.slice(0, 12) + '…'), h('td', {}, c.state), h('td', {}, String(c.level)),
-        h('td', {}, c.taken_over ? `held by ${c.operator}` : 'agent'), h('td', {}, String(c.lines)), h('td', { class: 'small' }, c.last));
+        h('td', {}, c.taken_over ? `held by ${c.operator}` : 'agent'), h('td', {}, String(c.lines), ' ', erasedBadge(c)), h('td', { class: 'small' }, c.last));
       return tr;
     });
     show(h('h1', {}, 'Agent conversations'),
@@ -65,7 +70,7 @@ export function botViews(ui) {
       say, button('Say', 'bot-say-send', () => { const t = say.value; say.value = ''; command('say', { text: t }); }),
       button('Hand back', 'bot-handback', () => command('handback')),
       button('End', 'bot-end', () => command('end'))) : h('p', { class: 'muted' }, 'Your role may watch but not take over.');
-    show(h('h1', {}, `Conversation ${id}`), status, controls, h('div', { class: 'panel' }, ul));
+    show(h('h1', {}, `Conversation ${id}`), status, erasedNote(conv), controls, h('div', { class: 'panel' }, ul));
     async function poll() {
       try {
         const more = await api('GET', `/api/bot/conversations/${encodeURIComponent(id)}?after=${last}`);

@@ -1,7 +1,8 @@
 // Browser test of the analyst console: headless Debian chromium driven by playwright-core.
 // Seeds a fresh SQLite store with `bantay demo --no-serve` (synthetic data), serves it with
 // `bantay serve` on an ephemeral loopback port, and walks through login, queue, case page,
-// authorisation, export, audit and a refusal; stops the server at the end.
+// authorisation, export, audit, a refusal, the agent's conversations and their erasure by
+// retention; stops the server at the end.
 //   node web/test/console.test.mjs BANTAY_BINARY [SCREENSHOT_DIR]
 // BANTAY_TEST_STORE=postgresql://... seeds and serves that (empty) store instead of SQLite.
 import { spawn, spawnSync } from 'node:child_process';
@@ -198,6 +199,16 @@ try {
   await page.waitForSelector('#bot-transcript li');
   assert.equal(await page.locator('#bot-controls').count(), 0);
   await shot(page, 'audit');
+  step('a day later retention erases the text of conversations without intent; the console says so');
+  const later = new Date(Date.now() + 25 * 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const ret = spawnSync(bantay, ['cases', 'retention', '--store', store, ...keys, '--now', later], { encoding: 'utf8' });
+  assert.equal(ret.status, 0, ret.stderr);
+  assert.ok(JSON.parse(ret.stdout).bot_conversations_erased > 0, ret.stdout);
+  await page.goto(`${base}/#/bot`);
+  await page.waitForSelector('#bot-conversations .erased');
+  await page.locator('#bot-conversations tbody tr', { has: page.locator('.erased') }).first().locator('a').click();
+  await page.waitForSelector('#bot-erased');
+  assert.match(await page.locator('#bot-erased').textContent(), /erased by retention/);
   step('all passed');
 } catch (e) {
   failed = true;
