@@ -15,7 +15,7 @@ bash scripts/build.sh || exit 2
 # Score distributions per family and population (SVG) go beside the demo's store.
 mkdir -p out/plots
 echo "== content analysis: bantay simulate chats | bantay scan"
-tools/eval_scan.sh --bantay build/src/cli/bantay --n 20000 --seed 9001 --plot out/plots/scan-scores.svg
+tools/eval_scan.sh --bantay build/src/cli/bantay --n 20000 --seed 24680 --plot out/plots/scan-scores.svg
 chats=$?
 echo
 echo "== metadata analysis: bantay simulate calls | bantay meta"

@@ -242,12 +242,14 @@ void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
     } else {
       if (NotAgeUnits().At(s, words, i + 1) > 0) continue;
       used = std::max(AgeUnits().At(s, words, i + 1), AgeTails().At(s, words, i + 1));
-      if (used > 0) {
+      // A grade lead wins over a Filipino tail: "grade 3 po ako" is grade 3 (about eight),
+      // not a stated age of 3.
+      if (numeric && value >= 1 && value <= 12 && GradeLeads().Before(s, words, i)) {
+        is_age = grade = true;
+        if (used > 0) end = words[i + used].end;
+      } else if (used > 0) {
         is_age = true;
         end = words[i + used].end;
-      } else if (numeric && GradeLeads().Before(s, words, i)) {
-        is_age = value >= 1 && value <= 12;
-        grade = is_age;
       } else if (AgeLeads().Before(s, words, i)) {
         is_age = true;
       } else {

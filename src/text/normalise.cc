@@ -48,7 +48,8 @@ struct ByteTables {
       if (c >= '0' && c <= '9') cls[c] = kDigit;
       if (c >= 0x80) cls[c] = kHigh;
     }
-    const char* pairs = "0o1i3e4a5s7t$s@a!i|i";
+    // 8 and 9 only between letters too ("maghu8ad", "a9e"), like the digits above.
+    const char* pairs = "0o1i3e4a5s7t8b9g$s@a!i|i";
     for (const char* p = pairs; *p; p += 2) leet[static_cast<uint8_t>(p[0])] = p[1];
     for (char c : std::string_view("$@!|")) cls[static_cast<uint8_t>(c)] = kLeetSym;
     // Dropped inside a word: "i'm" -> "im"; a masking star too: "n*ked" -> "nked", which

@@ -47,6 +47,11 @@ TEST(Age, GradesBecomeTypicalAges) {
   EXPECT_EQ(Ages("grade 5"), V{-10});
   EXPECT_EQ(Ages("im in grade 3"), V{-8});
   EXPECT_EQ(Ages("grade 40"), V{});
+  // A Filipino tail after a grade keeps it a grade (it used to read "age 3", under the
+  // youngest age and dropped).
+  EXPECT_EQ(Ages("grade 3 po ako"), V{-8});
+  EXPECT_EQ(Ages("grade 9 na ako"), V{-14});
+  EXPECT_EQ(Ages("11 na po ako grade 6"), (V{11, -11}));
 }
 
 TEST(Age, NumbersThatAreNotAges) {

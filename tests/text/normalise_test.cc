@@ -44,6 +44,8 @@ TEST(Normalise, FoldsLeetInsideWords) {
   EXPECT_EQ(N("n@ked"), "naked");
   EXPECT_EQ(N("c4m sh0w"), "cam show");
   EXPECT_EQ(N("b1tc0in"), "bitcoin");
+  EXPECT_EQ(N("your a9e?"), "your age");
+  EXPECT_EQ(N("maghu8ad"), "maghubad");
 }
 
 TEST(Normalise, KeepsStandaloneNumbers) {
@@ -51,6 +53,7 @@ TEST(Normalise, KeepsStandaloneNumbers) {
   EXPECT_EQ(N("grade 5"), "grade 5");
   EXPECT_EQ(N("12yo"), "12yo");
   EXPECT_EQ(N("$50"), "50");
+  EXPECT_EQ(N("9pm or 8 am"), "9pm or 8 am");
   EXPECT_EQ(N("hi!"), "hi");
 }
 

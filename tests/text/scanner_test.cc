@@ -65,6 +65,29 @@ TEST(Scanner, FlagsTagalogSolicitation) {
   EXPECT_TRUE(s.flagged) << s.score;
 }
 
+// "pakita ka sa cam" (show yourself on cam) is the Filipino of "show on cam"; the grade with a
+// Filipino tail is a grade; Cebuano puts enclitics inside the age question; 9 and 8 are
+// leetspeak between letters.
+TEST(Scanner, FlagsFilipinoShowOnCamAndItsAgeForms) {
+  EXPECT_TRUE(Score({"A: edad mo?", "B: g\u2060rade 3 po ako", "A: pwede ka pakita sa cam?",
+                     "A: padala ko sa gcash mo"})
+                  .flagged);
+  EXPECT_TRUE(Score({"A: pila na ka ka tuig?", "B: 13 ngano man?", "A: pakita ka sa c4m",
+                     "A: naay kwarta, cebuana ko i-send"})
+                  .flagged);
+  EXPECT_TRUE(Score({"A: can i ask your a9e?", "B: 14 why?", "A: maghu8ad ka lang sa cam",
+                     "A: b4yad ko 150 usd"})
+                  .flagged);
+}
+
+// A parent abroad asks the child to show herself on every video call and sends money:
+// "pakita ka naman" alone is no request for a show.
+TEST(Scanner, DoesNotFlagParentAskingChildToShowHerself) {
+  auto s = Score({"A: anak pakita ka naman, miss na kita", "B: grade 3 na po ako papa",
+                  "A: padala ko sa gcash para sa baon mo"});
+  EXPECT_FALSE(s.flagged) << s.score;
+}
+
 TEST(Scanner, DoesNotFlagAdultCamCommerce) {
   auto s = Score({"A: are you 18+", "B: yes im 24, verified cam model",
                   "A: how much for a private show", "B: 30 usd via paypal, naked show extra"});
