@@ -51,21 +51,45 @@ Status InTransaction(SqlConn* db, F&& f) {
 
 }  // namespace
 
+std::optional<evidence::Record>* SqlLedgerStorage::KnownHead(std::string_view stream) {
+  if (!db_->in_transaction() || heads_serial_ != db_->transaction_serial()) return nullptr;
+  auto it = heads_.find(stream);
+  return it == heads_.end() ? nullptr : &it->second;
+}
+
+void SqlLedgerStorage::RememberHead(std::string_view stream,
+                                    std::optional<evidence::Record> head) {
+  if (!db_->in_transaction()) return;
+  if (heads_serial_ != db_->transaction_serial()) {
+    heads_.clear();
+    heads_serial_ = db_->transaction_serial();
+  }
+  heads_.insert_or_assign(std::string(stream), std::move(head));
+}
+
 Result<std::optional<evidence::Record>> SqlLedgerStorage::Last(std::string_view stream) {
+  if (const auto* known = KnownHead(stream)) return *known;
   auto rows = ToRecords(db_->Query(std::string(kRecordColumns) +
                                        "WHERE stream = ? ORDER BY seq DESC LIMIT 1",
                                    {std::string(stream)}));
   if (!rows) return tl::unexpected(rows.error());
-  if (rows->empty()) return std::optional<evidence::Record>();
-  return std::optional<evidence::Record>(std::move(rows->front()));
+  std::optional<evidence::Record> head;
+  if (!rows->empty()) head = std::move(rows->front());
+  RememberHead(stream, head);
+  return head;
 }
 
 Status SqlLedgerStorage::Put(const evidence::Record& r) {
   return InTransaction(db_, [&]() -> Status {
-    auto last = db_->Query("SELECT MAX(seq) FROM ledger WHERE stream = ?", {r.stream});
-    if (!last) return tl::unexpected(last.error());
-    const auto& max = last->at(0).at(0);
-    const uint64_t expected = max ? std::stoull(*max) + 1 : 0;
+    uint64_t expected = 0;
+    if (const auto* known = KnownHead(r.stream)) {
+      expected = *known ? (*known)->seq + 1 : 0;
+    } else {
+      auto last = db_->Query("SELECT MAX(seq) FROM ledger WHERE stream = ?", {r.stream});
+      if (!last) return tl::unexpected(last.error());
+      const auto& max = last->at(0).at(0);
+      expected = max ? std::stoull(*max) + 1 : 0;
+    }
     if (r.seq != expected) {
       return Fail(ErrorCode::kInvalidArgument,
                   "ledger put out of order: seq " + std::to_string(r.seq) + ", expected " +
@@ -78,6 +102,7 @@ Status SqlLedgerStorage::Put(const evidence::Record& r) {
         {r.stream, static_cast<int64_t>(r.seq), r.kind, r.source_time, r.received_time,
          r.body.dump(), r.prev_hash, r.hash});
     if (!ins) return tl::unexpected(ins.error());
+    RememberHead(r.stream, r);
     return {};
   });
 }

@@ -2,6 +2,10 @@
 // records commit in the same transaction as the case rows they describe. Private to cases.
 #pragma once
 
+#include <map>
+#include <optional>
+#include <string>
+
 #include "cases/sql.h"
 #include "evidence/evidence.h"
 
@@ -22,7 +26,17 @@ class SqlLedgerStorage final : public evidence::LedgerStorage {
   Result<std::vector<std::string>> Streams() override;
 
  private:
+  // The head of `stream` as known in the open write transaction, or nullptr when unknown
+  // (no transaction open, or the stream not touched in this one). Writers are serialised
+  // (SqlConn::Begin), so inside one transaction a stream's head moves only through Put:
+  // Last and Put's order check then need no query (they were 2 of the 3 round trips of an
+  // append). The outer optional is empty for an empty stream.
+  std::optional<evidence::Record>* KnownHead(std::string_view stream);
+  void RememberHead(std::string_view stream, std::optional<evidence::Record> head);
+
   SqlConn* db_;
+  uint64_t heads_serial_ = 0;  // the transaction heads_ belongs to
+  std::map<std::string, std::optional<evidence::Record>, std::less<>> heads_;
 };
 
 }  // namespace bantay::cases

@@ -96,6 +96,7 @@ class PgConn final : public SqlConn {
       tx_.reset();
       tx_ = std::make_unique<pqxx::work>(*conn_);
       in_transaction_ = true;
+      ++transaction_serial_;
       tx_->exec("SELECT pg_advisory_xact_lock(7231001)");
       return {};
     } catch (const std::exception& e) {

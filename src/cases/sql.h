@@ -43,9 +43,13 @@ class SqlConn {
   virtual Status Commit() = 0;
   virtual void Rollback() = 0;
   bool in_transaction() const { return in_transaction_; }
+  // Incremented by every Begin(): names the open transaction, for caches that are valid only
+  // inside one (the ledger's stream heads).
+  uint64_t transaction_serial() const { return transaction_serial_; }
 
  protected:
   bool in_transaction_ = false;
+  uint64_t transaction_serial_ = 0;
 };
 
 // Opens (and creates) an SQLite database file in WAL mode.

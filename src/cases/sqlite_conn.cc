@@ -88,6 +88,7 @@ class SqliteConn final : public SqlConn {
 
   Status Begin() override {
     if (auto s = ExecScript("BEGIN IMMEDIATE"); !s) return s;
+    ++transaction_serial_;
     in_transaction_ = true;
     return {};
   }

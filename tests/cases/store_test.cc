@@ -153,6 +153,37 @@ TYPED_TEST(StoreTest, Ingest_ReplayIsIdempotent) {
   EXPECT_EQ(leads_total, 2);
 }
 
+// The ledger remembers stream heads inside a transaction; a rolled-back batch must leave
+// nothing behind that the next batch would chain onto.
+TYPED_TEST(StoreTest, Ingest_FailedBatchRollsBack_NextBatchChainsOnCommittedHeads) {
+  const Lead good = MustParse(AccountLine("h1", "supply", 0.9));
+  Lead bad = MustParse(AccountLine("h2", "supply", 0.8));
+  bad.source_time = "not a time";  // the ledger refuses it after h1's records were appended
+  std::vector<Lead> failing = {good, bad};
+  EXPECT_FALSE(this->store_->Ingest(this->system_, failing));
+  auto page = this->store_->ListCases(this->ana_, {});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 0);
+  std::vector<Lead> retry = {good, MustParse(AccountLine("h3", "demand", 0.7)), good};
+  auto r = this->store_->Ingest(this->system_, retry);
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->ingested, 2u);
+  EXPECT_EQ(r->duplicate, 1u);
+  auto report = this->store_->VerifyLedger(this->aud_);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_TRUE(report->ok) << report->ToJson().dump();
+  page = this->store_->ListCases(this->ana_, {});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->total, 2);
+  for (const auto& c : page->cases) {
+    auto records = this->store_->ledger_storage().Read("case/" + c.id, 0);
+    ASSERT_TRUE(records);
+    ASSERT_EQ(records->size(), 2u) << c.id;
+    EXPECT_EQ((*records)[0].seq, 0u);
+    EXPECT_EQ((*records)[1].prev_hash, (*records)[0].hash);
+  }
+}
+
 TYPED_TEST(StoreTest, Ingest_LinksHubAndCustomerCases) {
   // The customer's lead names the hub account as sharing an IP; they arrive in either order.
   const std::string customer = this->IngestOne(AccountLine("cust1", "demand", 0.8, {"hub1"}));
