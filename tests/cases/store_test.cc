@@ -153,6 +153,35 @@ TYPED_TEST(StoreTest, Ingest_ReplayIsIdempotent) {
   EXPECT_EQ(leads_total, 2);
 }
 
+TYPED_TEST(StoreTest, Ingest_LeadRepeatedWithinOneBatch_IsADuplicate) {
+  const Lead a = MustParse(AccountLine("h1", "supply", 0.95));
+  std::vector<Lead> leads = {a, MustParse(ScanLine("c1", 0.7, "u1", "u2")), a};
+  auto r = this->store_->Ingest(this->system_, leads);
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->ingested, 2u);
+  EXPECT_EQ(r->duplicate, 1u);
+  auto page = this->store_->ListCases(this->ana_, {});
+  ASSERT_TRUE(page);
+  int64_t leads_total = 0;
+  for (const auto& c : page->cases) leads_total += c.leads;
+  EXPECT_EQ(leads_total, 2);
+}
+
+TYPED_TEST(StoreTest, Ingest_BatchLargerThanOneLookupChunk_FindsEveryStoredLead) {
+  std::vector<Lead> first, second;
+  for (int i = 0; i < 250; ++i) {
+    Lead l = MustParse(AccountLine("acct" + std::to_string(i), "demand", 0.6));
+    (i % 2 ? second : first).push_back(l);
+  }
+  ASSERT_TRUE(this->store_->Ingest(this->system_, first));
+  std::vector<Lead> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  auto r = this->store_->Ingest(this->system_, all);
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->duplicate, first.size());
+  EXPECT_EQ(r->ingested, second.size());
+}
+
 // The ledger remembers stream heads inside a transaction; a rolled-back batch must leave
 // nothing behind that the next batch would chain onto.
 TYPED_TEST(StoreTest, Ingest_FailedBatchRollsBack_NextBatchChainsOnCommittedHeads) {
