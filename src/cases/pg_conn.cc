@@ -104,9 +104,22 @@ class PgConn final : public SqlConn {
       return Fail(ErrorCode::kIo, std::string("postgresql: ") + e.what());
     }
   }
+  Status BeginRead() override {
+    try {
+      tx_.reset();
+      tx_ = std::make_unique<
+          pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(*conn_);
+      ++transaction_serial_;
+      in_transaction_ = true;
+      return {};
+    } catch (const std::exception& e) {
+      Rollback();
+      return Fail(ErrorCode::kIo, std::string("postgresql: ") + e.what());
+    }
+  }
   Status Commit() override {
     try {
-      static_cast<pqxx::work*>(tx_.get())->commit();
+      tx_->commit();
       tx_.reset();
       in_transaction_ = false;
       return {};

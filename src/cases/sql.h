@@ -40,6 +40,10 @@ class SqlConn {
   // BEGIN plus a transaction-level advisory lock, so writers are serialised there too and
   // counters read inside the transaction stay correct.
   virtual Status Begin() = 0;
+  // A read-only transaction: one consistent snapshot of the database, taken without the
+  // writers' lock (SQLite: a deferred BEGIN in WAL mode; PostgreSQL: REPEATABLE READ, READ
+  // ONLY). Ended by Commit or Rollback like a write transaction.
+  virtual Status BeginRead() = 0;
   virtual Status Commit() = 0;
   virtual void Rollback() = 0;
   bool in_transaction() const { return in_transaction_; }

@@ -92,6 +92,12 @@ class SqliteConn final : public SqlConn {
     in_transaction_ = true;
     return {};
   }
+  Status BeginRead() override {
+    if (auto s = ExecScript("BEGIN"); !s) return s;
+    ++transaction_serial_;
+    in_transaction_ = true;
+    return {};
+  }
   Status Commit() override {
     auto s = ExecScript("COMMIT");
     if (!s) {

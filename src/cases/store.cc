@@ -322,13 +322,17 @@ class SqlStore final : public Store {
 
   Result<CaseDetail> GetCase(const Actor& actor, std::string_view case_id) override {
     if (auto r = Authorise(actor, Action::kReadCase, case_id); !r) return tl::unexpected(r.error());
-    CaseDetail detail;
-    auto s = Tx([&]() -> Status {
-      auto d = LoadDetail(case_id);
-      if (!d) return tl::unexpected(d.error());
-      detail = std::move(*d);
-      return Audit(actor, "read_case", case_id, "ok", {});
-    });
+    // The case is read from one snapshot outside the writers' lock, then the read is audited;
+    // nothing is returned unless the audit record committed. Reading under the lock
+    // serialised every case page behind its ~9 queries (PostgreSQL: 64 pages/s).
+    if (auto s = db_->BeginRead(); !s) return tl::unexpected(s.error());
+    auto detail = LoadDetail(case_id);
+    if (!detail) {
+      db_->Rollback();
+      return detail;
+    }
+    if (auto s = db_->Commit(); !s) return tl::unexpected(s.error());
+    auto s = AuditAlone(actor, "read_case", case_id, "ok", {});
     if (!s) return tl::unexpected(s.error());
     return detail;
   }
