@@ -25,6 +25,13 @@ class SqlLedgerStorage final : public evidence::LedgerStorage {
   Result<std::vector<evidence::Checkpoint>> Checkpoints(std::string_view stream) override;
   Result<std::vector<std::string>> Streams() override;
 
+  // Tells the storage, inside a write transaction, that `stream` has no records yet (the
+  // stream of a case this transaction created), so its first append needs no head query.
+  // Were the stream not empty after all, the first record's INSERT fails (seq 0 exists).
+  void NoteNewStream(std::string_view stream) {
+    if (!KnownHead(stream)) RememberHead(stream, std::nullopt);
+  }
+
  private:
   // The head of `stream` as known in the open write transaction, or nullptr when unknown
   // (no transaction open, or the stream not touched in this one). Writers are serialised

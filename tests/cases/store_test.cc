@@ -213,6 +213,27 @@ TYPED_TEST(StoreTest, Ingest_FailedBatchRollsBack_NextBatchChainsOnCommittedHead
   }
 }
 
+TYPED_TEST(StoreTest, Ingest_CaseNumbersContinueAcrossBatchesAndRollbacks) {
+  auto batch = [&](int from, int n) {
+    std::vector<Lead> leads;
+    for (int i = from; i < from + n; ++i) {
+      leads.push_back(MustParse(AccountLine("acct" + std::to_string(i), "demand", 0.6)));
+    }
+    return leads;
+  };
+  ASSERT_TRUE(this->store_->Ingest(this->system_, batch(0, 3)));
+  std::vector<Lead> failing = batch(3, 2);
+  failing.back().source_time = "not a time";
+  EXPECT_FALSE(this->store_->Ingest(this->system_, failing));
+  ASSERT_TRUE(this->store_->Ingest(this->system_, batch(5, 3)));
+  auto page = this->store_->ListCases(this->ana_, {.sort = SortBy::kId, .descending = false});
+  ASSERT_TRUE(page);
+  std::vector<std::string> ids;
+  for (const auto& c : page->cases) ids.push_back(c.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"C-000001", "C-000002", "C-000003", "C-000004",
+                                           "C-000005", "C-000006"}));
+}
+
 TYPED_TEST(StoreTest, Ingest_LinksHubAndCustomerCases) {
   // The customer's lead names the hub account as sharing an IP; they arrive in either order.
   const std::string customer = this->IngestOne(AccountLine("cust1", "demand", 0.8, {"hub1"}));
