@@ -170,6 +170,11 @@ Result<std::unique_ptr<SqlConn>> OpenPostgres(const std::string& uri) {
     auto conn = std::make_unique<pqxx::connection>(uri);
     auto pg = std::make_unique<PgConn>(std::move(conn));
     if (auto s = pg->ExecScript("SET client_min_messages = warning"); !s) return tl::unexpected(s.error());
+    // Prepared statements keep being planned for their parameters: a generic plan, made
+    // while a table was small, walked every case in creation order to find a lead's open
+    // case (LIMIT 1), 1.5 ms a lead at 20,000 cases and growing. PostgreSQL 12 or later;
+    // older servers keep their default.
+    (void)pg->ExecScript("SET plan_cache_mode = force_custom_plan");
     return std::unique_ptr<SqlConn>(std::move(pg));
   } catch (const std::exception& e) {
     return Fail(ErrorCode::kIo, std::string("cannot connect to PostgreSQL: ") + e.what());
