@@ -731,7 +731,9 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
       add("calls of one fixed length", k_fixed * f.fixed_duration);
       add("flagged counterparts", k_flagged * std::log1p(f.flagged_score));
       add("video calls with flagged counterparts", k_flagged_calls * std::log1p(f.flagged_calls));
-      if (f.distinct < min_distinct) add("too few counterparts", k_few);
+      // One contact is no pattern, unless that one is flagged on the other side: a foreign
+      // account that keeps video-calling one flagged hub is that hub's customer.
+      if (f.distinct < min_distinct && f.flagged == 0) add("too few counterparts", k_few);
       double z = bias;
       for (size_t j = 0; j < n_parts; ++j) z += parts[j].second;
       if (z > best->z) {

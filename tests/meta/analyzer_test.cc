@@ -75,6 +75,37 @@ TEST(Analyzer, FlagsHubAndRepeatCustomer) {
   EXPECT_GE(leads["buyer/demand"].flagged_counterparts, 2u);
 }
 
+// A loyal customer keeps video-calling one hub: too few counterparts for a pattern of his own,
+// but the one he has is flagged, so "too few counterparts" does not count against him. The
+// same calls with an unflagged Philippine account keep it, and are no lead.
+TEST(Analyzer, TooFewCounterpartsDoesNotExcuseTheCustomerOfAFlaggedHub) {
+  Calls c;
+  c.Add("a", "US", "b", "US", kStart, 5);
+  AddHub(c, "hub1", "cust", 12);
+  c.Add("quiet", "PH", "b", "US", kStart + kDay, 5);  // a Philippine account, no hub
+  for (int day : {11, 13}) {  // two long video calls, no weekly schedule
+    c.Add("loyal", "DE", "hub1", "PH", kStart + day * kDay + 13 * kHour, 70);
+    c.Add("friend", "DE", "quiet", "PH", kStart + day * kDay + 13 * kHour, 70);
+  }
+  auto leads = c.Run();
+  auto has_too_few = [](const AccountLead& lead) {
+    for (const auto& r : lead.reasons) {
+      if (r.rfind("too few counterparts", 0) == 0) return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(leads["hub1/supply"].flagged);
+  ASSERT_TRUE(leads.count("loyal/demand"));
+  EXPECT_TRUE(leads["loyal/demand"].flagged) << leads["loyal/demand"].score;
+  EXPECT_EQ(leads["loyal/demand"].distinct_foreign, 1u);
+  EXPECT_FALSE(has_too_few(leads["loyal/demand"]))
+      << ::testing::PrintToString(leads["loyal/demand"].reasons);
+  ASSERT_TRUE(leads.count("friend/demand"));
+  EXPECT_FALSE(leads["friend/demand"].flagged) << leads["friend/demand"].score;
+  EXPECT_TRUE(has_too_few(leads["friend/demand"]))
+      << ::testing::PrintToString(leads["friend/demand"].reasons);
+}
+
 TEST(Analyzer, DoesNotFlagTutorWithWeeklyStudents) {
   Calls c;
   // Eight students, each twice a week at the same hour, 25-minute video lessons, 4 weeks.
