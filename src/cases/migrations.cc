@@ -92,6 +92,11 @@ CREATE TABLE bot_counters (day TEXT NOT NULL, name TEXT NOT NULL, value BIGINT N
 ALTER TABLE bot_conversations ADD COLUMN erased_ms BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE bot_conversations ADD COLUMN case_id TEXT NOT NULL DEFAULT '';
 )sql",
+    // 5: a case page reads its links from both ends (a = ? UNION b = ?); the primary key
+    // serves only the first.
+    R"sql(
+CREATE INDEX case_links_b ON case_links (b);
+)sql",
 };
 
 Result<int> CurrentVersion(SqlConn& db) {

@@ -14,6 +14,7 @@ namespace bantay::bot {
 namespace {
 
 using testing::After;
+using testing::Eventually;
 using testing::LineSocket;
 using testing::NgircdServer;
 
@@ -79,16 +80,6 @@ class IrcEndToEnd : public ::testing::Test {
     std::string got;
     if (!s.WaitForSubstring(" PRIVMSG " + nick + " :", After(wait_ms), &got)) return "";
     return got.substr(got.find(" :") + 2);
-  }
-  // Lines from partners reach the engine on the connector's thread: wait (bounded) until
-  // `done` holds.
-  static bool Eventually(const std::function<bool()>& done) {
-    const auto deadline = After(10000);
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
   }
   std::string ConversationOf(const std::string& partner) {
     std::string id;

@@ -25,6 +25,18 @@ namespace bantay::bot::testing {
 using Deadline = std::chrono::steady_clock::time_point;
 inline Deadline After(int ms) { return std::chrono::steady_clock::now() + std::chrono::milliseconds(ms); }
 
+// Waits (bounded, polling) until `done` holds: for effects another thread publishes after the
+// bytes are on the wire (a connector counts a line as sent in its write's completion, which
+// can run after the peer has read it). False after `ms`.
+inline bool Eventually(const std::function<bool()>& done, int ms = 10000) {
+  const Deadline deadline = After(ms);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
 // A blocking TCP socket read and written in whole lines; every read has a deadline so that a
 // broken test fails instead of hanging.
 class LineSocket {
