@@ -1,28 +1,46 @@
 // text/json_out.cc: scan output lines (ARCHITECTURE.md "Scan output"), written by hand:
 // one line per conversation is a hot path when many are printed (--all).
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
+#include "core/utf8.h"
 #include "text/text.h"
 
 namespace bantay::text {
 
 namespace {
 
-// Appends `s` as a JSON string; invalid UTF-8 becomes U+FFFD.
-void AppendString(std::string* out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (b >= 0x20 && b < 0x80 && b != '"' && b != '\\') {
-      size_t j = i + 1;
+// Writes into a buffer whose room the caller made in advance (JsonBound): no capacity
+// check per piece. Strings are escaped as JSON; invalid UTF-8 becomes U+FFFD.
+class Writer {
+ public:
+  explicit Writer(char* p) : p_(p) {}
+  char* end() const { return p_; }
+
+  template <size_t N>
+  void Lit(const char (&s)[N]) {
+    std::memcpy(p_, s, N - 1);
+    p_ += N - 1;
+  }
+  void Raw(std::string_view s) {
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+  }
+  void Char(char c) { *p_++ = c; }
+
+  void String(std::string_view s) {
+    *p_++ = '"';
+    size_t i = 0;
+    while (i < s.size()) {
+      size_t j = i;
 #ifdef __SSE2__
-      // Sixteen bytes at a time while none needs escaping or is non-ASCII.
+      // Sixteen bytes at a time while none needs escaping or is non-ASCII; each block is
+      // stored whole (the room covers it) and the pointer moves by what was plain.
       const __m128i quote = _mm_set1_epi8('"');
       const __m128i backslash = _mm_set1_epi8('\\');
       const __m128i max_control = _mm_set1_epi8(0x1F);
@@ -33,6 +51,7 @@ void AppendString(std::string* out, std::string_view s) {
             _mm_cmpeq_epi8(_mm_min_epu8(x, max_control), x));
         const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special)) |
                               static_cast<unsigned>(_mm_movemask_epi8(x));  // bytes >= 0x80
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(p_ + (j - i)), x);
         if (mask != 0) {
           j += static_cast<size_t>(__builtin_ctz(mask));
           break;
@@ -43,160 +62,185 @@ void AppendString(std::string* out, std::string_view s) {
       while (j < s.size()) {
         const auto c = static_cast<unsigned char>(s[j]);
         if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+        p_[j - i] = static_cast<char>(c);
         ++j;
       }
-      out->append(s.substr(i, j - i));
+      p_ += j - i;
       i = j;
-      continue;
+      if (i < s.size()) i += Special(s, i);
     }
-    if (b < 0x80) {
-      switch (b) {
-        case '"': out->append("\\\""); break;
-        case '\\': out->append("\\\\"); break;
-        case '\n': out->append("\\n"); break;
-        case '\r': out->append("\\r"); break;
-        case '\t': out->append("\\t"); break;
-        default:
-          out->append("\\u00");
-          out->push_back(kHex[b >> 4]);
-          out->push_back(kHex[b & 15]);
-      }
-      ++i;
-      continue;
-    }
-    size_t n = (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-    bool ok = n > 0 && i + n <= s.size() && !(n == 2 && b < 0xC2) && !(n == 4 && b > 0xF4);
-    for (size_t k = 1; ok && k < n; ++k) {
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    }
-    if (ok && n == 3) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !((b == 0xE0 && c1 < 0xA0) || (b == 0xED && c1 >= 0xA0));
-    }
-    if (ok && n == 4) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !((b == 0xF0 && c1 < 0x90) || (b == 0xF4 && c1 >= 0x90));
-    }
-    if (ok) {
-      out->append(s.substr(i, n));
-      i += n;
-    } else {
-      out->append("\xEF\xBF\xBD");
-      ++i;
-    }
+    *p_++ = '"';
   }
-  out->push_back('"');
-}
 
-// Appends `v`, which the caller rounded to at most four decimals, as std::to_chars's
-// shortest form would. For 0.001 <= |v| < 10000 that is plain decimal notation of the
-// (at most eight-digit) decimal that `v` is the nearest double to, written here by integer
-// arithmetic (to_chars's shortest search costs ~500 instructions); anything else, or a
-// value that is not such a decimal, goes to to_chars.
-void AppendNumber(std::string* out, double v) {
-  const double scaled = std::abs(v) * 10000.0;
-  if (scaled >= 10.0 && scaled < 1e8) {
-    const auto k = static_cast<uint64_t>(std::llround(scaled));
-    if (static_cast<double>(k) / 10000.0 == std::abs(v)) {
-      char buf[24];
-      char* p = buf;
-      if (v < 0) *p++ = '-';
-      auto [end, ec] = std::to_chars(p, buf + sizeof buf, k / 10000);
-      p = end;
-      uint64_t frac = k % 10000;
-      if (frac != 0) {
-        int digits = 4;
-        while (frac % 10 == 0) {
-          frac /= 10;
-          --digits;
-        }
-        *p++ = '.';
-        for (int d = digits - 1; d >= 0; --d) {
-          p[d] = static_cast<char>('0' + frac % 10);
-          frac /= 10;
-        }
-        p += digits;
-      }
-      out->append(buf, p);
+  void Uint(uint64_t v) {
+    if (v < 10) {
+      *p_++ = static_cast<char>('0' + v);
       return;
     }
+    p_ = std::to_chars(p_, p_ + 24, v).ptr;
   }
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out->append(buf, ec == std::errc() ? end : buf);
-}
 
-void AppendUint(std::string* out, uint64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out->append(buf, end);
+  // `v`, which the caller rounded to at most four decimals, as std::to_chars's shortest
+  // form would write it. For 0.001 <= |v| < 10000 that is plain decimal notation of the (at
+  // most eight-digit) decimal that `v` is the nearest double to, written here by integer
+  // arithmetic (to_chars's shortest search costs ~500 instructions); anything else, or a
+  // value that is not such a decimal, goes to to_chars.
+  void Number(double v) {
+    const double scaled = std::abs(v) * 10000.0;
+    if (scaled >= 10.0 && scaled < 1e8) {
+      const auto k = static_cast<uint64_t>(std::llround(scaled));
+      if (static_cast<double>(k) / 10000.0 == std::abs(v)) {
+        if (v < 0) *p_++ = '-';
+        Uint(k / 10000);
+        uint64_t frac = k % 10000;
+        if (frac != 0) {
+          int digits = 4;
+          while (frac % 10 == 0) {
+            frac /= 10;
+            --digits;
+          }
+          *p_++ = '.';
+          for (int d = digits - 1; d >= 0; --d) {
+            p_[d] = static_cast<char>('0' + frac % 10);
+            frac /= 10;
+          }
+          p_ += digits;
+        }
+        return;
+      }
+    }
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    Raw(std::string_view(buf, static_cast<size_t>((ec == std::errc() ? end : buf) - buf)));
+  }
+
+ private:
+  // Writes the escape for s[i] (a control character, quote, backslash or non-ASCII byte
+  // starting a UTF-8 sequence); returns the input bytes consumed.
+  size_t Special(std::string_view s, size_t i) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      switch (b) {
+        case '"': Lit("\\\""); break;
+        case '\\': Lit("\\\\"); break;
+        case '\n': Lit("\\n"); break;
+        case '\r': Lit("\\r"); break;
+        case '\t': Lit("\\t"); break;
+        default:
+          Lit("\\u00");
+          *p_++ = kHex[b >> 4];
+          *p_++ = kHex[b & 15];
+      }
+      return 1;
+    }
+    const size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      Lit("\xEF\xBF\xBD");
+      return 1;
+    }
+    Raw(s.substr(i, n));
+    return n;
+  }
+
+  char* p_;
+};
+
+// Room a string takes at most once escaped (six bytes per input byte, "\u00XX") and quoted.
+constexpr size_t StringRoom(size_t bytes) { return bytes * 6 + 2; }
+
+// An upper bound of the bytes ScoreToJson writes for `score`, including the 16 bytes a
+// block store may write past the end of a string.
+size_t JsonBound(const ConversationScore& score) {
+  size_t n = 400 + StringRoom(score.conversation.size()) + 16;
+  for (size_t i = 0; i < score.evidence.size(); ++i) {
+    n += 200 + StringRoom(score.evidence[i].term.size());
+    if (i < score.texts.size()) n += StringRoom(score.texts[i].size());
+  }
+  for (const std::string& r : score.reasons) n += 4 + StringRoom(r.size());
+  for (const std::string& a : score.authors) n += 48 + StringRoom(a.size());
+  return n;
 }
 
 }  // namespace
 
 std::string ScoreToJson(const ConversationScore& score, const Lexicon& /*lexicon*/) {
-  std::string out;
-  out.reserve(256 + score.evidence.size() * 96);
-  out.append("{\"conversation\":");
-  AppendString(&out, score.conversation);
-  out.append(",\"score\":");
-  AppendNumber(&out, std::round(score.score * 10000.0) / 10000.0);
-  out.append(score.flagged ? ",\"flagged\":true" : ",\"flagged\":false");
-  out.append(",\"signals\":{");
+  // Written into a per-thread buffer that only grows (so it is zero-filled once, not per
+  // line), then copied out at its real length.
+  thread_local std::string buffer;
+  const size_t bound = JsonBound(score);
+  if (buffer.size() < bound) buffer.resize(std::max(bound, buffer.size() * 2));
+  Writer w(buffer.data());
+  w.Lit("{\"conversation\":");
+  w.String(score.conversation);
+  w.Lit(",\"score\":");
+  w.Number(std::round(score.score * 10000.0) / 10000.0);
+  if (score.flagged) {
+    w.Lit(",\"flagged\":true");
+  } else {
+    w.Lit(",\"flagged\":false");
+  }
+  w.Lit(",\"signals\":{");
   bool first = true;
   for (size_t c = 0; c < kCategoryCount; ++c) {
     if (score.signals[c] == 0) continue;
-    if (!first) out.push_back(',');
+    if (!first) w.Char(',');
     first = false;
-    AppendString(&out, CategoryName(static_cast<Category>(c)));
-    out.push_back(':');
-    AppendUint(&out, score.signals[c]);
+    w.String(CategoryName(static_cast<Category>(c)));
+    w.Char(':');
+    w.Uint(score.signals[c]);
   }
-  out.append("},\"evidence\":[");
+  w.Lit("},\"evidence\":[");
   for (size_t i = 0; i < score.evidence.size(); ++i) {
     const Evidence& e = score.evidence[i];
-    if (i > 0) out.push_back(',');
-    out.append("{\"message\":");
-    AppendUint(&out, e.message);
-    out.append(",\"category\":");
-    AppendString(&out, CategoryName(e.category));
-    out.append(",\"term\":");
-    AppendString(&out, e.term);
+    if (i > 0) w.Char(',');
+    w.Lit("{\"message\":");
+    w.Uint(e.message);
+    w.Lit(",\"category\":");
+    w.String(CategoryName(e.category));
+    w.Lit(",\"term\":");
+    w.String(e.term);
     if (i < score.texts.size() && !score.texts[i].empty()) {
-      out.append(",\"text\":");
-      AppendString(&out, score.texts[i]);
-      out.append(",\"span\":[");
-      AppendUint(&out, e.span_begin);
-      out.push_back(',');
-      AppendUint(&out, e.span_end);
-      out.push_back(']');
+      w.Lit(",\"text\":");
+      w.String(score.texts[i]);
+      w.Lit(",\"span\":[");
+      w.Uint(e.span_begin);
+      w.Char(',');
+      w.Uint(e.span_end);
+      w.Char(']');
     }
-    out.append(",\"weight\":");
-    AppendNumber(&out, std::round(e.weight * 100.0) / 100.0);
-    out.append(static_cast<int>(e.author) == score.requester ? ",\"role\":\"requester\"}"
-                                                              : ",\"role\":\"other\"}");
+    w.Lit(",\"weight\":");
+    w.Number(std::round(e.weight * 100.0) / 100.0);
+    if (static_cast<int>(e.author) == score.requester) {
+      w.Lit(",\"role\":\"requester\"}");
+    } else {
+      w.Lit(",\"role\":\"other\"}");
+    }
   }
-  out.append("],\"reasons\":[");
+  w.Lit("],\"reasons\":[");
   for (size_t i = 0; i < score.reasons.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    AppendString(&out, score.reasons[i]);
+    if (i > 0) w.Char(',');
+    w.String(score.reasons[i]);
   }
-  out.append("]");
+  w.Char(']');
   if (!score.authors.empty()) {
-    out.append(",\"participants\":[");
+    w.Lit(",\"participants\":[");
     for (size_t i = 0; i < score.authors.size(); ++i) {
-      if (i > 0) out.push_back(',');
-      out.append("{\"author\":");
-      AppendString(&out, score.authors[i]);
-      out.append(static_cast<int>(i) == score.requester ? ",\"role\":\"requester\"}"
-                                                        : ",\"role\":\"other\"}");
+      if (i > 0) w.Char(',');
+      w.Lit("{\"author\":");
+      w.String(score.authors[i]);
+      if (static_cast<int>(i) == score.requester) {
+        w.Lit(",\"role\":\"requester\"}");
+      } else {
+        w.Lit(",\"role\":\"other\"}");
+      }
     }
-    out.push_back(']');
+    w.Char(']');
   }
-  out.append(",\"messages\":");
-  AppendUint(&out, score.messages);
-  out.push_back('}');
-  return out;
+  w.Lit(",\"messages\":");
+  w.Uint(score.messages);
+  w.Char('}');
+  return std::string(buffer.data(), static_cast<size_t>(w.end() - buffer.data()));
 }
 
 }  // namespace bantay::text

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <unistd.h>
 #include <algorithm>
+#include <ctime>
+#include <optional>
 
 #include "core/core.h"
 
@@ -27,6 +29,53 @@ TEST(Time, RejectsMalformedTimes) {
                           "2026-03-01T10:00:00Zjunk"}) {
     EXPECT_FALSE(ParseRfc3339(bad)) << bad;
   }
+}
+
+// Every byte value at every position of the fixed part YYYY-MM-DDTHH:MM:SS: accepted exactly
+// when a plain per-character reading accepts it, with the same value (the parser checks
+// eight bytes at a time).
+TEST(Time, FixedPartAcceptsExactlyDigitsAndSeparators) {
+  const std::string base = "2024-11-28T19:47:36Z";
+  auto reference = [](const std::string& s) -> std::optional<int64_t> {
+    for (int i = 0; i < 19; ++i) {
+      const char c = s[i];
+      const bool sep = i == 4 || i == 7 || i == 10 || i == 13 || i == 16;
+      if (!sep && !(c >= '0' && c <= '9')) return std::nullopt;
+    }
+    if (s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':') return std::nullopt;
+    if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
+    const int year = std::stoi(s.substr(0, 4)), month = std::stoi(s.substr(5, 2));
+    const int day = std::stoi(s.substr(8, 2)), hour = std::stoi(s.substr(11, 2));
+    const int minute = std::stoi(s.substr(14, 2)), second = std::stoi(s.substr(17, 2));
+    static constexpr int kDaysIn[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12 || day < 1 || day > kDaysIn[month - 1] || hour > 23 ||
+        minute > 59 || second > 60) {
+      return std::nullopt;
+    }
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = std::min(second, 59);
+    return static_cast<int64_t>(timegm(&tm)) * 1000;
+  };
+  int accepted = 0;
+  for (int pos = 0; pos < 19; ++pos) {
+    for (int b = 0; b < 256; ++b) {
+      std::string s = base;
+      s[pos] = static_cast<char>(b);
+      const auto want = reference(s);
+      const auto got = ParseRfc3339(s);
+      ASSERT_EQ(got.has_value(), want.has_value()) << "position " << pos << " byte " << b;
+      if (want) {
+        EXPECT_EQ(*got, *want) << s;
+        ++accepted;
+      }
+    }
+  }
+  EXPECT_GT(accepted, 19 * 3);  // the test really ran valid variants too
 }
 
 class TempFile {

@@ -2,6 +2,13 @@
 // Conversations are short synthetic keyword-level sentences (SAFETY.md 1).
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "core/utf8.h"
+
 #include "text/text.h"
 
 namespace bantay::text {
@@ -175,6 +182,68 @@ TEST(Scanner, JsonOutputFollowsArchitecture) {
                    "{\"author\":\"B\",\"role\":\"other\"}]"),
             std::string::npos)
       << j;
+}
+
+// Strings of every kind (quotes, backslashes, control characters, multi-byte and invalid
+// UTF-8, specials before, inside and after 16-byte blocks, numbers at the edges of the
+// integer-arithmetic path) come out as JSON that parses back to the input, invalid bytes
+// as U+FFFD.
+TEST(Scanner, JsonOutputEscapesAndRoundTrips) {
+  std::mt19937 rng(20261206);
+  const std::string pieces[] = {"a",        "\"",       "\\",       "\n",     "\t",
+                                "\r",       "\x01",     "\x1f",     "\x7f",   "é",
+                                "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\x80", "\xC0\xAF",
+                                "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82", "plain text "};
+  for (int round = 0; round < 400; ++round) {
+    ConversationScore s;
+    auto random_string = [&] {
+      std::string out;
+      const int n = static_cast<int>(rng() % 40);
+      for (int i = 0; i < n; ++i) out += pieces[rng() % std::size(pieces)];
+      return out;
+    };
+    s.conversation = random_string();
+    s.score = (rng() % 100001) / 100000.0;
+    s.flagged = rng() % 2;
+    s.signals[rng() % kCategoryCount] = rng() % 20;
+    const int evidence = static_cast<int>(rng() % 5);
+    for (int i = 0; i < evidence; ++i) {
+      Evidence e;
+      e.message = rng() % 1000;
+      e.term = random_string();
+      e.weight = (static_cast<int>(rng() % 2001) - 1000) / 100.0;
+      e.span_begin = rng() % 50;
+      e.span_end = e.span_begin + rng() % 50;
+      s.evidence.push_back(e);
+      s.texts.push_back(random_string());
+    }
+    s.reasons = {random_string(), random_string()};
+    s.authors = {random_string()};
+    s.requester = 0;
+    s.messages = rng() % 100;
+    const std::string j = ScoreToJson(s, Sc().matcher().lexicon());
+    ASSERT_TRUE(IsValidUtf8(j)) << j;
+    const auto parsed = nlohmann::json::parse(j, nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded()) << j;
+    EXPECT_EQ(parsed["conversation"], RepairUtf8(s.conversation));
+    EXPECT_DOUBLE_EQ(parsed["score"].get<double>(), std::round(s.score * 10000.0) / 10000.0);
+    ASSERT_EQ(parsed["evidence"].size(), s.evidence.size());
+    for (size_t i = 0; i < s.evidence.size(); ++i) {
+      const auto& e = parsed["evidence"][i];
+      EXPECT_EQ(e["term"], RepairUtf8(s.evidence[i].term));
+      EXPECT_EQ(e["message"], s.evidence[i].message);
+      EXPECT_DOUBLE_EQ(e["weight"].get<double>(), s.evidence[i].weight);
+      if (s.texts[i].empty()) {
+        EXPECT_FALSE(e.contains("text"));
+      } else {
+        EXPECT_EQ(e["text"], RepairUtf8(s.texts[i]));
+        EXPECT_EQ(e["span"][1], s.evidence[i].span_end);
+      }
+    }
+    EXPECT_EQ(parsed["reasons"][1], RepairUtf8(s.reasons[1]));
+    EXPECT_EQ(parsed["participants"][0]["author"], RepairUtf8(s.authors[0]));
+    EXPECT_EQ(parsed["messages"], s.messages);
+  }
 }
 
 TEST(Scanner, UnflaggedOutputNamesNoParticipants) {
