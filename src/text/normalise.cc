@@ -5,6 +5,9 @@
 // imitate, through a table derived from ICU data once at start-up. Stage 2 works on the
 // (mostly ASCII) result, token by token: lowercase, leetspeak inside words, joining spaced
 // single letters, squeezing runs of three or more equal letters, one space between tokens.
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -412,11 +415,14 @@ class TokenPass {
   std::vector<uint8_t>& has_after_ = buf_.has_after;
 };
 
-// The common case in one pass: ASCII text whose words are letters, digits before or after
-// letters ("12yo", "grade5") and apostrophes, with no spaced-out letters. Returns false,
-// having produced nothing usable, for anything else (leetspeak between letters, symbols,
-// spaced letters), which the general TokenPass handles. Must give exactly TokenPass's
-// output where it returns true (a randomised test checks this).
+// The common case in one pass: ASCII text without spaced-out letters. Words are handled as
+// TokenPass::EmitWord handles them: letters lowercased and squeezed, apostrophes dropped, a
+// digit or leet symbol between letters read as the letter it stands for ("n4ked",
+// "p@yp@l"), "$" and "@" also at a word's start, any other digit kept, any other symbol
+// splitting the word ("hi!" -> "hi"). Returns -1, having produced nothing usable, when a
+// single character may start a spaced-out word ("p a y"), which the general TokenPass
+// handles. Must give exactly TokenPass's output where it does not return -1 (a randomised
+// test checks this).
 // Writes to `o`, which has room for FastAsciiRoom(in.size()) bytes (expansions such as
 // "u" -> "you" make the output longer than the input), and, when `off` is set, the source
 // offset of each output byte to `off` (same room). Returns the output length, or -1.
@@ -426,56 +432,82 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off) {
   const size_t len = in.size();
   size_t n = 0;
   size_t i = 0;
+  auto put = [&](char ch, size_t pos) {
+    if (off) off[n] = static_cast<uint32_t>(pos);
+    o[n++] = ch;
+  };
   for (;;) {
     while (i < len && kTables.cls[p[i]] == kSep) ++i;
     if (i >= len) break;
     const size_t begin = i;
     const bool spaced = n > 0;
-    if (spaced) {
-      if (off) off[n] = static_cast<uint32_t>(i - 1);
-      o[n++] = ' ';
-    }
+    if (spaced) put(' ', i - 1);
     const size_t word_start = n;
+    size_t piece_start = n;  // an unfolded symbol starts a new piece of the word
+    size_t prev_piece_start = n;
     char last = 0;
     int run = 0;
-    bool seen_letter = false, digit_after_letter = false;
+    bool seen_letter = false;
+    ptrdiff_t last_letter = -2;  // position of the word's last letter; -2: not looked for
+    auto put_letter = [&](char ch, size_t pos) {
+      if (ch != last) {
+        last = ch;
+        run = 1;
+        put(ch, pos);
+      } else if (++run == 2) {
+        put(ch, pos);
+      } else if (run == 3) {
+        --n;
+      }
+    };
     for (; i < len; ++i) {
       const uint8_t c = kTables.cls[p[i]];
       if (c == kLetter) {
-        if (digit_after_letter) return -1;  // a digit between letters is leetspeak
         seen_letter = true;
-        const char ch = kTables.lower[p[i]];
-        if (ch != last) {
-          last = ch;
-          run = 1;
-          if (off) off[n] = static_cast<uint32_t>(i);
-          o[n++] = ch;
-        } else if (++run == 2) {
-          if (off) off[n] = static_cast<uint32_t>(i);
-          o[n++] = ch;
-        } else if (run == 3) {
-          --n;
-        }
-      } else if (c == kDigit) {
-        digit_after_letter = digit_after_letter || seen_letter;
-        if (off) off[n] = static_cast<uint32_t>(i);
-        o[n++] = static_cast<char>(p[i]);
-        last = 0;
-      } else if (c == kApos) {
+        put_letter(kTables.lower[p[i]], i);
         continue;
-      } else if (c == kSep) {
-        break;
+      }
+      if (c == kSep) break;
+      if (c == kApos) continue;
+      if (c == kHigh) return -1;  // not ASCII after all
+      // A digit or leet symbol: what it means depends on letters before and after it.
+      if (last_letter == -2) {
+        last_letter = -1;
+        for (size_t j = i + 1; j < len && kTables.cls[p[j]] != kSep; ++j) {
+          if (kTables.cls[p[j]] == kLetter) last_letter = static_cast<ptrdiff_t>(j);
+        }
+      }
+      const bool letter_after = last_letter > static_cast<ptrdiff_t>(i);
+      const char leet = kTables.leet[p[i]];
+      if (c == kDigit) {
+        if (seen_letter && letter_after && leet != 0) {
+          put_letter(leet, i);
+        } else {
+          put(static_cast<char>(p[i]), i);
+          last = 0;
+        }
+      } else if (letter_after && (seen_letter || p[i] == '$' || p[i] == '@')) {
+        put_letter(leet, i);
       } else {
-        return -1;  // leet symbols
+        if (n > word_start && o[n - 1] != ' ') {
+          put(' ', i);
+          prev_piece_start = piece_start;
+          piece_start = n;
+        }
+        last = 0;
       }
     }
-    if (n == word_start && spaced) --n;  // a word of apostrophes only
-    if (n > word_start) {
-      const std::string_view to = Expansion(std::string_view(o + word_start, n - word_start));
+    if (n > word_start && o[n - 1] == ' ') {
+      --n;
+      piece_start = prev_piece_start;  // the piece before the dropped space is the last
+    }
+    if (n == word_start && spaced) --n;  // nothing but symbols and apostrophes
+    if (n > piece_start) {
+      const std::string_view to = Expansion(std::string_view(o + piece_start, n - piece_start));
       if (!to.empty()) {
-        std::memcpy(o + word_start, to.data(), to.size());
-        if (off) std::fill(off + word_start + 1, off + word_start + to.size(), off[word_start]);
-        n = word_start + to.size();
+        std::memcpy(o + piece_start, to.data(), to.size());
+        if (off) std::fill(off + piece_start + 1, off + piece_start + to.size(), off[piece_start]);
+        n = piece_start + to.size();
       }
     }
     if (i - begin == 1) {
@@ -491,6 +523,90 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off) {
   }
   return static_cast<ptrdiff_t>(n);
 }
+
+#ifdef __SSE2__
+// The commonest message of all, without offsets: at most 64 bytes of ASCII letters and
+// separators only, no letter three times in a row. Classified 16 bytes at a time into bit
+// masks; each word is then copied lowercased as one 16-byte move. Returns -2 (nothing
+// written that counts) for any other text, which FastAsciiPassTo then handles; otherwise
+// exactly what FastAsciiPassTo returns (a randomised test checks this). `o` needs room for
+// FastAsciiRoom(in.size()) + 16 bytes.
+ptrdiff_t LettersOnlyPassTo(std::string_view in, char* o) {
+  constexpr size_t kMax = 64;
+  const size_t len = in.size();
+  if (len == 0 || len > kMax) return -2;
+  alignas(16) uint8_t src[kMax + 16] = {};  // zero padding: a separator
+  std::memcpy(src, in.data(), len);
+  alignas(16) uint8_t lower[kMax + 16];
+  uint64_t letters = 0, others = 0;
+  const __m128i a = _mm_set1_epi8('a'), z_a = _mm_set1_epi8('z' - 'a');
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+  for (size_t b = 0; b < len; b += 16) {
+    const __m128i x = _mm_load_si128(reinterpret_cast<const __m128i*>(src + b));
+    const __m128i folded = _mm_or_si128(x, case_bit);
+    const __m128i t = _mm_sub_epi8(folded, a);
+    const __m128i is_letter = _mm_cmpeq_epi8(_mm_min_epu8(t, z_a), t);
+    const __m128i d = _mm_sub_epi8(x, zero);
+    __m128i other = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);  // digits
+    for (char c : {'$', '@', '!', '|', '\'', '`', '*'}) {
+      other = _mm_or_si128(other, _mm_cmpeq_epi8(x, _mm_set1_epi8(c)));
+    }
+    _mm_store_si128(reinterpret_cast<__m128i*>(lower + b), folded);
+    letters |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(is_letter))) << b;
+    others |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(other)) |
+                                    static_cast<unsigned>(_mm_movemask_epi8(x)))  // >= 0x80
+              << b;
+  }
+  const uint64_t valid = len == 64 ? ~uint64_t{0} : (uint64_t{1} << len) - 1;
+  letters &= valid;
+  if ((others & valid) != 0) return -2;
+  // A letter equal to the next two (all letters): the run would be squeezed.
+  uint64_t same_next = 0;
+  for (size_t b = 0; b < len; b += 16) {
+    const __m128i x = _mm_load_si128(reinterpret_cast<const __m128i*>(lower + b));
+    const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(lower + b + 1));
+    same_next |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, y))))
+                 << b;
+  }
+  const uint64_t pair = same_next & letters & (letters >> 1);
+  if ((pair & (pair >> 1)) != 0) return -2;
+  size_t n = 0;
+  uint64_t rest = letters;
+  while (rest != 0) {
+    const unsigned start = static_cast<unsigned>(__builtin_ctzll(rest));
+    const uint64_t from_start = rest >> start;
+    const unsigned count =
+        ~from_start == 0 ? 64 - start : static_cast<unsigned>(__builtin_ctzll(~from_start));
+    rest = count + start >= 64 ? 0 : rest & (~uint64_t{0} << (start + count));
+    if (n > 0) o[n++] = ' ';
+    const size_t word_start = n;
+    for (unsigned k = 0; k < count; k += 16) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + n + k),
+                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(lower + start + k)));
+    }
+    n += count;
+    const std::string_view to = Expansion(std::string_view(o + word_start, count));
+    if (!to.empty()) {
+      std::memcpy(o + word_start, to.data(), to.size());
+      n = word_start + to.size();
+    }
+    if (count == 1) {
+      // As in FastAsciiPassTo: a single letter that may start a spaced-out word.
+      const size_t i = start + 1;
+      size_t j = i;
+      while (j < len && j - i < kMaxSpacingSep + 1 && IsSpacingSep(static_cast<char>(src[j]))) {
+        ++j;
+      }
+      if (j > i && j - i <= kMaxSpacingSep && j < len && kTables.cls[src[j]] != kSep &&
+          (j + 1 == len || kTables.cls[src[j + 1]] == kSep)) {
+        return -1;
+      }
+    }
+  }
+  return static_cast<ptrdiff_t>(n);
+}
+#endif
 
 bool FastAsciiPass(std::string_view in, std::string* out, std::vector<uint32_t>* offsets) {
   const size_t len = in.size();
@@ -720,7 +836,13 @@ void Normaliser::NormaliseAppend(std::string_view in, TextBuffer* out,
   if (in.size() >= UINT32_MAX) in = in.substr(0, UINT32_MAX - 1);
   const bool ascii = IsAsciiOnly(in);
   if (ascii) {
-    const ptrdiff_t n = FastAsciiPassTo(in, out->Room(FastAsciiRoom(in.size())), nullptr);
+    char* room = out->Room(FastAsciiRoom(in.size()) + 16);
+#ifdef __SSE2__
+    ptrdiff_t n = LettersOnlyPassTo(in, room);
+    if (n == -2) n = FastAsciiPassTo(in, room, nullptr);
+#else
+    const ptrdiff_t n = FastAsciiPassTo(in, room, nullptr);
+#endif
     if (n >= 0) {
       out->size += static_cast<size_t>(n);
       return;

@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "text/scratch_impl.h"
 #include "text/text.h"
 
 namespace bantay::text {
@@ -139,14 +140,21 @@ namespace {
 // ASCII text may take the one-pass fast path; a leading no-break space (a separator, and
 // not ASCII) forces the general path. Both must give the same text and offsets.
 TEST(Normalise, FastPathAgreesWithGeneralPathOnRandomText) {
+  // Symbol-heavy text, and word-like text (letters with a digit, symbol or abbreviation
+  // now and then: the leet forms the fast path folds itself).
   const char alphabet[] = "aaabcdeeilmnoopstuwxyzAEIOU  ..--_'$@!|0123456789,?\t";
+  const char wordy[] = "aaaabcdeeeeilmnnoooprrsstuuwyyz          0134578$@!|'*?.";
   std::mt19937 rng(11);
   std::string in, fast, general;
   std::vector<uint32_t> offsets;
-  for (int round = 0; round < 20000; ++round) {
+  for (int round = 0; round < 60000; ++round) {
     in.clear();
     const int n = static_cast<int>(rng() % 40);
-    for (int k = 0; k < n; ++k) in.push_back(alphabet[rng() % (sizeof alphabet - 1)]);
+    const bool symbols = round % 2 == 0;
+    for (int k = 0; k < n; ++k) {
+      in.push_back(symbols ? alphabet[rng() % (sizeof alphabet - 1)]
+                           : wordy[rng() % (sizeof wordy - 1)]);
+    }
     std::vector<uint32_t> fast_offsets;
     Norm().Normalise(in, &fast, &fast_offsets);
     Norm().Normalise("\u00A0" + in, &general, &offsets);
@@ -155,6 +163,34 @@ TEST(Normalise, FastPathAgreesWithGeneralPathOnRandomText) {
     for (size_t k = 0; k < offsets.size(); ++k) {
       ASSERT_EQ(fast_offsets[k] + 2, offsets[k]) << "input: '" << in << "' at " << k;
     }
+  }
+}
+
+// Without offsets (the scan's batch path) short letters-and-separators text takes a
+// vectorised path: it must give what Normalise gives, for words of every length up to the
+// 64-byte limit and past it, abbreviations, single letters, doubles and triples.
+TEST(Normalise, AppendAgreesWithNormaliseOnLettersAndSeparators) {
+  const std::string words[] = {"u",  "r",   "ur",    "pls",  "i",    "a",  "o",   "show",
+                               "Me", "CAM", "aa",    "aaa",  "sooo", "b",  "x",   "yes",
+                               "p",  "priv", "abcdefghijklmnopq", "Naked", "vid", "LUV"};
+  const std::string seps[] = {" ", "  ", ".", ", ", "?", " - ", "\t", "/", "~", "...", "_"};
+  std::mt19937 rng(12);
+  TextBuffer buffer;
+  std::vector<uint32_t> soft;
+  std::string expected;
+  for (int round = 0; round < 30000; ++round) {
+    std::string in;
+    if (rng() % 3 == 0) in += seps[rng() % std::size(seps)];
+    const int n = static_cast<int>(rng() % 12);
+    for (int k = 0; k < n; ++k) {
+      if (k > 0) in += seps[rng() % std::size(seps)];
+      in += words[rng() % std::size(words)];
+    }
+    if (rng() % 3 == 0) in += seps[rng() % std::size(seps)];
+    buffer.size = 0;
+    Norm().NormaliseAppend(in, &buffer, &soft);
+    Norm().Normalise(in, &expected);
+    ASSERT_EQ(std::string(buffer.view()), expected) << "input: '" << in << "'";
   }
 }
 
