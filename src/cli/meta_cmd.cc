@@ -95,15 +95,17 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
     };
     std::function<void(ParsedChunk&, ParsedRecords*)> work = [&](ParsedChunk& c,
                                                                  ParsedRecords* out) {
-      records->Parse(c.chunk,
-                     [&](meta::CallRecord&& r) {
-                       if (analyzer != nullptr) {
-                         out->prepared.Add(*analyzer, r);
-                       } else {
-                         out->records.push_back(std::move(r));
-                       }
-                     },
-                     &out->rejects);
+      if (analyzer != nullptr) {
+        records->Parse(c.chunk,
+                       [&](const meta::CallRecordView& r) {
+                         out->prepared.Add(*analyzer, r, c.chunk);
+                       },
+                       &out->rejects);
+      } else {
+        records->Parse(c.chunk,
+                       [&](meta::CallRecord&& r) { out->records.push_back(std::move(r)); },
+                       &out->rejects);
+      }
     };
     const std::string file_name = reader.name();
     std::function<void(ParsedChunk&, ParsedRecords&)> consume = [&](ParsedChunk& c,

@@ -265,9 +265,8 @@ struct Analyzer::Impl {
 
   // The side's location: record columns win; otherwise the IP, unless it is anonymous.
   // Thread-safe (the locator is).
-  void PrepareSide(const std::string& account, const std::string& country,
-                   const std::string& region, const std::string& ip,
-                   PreparedCall::Side* s) const {
+  void PrepareSide(std::string_view account, std::string_view country, std::string_view region,
+                   std::string_view ip, PreparedCall::Side* s) const {
     s->account = account;
     s->account_hash = HashName(account);
     s->ip = ip;
@@ -496,6 +495,10 @@ const MetaStats& Analyzer::stats() const { return impl_->stats; }
 double Analyzer::threshold() const { return impl_->threshold; }
 
 void Analyzer::Prepare(const CallRecord& r, PreparedCall* out) const {
+  Prepare(CallRecordView(r), out);
+}
+
+void Analyzer::Prepare(const CallRecordView& r, PreparedCall* out) const {
   const Impl& m = *impl_;
   out->call_hash = HashName(r.call_id);
   out->start_ms = r.start_ms;
@@ -506,28 +509,41 @@ void Analyzer::Prepare(const CallRecord& r, PreparedCall* out) const {
 }
 
 void PreparedBatch::Add(const Analyzer& analyzer, const CallRecord& record) {
+  Add(analyzer, CallRecordView(record), Chunk());
+}
+
+void PreparedBatch::Add(const Analyzer& analyzer, const CallRecordView& record,
+                        const Chunk& chunk) {
+  std::string_view inside;
+  if (chunk.storage != nullptr && !chunk.data.empty()) {
+    inside = chunk.data;
+    if (kept_.empty() || kept_.back() != chunk.storage) kept_.push_back(chunk.storage);
+  }
   PreparedCall& p = calls_.emplace_back();
   analyzer.Prepare(record, &p);
-  for (const std::string* name : {&record.caller, &record.callee, &record.caller_ip, &record.callee_ip}) {
-    offsets_.push_back(static_cast<uint32_t>(names_.size()));
-    names_ += *name;
+  Keep(record.caller, 0, inside);
+  Keep(record.callee, 1, inside);
+  Keep(record.caller_ip, 2, inside);
+  Keep(record.callee_ip, 3, inside);
+}
+
+void PreparedBatch::Keep(std::string_view text, uint32_t name, std::string_view inside) {
+  const std::less<const char*> before;
+  if (text.empty() || (!before(text.data(), inside.data()) &&
+                       !before(inside.data() + inside.size(), text.data() + text.size()))) {
+    return;  // the view stays valid: the batch keeps the chunk
   }
+  copied_.push_back({static_cast<uint32_t>(calls_.size() - 1), name,
+                     static_cast<uint32_t>(names_.size()), static_cast<uint32_t>(text.size())});
+  names_ += text;
   views_ok_ = false;
 }
 
 const std::vector<PreparedCall>& PreparedBatch::calls() {
   if (!views_ok_) {
-    for (size_t k = 0; k < calls_.size(); ++k) {
-      const uint32_t* o = &offsets_[4 * k];
-      const uint32_t end = k + 1 < calls_.size() ? o[4] : static_cast<uint32_t>(names_.size());
-      auto view = [&](int j) {
-        return std::string_view(names_.data() + o[j], (j < 3 ? o[j + 1] : end) - o[j]);
-      };
-      PreparedCall& p = calls_[k];
-      p.side[0].account = view(0);
-      p.side[1].account = view(1);
-      p.side[0].ip = view(2);
-      p.side[1].ip = view(3);
+    for (const Copied& c : copied_) {
+      PreparedCall::Side& s = calls_[c.call].side[c.name & 1];
+      (c.name < 2 ? s.account : s.ip) = std::string_view(names_.data() + c.offset, c.size);
     }
     views_ok_ = true;
   }

@@ -161,18 +161,7 @@ bool IsIpText(std::string_view text) {
 void RecordBuilder::Reset(uint64_t line) {
   present_ = 0;
   bad_ = Column::kIgnore;
-  rec_.call_id.clear();
-  rec_.start_ms = 0;
-  rec_.duration_s = 0;
-  rec_.caller.clear();
-  rec_.callee.clear();
-  rec_.media = Media::kVideo;
-  rec_.caller_ip.clear();
-  rec_.callee_ip.clear();
-  rec_.caller_country.clear();
-  rec_.callee_country.clear();
-  rec_.caller_region.clear();
-  rec_.callee_region.clear();
+  rec_ = CallRecordView();
   rec_.line = line;
 }
 
@@ -216,20 +205,20 @@ bool RecordBuilder::SetText(Column c, std::string_view value) {
     case Column::kCalleeIp:
       return SetIp(c, &rec_.callee_ip, v);
     case Column::kCallerCountry:
-      return SetCountry(c, &rec_.caller_country, v);
+      return SetCountry(c, &rec_.caller_country, country_[0], v);
     case Column::kCalleeCountry:
-      return SetCountry(c, &rec_.callee_country, v);
+      return SetCountry(c, &rec_.callee_country, country_[1], v);
     case Column::kCallerRegion:
-      return SetRegion(c, &rec_.caller_region, v);
+      return SetRegion(c, &rec_.caller_region, region_[0], v);
     case Column::kCalleeRegion:
-      return SetRegion(c, &rec_.callee_region, v);
+      return SetRegion(c, &rec_.callee_region, region_[1], v);
     case Column::kIgnore:
       break;
   }
   return true;
 }
 
-bool RecordBuilder::SetIdText(Column c, std::string* out, std::string_view v) {
+bool RecordBuilder::SetIdText(Column c, std::string_view* out, std::string_view v) {
   if (v.empty()) return Bad(c, "empty ", ColumnName(c));
   bool ascii = true;
   for (char ch : v) {
@@ -238,18 +227,17 @@ bool RecordBuilder::SetIdText(Column c, std::string* out, std::string_view v) {
     ascii &= b < 0x80;
   }
   if (!ascii && !IsValidUtf8(v)) return Bad(c, "invalid UTF-8 in ", ColumnName(c));
-  out->assign(v);
+  *out = v;
   return true;
 }
 
 bool RecordBuilder::SetId(Column c, int64_t id) {
-  char buf[24];
-  const int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(id));
+  const int k = c == Column::kCallId ? 0 : c == Column::kCaller ? 1 : 2;
+  char* buf = id_[k];
+  const int n = std::snprintf(buf, sizeof id_[k], "%lld", static_cast<long long>(id));
   present_ |= 1u << static_cast<int>(c);
-  std::string* out = c == Column::kCallId ? &rec_.call_id
-                     : c == Column::kCaller ? &rec_.caller
-                                            : &rec_.callee;
-  out->assign(buf, static_cast<size_t>(n));
+  std::string_view* out = k == 0 ? &rec_.call_id : k == 1 ? &rec_.caller : &rec_.callee;
+  *out = std::string_view(buf, static_cast<size_t>(n));
   return true;
 }
 
@@ -350,26 +338,28 @@ bool RecordBuilder::SetDuration(double seconds) {
   return true;
 }
 
-bool RecordBuilder::SetIp(Column c, std::string* out, std::string_view v) {
+bool RecordBuilder::SetIp(Column c, std::string_view* out, std::string_view v) {
   if (v.empty()) return true;
   if (!IsIpText(v)) {
     return Bad(c, "not an IPv4 or IPv6 address: '", v.substr(0, 50), "'");
   }
-  out->assign(v);
+  *out = v;
   return true;
 }
 
-bool RecordBuilder::SetCountry(Column c, std::string* out, std::string_view v) {
+bool RecordBuilder::SetCountry(Column c, std::string_view* out, char* buf, std::string_view v) {
   if (v.empty()) return true;
   if (v.size() != 2 || !IsAlpha(v[0]) || !IsAlpha(v[1])) {
     return Bad(c, "country must be an ISO 3166-1 alpha-2 code (two letters), not '",
                v.substr(0, 40), "'");
   }
-  out->assign({Upper(v[0]), Upper(v[1])});
+  buf[0] = Upper(v[0]);
+  buf[1] = Upper(v[1]);
+  *out = std::string_view(buf, 2);
   return true;
 }
 
-bool RecordBuilder::SetRegion(Column c, std::string* out, std::string_view v) {
+bool RecordBuilder::SetRegion(Column c, std::string_view* out, char* buf, std::string_view v) {
   if (v.empty()) return true;
   // ISO 3166-2: country code, '-', one to three letters or digits.
   bool ok = v.size() >= 4 && v.size() <= 6 && IsAlpha(v[0]) && IsAlpha(v[1]) && v[2] == '-';
@@ -378,21 +368,22 @@ bool RecordBuilder::SetRegion(Column c, std::string* out, std::string_view v) {
     return Bad(c, "region must be an ISO 3166-2 code such as PH-07, not '", v.substr(0, 40),
                "'");
   }
-  out->resize(v.size());
-  for (size_t i = 0; i < v.size(); ++i) (*out)[i] = Upper(v[i]);
+  for (size_t i = 0; i < v.size(); ++i) buf[i] = Upper(v[i]);
+  *out = std::string_view(buf, v.size());
   return true;
 }
 
-bool RecordBuilder::CheckSide(Column country_col, std::string* country, Column region_col,
-                              const std::string& region) {
+bool RecordBuilder::CheckSide(Column country_col, std::string_view* country, Column region_col,
+                              std::string_view region) {
   if (region.empty()) return true;
   if (country->empty()) {
-    country->assign(region, 0, 2);  // the region names its country
+    *country = region.substr(0, 2);  // the region names its country
     return true;
   }
-  if (region.compare(0, 2, *country) != 0) {
-    return Bad(region_col, "region " + region + " is not in " +
-                               std::string(ColumnName(country_col)) + " " + *country);
+  if (region.substr(0, 2) != *country) {
+    return Bad(region_col, "region " + std::string(region) + " is not in " +
+                               std::string(ColumnName(country_col)) + " " +
+                               std::string(*country));
   }
   return true;
 }

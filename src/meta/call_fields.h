@@ -45,15 +45,16 @@ std::string_view ColumnName(Column c);
 // The column of an exact (lower-case) name; kIgnore for a name that is not a column.
 Column ColumnFromName(std::string_view name);
 
-// Builds one CallRecord from its fields and reports the first bad one. Reused across
-// records: no allocation for fields that fit the strings' small buffers.
+// Builds one call record from its fields and reports the first bad one. Reused across
+// records; copies nothing: the record's texts are views of the values given, or of the
+// builder's own buffers for normalised codes and numeric ids.
 class RecordBuilder {
  public:
   // Starts a record: clears every field of `record()`.
   void Reset(uint64_t line);
 
-  // Sets a column from its text (unquoted, unescaped). Returns false when the value is bad;
-  // error() says why. kIgnore is accepted and dropped.
+  // Sets a column from its text (unquoted, unescaped), which must outlive the record's use.
+  // Returns false when the value is bad; error() says why. kIgnore is accepted and dropped.
   bool SetText(Column c, std::string_view value);
   // Typed setters for JSON numbers.
   bool SetStartSeconds(double seconds);
@@ -65,7 +66,8 @@ class RecordBuilder {
   // Checks required columns and cross-field rules. false: bad_column() and error() say why.
   bool Finish();
 
-  CallRecord& record() { return rec_; }
+  // Valid until the next Reset.
+  const CallRecordView& record() const { return rec_; }
   Column bad_column() const { return bad_; }
   const std::string& error() const { return error_; }
 
@@ -77,17 +79,21 @@ class RecordBuilder {
  private:
   bool SetStartText(std::string_view v);
   bool SetDurationText(std::string_view v);
-  bool SetIdText(Column c, std::string* out, std::string_view v);
-  bool SetIp(Column c, std::string* out, std::string_view v);
-  bool SetCountry(Column c, std::string* out, std::string_view v);
-  bool SetRegion(Column c, std::string* out, std::string_view v);
-  bool CheckSide(Column country_col, std::string* country, Column region_col,
-                 const std::string& region);
+  bool SetIdText(Column c, std::string_view* out, std::string_view v);
+  bool SetIp(Column c, std::string_view* out, std::string_view v);
+  bool SetCountry(Column c, std::string_view* out, char* buf, std::string_view v);
+  bool SetRegion(Column c, std::string_view* out, char* buf, std::string_view v);
+  bool CheckSide(Column country_col, std::string_view* country, Column region_col,
+                 std::string_view region);
 
-  CallRecord rec_;
+  CallRecordView rec_;
   uint32_t present_ = 0;
   Column bad_ = Column::kIgnore;
   std::string error_;
+  // Normalised (upper-case) codes and numeric ids that the record's views point into.
+  char country_[2][2] = {};
+  char region_[2][8] = {};
+  char id_[3][24] = {};
 };
 
 // Splits one CSV line (without its line end) into fields per RFC 4180: fields in double
@@ -102,7 +108,7 @@ bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
 
 // Parses a chunk of JSONL call records (simdjson On-Demand; AVX2 kernel when the CPU has it).
 void ParseCallJsonl(const Chunk& chunk, std::string_view file_name,
-                    const std::function<void(CallRecord&&)>& on_record,
+                    const std::function<void(const CallRecordView&)>& on_record,
                     std::vector<Rejection>* rejects);
 
 // Whether the text is a dotted-quad IPv4 address (as inet_pton accepts it: no leading zeros).

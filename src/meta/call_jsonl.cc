@@ -6,12 +6,12 @@
 namespace bantay::meta::internal {
 namespace avx2 {
 void ParseCallJsonlImpl(const Chunk& chunk, std::string_view file_name,
-                        const std::function<void(CallRecord&&)>& on_record,
+                        const std::function<void(const CallRecordView&)>& on_record,
                         std::vector<Rejection>* rejects);
 }  // namespace avx2
 
 void ParseCallJsonl(const Chunk& chunk, std::string_view file_name,
-                    const std::function<void(CallRecord&&)>& on_record,
+                    const std::function<void(const CallRecordView&)>& on_record,
                     std::vector<Rejection>* rejects) {
   static const bool has_avx2 = __builtin_cpu_supports("avx2") &&
                                __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");

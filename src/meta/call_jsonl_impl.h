@@ -16,7 +16,7 @@ namespace {
 
 class LineParser {
  public:
-  LineParser(std::string_view file, const std::function<void(CallRecord&&)>& on_record,
+  LineParser(std::string_view file, const std::function<void(const CallRecordView&)>& on_record,
              std::vector<Rejection>* rejects)
       : file_(file), on_record_(on_record), rejects_(rejects) {}
 
@@ -27,7 +27,7 @@ class LineParser {
     switch (TryParse(line, capacity)) {
       case Outcome::kOk:
         if (builder_.Finish()) {
-          on_record_(std::move(builder_.record()));
+          on_record_(builder_.record());
         } else {
           Reject(line_no, ColumnName(builder_.bad_column()), builder_.error());
         }
@@ -148,7 +148,7 @@ class LineParser {
   }
 
   std::string_view file_;
-  const std::function<void(CallRecord&&)>& on_record_;
+  const std::function<void(const CallRecordView&)>& on_record_;
   std::vector<Rejection>* rejects_;
   simdjson::ondemand::parser parser_;
   RecordBuilder builder_;
@@ -159,7 +159,7 @@ class LineParser {
 }  // namespace
 
 void ParseCallJsonlImpl(const Chunk& chunk, std::string_view file_name,
-                        const std::function<void(CallRecord&&)>& on_record,
+                        const std::function<void(const CallRecordView&)>& on_record,
                         std::vector<Rejection>* rejects) {
   LineParser parser(file_name, on_record, rejects);
   const char* data = chunk.data.data();

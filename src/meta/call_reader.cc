@@ -55,7 +55,7 @@ void ForEachLine(std::string_view data, uint64_t first_line, Fn&& fn) {
 }
 
 void ParseCsv(const CallRecordReader::Columns& cols, const Chunk& chunk, std::string_view file,
-              const std::function<void(CallRecord&&)>& on_record,
+              const std::function<void(const CallRecordView&)>& on_record,
               std::vector<Rejection>* rejects) {
   internal::RecordBuilder builder;
   std::vector<std::string_view> fields;
@@ -88,7 +88,7 @@ void ParseCsv(const CallRecordReader::Columns& cols, const Chunk& chunk, std::st
     bool ok = true;
     for (size_t i = 0; i < want && ok; ++i) ok = builder.SetText(by_index[i], fields[i]);
     if (ok && builder.Finish()) {
-      on_record(std::move(builder.record()));
+      on_record(builder.record());
     } else {
       rejects->push_back(
           {Where(file, line_no, internal::ColumnName(builder.bad_column())), builder.error(),
@@ -167,8 +167,47 @@ Result<CallRecordReader> CallRecordReader::Create(const Chunk& first,
   return reader;
 }
 
+CallRecordView::CallRecordView(const CallRecord& r)
+    : call_id(r.call_id),
+      start_ms(r.start_ms),
+      duration_s(r.duration_s),
+      caller(r.caller),
+      callee(r.callee),
+      media(r.media),
+      caller_ip(r.caller_ip),
+      callee_ip(r.callee_ip),
+      caller_country(r.caller_country),
+      callee_country(r.callee_country),
+      caller_region(r.caller_region),
+      callee_region(r.callee_region),
+      line(r.line) {}
+
+CallRecord CallRecordView::ToRecord() const {
+  CallRecord r;
+  r.call_id.assign(call_id);
+  r.start_ms = start_ms;
+  r.duration_s = duration_s;
+  r.caller.assign(caller);
+  r.callee.assign(callee);
+  r.media = media;
+  r.caller_ip.assign(caller_ip);
+  r.callee_ip.assign(callee_ip);
+  r.caller_country.assign(caller_country);
+  r.callee_country.assign(callee_country);
+  r.caller_region.assign(caller_region);
+  r.callee_region.assign(callee_region);
+  r.line = line;
+  return r;
+}
+
 void CallRecordReader::Parse(const Chunk& chunk,
                              const std::function<void(CallRecord&&)>& on_record,
+                             std::vector<Rejection>* rejects) const {
+  Parse(chunk, [&](const CallRecordView& r) { on_record(r.ToRecord()); }, rejects);
+}
+
+void CallRecordReader::Parse(const Chunk& chunk,
+                             const std::function<void(const CallRecordView&)>& on_record,
                              std::vector<Rejection>* rejects) const {
   if (csv_) {
     ParseCsv(*columns_, chunk, file_, on_record, rejects);

@@ -29,6 +29,24 @@ struct CallRecord {
   uint64_t line = 0;             // line of the record in its input
 };
 
+// A call record whose texts are views into memory owned elsewhere (the input chunk, or the
+// reader for normalised codes): what the readers check before anything is copied.
+struct CallRecordView {
+  std::string_view call_id;
+  int64_t start_ms = 0;
+  uint32_t duration_s = 0;
+  std::string_view caller, callee;
+  Media media = Media::kVideo;
+  std::string_view caller_ip, callee_ip;
+  std::string_view caller_country, callee_country;
+  std::string_view caller_region, callee_region;
+  uint64_t line = 0;
+
+  CallRecordView() = default;
+  explicit CallRecordView(const CallRecord& r);
+  CallRecord ToRecord() const;
+};
+
 // Reads call records from CSV with a header (column order free, unknown columns ignored,
 // location columns optional) or JSONL with the same names. The format and the CSV column
 // map are taken from the first chunk of an input. Parse is thread-safe.
@@ -40,6 +58,10 @@ class CallRecordReader {
   // Parses the records of one chunk (the header line is skipped when the chunk holds it).
   // Good records go to `on_record`, bad ones to `rejects` with file:line:field.
   void Parse(const Chunk& chunk, const std::function<void(CallRecord&&)>& on_record,
+             std::vector<Rejection>* rejects) const;
+  // The same, without copying: each record's views are valid only during its `on_record`
+  // call, and those of texts as they stand in the input point into `chunk`.
+  void Parse(const Chunk& chunk, const std::function<void(const CallRecordView&)>& on_record,
              std::vector<Rejection>* rejects) const;
 
   bool is_csv() const { return csv_; }
@@ -196,20 +218,34 @@ struct PreparedCall {
 
 class Analyzer;
 
-// Calls prepared for Analyzer::Add that own the names they refer to (one buffer per batch),
-// so that the records they came from can be dropped at once: a parse thread fills one per
-// chunk without keeping the chunk's CallRecords.
+// Calls prepared for Analyzer::Add that own the names they refer to (one buffer per batch,
+// or the input chunk they were read from, kept alive), so that the records they came from
+// can be dropped at once: a parse thread fills one per chunk without keeping CallRecords.
 class PreparedBatch {
  public:
   // REQUIRES: `analyzer` outlives the batch's use. Thread-safe across batches.
   void Add(const Analyzer& analyzer, const CallRecord& record);
+  // The same for a record read from `chunk`: names inside the chunk's bytes are not copied,
+  // the batch keeps the chunk's storage instead.
+  void Add(const Analyzer& analyzer, const CallRecordView& record, const Chunk& chunk);
   // The calls, views pointing into this batch. Invalidated by Add.
   const std::vector<PreparedCall>& calls();
 
  private:
+  // A name of a call copied into `names_`: which call and name (0 caller, 1 callee, 2 caller
+  // IP, 3 callee IP), and where.
+  struct Copied {
+    uint32_t call;
+    uint32_t name;
+    uint32_t offset, size;
+  };
+  // Copies `text`, name `name` of the last call, unless it lies inside the chunk `inside`.
+  void Keep(std::string_view text, uint32_t name, std::string_view inside);
+
   std::vector<PreparedCall> calls_;
-  std::string names_;             // account ids and IPs of the calls, back to back
-  std::vector<uint32_t> offsets_; // per call: start of caller, callee, caller IP, callee IP
+  std::vector<std::shared_ptr<std::string>> kept_;  // chunks that uncopied names point into
+  std::string names_;                               // the other names, back to back
+  std::vector<Copied> copied_;
   bool views_ok_ = true;
 };
 
@@ -225,6 +261,8 @@ class Analyzer {
   void Add(const CallRecord& record);
   // Add in two steps: Prepare (thread-safe, any thread) then Add (single-threaded).
   void Prepare(const CallRecord& record, PreparedCall* out) const;
+  // Views in `out` point where the record's do.
+  void Prepare(const CallRecordView& record, PreparedCall* out) const;
   void Add(const PreparedCall& call);
   // Adds only one half-edge of a call: the caller's (`caller_side`) or the callee's. A
   // member of a consumer group holds the half-edges keyed by its accounts. Half-edges of

@@ -318,6 +318,49 @@ TEST(CallReaderCsv, ParseIsThreadSafe) {
   }
 }
 
+TEST(CallReaderCsv, BatchFromViewsScoresLikeRecords) {
+  // Plain fields stay views into the chunk (the batch keeps it); quoted ones with "" escapes
+  // are unescaped into the reader's scratch and must be copied.
+  std::string text = kHeader;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string caller =
+        i % 7 == 0 ? "\"h\"\"" + std::to_string(i % 5) + "\"" : "h" + std::to_string(i % 5);
+    text += "c" + std::to_string(i % 2900) + ",2026-03-" + std::to_string(10 + i % 19) +
+            "T2" + std::to_string(i % 4) + ":00:00Z," + std::to_string(60 * (i % 50)) + "," +
+            caller + ",v" + std::to_string(i % 400) + (i % 5 == 0 ? ",audio" : ",video") +
+            ",1.2.3." + std::to_string(i % 5) + ",2001:db8::" + std::to_string(i % 400) +
+            ",PH," + (i % 3 == 0 ? "us" : "GB") + ",PH-07,\n";
+  }
+  static const CountryTable countries = *CountryTable::Default();
+  MetaOptions o;
+  o.keep_unflagged = true;
+  auto direct = std::move(*Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
+  auto batched = std::move(*Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
+  PreparedBatch batch;
+  {
+    const Chunk chunk = MakeChunk(text);
+    auto reader = CallRecordReader::Create(chunk, "t.csv");
+    ASSERT_TRUE(reader.has_value());
+    std::vector<Rejection> rejects;
+    reader->Parse(chunk, [&](CallRecord&& r) { direct->Add(r); }, &rejects);
+    reader->Parse(chunk, [&](const CallRecordView& r) { batch.Add(*batched, r, chunk); },
+                  &rejects);
+    EXPECT_TRUE(rejects.empty()) << Wheres(rejects);
+  }  // the chunk is gone but for the storage the batch keeps
+  for (const PreparedCall& p : batch.calls()) batched->Add(p);
+  EXPECT_EQ(batched->stats().records, 3000u);
+  EXPECT_EQ(batched->stats().duplicates, 100u);
+  auto lines = [](Analyzer& a) {
+    std::vector<std::string> out;
+    for (const AccountLead& lead : a.Finish(1)) out.push_back(LeadToJson(lead));
+    return out;
+  };
+  const auto want = lines(*direct);
+  ASSERT_GT(want.size(), 5u);
+  EXPECT_NE(want[0].find("h\\\"1"), std::string::npos) << want[0];
+  EXPECT_EQ(lines(*batched), want);
+}
+
 // ---- JSONL -------------------------------------------------------------------------------
 
 TEST(CallReaderJsonl, ReadsTheSameNames) {
