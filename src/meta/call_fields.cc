@@ -27,6 +27,7 @@ constexpr int64_t kMaxEpochSeconds = 253402300799;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 char Upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
 
 std::string_view Trim(std::string_view v) {
@@ -218,6 +219,93 @@ bool RecordBuilder::SetText(Column c, std::string_view value) {
   return true;
 }
 
+bool RecordBuilder::SetCleanText(Column c, std::string_view v) {
+  const uint32_t bit = 1u << static_cast<int>(c);
+  switch (c) {
+    case Column::kCallId:
+    case Column::kCaller:
+    case Column::kCallee:
+      if (v.empty()) break;  // no control or non-ASCII byte to check for
+      present_ |= bit;
+      (c == Column::kCallId ? rec_.call_id : c == Column::kCaller ? rec_.caller : rec_.callee) = v;
+      return true;
+    case Column::kStart:
+      if (!SetStartSameDay(v)) break;
+      present_ |= bit;
+      return true;
+    case Column::kDuration: {
+      if (v.empty() || v.size() > 9) break;  // below UINT32_MAX
+      uint32_t secs = 0;
+      bool digits = true;
+      for (char ch : v) {
+        digits &= IsDigit(ch);
+        secs = secs * 10 + static_cast<uint32_t>(ch - '0');
+      }
+      if (!digits) break;
+      present_ |= bit;
+      rec_.duration_s = secs;
+      return true;
+    }
+    case Column::kMedia:
+      if (v == "video") {
+        rec_.media = Media::kVideo;
+      } else if (v == "audio") {
+        rec_.media = Media::kAudio;
+      } else if (v == "text") {
+        rec_.media = Media::kText;
+      } else {
+        break;
+      }
+      present_ |= bit;
+      return true;
+    case Column::kCallerIp:
+    case Column::kCalleeIp:
+      if (!v.empty() && !IsIpv4Text(v)) break;
+      present_ |= bit;
+      (c == Column::kCallerIp ? rec_.caller_ip : rec_.callee_ip) = v;
+      return true;
+    case Column::kCallerCountry:
+    case Column::kCalleeCountry:
+      // Already upper case: the view is what SetCountry would copy.
+      if (!v.empty() && !(v.size() == 2 && IsUpper(v[0]) && IsUpper(v[1]))) break;
+      present_ |= bit;
+      (c == Column::kCallerCountry ? rec_.caller_country : rec_.callee_country) = v;
+      return true;
+    case Column::kCallerRegion:
+    case Column::kCalleeRegion: {
+      bool ok = v.empty() || (v.size() >= 4 && v.size() <= 6 && IsUpper(v[0]) &&
+                              IsUpper(v[1]) && v[2] == '-');
+      for (size_t i = 3; ok && i < v.size(); ++i) ok = IsUpper(v[i]) || IsDigit(v[i]);
+      if (!ok) break;
+      present_ |= bit;
+      (c == Column::kCallerRegion ? rec_.caller_region : rec_.callee_region) = v;
+      return true;
+    }
+    case Column::kIgnore:
+      return true;
+  }
+  return SetText(c, v);
+}
+
+bool RecordBuilder::SetStartSameDay(std::string_view v) {
+  if (v.size() != 20 || day_ms_ == INT64_MIN || std::memcmp(v.data(), day_, 10) != 0 ||
+      v[10] != 'T' || v[13] != ':' || v[16] != ':' || v[19] != 'Z') {
+    return false;
+  }
+  int d[6];
+  bool digits = true;
+  for (int i = 0; i < 6; ++i) {
+    const char ch = v[11 + i / 2 * 3 + i % 2];
+    digits &= IsDigit(ch);
+    d[i] = ch - '0';
+  }
+  const int hour = d[0] * 10 + d[1], minute = d[2] * 10 + d[3], second = d[4] * 10 + d[5];
+  // The bounds ParseRfc3339 checks; a leap second counts as :59, as there.
+  if (!digits || hour > 23 || minute > 59 || second > 60) return false;
+  rec_.start_ms = day_ms_ + (hour * 3600 + minute * 60 + std::min(second, 59)) * int64_t{1000};
+  return true;
+}
+
 bool RecordBuilder::SetIdText(Column c, std::string_view* out, std::string_view v) {
   if (v.empty()) return Bad(c, "empty ", ColumnName(c));
   bool ascii = true;
@@ -276,6 +364,14 @@ bool RecordBuilder::SetStartText(std::string_view v) {
   auto t = ParseRfc3339(v);
   if (!t) return Bad(Column::kStart, t.error().message);
   rec_.start_ms = *t;
+  // Remember the day of the common form for SetStartSameDay: records come in time order.
+  if (v.size() == 20 && v[10] == 'T' && v[19] == 'Z') {
+    const int64_t time_ms =
+        (((v[11] - '0') * 10 + (v[12] - '0')) * 3600 + ((v[14] - '0') * 10 + (v[15] - '0')) * 60 +
+         std::min((v[17] - '0') * 10 + (v[18] - '0'), 59)) * int64_t{1000};
+    std::memcpy(day_, v.data(), 10);
+    day_ms_ = *t - time_ms;
+  }
   return true;
 }
 
@@ -420,18 +516,30 @@ inline std::string_view TrimmedView(const char* b, const char* e) {
   return std::string_view(b, static_cast<size_t>(e - b));
 }
 
+// Whether a byte is not printable ASCII, or is a space: a line without one needs no trimming
+// and no character checks of its ids.
+inline bool Unclean(char c) {
+  const auto b = static_cast<uint8_t>(c);
+  return b <= ' ' || b >= 0x7F;
+}
+
 // The common case, a line without quotes: commas found 16 bytes at a time (SSE2 is part of
 // x86-64). Returns false, with `fields` in an unspecified state, when the line has a quote.
-bool SplitUnquoted(std::string_view line, std::vector<std::string_view>* fields) {
+bool SplitUnquoted(std::string_view line, std::vector<std::string_view>* fields, bool* clean) {
   const char* const p = line.data();
   const size_t n = line.size();
   size_t start = 0, i = 0;
+  unsigned unclean = 0;
 #if defined(__SSE2__)
   const __m128i comma = _mm_set1_epi8(',');
   const __m128i quote = _mm_set1_epi8('"');
+  const __m128i printable = _mm_set1_epi8('!'), del = _mm_set1_epi8(0x7F);
   for (; i + 16 <= n; i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
     if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) != 0) return false;
+    // Signed: bytes from 0x80 are below '!' too.
+    unclean |= static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmplt_epi8(v, printable), _mm_cmpeq_epi8(v, del))));
     auto commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)));
     while (commas != 0) {
       const size_t at = i + static_cast<size_t>(__builtin_ctz(commas));
@@ -448,17 +556,24 @@ bool SplitUnquoted(std::string_view line, std::vector<std::string_view>* fields)
     } else if (p[i] == '"') {
       return false;
     }
+    unclean |= Unclean(p[i]);
   }
   fields->push_back(TrimmedView(p + start, p + n));
+  *clean = unclean == 0;
   return true;
 }
 
 }  // namespace
 
 bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
-                  std::string* scratch, const char** error) {
+                  std::string* scratch, const char** error, bool* clean) {
   fields->clear();
-  if (SplitUnquoted(line, fields)) return true;
+  bool is_clean = false;
+  if (SplitUnquoted(line, fields, &is_clean)) {
+    if (clean != nullptr) *clean = is_clean;
+    return true;
+  }
+  if (clean != nullptr) *clean = false;
   fields->clear();
   scratch->clear();
   const char* p = line.data();

@@ -56,6 +56,10 @@ class RecordBuilder {
   // Sets a column from its text (unquoted, unescaped), which must outlive the record's use.
   // Returns false when the value is bad; error() says why. kIgnore is accepted and dropped.
   bool SetText(Column c, std::string_view value);
+  // SetText for a value of printable ASCII without spaces (a CSV line that SplitCsvLine
+  // found clean): common well-formed values are taken without the general checks, anything
+  // else goes to SetText. Same outcome as SetText.
+  bool SetCleanText(Column c, std::string_view value);
   // Typed setters for JSON numbers.
   bool SetStartSeconds(double seconds);
   bool SetStartSeconds(int64_t seconds);
@@ -78,6 +82,8 @@ class RecordBuilder {
 
  private:
   bool SetStartText(std::string_view v);
+  // "YYYY-MM-DDTHH:MM:SSZ" whose date is the one SetStartText last read in that form.
+  bool SetStartSameDay(std::string_view v);
   bool SetDurationText(std::string_view v);
   bool SetIdText(Column c, std::string_view* out, std::string_view v);
   bool SetIp(Column c, std::string_view* out, std::string_view v);
@@ -94,6 +100,9 @@ class RecordBuilder {
   char country_[2][2] = {};
   char region_[2][8] = {};
   char id_[3][24] = {};
+  // The date part of the last "YYYY-MM-DDTHH:MM:SSZ" start and its UTC midnight in ms.
+  char day_[10] = {};
+  int64_t day_ms_ = INT64_MIN;
 };
 
 // Splits one CSV line (without its line end) into fields per RFC 4180: fields in double
@@ -103,8 +112,10 @@ class RecordBuilder {
 // Returns false for a malformed quote (unterminated, or text after the closing quote) and
 // sets *error. A quoted field cannot span lines: no call-record value holds a line break, and
 // an unclosed quote then costs its own line only, not the rest of the input.
+// `clean` (optional): set when the line has no quote and only printable ASCII but for the
+// commas, no space (so no field was trimmed) and no control or non-ASCII byte.
 bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
-                  std::string* scratch, const char** error);
+                  std::string* scratch, const char** error, bool* clean = nullptr);
 
 // Parses a chunk of JSONL call records (simdjson On-Demand; AVX2 kernel when the CPU has it).
 void ParseCallJsonl(const Chunk& chunk, std::string_view file_name,

@@ -73,7 +73,8 @@ void ParseCsv(const CallRecordReader::Columns& cols, const Chunk& chunk, std::st
     }
     if (scratch.capacity() < line.size()) scratch.reserve(line.size());
     const char* error = nullptr;
-    if (!internal::SplitCsvLine(line, &fields, &scratch, &error)) {
+    bool clean = false;
+    if (!internal::SplitCsvLine(line, &fields, &scratch, &error, &clean)) {
       rejects->push_back({Where(file, line_no), error, false});
       return true;
     }
@@ -86,7 +87,11 @@ void ParseCsv(const CallRecordReader::Columns& cols, const Chunk& chunk, std::st
     }
     builder.Reset(line_no);
     bool ok = true;
-    for (size_t i = 0; i < want && ok; ++i) ok = builder.SetText(by_index[i], fields[i]);
+    if (clean) {
+      for (size_t i = 0; i < want && ok; ++i) ok = builder.SetCleanText(by_index[i], fields[i]);
+    } else {
+      for (size_t i = 0; i < want && ok; ++i) ok = builder.SetText(by_index[i], fields[i]);
+    }
     if (ok && builder.Finish()) {
       on_record(builder.record());
     } else {

@@ -361,6 +361,90 @@ TEST(CallReaderCsv, BatchFromViewsScoresLikeRecords) {
   EXPECT_EQ(lines(*batched), want);
 }
 
+// Lines of printable ASCII without quotes or spaces take the reader's fast path (views, the
+// day of the previous start reused); quoting every field sends the same values down the
+// general path. Both must give the same records and the same rejections, valid or not.
+TEST(CallReaderCsv, FastPathReadsRowsAsTheGeneralPathDoes) {
+  const std::vector<std::vector<std::string>> pools = {
+      {"c1", "c2", "c3", "c4", "", "X9"},
+      {"2026-03-01T10:00:00Z", "2026-03-01T23:59:60Z", "2026-03-01T00:00:00Z",
+       "2026-03-02T07:08:09Z", "2026-02-29T10:00:00Z", "2026-02-30T01:02:03Z",
+       "2026-03-01T24:00:00Z", "2026-03-01T10:60:00Z", "2026-03-01T10:00:61Z",
+       "2026-03-01T10:00:00z", "2026-03-01t10:00:00Z", "2026-03-01T10:00:00.5Z",
+       "2026-03-01T1a:00:00Z", "2026-03-01T10-00:00Z", "2026-03-01T10:00:00+01:00",
+       "2026-13-01T10:00:00Z", "2026-03-01T10:00:0Z", "2026-03-01T10:00:000", "1772323211",
+       "1772323211.25", ""},
+      {"0", "7", "0012", "999999999", "4294967295", "4294967296", "12.5", "12.", "", ".5",
+       "-1", "1e3", "x", "1234567890"},
+      {"u1", "u2", "u3", "", "U1"},
+      {"u1", "u2", "u3", "", "u9"},
+      {"video", "audio", "text", "VIDEO", "Audio", "vid", "", "texts"},
+      {"", "1.2.3.4", "255.255.255.255", "256.1.1.1", "01.2.3.4", "1.2.3", "::1",
+       "2001:db8::5", "::ffff:1.2.3.4", "1.2.3.4:80", "a.b.c.d"},
+      {"", "9.8.7.6", "0.0.0.0", "1.2.3.4.5", "fe80::1", "1..2.3"},
+      {"", "PH", "US", "ph", "Us", "P", "PHL", "P1", "GB"},
+      {"", "PH", "US", "gb", "U"},
+      {"", "PH-07", "ph-07", "PH-0", "PH-ABC", "PH-ABCD", "US-CA", "PH07", "P1-07", "PH-0_",
+       "Ph-1"},
+      {"", "US-CA", "GB-ENG", "us-ca", "GB-E", "PH-07"}};
+  std::mt19937 rng(11);
+  const std::string garbage = "0123456789:.-_TZaz!#$%&'()*+/;<=>?@[]^`{|}~";
+  // Standard column order, then another order with an unknown column.
+  const std::vector<std::vector<int>> orders = {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
+                                                {5, 12, 3, 4, 1, 0, 2, 11, 10, 9, 8, 7, 6}};
+  for (const auto& order : orders) {
+    std::string plain, quoted;
+    for (size_t k = 0; k < order.size(); ++k) {
+      const std::string name =
+          order[k] < 12 ? std::string(internal::ColumnName(static_cast<internal::Column>(order[k])))
+                        : "note";
+      plain += (k ? "," : "") + name;
+      quoted += (k ? "," : "") + name;
+    }
+    plain += '\n';
+    quoted += '\n';
+    for (int row = 0; row < 20000; ++row) {
+      for (size_t k = 0; k < order.size(); ++k) {
+        std::string v;
+        if (order[k] == 12) {
+          v = "n" + std::to_string(row);
+        } else if (rng() % 4 != 0) {
+          v = pools[order[k]][0];  // mostly well formed, as real input is
+          if (order[k] == 0) v = "c" + std::to_string(row % 19000);
+          if (order[k] == 1) v = "2026-03-0" + std::to_string(1 + row / 3000) + "T1" +
+                                 std::to_string(row % 10) + ":0" + std::to_string(row % 7) +
+                                 ":5" + std::to_string(row % 9) + "Z";
+          if (order[k] == 3 || order[k] == 4) v = (order[k] == 3 ? "a" : "b") + std::to_string(row % 50);
+        } else if (rng() % 8 != 0) {
+          const auto& pool = pools[order[k]];
+          v = pool[rng() % pool.size()];
+        } else {
+          for (size_t n = rng() % 24; n > 0; --n) v += garbage[rng() % garbage.size()];
+        }
+        plain += (k ? "," : "") + v;
+        quoted += (k ? ",\"" : "\"") + v + "\"";
+      }
+      plain += '\n';
+      quoted += '\n';
+    }
+    auto render = [](const Parsed& p) {
+      std::string out;
+      for (const CallRecord& r : p.records) {
+        out += r.call_id + "|" + std::to_string(r.start_ms) + "|" + std::to_string(r.duration_s) +
+               "|" + r.caller + "|" + r.callee + "|" + std::to_string(static_cast<int>(r.media)) +
+               "|" + r.caller_ip + "|" + r.callee_ip + "|" + r.caller_country + "|" +
+               r.callee_country + "|" + r.caller_region + "|" + r.callee_region + "|" +
+               std::to_string(r.line) + "\n";
+      }
+      return out + Wheres(p.rejects);
+    };
+    const Parsed fast = ParseText(plain), general = ParseText(quoted);
+    EXPECT_GT(fast.records.size(), 3000u);
+    EXPECT_GT(fast.rejects.size(), 3000u);
+    EXPECT_EQ(render(fast), render(general));
+  }
+}
+
 // ---- JSONL -------------------------------------------------------------------------------
 
 TEST(CallReaderJsonl, ReadsTheSameNames) {
