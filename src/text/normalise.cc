@@ -896,6 +896,25 @@ void Normaliser::NormaliseGeneral(std::string_view in, bool ascii, std::string* 
     // kDelete: nothing.
   }
   folded_off.push_back(static_cast<uint32_t>(in.size()));
+  // Homoglyphs and invisible characters usually fold to plain ASCII: then the one-pass
+  // path gives TokenPass's text, and its offsets composed with stage 1's.
+  if (IsAsciiOnly(folded)) {
+    thread_local std::string fast;
+    thread_local std::vector<uint32_t> fast_off;
+    fast.resize(FastAsciiRoom(folded.size()));
+    if (offsets != nullptr) fast_off.resize(FastAsciiRoom(folded.size()));
+    const ptrdiff_t len =
+        FastAsciiPassTo(folded, fast.data(), offsets != nullptr ? fast_off.data() : nullptr);
+    if (len >= 0) {
+      out->assign(fast.data(), static_cast<size_t>(len));
+      if (offsets != nullptr) {
+        offsets->resize(static_cast<size_t>(len) + 1);
+        for (ptrdiff_t k = 0; k < len; ++k) (*offsets)[k] = folded_off[fast_off[k]];
+        (*offsets)[static_cast<size_t>(len)] = static_cast<uint32_t>(in.size());
+      }
+      return;
+    }
+  }
   TokenPass(folded, folded_off.data(), out, offsets, soft_starts).Run();
 }
 

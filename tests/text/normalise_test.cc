@@ -137,8 +137,9 @@ TEST(Normalise, OffsetsAreMonotoneAndComplete) {
 namespace bantay::text {
 namespace {
 
-// ASCII text may take the one-pass fast path; a leading no-break space (a separator, and
-// not ASCII) forces the general path. Both must give the same text and offsets.
+// ASCII text may take the one-pass fast path; a leading Cyrillic word (kept, not ASCII, so
+// that even after folding the text is not ASCII) forces the general token pass. Both must
+// give the same text and offsets.
 TEST(Normalise, FastPathAgreesWithGeneralPathOnRandomText) {
   // Symbol-heavy text, and word-like text (letters with a digit, symbol or abbreviation
   // now and then: the leet forms the fast path folds itself).
@@ -157,11 +158,46 @@ TEST(Normalise, FastPathAgreesWithGeneralPathOnRandomText) {
     }
     std::vector<uint32_t> fast_offsets;
     Norm().Normalise(in, &fast, &fast_offsets);
-    Norm().Normalise("\u00A0" + in, &general, &offsets);
-    ASSERT_EQ(fast, general) << "input: '" << in << "'";
-    ASSERT_EQ(fast_offsets.size(), offsets.size()) << "input: '" << in << "'";
-    for (size_t k = 0; k < offsets.size(); ++k) {
-      ASSERT_EQ(fast_offsets[k] + 2, offsets[k]) << "input: '" << in << "' at " << k;
+    Norm().Normalise("\u0436 " + in, &general, &offsets);  // "zhe" and a space
+    ASSERT_EQ(general.substr(0, 2), "\u0436") << "input: '" << in << "'";
+    if (fast.empty()) {
+      ASSERT_EQ(general, "\u0436") << "input: '" << in << "'";
+      continue;
+    }
+    ASSERT_EQ(general.substr(3), fast) << "input: '" << in << "'";
+    ASSERT_EQ(fast_offsets.size() + 3, offsets.size()) << "input: '" << in << "'";
+    for (size_t k = 0; k < fast_offsets.size(); ++k) {
+      ASSERT_EQ(fast_offsets[k] + 3, offsets[k + 3]) << "input: '" << in << "' at " << k;
+    }
+  }
+}
+
+// Text whose homoglyphs and invisible characters fold to ASCII takes the one-pass path after
+// folding; with a kept Cyrillic word in front it takes the general token pass. Same text,
+// same offsets.
+TEST(Normalise, FoldedToAsciiAgreesWithGeneralPath) {
+  const std::string pieces[] = {"a", "e", "o", "p", "s", "x", "k", "m", "n", " ", " ", ".",
+                                "1", "3", "@", "$", "!", "'",
+                                "\u0430", "\u0435", "\u043E", "\u0440", "\u0455",  // Cyrillic
+                                "\u200B", "\u00AD", "\u00A0", "\uFF21", "\uFF4B",  // ZW, fullwidth
+                                "\u00E9", "\u0391", "\u03BF"};                      // accent, Greek
+  std::mt19937 rng(13);
+  std::string folded_text, general;
+  std::vector<uint32_t> folded_offsets, offsets;
+  for (int round = 0; round < 30000; ++round) {
+    std::string in;
+    const int n = static_cast<int>(rng() % 30);
+    for (int k = 0; k < n; ++k) in += pieces[rng() % std::size(pieces)];
+    Norm().Normalise(in, &folded_text, &folded_offsets);
+    Norm().Normalise("\u0436 " + in, &general, &offsets);
+    if (folded_text.empty()) {
+      ASSERT_EQ(general, "\u0436") << "input: '" << in << "'";
+      continue;
+    }
+    ASSERT_EQ(general.substr(3), folded_text) << "input: '" << in << "'";
+    ASSERT_EQ(folded_offsets.size() + 3, offsets.size()) << "input: '" << in << "'";
+    for (size_t k = 0; k < folded_offsets.size(); ++k) {
+      ASSERT_EQ(folded_offsets[k] + 3, offsets[k + 3]) << "input: '" << in << "' at " << k;
     }
   }
 }
