@@ -528,9 +528,9 @@ void PreparedBatch::Add(const Analyzer& analyzer, const CallRecordView& record,
 }
 
 void PreparedBatch::Keep(std::string_view text, uint32_t name, std::string_view inside) {
-  const std::less<const char*> before;
-  if (text.empty() || (!before(text.data(), inside.data()) &&
-                       !before(inside.data() + inside.size(), text.data() + text.size()))) {
+  const auto at = reinterpret_cast<uintptr_t>(text.data());
+  const auto begin = reinterpret_cast<uintptr_t>(inside.data());
+  if (text.empty() || (at >= begin && at - begin + text.size() <= inside.size())) {
     return;  // the view stays valid: the batch keeps the chunk
   }
   copied_.push_back({static_cast<uint32_t>(calls_.size() - 1), name,

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -219,7 +220,15 @@ bool RecordBuilder::SetText(Column c, std::string_view value) {
   return true;
 }
 
-bool RecordBuilder::SetCleanText(Column c, std::string_view v) {
+bool RecordBuilder::SetCleanTexts(const Column* columns, const std::string_view* values,
+                                  size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!SetCleanText(columns[i], values[i])) return false;
+  }
+  return true;
+}
+
+[[gnu::always_inline]] inline bool RecordBuilder::SetCleanText(Column c, std::string_view v) {
   const uint32_t bit = 1u << static_cast<int>(c);
   switch (c) {
     case Column::kCallId:
@@ -288,20 +297,25 @@ bool RecordBuilder::SetCleanText(Column c, std::string_view v) {
 }
 
 bool RecordBuilder::SetStartSameDay(std::string_view v) {
-  if (v.size() != 20 || day_ms_ == INT64_MIN || std::memcmp(v.data(), day_, 10) != 0 ||
-      v[10] != 'T' || v[13] != ':' || v[16] != ':' || v[19] != 'Z') {
+  if (v.size() != 20 || day_ms_ == INT64_MIN) return false;
+  uint64_t date, time;
+  uint16_t date_end;
+  std::memcpy(&date, v.data(), 8);
+  std::memcpy(&date_end, v.data() + 8, 2);
+  std::memcpy(&time, v.data() + 11, 8);  // HH:MM:SS
+  if (date != day_lo_ || date_end != day_hi_ || v[10] != 'T' || v[19] != 'Z') return false;
+  // Every byte 0x30-0x3F, the colons in place, and the digits 0-9 (+6 stays below 0x40).
+  constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0, kThrees = 0x3030303030303030;
+  constexpr uint64_t kColons = 0x0000FF0000FF0000, kDigits = ~kColons;
+  if ((time & kHigh) != kThrees || (time & kColons) != 0x00003A00003A0000 ||
+      ((time + 0x0606060606060606) & kHigh & kDigits) != (kThrees & kDigits)) {
     return false;
   }
-  int d[6];
-  bool digits = true;
-  for (int i = 0; i < 6; ++i) {
-    const char ch = v[11 + i / 2 * 3 + i % 2];
-    digits &= IsDigit(ch);
-    d[i] = ch - '0';
-  }
-  const int hour = d[0] * 10 + d[1], minute = d[2] * 10 + d[3], second = d[4] * 10 + d[5];
+  const auto digit = [&](int k) { return static_cast<int>(time >> (8 * k) & 15); };
+  const int hour = digit(0) * 10 + digit(1), minute = digit(3) * 10 + digit(4),
+            second = digit(6) * 10 + digit(7);
   // The bounds ParseRfc3339 checks; a leap second counts as :59, as there.
-  if (!digits || hour > 23 || minute > 59 || second > 60) return false;
+  if (hour > 23 || minute > 59 || second > 60) return false;
   rec_.start_ms = day_ms_ + (hour * 3600 + minute * 60 + std::min(second, 59)) * int64_t{1000};
   return true;
 }
@@ -369,7 +383,8 @@ bool RecordBuilder::SetStartText(std::string_view v) {
     const int64_t time_ms =
         (((v[11] - '0') * 10 + (v[12] - '0')) * 3600 + ((v[14] - '0') * 10 + (v[15] - '0')) * 60 +
          std::min((v[17] - '0') * 10 + (v[18] - '0'), 59)) * int64_t{1000};
-    std::memcpy(day_, v.data(), 10);
+    std::memcpy(&day_lo_, v.data(), 8);
+    std::memcpy(&day_hi_, v.data() + 8, 2);
     day_ms_ = *t - time_ms;
   }
   return true;
@@ -524,8 +539,11 @@ inline bool Unclean(char c) {
 }
 
 // The common case, a line without quotes: commas found 16 bytes at a time (SSE2 is part of
-// x86-64). Returns false, with `fields` in an unspecified state, when the line has a quote.
-bool SplitUnquoted(std::string_view line, std::vector<std::string_view>* fields, bool* clean) {
+// x86-64), reading up to 15 bytes past the line when `readable` allows. Fields are trimmed
+// only when the line turns out not to be clean. Returns false, with `fields` in an
+// unspecified state, when the line has a quote.
+bool SplitUnquoted(std::string_view line, size_t readable, std::vector<std::string_view>* fields,
+                   bool* clean) {
   const char* const p = line.data();
   const size_t n = line.size();
   size_t start = 0, i = 0;
@@ -534,16 +552,18 @@ bool SplitUnquoted(std::string_view line, std::vector<std::string_view>* fields,
   const __m128i comma = _mm_set1_epi8(',');
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i printable = _mm_set1_epi8('!'), del = _mm_set1_epi8(0x7F);
-  for (; i + 16 <= n; i += 16) {
+  for (; i < n && i + 16 <= readable; i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) != 0) return false;
+    const unsigned in_line = n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1;
+    if ((_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) & in_line) != 0) return false;
     // Signed: bytes from 0x80 are below '!' too.
-    unclean |= static_cast<unsigned>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_cmplt_epi8(v, printable), _mm_cmpeq_epi8(v, del))));
-    auto commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)));
+    unclean |= static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+                   _mm_cmplt_epi8(v, printable), _mm_cmpeq_epi8(v, del)))) &
+               in_line;
+    auto commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma))) & in_line;
     while (commas != 0) {
       const size_t at = i + static_cast<size_t>(__builtin_ctz(commas));
-      fields->push_back(TrimmedView(p + start, p + at));
+      fields->emplace_back(p + start, at - start);
       start = at + 1;
       commas &= commas - 1;
     }
@@ -551,25 +571,28 @@ bool SplitUnquoted(std::string_view line, std::vector<std::string_view>* fields,
 #endif
   for (; i < n; ++i) {
     if (p[i] == ',') {
-      fields->push_back(TrimmedView(p + start, p + i));
+      fields->emplace_back(p + start, i - start);
       start = i + 1;
     } else if (p[i] == '"') {
       return false;
     }
     unclean |= Unclean(p[i]);
   }
-  fields->push_back(TrimmedView(p + start, p + n));
+  fields->emplace_back(p + start, n - start);
   *clean = unclean == 0;
+  if (unclean != 0) {
+    for (std::string_view& f : *fields) f = TrimmedView(f.data(), f.data() + f.size());
+  }
   return true;
 }
 
 }  // namespace
 
 bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
-                  std::string* scratch, const char** error, bool* clean) {
+                  std::string* scratch, const char** error, bool* clean, size_t readable) {
   fields->clear();
   bool is_clean = false;
-  if (SplitUnquoted(line, fields, &is_clean)) {
+  if (SplitUnquoted(line, std::max(readable, line.size()), fields, &is_clean)) {
     if (clean != nullptr) *clean = is_clean;
     return true;
   }

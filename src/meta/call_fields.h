@@ -56,10 +56,10 @@ class RecordBuilder {
   // Sets a column from its text (unquoted, unescaped), which must outlive the record's use.
   // Returns false when the value is bad; error() says why. kIgnore is accepted and dropped.
   bool SetText(Column c, std::string_view value);
-  // SetText for a value of printable ASCII without spaces (a CSV line that SplitCsvLine
-  // found clean): common well-formed values are taken without the general checks, anything
-  // else goes to SetText. Same outcome as SetText.
-  bool SetCleanText(Column c, std::string_view value);
+  // SetText for each value of a CSV line that SplitCsvLine found clean (printable ASCII,
+  // no spaces), stopping at the first bad one: common well-formed values are taken without
+  // the general checks, anything else goes to SetText. Same outcome as SetText.
+  bool SetCleanTexts(const Column* columns, const std::string_view* values, size_t n);
   // Typed setters for JSON numbers.
   bool SetStartSeconds(double seconds);
   bool SetStartSeconds(int64_t seconds);
@@ -81,6 +81,7 @@ class RecordBuilder {
                                         std::string_view d = {}, std::string_view e = {});
 
  private:
+  bool SetCleanText(Column c, std::string_view value);
   bool SetStartText(std::string_view v);
   // "YYYY-MM-DDTHH:MM:SSZ" whose date is the one SetStartText last read in that form.
   bool SetStartSameDay(std::string_view v);
@@ -101,7 +102,8 @@ class RecordBuilder {
   char region_[2][8] = {};
   char id_[3][24] = {};
   // The date part of the last "YYYY-MM-DDTHH:MM:SSZ" start and its UTC midnight in ms.
-  char day_[10] = {};
+  uint64_t day_lo_ = 0;
+  uint16_t day_hi_ = 0;
   int64_t day_ms_ = INT64_MIN;
 };
 
@@ -114,8 +116,10 @@ class RecordBuilder {
 // an unclosed quote then costs its own line only, not the rest of the input.
 // `clean` (optional): set when the line has no quote and only printable ASCII but for the
 // commas, no space (so no field was trimmed) and no control or non-ASCII byte.
+// `readable`: bytes readable from line.data(), more than the line's own in a padded chunk.
 bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
-                  std::string* scratch, const char** error, bool* clean = nullptr);
+                  std::string* scratch, const char** error, bool* clean = nullptr,
+                  size_t readable = 0);
 
 // Parses a chunk of JSONL call records (simdjson On-Demand; AVX2 kernel when the CPU has it).
 void ParseCallJsonl(const Chunk& chunk, std::string_view file_name,

@@ -64,6 +64,7 @@ void ParseCsv(const CallRecordReader::Columns& cols, const Chunk& chunk, std::st
   scratch.reserve(256);
   const size_t want = cols.by_index.size();
   const Column* by_index = cols.by_index.data();
+  const char* const end = chunk.data.data() + chunk.data.size() + kChunkPadding;
   ForEachLine(Body(chunk), chunk.first_line, [&](std::string_view line, uint64_t line_no) {
     if (line.empty() || line_no == cols.header_line) return true;
     if ((line.front() == ' ' || line.front() == '\t') && Blank(line)) return true;
@@ -74,7 +75,8 @@ void ParseCsv(const CallRecordReader::Columns& cols, const Chunk& chunk, std::st
     if (scratch.capacity() < line.size()) scratch.reserve(line.size());
     const char* error = nullptr;
     bool clean = false;
-    if (!internal::SplitCsvLine(line, &fields, &scratch, &error, &clean)) {
+    const size_t readable = static_cast<size_t>(end - line.data());
+    if (!internal::SplitCsvLine(line, &fields, &scratch, &error, &clean, readable)) {
       rejects->push_back({Where(file, line_no), error, false});
       return true;
     }
@@ -88,7 +90,7 @@ void ParseCsv(const CallRecordReader::Columns& cols, const Chunk& chunk, std::st
     builder.Reset(line_no);
     bool ok = true;
     if (clean) {
-      for (size_t i = 0; i < want && ok; ++i) ok = builder.SetCleanText(by_index[i], fields[i]);
+      ok = builder.SetCleanTexts(by_index, fields.data(), want);
     } else {
       for (size_t i = 0; i < want && ok; ++i) ok = builder.SetText(by_index[i], fields[i]);
     }
