@@ -152,8 +152,44 @@ Result<MetaWeights> MetaWeights::Default() {
 
 namespace {
 
-// The hash of an account id or IP as the ingest tables key it.
-uint64_t HashName(std::string_view s) { return absl::Hash<std::string_view>{}(s); }
+// 64x64 -> 128-bit multiply, folded: wyhash's mixing step.
+inline uint64_t Mix(uint64_t a, uint64_t b) {
+  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+
+// The hash of an account id, IP or call id as the ingest tables key it (a duplicate call is
+// one with the same call-id hash). Names are short: wyhash's construction, two overlapping
+// loads and two multiplications up to 16 bytes, instead of a general byte hash (~4x fewer
+// instructions).
+uint64_t HashName(std::string_view s) {
+  constexpr uint64_t k0 = 0xa0761d6478bd642f, k1 = 0xe7037ed1a0b428db;
+  const char* p = s.data();
+  const size_t n = s.size();
+  uint64_t a = 0, b = 0, seed = k0;
+  if (n >= 8 && n <= 16) {
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t x, y;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0 && n < 4) {
+    a = static_cast<uint64_t>(static_cast<uint8_t>(p[0])) << 16 |
+        static_cast<uint64_t>(static_cast<uint8_t>(p[n / 2])) << 8 | static_cast<uint8_t>(p[n - 1]);
+  } else if (n > 16) {
+    for (size_t i = 0; i + 16 < n; i += 16) {
+      std::memcpy(&a, p + i, 8);
+      std::memcpy(&b, p + i + 8, 8);
+      seed = Mix(a ^ k1, b ^ seed);
+    }
+    std::memcpy(&a, p + n - 16, 8);
+    std::memcpy(&b, p + n - 8, 8);
+  }
+  return Mix(k1 ^ n, Mix(a ^ k1, b ^ seed));
+}
 
 // The hash is the key's own (already mixed) hash.
 struct Prehashed {
