@@ -190,24 +190,29 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
       auto scratch = acquire();
       // Messages are analysed in batches: one Vectorscan pass per batch.
       constexpr size_t kBatch = 256;
-      std::vector<Message> batch(kBatch);
+      std::vector<text::MessageRef> batch(kBatch);
+      // Copies of records whose views die with the callback (simdjson-parsed ones).
+      std::vector<std::string> owned(2 * kBatch);
       std::vector<Scanner::State*> states;
       size_t n = 0;
       auto flush = [&] {
-        sc.AddBatch(std::span<const Message>(batch.data(), n), states, *scratch);
+        sc.AddBatch(std::span<const text::MessageRef>(batch.data(), n), states, *scratch);
         n = 0;
         states.clear();
       };
-      text::ParseChatJsonl(w.chunk, w.file, opt.max_line_bytes,
-                           [&](Message&& m) {
-                             ++r->messages;
-                             // Analysis needs only the author and the text.
-                             batch[n].author.assign(m.author);
-                             batch[n].text.assign(m.text);
-                             states.push_back(&r->table.Get(m.conversation));
-                             if (++n == kBatch) flush();
-                           },
-                           &r->rejects);
+      text::ParseChatJsonlRefs(w.chunk, w.file, opt.max_line_bytes,
+                               [&](const text::MessageRef& m) {
+                                 ++r->messages;
+                                 // Analysis needs only the author and the text.
+                                 batch[n] = m;
+                                 if (!m.stable) {
+                                   batch[n].author = owned[2 * n].assign(m.author);
+                                   batch[n].text = owned[2 * n + 1].assign(m.text);
+                                 }
+                                 states.push_back(&r->table.Get(m.conversation));
+                                 if (++n == kBatch) flush();
+                               },
+                               &r->rejects);
       if (n > 0) flush();
       release(std::move(scratch));
     };

@@ -6,13 +6,29 @@
 namespace bantay::text {
 namespace avx2 {
 void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
-                        const std::function<void(Message&&)>& on_message,
+                        const std::function<void(const MessageRef&)>& on_message,
                         std::vector<Rejection>* rejects, bool fast_path);
 }  // namespace avx2
 
 void ParseChatJsonl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
                     const std::function<void(Message&&)>& on_message,
                     std::vector<Rejection>* rejects, bool fast_path) {
+  Message m;
+  ParseChatJsonlRefs(chunk, file_name, max_line_bytes,
+                     [&](const MessageRef& r) {
+                       m.conversation.assign(r.conversation);
+                       m.author.assign(r.author);
+                       m.text.assign(r.text);
+                       m.time = r.time;
+                       m.line = r.line;
+                       on_message(std::move(m));
+                     },
+                     rejects, fast_path);
+}
+
+void ParseChatJsonlRefs(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
+                        const std::function<void(const MessageRef&)>& on_message,
+                        std::vector<Rejection>* rejects, bool fast_path) {
   static const bool has_avx2 = __builtin_cpu_supports("avx2") &&
                                __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
   if (has_avx2) {

@@ -112,7 +112,7 @@ simdjson::error_code ReadId(simdjson::ondemand::value v, std::string* out) {
 
 class LineParser {
  public:
-  LineParser(std::string_view file, const std::function<void(Message&&)>& on_message,
+  LineParser(std::string_view file, const std::function<void(const MessageRef&)>& on_message,
              std::vector<Rejection>* rejects, bool fast_path)
       : file_(file), on_message_(on_message), rejects_(rejects), fast_path_(fast_path) {}
 
@@ -150,7 +150,7 @@ class LineParser {
       return e;
     }
     bool have_conv = false, have_author = false, have_text = false;
-    msg_.time = kNoTime;
+    ref_.time = kNoTime;
     std::string_view time_text;
     bool have_time = false;
     for (auto field_result : obj) {
@@ -191,7 +191,7 @@ class LineParser {
                                    true});
               break;
             }
-            msg_.time = static_cast<int64_t>(secs * 1000.0);
+            ref_.time = static_cast<int64_t>(secs * 1000.0);
             break;
           }
           if (auto e = v.get_string().get(time_text)) return TypeError(e, line_no, key);
@@ -208,6 +208,11 @@ class LineParser {
       Reject(line_no, "", "trailing characters after the JSON object");
       return simdjson::SUCCESS;
     }
+    // The values live in this parser's strings: valid only during the callback.
+    ref_.conversation = msg_.conversation;
+    ref_.author = msg_.author;
+    ref_.text = msg_.text;
+    ref_.stable = false;
     Deliver(line_no, have_conv, have_author, have_text, have_time, time_copy_);
     return simdjson::SUCCESS;
   }
@@ -221,21 +226,21 @@ class LineParser {
       Reject(line_no, missing, std::string("missing required field '") + missing + "'");
       return;
     }
-    if (msg_.conversation.empty()) {
+    if (ref_.conversation.empty()) {
       Reject(line_no, "conversation", "empty conversation id");
       return;
     }
     if (have_time) {
       auto t = ParseRfc3339(time_text);
       if (t) {
-        msg_.time = *t;
+        ref_.time = *t;
       } else {
         rejects_->push_back({Where(file_, line_no, "time"),
                              t.error().message + "; message kept without a time", true});
       }
     }
-    msg_.line = line_no;
-    on_message_(std::move(msg_));
+    ref_.line = line_no;
+    on_message_(ref_);
   }
 
   // The common record shape without simdjson: one flat object whose values are strings
@@ -304,14 +309,15 @@ class LineParser {
     ++p;
     skip_ws();
     if (p != end) return false;
-    msg_.time = kNoTime;
+    // The values are views into the chunk: no copy.
+    ref_.time = kNoTime;
+    ref_.conversation = values[static_cast<size_t>(Field::kConversation)];
+    ref_.author = values[static_cast<size_t>(Field::kAuthor)];
+    ref_.text = values[static_cast<size_t>(Field::kText)];
+    ref_.stable = true;
     const auto conv = static_cast<size_t>(Field::kConversation);
     const auto author = static_cast<size_t>(Field::kAuthor);
     const auto text = static_cast<size_t>(Field::kText);
-    // A conversation's messages usually come one after another: the id is often unchanged.
-    if (seen[conv] && msg_.conversation != values[conv]) msg_.conversation.assign(values[conv]);
-    if (seen[author]) msg_.author.assign(values[author]);
-    if (seen[text]) msg_.text.assign(values[text]);
     const auto time = static_cast<size_t>(Field::kTime);
     Deliver(line_no, seen[conv], seen[author], seen[text], seen[time] && !time_null,
             values[time]);
@@ -333,11 +339,12 @@ class LineParser {
   }
 
   std::string_view file_;
-  const std::function<void(Message&&)>& on_message_;
+  const std::function<void(const MessageRef&)>& on_message_;
   std::vector<Rejection>* rejects_;
   bool fast_path_;
   simdjson::ondemand::parser parser_;
-  Message msg_;
+  Message msg_;     // the simdjson path's decoded values
+  MessageRef ref_;  // what is delivered
   std::string time_copy_;
   std::string repaired_buf_;
   std::string pending_error_;
@@ -347,7 +354,7 @@ class LineParser {
 }  // namespace
 
 void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
-                    const std::function<void(Message&&)>& on_message,
+                    const std::function<void(const MessageRef&)>& on_message,
                     std::vector<Rejection>* rejects, bool fast_path) {
   LineParser parser(file_name, on_message, rejects, fast_path);
   const char* data = chunk.data.data();

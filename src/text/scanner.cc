@@ -108,17 +108,17 @@ void Scanner::Add(const Message& message, Scratch& scratch, State* state) const 
   Scratch::Impl& s = *scratch.impl();
   matcher_->normaliser().Normalise(message.text, &s.normalised, nullptr, &s.soft_starts);
   matcher_->Match(s.normalised, scratch, &s.hits, s.soft_starts);
-  AddAnalysed(message, s.normalised, s.hits, scratch, state);
+  AddAnalysed(message.author, message.text, s.normalised, s.hits, scratch, state);
 }
 
-void Scanner::AddBatch(std::span<const Message> messages, std::span<State* const> states,
+void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* const> states,
                        Scratch& scratch) const {
   Scratch::Impl& s = *scratch.impl();
   const Normaliser& norm = matcher_->normaliser();
   s.batch_text.size = 0;
   s.batch_starts.clear();
   s.batch_soft.clear();
-  for (const Message& m : messages) {
+  for (const MessageRef& m : messages) {
     const uint32_t start = static_cast<uint32_t>(s.batch_text.size);
     s.batch_starts.push_back(start);
     norm.NormaliseAppend(m.text, &s.batch_text, &s.soft_starts);
@@ -142,12 +142,13 @@ void Scanner::AddBatch(std::span<const Message> messages, std::span<State* const
     }
     const std::string_view normalised =
         batch_text.substr(begin, end - begin - 1);
-    AddAnalysed(messages[i], normalised, local, scratch, states[i]);
+    AddAnalysed(messages[i].author, messages[i].text, normalised, local, scratch, states[i]);
   }
 }
 
-void Scanner::AddAnalysed(const Message& message, std::string_view normalised,
-                          const std::vector<Hit>& hits, Scratch& scratch, State* state) const {
+void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
+                          std::string_view normalised, const std::vector<Hit>& hits,
+                          Scratch& scratch, State* state) const {
   const uint32_t index = state->messages++;
   Scratch::Impl& s = *scratch.impl();
   s.ages.clear();
@@ -172,8 +173,8 @@ void Scanner::AddAnalysed(const Message& message, std::string_view normalised,
   if (hits.empty() && s.ages.empty() && bare < 0) return;
   if (state->cues.size() >= kMaxCuesPerConversation) return;
 
-  const uint32_t author = AuthorIndex(&state->authors, message.author);
-  const std::string_view original = CutUtf8(message.text, options_.max_text_bytes);
+  const uint32_t author = AuthorIndex(&state->authors, author_name);
+  const std::string_view original = CutUtf8(text, options_.max_text_bytes);
   const uint32_t text_index = static_cast<uint32_t>(state->text_starts.size());
   state->text_starts.push_back(static_cast<uint32_t>(state->text_arena.size()));
   state->text_arena.append(original);

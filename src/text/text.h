@@ -199,6 +199,16 @@ struct Message {
   uint64_t line = 0;       // line of the record in its input (the reader knows the file)
 };
 
+// A message as views into storage someone else owns (see ParseChatJsonlRefs).
+struct MessageRef {
+  std::string_view conversation;
+  std::string_view author;
+  std::string_view text;
+  int64_t time = kNoTime;
+  uint64_t line = 0;
+  bool stable = false;  // the views outlive the callback that receives them
+};
+
 // ---- Scoring ------------------------------------------------------------------------------
 
 // Weights and thresholds of the conversation model, loaded from data/scoring/weights.tsv.
@@ -286,7 +296,7 @@ class Scanner {
   // scan call has a fixed cost that short chat messages would pay each time).
   // REQUIRES: states[i] is the state of messages[i]'s conversation; equal to calling Add
   // on each message in order.
-  void AddBatch(std::span<const Message> messages, std::span<State* const> states,
+  void AddBatch(std::span<const MessageRef> messages, std::span<State* const> states,
                 Scratch& scratch) const;
   // Appends `later` (a later piece of the same conversation) to `state`.
   void Merge(State* state, State&& later) const;
@@ -313,7 +323,7 @@ class Scanner {
   };
   std::vector<PairMask> pairs_;
   // Add, after normalisation and matching: ages, bare answers, cues.
-  void AddAnalysed(const Message& message, std::string_view normalised,
+  void AddAnalysed(std::string_view author, std::string_view text, std::string_view normalised,
                    const std::vector<Hit>& hits, Scratch& scratch, State* state) const;
 };
 
@@ -362,6 +372,11 @@ using bantay::Rejection;
 void ParseChatJsonl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
                     const std::function<void(Message&&)>& on_message,
                     std::vector<Rejection>* rejects, bool fast_path = true);
+// The same, handing each record on as views (no copies): into the chunk when
+// `MessageRef::stable`, otherwise into the parser's buffers and valid only during the call.
+void ParseChatJsonlRefs(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
+                        const std::function<void(const MessageRef&)>& on_message,
+                        std::vector<Rejection>* rejects, bool fast_path = true);
 
 // Parses PAN 2012 XML (<conversations><conversation id><message line><author/><time/>
 // <text/>), tolerating HTML entities (also double-escaped), missing text or time, and a

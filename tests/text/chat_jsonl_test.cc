@@ -1,5 +1,6 @@
 // Tests for the chat JSONL reader: good records, every kind of bad one, and repairs.
 #include <random>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -24,6 +25,37 @@ Parsed Parse(const std::string& content, uint64_t first_line = 1, bool fast_path
   ParseChatJsonl(chunk, "in.jsonl", 1 << 20, [&](Message&& m) { p.messages.push_back(m); },
                  &p.rejects, fast_path);
   return p;
+}
+
+// The view API: a plain record's views point into the chunk and say so; a record that
+// needed decoding (an escape, a number id) is handed on as views into the parser's buffers,
+// marked as valid only during the call.
+TEST(ChatJsonl, RefsPointIntoTheChunkOnlyWhenStable) {
+  const std::string content =
+      R"({"conversation":"c1","author":"u1","text":"plain"})"
+      "\n"
+      R"({"conversation":5,"author":"u2","text":"esc\"aped"})"
+      "\n";
+  auto storage = std::make_shared<std::string>(content);
+  storage->reserve(content.size() + kChunkPadding);
+  Chunk chunk;
+  chunk.data = *storage;
+  chunk.storage = storage;
+  std::vector<Rejection> rejects;
+  std::vector<std::tuple<std::string, std::string, bool, bool>> got;
+  const char* begin = chunk.data.data();
+  const char* end = begin + chunk.data.size();
+  ParseChatJsonlRefs(chunk, "in.jsonl", 1 << 20,
+                     [&](const MessageRef& r) {
+                       const bool inside = r.text.data() >= begin && r.text.data() < end;
+                       got.emplace_back(std::string(r.conversation), std::string(r.text),
+                                        r.stable, inside);
+                     },
+                     &rejects);
+  ASSERT_TRUE(rejects.empty());
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], std::make_tuple(std::string("c1"), std::string("plain"), true, true));
+  EXPECT_EQ(got[1], std::make_tuple(std::string("5"), std::string("esc\"aped"), false, false));
 }
 
 TEST(ChatJsonl, ParsesRecordsWithOptionalTimeAndUnknownFields) {

@@ -306,7 +306,9 @@ TEST(Scanner, BatchAnalysisEqualsOneByOne) {
     Sc().Add(m, scratch, m.conversation == "x" ? &one_x : &one_y);
     states.push_back(m.conversation == "x" ? &batch_x : &batch_y);
   }
-  Sc().AddBatch(msgs, states, scratch);
+  std::vector<MessageRef> refs;
+  for (const auto& m : msgs) refs.push_back({m.conversation, m.author, m.text});
+  Sc().AddBatch(refs, states, scratch);
   auto a = Sc().Finish("x", std::move(one_x)), b = Sc().Finish("x", std::move(batch_x));
   EXPECT_EQ(ScoreToJson(a, Sc().matcher().lexicon()), ScoreToJson(b, Sc().matcher().lexicon()));
   auto c = Sc().Finish("y", std::move(one_y)), d = Sc().Finish("y", std::move(batch_y));
