@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,6 +15,7 @@
 #include <gtest/gtest.h>
 
 extern "C" {
+#include <libloc/database.h>
 #include <libloc/libloc.h>
 #include <libloc/network.h>
 #include <libloc/writer.h>
@@ -198,6 +200,103 @@ TEST(LiblocLocator, InstalledDatabaseLocatesWellKnownAddresses) {
   EXPECT_TRUE(l.Lookup("192.168.1.1").country.empty());
   EXPECT_TRUE(l.Lookup("garbage").country.empty());
   EXPECT_NE(l.Describe().find("data of 20"), std::string::npos) << l.Describe();
+}
+
+// The locator walks libloc's network tree itself; every answer must be libloc's own
+// loc_database_lookup's (nested networks, flags, addresses outside every network).
+void ExpectLiblocsAnswers(const std::string& path, int v4, int v6, uint32_t seed) {
+  auto locator = Locator::OpenLibloc(path);
+  ASSERT_TRUE(locator.has_value()) << locator.error().ToString();
+  loc_ctx* ctx = nullptr;
+  ASSERT_EQ(loc_new(&ctx), 0);
+  loc_set_log_priority(ctx, 0);
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  ASSERT_NE(f, nullptr);
+  loc_database* db = nullptr;
+  ASSERT_EQ(loc_database_new(ctx, &db, f), 0);
+  std::fclose(f);
+  std::mt19937 rng(seed);
+  int located = 0, anonymous = 0, mismatches = 0;
+  for (int i = 0; i < v4 + v6; ++i) {
+    in6_addr a{};
+    char text[INET6_ADDRSTRLEN];
+    if (i < v4) {
+      uint32_t x = rng();
+      const uint32_t top = x >> 24;  // public unicast only: the locator skips the rest
+      if (top == 0 || top == 10 || top == 100 || top == 127 || top >= 169) x = (x & 0x00FFFFFF) | (1u + x % 99) << 24;
+      in_addr v{htonl(x)};
+      inet_ntop(AF_INET, &v, text, sizeof text);
+      a.s6_addr[10] = a.s6_addr[11] = 0xff;
+      std::memcpy(a.s6_addr + 12, &v, 4);
+    } else {
+      for (auto& b : a.s6_addr) b = static_cast<uint8_t>(rng());
+      a.s6_addr[0] = static_cast<uint8_t>(0x20 | (a.s6_addr[0] & 0x1F));  // 2000::/3
+      if (i % 2) std::memcpy(a.s6_addr, "\x20\x01\x48\x60", 4);  // inside a listed /32
+      inet_ntop(AF_INET6, &a, text, sizeof text);
+    }
+    std::string want_country;
+    bool want_anonymous = false;
+    loc_network* net = nullptr;
+    if (loc_database_lookup(db, &a, &net) == 0 && net != nullptr) {
+      want_anonymous = loc_network_has_flag(net, LOC_NETWORK_FLAG_ANONYMOUS_PROXY) ||
+                       loc_network_has_flag(net, LOC_NETWORK_FLAG_SATELLITE_PROVIDER) ||
+                       loc_network_has_flag(net, LOC_NETWORK_FLAG_ANYCAST);
+      const char* cc = loc_network_get_country_code(net);
+      if (!want_anonymous && cc != nullptr && std::strlen(cc) == 2 && cc[0] >= 'A' &&
+          cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z') {
+        want_country = cc;
+        for (const char* no : {"A1", "A2", "A3", "A4", "A5", "A6", "XD", "XX", "ZZ", "EU", "AP"}) {
+          if (want_country == no) want_country.clear();
+        }
+      }
+      loc_network_unref(net);
+    }
+    const GeoResult got = (*locator)->Lookup(text);
+    located += !got.country.empty();
+    anonymous += got.anonymous;
+    if (got.country != want_country || got.anonymous != want_anonymous) {
+      if (++mismatches <= 10) {
+        ADD_FAILURE() << text << ": walk " << got.country << "/" << got.anonymous << ", libloc "
+                      << want_country << "/" << want_anonymous;
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_GT(located, 0);
+  loc_database_unref(db);
+  loc_unref(ctx);
+}
+
+TEST(LiblocLocator, TreeWalkAnswersAsLiblocDoesOnNestedNetworks) {
+  TempDir dir;
+  const std::string path = dir.File("nested.db");
+  std::vector<LocNet> nets = kLocNets;
+  nets.push_back({"17.1.0.0/16", "GB", 0});
+  nets.push_back({"17.1.2.0/24", "DE", LOC_NETWORK_FLAG_ANONYMOUS_PROXY});
+  nets.push_back({"17.1.2.128/25", "FR", 0});
+  nets.push_back({"2001:4860:8000::/33", "JP", 0});
+  nets.push_back({"2001:4860:8000::/48", "", LOC_NETWORK_FLAG_ANYCAST});
+  nets.push_back({"16.0.0.0/4", "CA", 0});
+  ASSERT_TRUE(WriteLiblocDatabase(path, nets));
+  ExpectLiblocsAnswers(path, 20000, 20000, 3);
+  // The nested networks' edges.
+  auto locator = Locator::OpenLibloc(path);
+  ASSERT_TRUE(locator.has_value());
+  EXPECT_EQ((*locator)->Lookup("17.1.2.127").anonymous, true);
+  EXPECT_EQ((*locator)->Lookup("17.1.2.128").country, "FR");
+  EXPECT_EQ((*locator)->Lookup("17.1.3.0").country, "GB");
+  EXPECT_EQ((*locator)->Lookup("17.2.0.0").country, "US");
+  EXPECT_EQ((*locator)->Lookup("18.0.0.1").country, "CA");
+  EXPECT_EQ((*locator)->Lookup("2001:4860:8001::1").country, "JP");
+  EXPECT_TRUE((*locator)->Lookup("2001:4860:8000::1").anonymous);
+  EXPECT_EQ((*locator)->Lookup("2001:4860:1::1").country, "US");
+}
+
+TEST(LiblocLocator, TreeWalkAnswersAsLiblocDoesOnTheInstalledDatabase) {
+  if (access("/var/lib/location/database.db", R_OK) != 0) {
+    GTEST_SKIP() << "no /var/lib/location/database.db (Debian package libloc-database)";
+  }
+  ExpectLiblocsAnswers("/var/lib/location/database.db", 100000, 60000, 7);
 }
 
 // ---- MaxMind DB -----------------------------------------------------------------------------
