@@ -182,20 +182,18 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
   // for conversations it flags.
   const auto& terms = matcher_->lexicon().terms();
   for (const Hit& h : hits) {
-    state->cues.push_back({index, author, h.term, terms[h.term].category,
-                           static_cast<float>(terms[h.term].weight), 0, false, text_index,
-                           h.begin, h.end});
+    state->cues.push_back({index, author, h.term, text_index, h.begin, h.end, 0,
+                           terms[h.term].category, false, false});
   }
   for (const AgeStatement& a : s.ages) {
     const Category c = a.age < 18 ? Category::kMinor : Category::kAdult;
-    state->cues.push_back({index, author, State::kAgeTerm, c, 0.f,
-                           static_cast<int16_t>(a.age), a.from_grade, text_index, a.begin,
-                           a.end});
+    state->cues.push_back({index, author, State::kAgeTerm, text_index, a.begin, a.end,
+                           static_cast<int16_t>(a.age), c, a.from_grade, false});
   }
   if (bare >= 0) {
-    state->cues.push_back({index, author, State::kBareNumber, Category::kCount, 0.f,
-                           static_cast<int16_t>(bare), bare_fillers, text_index, 0,
-                           static_cast<uint32_t>(normalised.size())});
+    state->cues.push_back({index, author, State::kBareNumber, text_index, 0,
+                           static_cast<uint32_t>(normalised.size()),
+                           static_cast<int16_t>(bare), Category::kCount, bare_fillers, false});
   }
 }
 
@@ -265,11 +263,17 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
     }
     for (auto& c : cues) {
       if (c.category == Category::kBenign || c.term == State::kAgeTerm) continue;
-      if (std::binary_search(benign_messages.begin(), benign_messages.end(), c.message)) {
-        c.weight *= static_cast<float>(w.benign_discount);
-      }
+      c.discounted =
+          std::binary_search(benign_messages.begin(), benign_messages.end(), c.message);
     }
   }
+
+  // A cue's weight: its term's, discounted by benign context; ages weigh nothing here.
+  const auto weight_of = [&](const State::Cue& c) {
+    if (c.term >= terms.size()) return 0.f;
+    const auto weight = static_cast<float>(terms[c.term].weight);
+    return c.discounted ? weight * static_cast<float>(w.benign_discount) : weight;
+  };
 
   // The requester: the participant who brings the most sexual, solicitation, payment and
   // age-question cues (the approaching adult).
@@ -278,7 +282,7 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
   for (const auto& c : cues) {
     if (c.category == Category::kSexual || c.category == Category::kSolicitation ||
         c.category == Category::kPayment || c.category == Category::kAgeProbe) {
-      req[c.author] += c.weight;
+      req[c.author] += weight_of(c);
     }
   }
   int requester = -1;
@@ -320,7 +324,8 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
       }
       continue;
     }
-    double weight = c.weight;
+    const float cue_weight = weight_of(c);
+    double weight = cue_weight;
     auto seen = std::find_if(seen_count.begin(), seen_count.end(),
                              [&](const auto& p) { return p.first == c.term; });
     if (seen == seen_count.end()) {
@@ -339,7 +344,7 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
         sexual_msgs.push_back(c.message);
         break;
       case Category::kSolicitation:
-        if (c.weight >= w.strong_solicitation) {
+        if (cue_weight >= w.strong_solicitation) {
           strong_solicit += weight;
           first_sexual = std::min(first_sexual, c.message);
           sexual_msgs.push_back(c.message);
@@ -349,8 +354,8 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
         payment_msgs.push_back(c.message);
         break;
       case Category::kMinor:
-        minor_max = std::max<double>(minor_max, c.weight);
-        if (c.weight >= w.minor_cue_floor * w.benign_discount) {
+        minor_max = std::max<double>(minor_max, cue_weight);
+        if (cue_weight >= w.minor_cue_floor * w.benign_discount) {
           first_minor = std::min(first_minor, c.message);
         }
         break;
@@ -482,7 +487,7 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
       e.weight = c.category == Category::kMinor ? w.minor_age : -w.adult_age;
     } else {
       e.term = terms[c.term].term;
-      e.weight = c.weight;
+      e.weight = weight_of(c);
     }
     out.evidence.push_back(std::move(e));
     // Message text only for flagged conversations (SAFETY.md 3: no content kept otherwise).

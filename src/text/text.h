@@ -328,17 +328,20 @@ class Scanner {
 };
 
 struct Scanner::State {
+  // 28 bytes: a conversation may keep thousands (the weight is the term's, looked up when
+  // scored).
   struct Cue {
     uint32_t message;
     uint32_t author;
     uint32_t term;       // lexicon term index, or kAgeTerm / kBareNumber
-    Category category;   // for ages: kMinor under 18, kAdult from 18
-    float weight;
-    int16_t age;         // for ages and bare numbers
-    bool from_grade;     // an age inferred from a school grade
     uint32_t text;       // index into text_starts
     uint32_t span_begin, span_end;  // in the message's normalised text
+    int16_t age;         // for ages and bare numbers
+    Category category;   // for ages: kMinor under 18, kAdult from 18
+    bool from_grade : 1;  // an age inferred from a school grade
+    bool discounted : 1;  // benign context in the same message (set when scored)
   };
+  static_assert(sizeof(Cue) == 28);
   static constexpr uint32_t kAgeTerm = UINT32_MAX;
   // A message that is only a number ("11 po"): an age if it answers an age question.
   static constexpr uint32_t kBareNumber = UINT32_MAX - 1;
