@@ -572,7 +572,11 @@ void PreparedBatch::Add(const Analyzer& analyzer, const CallRecordView& record,
   std::string_view inside;
   if (chunk.storage != nullptr && !chunk.data.empty()) {
     inside = chunk.data;
-    if (kept_.empty() || kept_.back() != chunk.storage) kept_.push_back(chunk.storage);
+    if (kept_.empty() || kept_.back() != chunk.storage) {
+      kept_.push_back(chunk.storage);
+      // Room for the chunk's records (~100 bytes each), not grown by doubling and copying.
+      calls_.reserve(calls_.size() + chunk.data.size() / 96);
+    }
   }
   PreparedCall& p = calls_.emplace_back();
   analyzer.Prepare(record, &p);
