@@ -134,8 +134,15 @@ int RunDemo(const DemoFlags& f) {
   scan_opts.files = {chats.string()};
   scan_opts.threads = 2;
   uint64_t rejected = 0;
-  auto scanned = RunScan(scan_opts, [&](std::string_view l) { scan_lines.emplace_back(l); },
-                         [&](const text::Rejection&) { ++rejected; });
+  auto scanned = RunScan(
+      scan_opts,
+      [&](std::string_view block) {
+        for (size_t end; (end = block.find('\n')) != std::string_view::npos;) {
+          scan_lines.emplace_back(block.substr(0, end));
+          block.remove_prefix(end + 1);
+        }
+      },
+      [&](const text::Rejection&) { ++rejected; });
   if (!scanned) return fail(scanned.error());
   auto meta_lines = MetaLeads(calls);
   if (!meta_lines) return fail(meta_lines.error());

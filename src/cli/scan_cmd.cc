@@ -253,7 +253,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
     size_t begin = 0, end = 0;
   };
   struct FinishResult {
-    std::vector<std::string> lines;
+    std::string lines;  // the block's output lines, each ending in '\n'
     uint64_t flagged = 0;
   };
   constexpr size_t kBlock = 2048;
@@ -272,13 +272,16 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
       ConversationScore s = sc.Finish(std::move(*c.id), std::move(*c.state));
       *c.state = Scanner::State();  // free it now
       r->flagged += s.flagged;
-      if (s.flagged || opt.all) r->lines.push_back(text::ScoreToJson(s, sc.matcher().lexicon()));
+      if (s.flagged || opt.all) {
+        text::AppendScoreJson(s, &r->lines);
+        r->lines.push_back('\n');
+      }
     }
   };
   std::function<void(FinishBlock&, FinishResult&)> print_block = [&](FinishBlock&,
                                                                      FinishResult& r) {
     summary.flagged += r.flagged;
-    for (const std::string& line : r.lines) emit(line);
+    if (!r.lines.empty()) emit(r.lines);
   };
   OrderedParallelMap<FinishBlock, FinishResult>(threads, produce_block, finish_block,
                                                 print_block);
@@ -338,10 +341,7 @@ static void RegisterScan(CLI::App& app, std::function<int()>* run) {
       size_t errors_shown = 0;
       auto result = RunScan(
           o,
-          [](std::string_view line) {
-            std::fwrite(line.data(), 1, line.size(), stdout);
-            std::fputc('\n', stdout);
-          },
+          [](std::string_view lines) { std::fwrite(lines.data(), 1, lines.size(), stdout); },
           [&](const text::Rejection& r) {
             if (errors_shown++ < *max_errors) {
               fmt::print(stderr, "bantay scan: {}: {}{}\n", r.where, r.message,

@@ -29,7 +29,8 @@ struct ScanSummary {
   double seconds = 0;
 };
 
-// Runs a whole scan. `emit` receives each output line (no newline) in deterministic order;
+// Runs a whole scan. `emit` receives the output in deterministic order, a block of one or
+// more whole lines at a time, each line ending in '\n' (written with one call per block);
 // `on_reject` each rejected or repaired record as it is found. Fails only for problems that
 // stop the job (unreadable file, bad lexicon); bad records are reported, not fatal.
 Result<ScanSummary> RunScan(const ScanJobOptions& options,

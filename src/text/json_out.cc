@@ -165,8 +165,14 @@ size_t JsonBound(const ConversationScore& score) {
 }  // namespace
 
 std::string ScoreToJson(const ConversationScore& score, const Lexicon& /*lexicon*/) {
+  std::string out;
+  AppendScoreJson(score, &out);
+  return out;
+}
+
+void AppendScoreJson(const ConversationScore& score, std::string* out) {
   // Written into a per-thread buffer that only grows (so it is zero-filled once, not per
-  // line), then copied out at its real length.
+  // line), then appended at its real length.
   thread_local std::string buffer;
   const size_t bound = JsonBound(score);
   if (buffer.size() < bound) buffer.resize(std::max(bound, buffer.size() * 2));
@@ -240,7 +246,7 @@ std::string ScoreToJson(const ConversationScore& score, const Lexicon& /*lexicon
   w.Lit(",\"messages\":");
   w.Uint(score.messages);
   w.Char('}');
-  return std::string(buffer.data(), static_cast<size_t>(w.end() - buffer.data()));
+  out->append(buffer.data(), static_cast<size_t>(w.end() - buffer.data()));
 }
 
 }  // namespace bantay::text

@@ -362,6 +362,8 @@ struct Scanner::State {
 
 // Serialises a score as one line of scan output JSON (ARCHITECTURE.md), without newline.
 std::string ScoreToJson(const ConversationScore& score, const Lexicon& lexicon);
+// The same line appended to *out (no newline), for callers that gather many.
+void AppendScoreJson(const ConversationScore& score, std::string* out);
 
 // ---- Readers ------------------------------------------------------------------------------
 
