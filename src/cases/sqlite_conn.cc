@@ -140,8 +140,10 @@ Result<std::unique_ptr<SqlConn>> OpenSqlite(const std::string& path) {
   auto conn = std::make_unique<SqliteConn>(db);
   // WAL: readers do not block the writer; synchronous=FULL: a committed batch survives a
   // power cut, not only a killed process (acknowledged records must never be lost).
+  // secure_delete: erased text is overwritten with zeros in the file, not left in free space
+  // (SAFETY.md 3: deleted material is deleted); the store truncates the log after erasures.
   if (auto s = conn->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                "PRAGMA foreign_keys=ON;");
+                                "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;");
       !s) {
     return Fail(s.error().code, s.error().message, path);
   }

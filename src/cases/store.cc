@@ -398,7 +398,7 @@ class SqlStore final : public Store {
                       std::string_view reason) override {
     if (auto r = Authorise(actor, Action::kDismiss, case_id); !r) return tl::unexpected(r.error());
     if (auto s = CheckText(reason, "reason", kMaxText, false); !s) return s;
-    return Tx([&]() -> Status {
+    return ErasingTx([&]() -> Status {
       if (auto s = ChangeStatus(actor, case_id, CaseStatus::kDismissed, reason, true); !s) return s;
       auto rows = db_->Query(
           "SELECT id FROM contents WHERE case_id = ? AND deleted_ms = 0 ORDER BY id",
@@ -543,7 +543,7 @@ class SqlStore final : public Store {
     if (auto r = Authorise(actor, Action::kRunRetention, ""); !r) return tl::unexpected(r.error());
     constexpr int64_t kDay = 86400000, kHour = 3600000;
     RetentionCounts counts;
-    auto s = Tx([&]() -> Status {
+    auto s = ErasingTx([&]() -> Status {
       auto cases = db_->Query(
           "SELECT DISTINCT c.id FROM cases c JOIN leads l ON l.case_id = c.id WHERE c.status = ? "
           "AND c.closed_ms <= ? AND l.body IS NOT NULL ORDER BY c.id",
@@ -941,6 +941,20 @@ class SqlStore final : public Store {
       return s;
     }
     return db_->Commit();
+  }
+
+  // A transaction that erases text. With SQLite, once it commits the write-ahead log (which
+  // still holds the pages as they were) is checkpointed and truncated, so that the text is
+  // gone from the files (secure_delete zeroes it in the database itself). Best effort: a
+  // reader holding an old snapshot keeps the log until it ends; the next erasure retries.
+  // PostgreSQL keeps dead row versions until vacuum (docs/cases.md).
+  template <class F>
+  Status ErasingTx(F&& f) {
+    Status s = Tx(std::forward<F>(f));
+    if (s && db_->Dialect() == "sqlite") {
+      if (auto c = db_->ExecScript("PRAGMA wal_checkpoint(TRUNCATE);"); !c) return c;
+    }
+    return s;
   }
 
   // The one place permissions are checked. A refusal is audited in its own transaction.

@@ -402,6 +402,50 @@ TYPED_TEST(StoreTest, Retention_ErasesDismissedLeadBodiesAndOldContent_WithInjec
   EXPECT_FALSE(o->contents[0].content.has_value());
 }
 
+// Deleted means gone from the files too (SAFETY.md 3): after a case is closed with no abuse
+// found, the recorded text is in neither the SQLite database file (freed pages are zeroed:
+// secure_delete) nor its write-ahead log (checkpointed and truncated after an erasure; this
+// part failed before). SQLite only: PostgreSQL keeps dead rows until vacuum (docs/cases.md).
+TEST(StoreFiles, SqliteDeletedContentLeavesNoTraceInTheFiles) {
+  testing::TempDir dir;
+  Options o;
+  o.now_ms = [] { return kT0; };
+  o.pseudonym_key = std::string(32, 'k');
+  o.pseudonym_key_file = dir.path() + "/pseudonym.key";
+  o.signing_key_file = dir.path() + "/signing.key";
+  o.pwhash_opslimit = 1;
+  o.pwhash_memlimit = 8192;
+  const std::string path = dir.path() + "/store.db";
+  auto store = OpenStore(path, o);
+  ASSERT_TRUE(store) << store.error().ToString();
+  ASSERT_TRUE((*store)->Bootstrap("root", "admin-password-1"));
+  const Actor admin{"root", ""};
+  ASSERT_TRUE((*store)->CreateUser(admin, "sup", Role::kSupervisor, "password-sup"));
+  const Actor sup{"sup", ""};
+  Lead l = MustParse(AccountLine("a1", "supply", 0.9));
+  ASSERT_TRUE((*store)->Ingest(Actor::System("ingest"), std::span<const Lead>(&l, 1)));
+  auto page = (*store)->ListCases(sup, {});
+  ASSERT_TRUE(page) << page.error().ToString();
+  ASSERT_EQ(page->cases.size(), 1u);
+  const std::string case_id = page->cases[0].id;
+  const std::string pa = (*store)->Pseudonym("a1");
+  Authorisation a{.case_id = case_id, .authority = "judge", .legal_reference = "order 1",
+                  .scope = {pa}, .start_ms = kT0, .expiry_ms = kT0 + 10 * kDay};
+  ASSERT_TRUE((*store)->AddAuthorisation(sup, a));
+  const std::string marker = "recorded-text-7f3a91c2-that-must-go";
+  // Long enough to spill into overflow pages, which a plain delete only puts on the freelist.
+  ASSERT_TRUE((*store)->RecordContent(sup, case_id, pa, std::string(9000, 'y') + marker, ""));
+  auto file_has = [&](const std::string& name) {
+    std::ifstream in(name, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return bytes.find(marker) != std::string::npos;
+  };
+  ASSERT_TRUE(file_has(path) || file_has(path + "-wal"));  // the check can see it
+  ASSERT_TRUE((*store)->CloseNoAbuse(sup, case_id, "nothing found"));
+  EXPECT_FALSE(file_has(path)) << "database file";
+  EXPECT_FALSE(file_has(path + "-wal")) << "write-ahead log";
+}
+
 // Calls the store method guarded by `action` as `actor`; returns the error if any.
 std::optional<Error> CallAction(Store& s, Action action, const Actor& actor,
                                 const std::string& case_id) {
