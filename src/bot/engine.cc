@@ -376,9 +376,12 @@ struct Core {
     const int64_t now = scheduler->NowMs();
     std::lock_guard lock(cp->mu);
     if (e.kind == ConnectorEvent::Kind::kPartnerRenamed) {
-      System(*cp, "partner renamed to " + e.detail, now);
+      // The transcript names the new nick as records name partners: by pseudonym when there
+      // is a pseudonymiser (SAFETY.md 3), so the line does not undo it.
+      const std::string recorded = outbox->RecordedPartner(cp->network, e.detail);
+      System(*cp, "partner renamed to " + recorded, now);
       cp->partner = e.detail;
-      if (outbox->recording()) cp->partner_recorded = outbox->RecordedPartner(cp->network, e.detail);
+      if (outbox->recording()) cp->partner_recorded = recorded;
       profiles.Nick(cp->profile_id, e.detail);
       Notify(*cp, nullptr);
     } else if (e.kind == ConnectorEvent::Kind::kPartnerLeft && !Terminal(cp->ps.state)) {

@@ -286,6 +286,9 @@ TEST(Engine, PseudonymiserKeepsPartnerAndAccountOutOfTheLedger) {
     ASSERT_TRUE(rig.loop->Inject(nick, line));
   }
   const std::string id = rig.ConversationOf(nick);
+  // A new nick is announced in the transcript by its pseudonym, not in clear.
+  const std::string new_nick = "zq_renamed_88";
+  ASSERT_TRUE(rig.loop->InjectEvent(ConnectorEvent::Kind::kPartnerRenamed, nick, new_nick));
   // A line the guard blocks is recorded with the partner's pseudonym too.
   ASSERT_TRUE(rig.engine->TakeOver(id, "ana").has_value());
   EXPECT_FALSE(rig.engine->OperatorSay(id, "ana", "send me a ph0to").has_value());
@@ -294,19 +297,30 @@ TEST(Engine, PseudonymiserKeepsPartnerAndAccountOutOfTheLedger) {
   ASSERT_TRUE(all);
   ASSERT_GT(all->size(), 3u);
   for (const auto& r : *all) {
-    EXPECT_EQ(evidence::CanonicalJson(evidence::RecordToJson(r)).find(nick), std::string::npos)
-        << evidence::CanonicalJson(evidence::RecordToJson(r));
+    const std::string json = evidence::CanonicalJson(evidence::RecordToJson(r));
+    EXPECT_EQ(json.find(nick), std::string::npos) << json;
+    EXPECT_EQ(json.find(new_nick), std::string::npos) << json;
   }
+  bool announced = false;
+  auto transcript = rig.engine->Transcript(id);
+  ASSERT_TRUE(transcript);
+  for (const auto& line : *transcript) {
+    EXPECT_EQ(line.text.find(new_nick), std::string::npos) << line.text;
+    announced = announced || line.text.rfind("partner renamed to p_", 0) == 0;
+  }
+  EXPECT_TRUE(announced);
   auto opened = rig.Records("bot/" + id, "opened");
   ASSERT_EQ(opened.size(), 1u);
   EXPECT_EQ(asked[opened[0].body["partner"]], "loop/" + nick);
   EXPECT_EQ(asked[opened[0].body["account"]], "loop|" + nick);  // the account leads' key
-  for (const auto& m : rig.Records("bot/" + id, "message")) {
-    EXPECT_EQ(m.body["partner"], opened[0].body["partner"]);
+  for (const auto& m : rig.Records("bot/" + id, "message")) {  // before or after the rename
+    const std::string who = asked[m.body["partner"]];
+    EXPECT_TRUE(who == "loop/" + nick || who == "loop/" + new_nick) << who;
   }
-  EXPECT_EQ(rig.Records("bot/" + id, "guard_blocked")[0].body["partner"], opened[0].body["partner"]);
-  // The transcript (the store's mirror pseudonymises it itself) keeps the nick.
-  EXPECT_EQ(rig.engine->Conversations()[0].partner, nick);
+  EXPECT_EQ(asked[rig.Records("bot/" + id, "guard_blocked")[0].body["partner"]],
+            "loop/" + new_nick);  // blocked after the rename
+  // The engine's own view (the store's mirror pseudonymises it itself) keeps the nick.
+  EXPECT_EQ(rig.engine->Conversations()[0].partner, new_nick);
 }
 
 }  // namespace
