@@ -136,8 +136,12 @@ TEST(ChatJsonl, OverlongLineIsRejectedAndTheNextKept) {
 
 // The hand-written path for plain records must give exactly what simdjson gives, on lines
 // built from the pieces real records are made of and on random corruptions of them.
-TEST(ChatJsonl, FastPathAgreesWithSimdjsonOnGeneratedAndCorruptedLines) {
-  std::mt19937_64 rng(20261123);
+// Generates 4,000 records (shuffled, repeated and unknown keys; string, number, null and
+// nested values; escapes, bad UTF-8, control characters), a quarter of them corrupted, and
+// requires the hand-written paths and simdjson to give the same messages and rejections.
+// `compact`: no whitespace between tokens (the shape the quote-position path takes).
+void ExpectFastPathsAgreeWithSimdjson(uint64_t seed, bool compact) {
+  std::mt19937_64 rng(seed);
   auto pick = [&](std::initializer_list<const char*> options) {
     auto it = options.begin();
     std::advance(it, rng() % options.size());
@@ -161,7 +165,7 @@ TEST(ChatJsonl, FastPathAgreesWithSimdjsonOnGeneratedAndCorruptedLines) {
       default: return string_value();
     }
   };
-  const auto ws = [&] { return pick({"", "", " ", "  ", "\t", " \r "}); };
+  const auto ws = [&] { return compact ? std::string() : pick({"", "", " ", "  ", "\t", " \r "}); };
   std::string corpus;
   for (int line = 0; line < 4000; ++line) {
     std::vector<std::string> keys = {"\"conversation\"", "\"author\"", "\"text\"", "\"time\""};
@@ -198,12 +202,52 @@ TEST(ChatJsonl, FastPathAgreesWithSimdjsonOnGeneratedAndCorruptedLines) {
     EXPECT_EQ(a.text, b.text) << "line " << a.line;
     EXPECT_EQ(a.time, b.time) << "line " << a.line;
   }
+  for (size_t i = 0; i < std::min(fast.rejects.size(), slow.rejects.size()); ++i) {
+    if (fast.rejects[i].where != slow.rejects[i].where) {
+      ADD_FAILURE() << "first difference: fast " << fast.rejects[i].where << " "
+                    << fast.rejects[i].message << " / slow " << slow.rejects[i].where << " "
+                    << slow.rejects[i].message;
+      break;
+    }
+  }
   ASSERT_EQ(fast.rejects.size(), slow.rejects.size());
   ASSERT_GT(fast.rejects.size(), 200u);
   for (size_t i = 0; i < fast.rejects.size(); ++i) {
     EXPECT_EQ(fast.rejects[i].where, slow.rejects[i].where);
     EXPECT_EQ(fast.rejects[i].message, slow.rejects[i].message);
     EXPECT_EQ(fast.rejects[i].repaired, slow.rejects[i].repaired);
+  }
+}
+
+TEST(ChatJsonl, FastPathAgreesWithSimdjsonOnGeneratedAndCorruptedLines) {
+  ExpectFastPathsAgreeWithSimdjson(20261123, false);
+}
+
+TEST(ChatJsonl, QuotePathAgreesWithSimdjsonOnCompactAndCorruptedLines) {
+  ExpectFastPathsAgreeWithSimdjson(20261206, true);
+}
+
+// Compact lines broken at each structural position the quote-position path checks.
+TEST(ChatJsonl, QuotePathRejectsWhatSimdjsonRejects) {
+  const std::string good = R"({"conversation":"c1","author":"a","text":"hi there"})";
+  std::string corpus = good + "\n";
+  for (size_t at = 0; at < good.size(); ++at) {
+    if (good[at] == '"' || (good[at] >= 'a' && good[at] <= 'z')) continue;
+    for (char c : {'x', ' ', ',', ':', '}', '{'}) {
+      if (c == good[at]) continue;
+      std::string bad = good;
+      bad[at] = c;
+      corpus += bad + "\n";
+    }
+  }
+  const Parsed fast = Parse(corpus, 1, true);
+  const Parsed slow = Parse(corpus, 1, false);
+  ASSERT_EQ(fast.messages.size(), slow.messages.size());
+  ASSERT_EQ(fast.rejects.size(), slow.rejects.size());
+  EXPECT_GT(fast.rejects.size(), 20u);
+  for (size_t i = 0; i < fast.messages.size(); ++i) {
+    EXPECT_EQ(fast.messages[i].line, slow.messages[i].line);
+    EXPECT_EQ(fast.messages[i].text, slow.messages[i].text);
   }
 }
 
