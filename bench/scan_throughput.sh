@@ -3,6 +3,9 @@
 #
 # Usage: bench/scan_throughput.sh [--keep] [SIZE_MB]
 #   SIZE_MB  corpus size in MB of 10^6 bytes (default 1100, at least 1000)
+#   POSITIVE_SHARE (environment) share of positive conversations in the corpus (default 0.3,
+#            the simulator's; a platform's real traffic has far fewer, and a positive costs
+#            more: its evidence is mapped back to the original text and printed)
 #   --keep   keep the temporary directory (corpus, patterns, logs) instead of removing it
 #
 # Uses build/src/cli/bantay as built; builds it only when missing (never rebuilds). The corpus
@@ -47,12 +50,15 @@ target_bytes=$(( size_mb * 1000000 ))
 # Bytes per conversation from a small sample with the same seed, plus 2% headroom; if the
 # corpus still comes out short (ids get longer past 10^6), scale N up and generate again.
 sample_n=20000
-"$bantay" simulate chats --n "$sample_n" --seed 4242 --out "$work/sample.jsonl"
+positive_share="${POSITIVE_SHARE:-0.3}"
+"$bantay" simulate chats --n "$sample_n" --seed 4242 --positive-share "$positive_share" \
+  --out "$work/sample.jsonl"
 sample_bytes=$(stat -c %s "$work/sample.jsonl")
 rm -f "$work/sample.jsonl"
 n=$(( target_bytes * 102 * sample_n / (100 * sample_bytes) + 1 ))
 for attempt in 1 2 3; do
-  "$bantay" simulate chats --n "$n" --seed 4242 --out "$corpus"
+  "$bantay" simulate chats --n "$n" --seed 4242 --positive-share "$positive_share" \
+    --out "$corpus"
   bytes=$(stat -c %s "$corpus")
   [ "$bytes" -ge "$target_bytes" ] && break
   if [ "$attempt" -eq 3 ]; then
@@ -111,7 +117,7 @@ best_of() {
 }
 
 echo "bantay $("$bantay" --version | awk '{ print $NF }') (git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)), $("$rg_bin" --version | head -n 1)" >&2
-echo "corpus: $bytes bytes, $lines lines, $n conversations; $n_patterns patterns; $threads threads, best of $runs" >&2
+echo "corpus: $bytes bytes, $lines lines, $n conversations (positive share $positive_share); $n_patterns patterns; $threads threads, best of $runs" >&2
 [ -n "$time_bin" ] || echo "note: /usr/bin/time missing (apt-get install time); peak RSS not measured" >&2
 
 best_of bantay "$bantay" scan --threads "$threads" --no-progress "$corpus"
