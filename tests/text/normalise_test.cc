@@ -198,8 +198,9 @@ TEST(Normalise, FoldedToAsciiAgreesWithGeneralPath) {
 }
 
 // Without offsets (the scan's batch path) short letters-and-separators text takes a
-// vectorised path: it must give what Normalise gives, for words of every length up to the
-// 64-byte limit and past it, abbreviations, single letters, doubles and triples.
+// vectorised path: it must give what Normalise gives (and that the general token pass's text
+// and offsets), for words of every length up to the 64-byte limit and past it,
+// abbreviations, single letters, doubles and triples.
 TEST(Normalise, AppendAgreesWithNormaliseOnLettersAndSeparators) {
   const std::string words[] = {"u",  "r",   "ur",    "pls",  "i",    "a",  "o",   "show",
                                "Me", "CAM", "aa",    "aaa",  "sooo", "b",  "x",   "yes",
@@ -222,6 +223,7 @@ TEST(Normalise, AppendAgreesWithNormaliseOnLettersAndSeparators) {
     Norm().NormaliseAppend(in, &buffer, &soft);
     Norm().Normalise(in, &expected);
     ASSERT_EQ(std::string(buffer.view()), expected) << "input: '" << in << "'";
+    ASSERT_TRUE(AgreesWithTokenPass(in));  // text and offsets, against the general pass
   }
 }
 
