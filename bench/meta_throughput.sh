@@ -14,7 +14,7 @@
 #   sqlite  sqlite3 CLI (apt package sqlite3): `.import` into an in-memory DB, then the core query.
 #   duckdb  node bench/meta_duckdb.mjs (npm @duckdb/node-api, 2 threads): CREATE TABLE from
 #           read_csv_auto, then the same core query. Installs bench/node_modules on first use
-#           (npm install); skipped with a note if that fails.
+#           (npm ci); skipped with a note if that fails.
 # Import and query are timed together, as a user would run them. The core query, identical in
 # both SQL engines but for the window expression: half-edges (caller side and callee side)
 # whose own country is PH, whose counterpart country is a fixed high-income list, media video;
@@ -117,10 +117,10 @@ sqlite_groups=$(tail -1 "$work/sqlite.out")
 duckdb_ok=1
 if [ ! -d bench/node_modules/@duckdb/node-api ]; then
   echo "installing bench/node_modules (npm)" >&2
-  # npm install, not npm ci: the lock file holds only this platform's optional DuckDB bindings
-  # and npm ci refuses it as out of sync; npm install still follows the locked versions.
-  if ! npm install --prefix bench --no-audit --no-fund >&2; then
-    echo "note: npm install of @duckdb/node-api failed; skipping DuckDB" >&2
+  # npm ci: exactly the locked versions, and the lock file is left as committed (it lists
+  # DuckDB's optional bindings for every platform; npm installs only this one's).
+  if ! npm ci --prefix bench --no-audit --no-fund >&2; then
+    echo "note: npm ci of @duckdb/node-api failed; skipping DuckDB" >&2
     duckdb_ok=0
   fi
 fi
