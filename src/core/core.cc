@@ -159,7 +159,7 @@ std::string FormatRfc3339(int64_t utc_ms) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[48];
+  char buf[96];  // room for any int64 fields: no truncation possible
   if (ms != 0) {
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
                   static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),

@@ -95,7 +95,9 @@ TEST(Engine, SolicitorIsIdentifiedThenDeterred) {
     EXPECT_EQ(recs[i].body["sha256"], evidence::Sha256Hex(lines[i].text));
     EXPECT_EQ(recs[i].body["bytes"], lines[i].text.size());
     EXPECT_EQ(recs[i].body["speaker"], lines[i].speaker);
-    if (!lines[i].bank_entry.empty()) EXPECT_EQ(recs[i].body["bank_entry"], lines[i].bank_entry);
+    if (!lines[i].bank_entry.empty()) {
+      EXPECT_EQ(recs[i].body["bank_entry"], lines[i].bank_entry);
+    }
   }
   // More lines after the notice are recorded, never answered.
   const size_t sent = rig.loop->SentTo("tom").size();

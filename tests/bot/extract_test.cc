@@ -33,7 +33,9 @@ TEST(Extract, SpansQuoteTheOriginalText) {
   const std::string text = "hi!! my email is bob_1@example.org and ig @bob.one";
   for (const Detail& d : ExtractDetails(text, 0)) {
     std::string quoted = text.substr(d.begin, d.end - d.begin);
-    if (d.kind == "email") EXPECT_EQ(quoted, "bob_1@example.org");
+    if (d.kind == "email") {
+      EXPECT_EQ(quoted, "bob_1@example.org");
+    }
     if (d.kind == "handle") {
       EXPECT_EQ(quoted, "@bob.one");
       EXPECT_EQ(d.network, "instagram");

@@ -23,7 +23,7 @@ TEST(Utf8, SequenceLengthOfWellFormedSequences) {
 }
 
 TEST(Utf8, SequenceLengthRejectsMalformedSequences) {
-  for (const std::string bad : {
+  for (const std::string& bad : {
            std::string("\x80"),                  // stray continuation
            std::string("\xC0\xAF"),              // overlong '/'
            std::string("\xC1\xBF"),              // overlong two-byte

@@ -225,7 +225,9 @@ TEST_F(MediaCli, TranscribeRejectsBadAudioAndStereoGivesTwoAuthors) {
   EXPECT_EQ(authors, (std::set<std::string>{"channel0", "channel1"})) << t.out;
   // The right channel starts 2.5 s in; its time is base + offset.
   for (const json& m : Lines(t.out)) {
-    if (m["author"] == "channel1") EXPECT_GT(m["offset_s"].get<double>(), 2.0);
+    if (m["author"] == "channel1") {
+      EXPECT_GT(m["offset_s"].get<double>(), 2.0);
+    }
   }
 }
 

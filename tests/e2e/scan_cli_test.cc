@@ -80,7 +80,7 @@ TEST_F(ScanCli, BadJsonlRecordsAreReportedWithLineAndTheRestIsScanned) {
   auto r = Bantay("scan --stats " + Path("bad.jsonl"));
   EXPECT_EQ(r.code, 0) << r.err;
   const std::string f = Path("bad.jsonl");
-  for (const std::string where : {f + ":3", f + ":4:author", f + ":5", f + ":6:text",
+  for (const std::string& where : {f + ":3", f + ":4:author", f + ":5", f + ":6:text",
                                   f + ":7:time", f + ":8", f + ":9"}) {
     EXPECT_NE(r.err.find(where + ":"), std::string::npos) << where << "\n" << r.err;
   }

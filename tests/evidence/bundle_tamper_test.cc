@@ -274,7 +274,9 @@ TEST_F(BundleTamper, CheckpointTamperingIsCaught) {
     const VerifyReport r = Verify();
     EXPECT_FALSE(r.ok) << context;
     EXPECT_EQ(r.problem.file, kCheckpointsFile) << context << ": " << r.problem.what;
-    if (line > 0) EXPECT_EQ(r.problem.line, line) << context << ": " << r.problem.what;
+    if (line > 0) {
+      EXPECT_EQ(r.problem.line, line) << context << ": " << r.problem.what;
+    }
   };
   auto edit = [&](size_t i, const std::function<void(Checkpoint&)>& f) {
     auto changed = lines;

@@ -67,7 +67,9 @@ TEST_F(StreamTamper, ChangingAnyFieldIsCaughtAtThatRecord) {
           // A renamed first record reads as the start of another stream: the first line is
           // named when unhashed, the checkpoints expose it when rehashed.
           EXPECT_FALSE(r.ok) << context;
-          if (!rehash) EXPECT_EQ(r.problem.line, 1u) << context;
+          if (!rehash) {
+            EXPECT_EQ(r.problem.line, 1u) << context;
+          }
         } else if (rehash && c >= 2 && c <= 5) {
           // Changed and rehashed: without a manifest the broken link is seen at the next
           // record, whose problem names the previous one (bundles name it exactly).
