@@ -289,14 +289,7 @@ class LineParser {
       seen[slot] = true;
       values[slot] = std::string_view(p + value_open + 1, value_close - value_open - 1);
     }
-    ref_.time = kNoTime;
-    ref_.conversation = values[static_cast<size_t>(Field::kConversation)];
-    ref_.author = values[static_cast<size_t>(Field::kAuthor)];
-    ref_.text = values[static_cast<size_t>(Field::kText)];
-    ref_.stable = true;
-    Deliver(line_no, seen[static_cast<size_t>(Field::kConversation)],
-            seen[static_cast<size_t>(Field::kAuthor)], seen[static_cast<size_t>(Field::kText)],
-            seen[static_cast<size_t>(Field::kTime)], values[static_cast<size_t>(Field::kTime)]);
+    DeliverViews(line_no, values, seen, /*time_null=*/false);
     return true;
 #else
     (void)line;
@@ -373,19 +366,24 @@ class LineParser {
     ++p;
     skip_ws();
     if (p != end) return false;
-    // The values are views into the chunk: no copy.
-    ref_.time = kNoTime;
-    ref_.conversation = values[static_cast<size_t>(Field::kConversation)];
-    ref_.author = values[static_cast<size_t>(Field::kAuthor)];
-    ref_.text = values[static_cast<size_t>(Field::kText)];
-    ref_.stable = true;
+    DeliverViews(line_no, values, seen, time_null);
+    return true;
+  }
+
+  // Hands on the four fields of a hand-parsed line: views into the chunk, no copy.
+  void DeliverViews(uint64_t line_no, const std::string_view (&values)[4], const bool (&seen)[4],
+                    bool time_null) {
     const auto conv = static_cast<size_t>(Field::kConversation);
     const auto author = static_cast<size_t>(Field::kAuthor);
     const auto text = static_cast<size_t>(Field::kText);
     const auto time = static_cast<size_t>(Field::kTime);
+    ref_.time = kNoTime;
+    ref_.conversation = values[conv];
+    ref_.author = values[author];
+    ref_.text = values[text];
+    ref_.stable = true;
     Deliver(line_no, seen[conv], seen[author], seen[text], seen[time] && !time_null,
             values[time]);
-    return true;
   }
 
   simdjson::error_code TypeError(simdjson::error_code e, uint64_t line_no,

@@ -426,6 +426,15 @@ class TokenPass {
 // Writes to `o`, which has room for FastAsciiRoom(in.size()) bytes (expansions such as
 // "u" -> "you" make the output longer than the input), and, when `off` is set, the source
 // offset of each output byte to `off` (same room). Returns the output length, or -1.
+// Whether the single character that ends at p[i] (i: one past it) may start a spaced-out
+// word: a short spacing gap follows, then another single character ("p a y", "g-c-a-s-h").
+bool MayStartSpacedWord(const uint8_t* p, size_t len, size_t i) {
+  size_t j = i;
+  while (j < len && j - i < kMaxSpacingSep + 1 && IsSpacingSep(static_cast<char>(p[j]))) ++j;
+  return j > i && j - i <= kMaxSpacingSep && j < len && kTables.cls[p[j]] != kSep &&
+         (j + 1 == len || kTables.cls[p[j + 1]] == kSep);
+}
+
 constexpr size_t FastAsciiRoom(size_t len) { return len * 3 + 8; }
 ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off) {
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
@@ -511,14 +520,7 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off) {
       }
     }
     if (i - begin == 1) {
-      // A single character followed by a short spacing gap and another single character
-      // may start a spaced-out word: leave it to the general pass.
-      size_t j = i;
-      while (j < len && j - i < kMaxSpacingSep + 1 && IsSpacingSep(static_cast<char>(p[j]))) ++j;
-      if (j > i && j - i <= kMaxSpacingSep && j < len && kTables.cls[p[j]] != kSep &&
-          (j + 1 == len || kTables.cls[p[j + 1]] == kSep)) {
-        return -1;
-      }
+      if (MayStartSpacedWord(p, len, i)) return -1;  // leave it to the general pass
     }
   }
   return static_cast<ptrdiff_t>(n);
@@ -592,16 +594,7 @@ ptrdiff_t LettersOnlyPassTo(std::string_view in, char* o) {
       n = word_start + to.size();
     }
     if (count == 1) {
-      // As in FastAsciiPassTo: a single letter that may start a spaced-out word.
-      const size_t i = start + 1;
-      size_t j = i;
-      while (j < len && j - i < kMaxSpacingSep + 1 && IsSpacingSep(static_cast<char>(src[j]))) {
-        ++j;
-      }
-      if (j > i && j - i <= kMaxSpacingSep && j < len && kTables.cls[src[j]] != kSep &&
-          (j + 1 == len || kTables.cls[src[j + 1]] == kSep)) {
-        return -1;
-      }
+      if (MayStartSpacedWord(src, len, start + 1)) return -1;
     }
   }
   return static_cast<ptrdiff_t>(n);
