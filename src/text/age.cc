@@ -4,8 +4,10 @@
 // squeezed ("thirteen" -> "thirten"), apostrophes dropped ("i'm" -> "im").
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <unordered_map>
 
+#include "text/age_impl.h"
 #include "text/text.h"
 
 namespace bantay::text {
@@ -68,6 +70,14 @@ constexpr std::string_view kGradeLeads[] = {"grade", "gr", "grd", "baitang", "ye
 // First words of a bare age answer other than a number: "just 11", "im 12".
 constexpr std::string_view kBareStarts[] = {"just", "only", "im", "i", "am", "age",
                                             "mga", "around", "about"};
+// Per word length and first letter, a bit per second letter of the number words.
+constexpr std::array<std::array<uint32_t, 26>, 12> kNumberWordStarts = [] {
+  std::array<std::array<uint32_t, 26>, 12> bits{};
+  for (const auto& nw : kNumberWords) {
+    bits[nw.word.size()][nw.word[0] - 'a'] |= 1u << (nw.word[1] - 'a');
+  }
+  return bits;
+}();
 // Per word length, a bit per first letter of the words above and of the number words.
 constexpr std::array<uint32_t, 12> kBareFirstWords = [] {
   std::array<uint32_t, 12> bits{};
@@ -266,7 +276,49 @@ void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
   }
 }
 
+bool MayBeBareAgeAnswer(std::string_view s) {
+  // Leads as in BareAgeAnswerGeneral's kLeading, by length, then by fixed-size compares
+  // (which the compiler turns into single loads).
+  const auto is_lead = [](std::string_view w) {
+    const char* p = w.data();
+    switch (w.size()) {
+      case 1: return p[0] == 'i';
+      case 2: return std::memcmp(p, "im", 2) == 0 || std::memcmp(p, "am", 2) == 0;
+      case 3: return std::memcmp(p, "age", 3) == 0 || std::memcmp(p, "mga", 3) == 0;
+      case 4: return std::memcmp(p, "just", 4) == 0 || std::memcmp(p, "only", 4) == 0;
+      case 5: return std::memcmp(p, "about", 5) == 0;
+      case 6: return std::memcmp(p, "around", 6) == 0;
+      default: return false;
+    }
+  };
+  const size_t n = s.size();
+  size_t i = 0;
+  for (int leads = 0;; ++leads) {
+    while (i < n && s[i] == ' ') ++i;
+    if (i >= n) return false;  // only leads: no number
+    const size_t b = i;
+    while (i < n && s[i] != ' ') ++i;
+    const std::string_view word = s.substr(b, i - b);
+    if (leads < 3 && is_lead(word)) continue;
+    int value = ParseNumber(word);
+    if (value < 0 && word.size() >= 3 && word.size() < kNumberWordStarts.size() &&
+        word[0] >= 'a' && word[0] <= 'z' && word[1] >= 'a' && word[1] <= 'z' &&
+        ((kNumberWordStarts[word.size()][word[0] - 'a'] >> (word[1] - 'a')) & 1) != 0) {
+      value = NumberWordValue(word);
+    }
+    return value >= kMinAge && value <= kMaxAge;
+  }
+}
+
 int BareAgeAnswer(std::string_view s, bool* only_fillers) {
+  if (!MayBeBareAgeAnswer(s)) {
+    if (only_fillers != nullptr) *only_fillers = false;
+    return -1;
+  }
+  return BareAgeAnswerGeneral(s, only_fillers);
+}
+
+int BareAgeAnswerGeneral(std::string_view s, bool* only_fillers) {
   if (only_fillers != nullptr) *only_fillers = false;
   // Fast rejection: a bare age has a digit or starts with a lead or a number word.
   if (s.empty()) return -1;

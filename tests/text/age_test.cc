@@ -1,6 +1,9 @@
 // Tests for age expressions: the number matters, units and context decide.
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include "text/age_impl.h"
 #include "text/text.h"
 
 namespace bantay::text {
@@ -80,6 +83,40 @@ TEST(Age, BareAnswers) {
   EXPECT_EQ(bare("11 and you are how old"), -1);
   EXPECT_EQ(bare("2"), -1);
   EXPECT_EQ(bare("hello"), -1);
+}
+
+// Most short messages are rejected by a cheap first test before the general parse; the two
+// together must answer exactly as the general parse alone, on random messages built from
+// leads, numbers, number words, fillers, units and other words, with stray spaces.
+TEST(Age, BareAnswerEarlyRejectAgreesWithGeneralPath) {
+  const std::string_view words[] = {
+      "just", "only", "im", "i", "am", "age", "mga", "around", "about", "11", "4", "3", "99",
+      "100", "07", "5pm", "12yo", "twelve", "dose", "napulo", "thirten", "one", "po", "lang",
+      "yrs", "old", "usd", "min", "hello", "you", "a", "ijust", "ages", "y", "o", "sir",
+      "haha", "9", "1", "kwatro", "siyam", "labindalawa", "disinuwebe", "x"};
+  std::mt19937 rng(21);
+  std::string s;
+  int accepted = 0;
+  for (int round = 0; round < 200000; ++round) {
+    s.clear();
+    if (rng() % 16 == 0) s += ' ';
+    const int n = 1 + static_cast<int>(rng() % 8);
+    for (int k = 0; k < n; ++k) {
+      if (k > 0) s += rng() % 16 == 0 ? "  " : " ";
+      s += words[rng() % std::size(words)];
+    }
+    if (rng() % 16 == 0) s += ' ';
+    bool fillers = true, general_fillers = true;
+    const int got = BareAgeAnswer(s, &fillers);
+    const int want = BareAgeAnswerGeneral(s, &general_fillers);
+    ASSERT_EQ(got, want) << "message: '" << s << "'";
+    ASSERT_EQ(fillers, general_fillers) << "message: '" << s << "'";
+    if (!MayBeBareAgeAnswer(s)) {
+      ASSERT_EQ(want, -1) << "message: '" << s << "'";
+    }
+    accepted += want >= 0;
+  }
+  EXPECT_GT(accepted, 1000);  // the general path did accept answers to compare
 }
 
 }  // namespace
