@@ -25,6 +25,8 @@ struct MetaJobOptions {
   std::string geo;              // libloc database or .mmdb; empty: libloc's default
   std::string weights_file;
   int window_days = 7;
+  int horizon_days = 28;        // bounded state: 0 keeps everything (docs/meta.md)
+  int64_t lateness_s = 86400;
   bool all = false;
   double min_score = -1;
   int threads = 0;
@@ -113,7 +115,14 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
       bytes += c.chunk.data.size();
       for (const auto& rej : r.rejects) report(rej);
       if (analyzer != nullptr) {
-        for (const auto& p : r.prepared.calls()) analyzer->Add(p);
+        for (const auto& p : r.prepared.calls()) {
+          if (analyzer->Add(p) == meta::AddResult::kLate) {
+            report({Where(file_name, p.line, "start"),
+                    "later than --lateness behind the latest start, and the days it falls in "
+                    "are already scored",
+                    false});
+          }
+        }
         records_read += r.prepared.calls().size();
       }
       for (size_t k = 0; k < r.records.size() && analyzer == nullptr; ++k) {
@@ -225,6 +234,15 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--window-days", opt->window_days, "Sliding window length in days (7)")
       ->check(CLI::Range(1, 366));
+  cmd->add_option("--horizon-days", opt->horizon_days,
+                  "Bounded state: score the windows ending in each block of this many days once "
+                  "the input is --lateness past the next block, then release the calls before "
+                  "the block (memory holds about 3 blocks); 0 keeps every call until the end (28)")
+      ->check(CLI::Range(0, 3660));
+  cmd->add_option("--lateness", opt->lateness_s,
+                  "Seconds a record may come after records that start later and still always "
+                  "count; a later one whose days are already scored is rejected (86400)")
+      ->check(CLI::Range(int64_t{0}, int64_t{366} * 86400));
   cmd->add_option("--weights", opt->weights_file,
                   "Weights TSV (default: the built-in data/meta/weights.tsv)")
       ->check(CLI::ExistingFile);
@@ -306,6 +324,14 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
       mo.window_days = o.window_days;
       mo.min_score = o.min_score;
       mo.keep_unflagged = o.all;
+      if (o.horizon_days != 0 && o.horizon_days < o.window_days) {
+        return fail(Error{ErrorCode::kInvalidArgument,
+                          "--horizon-days must be 0 or at least --window-days", {}});
+      }
+      // A member of a consumer group keeps its epochs' state (docs/stream.md).
+      mo.horizon_days = o.kafka.empty() ? o.horizon_days : 0;
+      mo.lateness_ms = o.lateness_s * 1000;
+      mo.threads = threads;
       auto analyzer = meta::Analyzer::Create(&*countries, locator.get(), *weights, mo);
       if (!analyzer) return fail(analyzer.error());
 
@@ -343,14 +369,17 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
       const meta::MetaStats& s = (*analyzer)->stats();
       if (*stats) {
         fmt::print(stderr,
-                   "meta: {} records ({} duplicates, {} rejected), {} accounts, {} flagged "
-                   "leads; {} IP lookups, {} anonymous, {} sides without location; "
+                   "meta: {} records ({} duplicates, {} rejected, {} of them late), {} accounts, "
+                   "{} flagged leads; {} IP lookups, {} anonymous, {} sides without location; "
                    "{:.1f} MB in {:.2f} s ({:.2f} M records/s; reading {:.2f} s, scoring {:.2f} s); "
+                   "{} blocks scored while reading, {} half-edges released, at most {} held; "
                    "IP data: {}\n",
-                   s.records, s.duplicates, rejected, s.accounts, flagged, s.ip_lookups,
+                   s.records, s.duplicates, rejected, s.late, s.accounts, flagged, s.ip_lookups,
                    s.anonymous_ip, s.unknown_location, bytes / 1e6, secs,
                    secs > 0 ? s.records / secs / 1e6 : 0.0,
                    std::chrono::duration<double>(read_done - start).count(), scoring_secs,
+                   s.blocks_scored, s.released_half_edges,
+                   s.peak_half_edges,
                    locator ? locator->Describe() : std::string("none"));
       } else if (rejected > 0) {
         fmt::print(stderr, "bantay meta: {} input records rejected\n", rejected);

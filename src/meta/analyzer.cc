@@ -19,7 +19,9 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <span>
 #include <thread>
 
 #include "meta/meta.h"
@@ -77,6 +79,7 @@ struct AccountData {
   absl::InlinedVector<std::pair<uint16_t, uint32_t>, 2> country_votes;
   absl::InlinedVector<std::pair<uint16_t, uint32_t>, 2> region_votes;
   absl::InlinedVector<uint32_t, 4> ips;
+  bool had_edges = false;  // counted in MetaStats::accounts
 };
 
 // Features of one window of one account.
@@ -99,6 +102,52 @@ struct WindowFeatures {
   double median_minutes = 0;
   std::vector<std::pair<uint16_t, uint32_t>> countries;  // of qualifying counterparts
 };
+
+
+double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+
+// One side's weights, looked up once rather than by name per account.
+struct SideWeights {
+  double bias, distinct, new_share, video_share, mid_duration, weekly_repeat, volume,
+      audio_share, long_recurring, evening_share, flagged, flagged_calls, fixed_duration,
+      too_few;
+  static SideWeights Of(const MetaWeights& w, const std::string& prefix) {
+    auto get = [&](const char* name) { return w.Get(prefix + name); };
+    return {get("bias"),           get("distinct"),      get("new_share"),
+            get("video_share"),    get("mid_duration"),  get("weekly_repeat"),
+            get("volume"),         get("audio_share"),   get("long_recurring"),
+            get("evening_share"),  get("flagged"),       get("flagged_calls"),
+            get("fixed_duration"), get("too_few")};
+  }
+};
+
+// An account's best window on one side: its logit, features and contributions.
+struct Scored {
+  double z = -1e9;
+  WindowFeatures f;
+  std::vector<std::pair<const char*, double>> parts;
+};
+
+// Which windows a scoring pass scores and which half-edges it sees (bounded state): windows
+// ending on days that start in [from_day_ms, to_day_ms), half-edges before context_end_ms;
+// the ones before context_start_ms were released.
+struct SweepRange {
+  int64_t from_day_ms = INT64_MIN, to_day_ms = INT64_MAX;
+  int64_t context_start_ms = INT64_MIN, context_end_ms = INT64_MAX;
+};
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && n > 256; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+}
 
 }  // namespace
 
@@ -286,6 +335,37 @@ struct Analyzer::Impl {
 
   double threshold = 0.5;
   int64_t data_start_ms = 0;  // earliest call: contacts are "new" only with history before
+  int64_t earliest_ms = INT64_MAX;  // earliest half-edge added
+  uint64_t half_edges = 0;          // held now
+
+  // Best results of the passes so far (one pass without bounded state): per account, the
+  // best supply window (final round, with the shared-IP bonus), the best demand window, the
+  // best first-round supply logit, and the accounts linked by shared IPs.
+  std::vector<Scored> best_supply, best_demand;
+  std::vector<double> best_supply1;
+  std::vector<std::vector<uint32_t>> best_linked;
+
+  // Bounded state (MetaOptions::horizon_days > 0, docs/meta.md "Bounded state"): blocks of
+  // horizon_ms from anchor_ms (the first record's day, less the lateness).
+  int64_t horizon_ms = 0;
+  bool anchored = false, scored_any = false;
+  int64_t anchor_ms = 0;
+  int64_t next_block = 0;                  // once scored_any: the first unscored block
+  int64_t max_start_ms = INT64_MIN;
+  int64_t released_before_ms = INT64_MIN;  // half-edges before this were released
+  std::map<int64_t, std::vector<uint64_t>> block_calls;  // call hashes by block, to forget
+
+  int64_t BlockOf(int64_t t) const { return FloorDiv(t - anchor_ms, horizon_ms); }
+  int64_t BlockStart(int64_t b) const { return anchor_ms + b * horizon_ms; }
+
+  // One scoring pass over the half-edges held (Analyzer::Finish, and blocks as they close),
+  // merged into the best results so far.
+  Status Score(int threads, ScoreExchange* exchange, const SweepRange& range);
+  // Scores the blocks that the input has moved `lateness` past the block after, then
+  // releases what the next blocks no longer need.
+  void ScoreClosedBlocks();
+  void Release(int64_t before_ms);
+  std::vector<AccountLead> Leads();
 
   const std::vector<std::string>& account_names() const { return account_ids.names(); }
 
@@ -355,6 +435,12 @@ struct Analyzer::Impl {
     const PreparedCall::Side& s = p.side[own];
     const PreparedCall::Side& o = p.side[1 - own];
     AccountData& a = accounts[account];
+    if (!a.had_edges) {
+      a.had_edges = true;
+      ++stats.accounts;
+    }
+    earliest_ms = std::min(earliest_ms, p.start_ms);
+    ++half_edges;
     if (s.country != 0) Vote(&a.country_votes, s.country);
     if (const uint16_t r = Region(s.region); r != 0) Vote(&a.region_votes, r);
     AddIp(a, s.ip_hash, s.ip);
@@ -377,10 +463,20 @@ struct Analyzer::Impl {
   // `other_score[other]` (may be empty) is the other side's score of each account.
   // Calls `on_window` for each window ending on an active day (none when no counterpart
   // qualifies: such windows have nothing to score).
+  // Only windows and half-edges in `range` (edges sorted by time).
   void Sweep(uint32_t account, const std::function<bool(const Edge&)>& qualifies,
-             const std::vector<float>& other_score,
+             const std::vector<float>& other_score, const SweepRange& range,
              const std::function<void(const WindowFeatures&)>& on_window) const {
-    const auto& edges = accounts[account].edges;
+    const auto& held = accounts[account].edges;
+    const std::span<const Edge> edges(
+        held.data(),
+        range.context_end_ms == INT64_MAX
+            ? held.size()
+            : static_cast<size_t>(std::lower_bound(held.begin(), held.end(), range.context_end_ms,
+                                                   [](const Edge& e, int64_t t) {
+                                                     return e.start_ms < t;
+                                                   }) -
+                                  held.begin()));
     if (edges.empty()) return;
     std::vector<uint8_t> q(edges.size());  // qualifies(edges[k]), asked once per edge
     bool any = false;
@@ -418,6 +514,7 @@ struct Analyzer::Impl {
     uint32_t day_hist[8] = {};
     while (hi < edges.size()) {
       const int64_t day = edges[hi].start_ms / kDayMs;
+      if (day * kDayMs >= range.to_day_ms) break;
       const int64_t end_ms = (day + 1) * kDayMs;
       while (hi < edges.size() && edges[hi].start_ms < end_ms) {
         const Edge& e = edges[hi];
@@ -435,9 +532,11 @@ struct Analyzer::Impl {
         auto it = in_window.find(e.other);
         if (--it->second.calls == 0) in_window.erase(it);
       }
+      if (day * kDayMs < range.from_day_ms) continue;
       // Window [start_ms, end_ms): edges [lo, hi). New contacts mean something only when
-      // the input reaches a whole window further back.
-      const bool history = start_ms - data_start_ms >= window_ms;
+      // the input (still held) reaches a whole window further back.
+      const bool history =
+          start_ms - std::max(data_start_ms, range.context_start_ms) >= window_ms;
       f = WindowFeatures();
       f.start_ms = start_ms;
       f.end_ms = end_ms;
@@ -534,6 +633,14 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const CountryTable* countries
   if (options.window_days < 1 || options.window_days > 366 || options.step_days < 1) {
     return Fail(ErrorCode::kInvalidArgument, "window must be 1 to 366 days, step at least 1");
   }
+  if (options.horizon_days != 0 &&
+      (options.horizon_days < options.window_days || options.horizon_days > 3660)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "the horizon must be 0 (keep everything) or from the window length to 3660 days");
+  }
+  if (options.lateness_ms < 0 || options.lateness_ms > 366 * kDayMs) {
+    return Fail(ErrorCode::kInvalidArgument, "the lateness must be 0 to 366 days");
+  }
   std::unique_ptr<Analyzer> a(new Analyzer());
   a->impl_ = std::make_unique<Impl>();
   Impl& m = *a->impl_;
@@ -543,6 +650,8 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const CountryTable* countries
   m.opt = options;
   m.threshold = options.min_score >= 0 ? options.min_score : m.w.Get("flag_threshold");
   m.InitCountries();
+  m.horizon_ms = static_cast<int64_t>(options.horizon_days) * kDayMs;
+  m.opt.threads = std::max(1, options.threads);
   return a;
 }
 
@@ -559,6 +668,7 @@ void Analyzer::Prepare(const CallRecordView& r, PreparedCall* out) const {
   out->start_ms = r.start_ms;
   out->duration_s = r.duration_s;
   out->media = r.media;
+  out->line = r.line;
   m.PrepareSide(r.caller, r.caller_country, r.caller_region, r.caller_ip, &out->side[0]);
   m.PrepareSide(r.callee, r.callee_country, r.callee_region, r.callee_ip, &out->side[1]);
 }
@@ -609,18 +719,30 @@ const std::vector<PreparedCall>& PreparedBatch::calls() {
   return calls_;
 }
 
-void Analyzer::Add(const CallRecord& r) {
+AddResult Analyzer::Add(const CallRecord& r) {
   PreparedCall p;
   Prepare(r, &p);
-  Add(p);
+  return Add(p);
 }
 
-void Analyzer::Add(const PreparedCall& p) {
+AddResult Analyzer::Add(const PreparedCall& p) {
   Impl& m = *impl_;
   ++m.stats.records;
+  int64_t block = 0;
+  if (m.horizon_ms > 0) {
+    if (!m.anchored) {
+      m.anchored = true;
+      m.anchor_ms = FloorDiv(p.start_ms - m.opt.lateness_ms, kDayMs) * kDayMs;
+    }
+    block = m.BlockOf(p.start_ms);
+    if (m.scored_any && block < m.next_block) {
+      ++m.stats.late;
+      return AddResult::kLate;
+    }
+  }
   if (!m.seen_calls.insert(p.call_hash).second) {
     ++m.stats.duplicates;
-    return;
+    return AddResult::kDuplicate;
   }
   m.CountLocation(p.side[0]);
   m.CountLocation(p.side[1]);
@@ -628,6 +750,14 @@ void Analyzer::Add(const PreparedCall& p) {
   const uint32_t callee = m.Account(p.side[1]);
   m.AddEdge(p, 0, caller, callee);
   m.AddEdge(p, 1, callee, caller);
+  if (m.horizon_ms > 0) {
+    m.block_calls[block].push_back(p.call_hash);
+    if (p.start_ms > m.max_start_ms) {
+      m.max_start_ms = p.start_ms;
+      m.ScoreClosedBlocks();
+    }
+  }
+  return AddResult::kAdded;
 }
 
 void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
@@ -646,55 +776,69 @@ void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
   m.AddEdge(p, own, account, m.Account(p.side[1 - own]));
 }
 
-namespace {
-
-double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
-
-// One side's weights, looked up once rather than by name per account.
-struct SideWeights {
-  double bias, distinct, new_share, video_share, mid_duration, weekly_repeat, volume,
-      audio_share, long_recurring, evening_share, flagged, flagged_calls, fixed_duration,
-      too_few;
-  static SideWeights Of(const MetaWeights& w, const std::string& prefix) {
-    auto get = [&](const char* name) { return w.Get(prefix + name); };
-    return {get("bias"),           get("distinct"),      get("new_share"),
-            get("video_share"),    get("mid_duration"),  get("weekly_repeat"),
-            get("volume"),         get("audio_share"),   get("long_recurring"),
-            get("evening_share"),  get("flagged"),       get("flagged_calls"),
-            get("fixed_duration"), get("too_few")};
-  }
-};
-
-struct Scored {
-  double z = -1e9;
-  WindowFeatures f;
-  std::vector<std::pair<const char*, double>> parts;
-};
-
-void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn) {
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads && n > 256; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+void Analyzer::Impl::ScoreClosedBlocks() {
+  // The last block whose windows can be scored: the block after it (the future its
+  // lifetime facts look at) ends before the input's time less the lateness.
+  const int64_t ready = BlockOf(max_start_ms - opt.lateness_ms) - 2;
+  const int64_t first = scored_any ? next_block : BlockOf(earliest_ms);
+  if (ready < first) return;
+  SweepRange range;
+  range.from_day_ms = BlockStart(first);
+  range.to_day_ms = BlockStart(ready + 1);
+  range.context_start_ms = released_before_ms;
+  range.context_end_ms = BlockStart(ready + 2);
+  (void)Score(opt.threads, nullptr, range);  // fails only with an exchange
+  stats.blocks_scored += static_cast<uint64_t>(ready - first + 1);
+  scored_any = true;
+  next_block = ready + 1;
+  Release(BlockStart(next_block - 1));
 }
 
-}  // namespace
+void Analyzer::Impl::Release(int64_t before_ms) {
+  stats.peak_half_edges = std::max(stats.peak_half_edges, half_edges);
+  std::atomic<uint64_t> released{0};
+  // Score left every account's half-edges sorted by time.
+  ParallelFor(accounts.size(), opt.threads, [&](size_t i) {
+    auto& edges = accounts[i].edges;
+    const auto cut = std::lower_bound(edges.begin(), edges.end(), before_ms,
+                                      [](const Edge& e, int64_t t) { return e.start_ms < t; });
+    if (cut == edges.begin()) return;
+    released += static_cast<uint64_t>(cut - edges.begin());
+    edges.erase(edges.begin(), cut);
+    if (edges.capacity() > 2 * edges.size() + 8) edges.shrink_to_fit();
+  });
+  half_edges -= released;
+  stats.released_half_edges += released;
+  released_before_ms = before_ms;
+  // A record in a scored block is late and never reaches the duplicate check: the call ids
+  // of those blocks are no longer needed.
+  for (auto it = block_calls.begin(); it != block_calls.end() && it->first < next_block;) {
+    for (uint64_t h : it->second) seen_calls.erase(h);
+    it = block_calls.erase(it);
+  }
+}
 
 std::vector<AccountLead> Analyzer::Finish(int threads) { return *Finish(threads, nullptr); }
 
 Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* exchange) {
   Impl& m = *impl_;
+  SweepRange range;
+  if (m.scored_any) range.from_day_ms = m.BlockStart(m.next_block);
+  range.context_start_ms = m.released_before_ms;
+  m.stats.peak_half_edges = std::max(m.stats.peak_half_edges, m.half_edges);
+  if (auto st = m.Score(threads, exchange, range); !st) return tl::unexpected(st.error());
+  return m.Leads();
+}
+
+Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRange& range) {
+  Impl& m = *this;
   const MetaWeights& w = m.w;
   size_t n = m.accounts.size();
   // Home location, hotspot and income of every account with half-edges here (in file
   // mode, every account).
   std::vector<uint16_t> home(n, 0);
   std::vector<uint8_t> hotspot(n, 0), high(n, 0), local(n, 0);
-  m.data_start_ms = INT64_MAX;
+  m.data_start_ms = m.earliest_ms;
   ParallelFor(n, threads, [&](size_t i) {
     auto& a = m.accounts[i];
     if (a.edges.empty()) return;
@@ -707,11 +851,6 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
     std::sort(a.edges.begin(), a.edges.end(),
               [](const Edge& x, const Edge& y) { return x.start_ms < y.start_ms; });
   });
-  for (size_t i = 0; i < n; ++i) {
-    if (!local[i]) continue;
-    ++m.stats.accounts;
-    m.data_start_ms = std::min(m.data_start_ms, m.accounts[i].edges.front().start_ms);
-  }
   const double min_distinct = w.Get("window_min_distinct");
   // Scale-out: what other members know about their accounts (see ScoreExchange).
   std::vector<float> supply_score, demand_score;
@@ -778,7 +917,7 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
                  k_volume = k.volume, k_audio = k.audio_share, k_long = k.long_recurring,
                  k_evening = k.evening_share, k_flagged = k.flagged,
                  k_flagged_calls = k.flagged_calls, k_fixed = k.fixed_duration, k_few = k.too_few;
-    m.Sweep(static_cast<uint32_t>(i), qualifies, other_score, [&](const WindowFeatures& f) {
+    m.Sweep(static_cast<uint32_t>(i), qualifies, other_score, range, [&](const WindowFeatures& f) {
       if (f.distinct == 0 && f.flagged == 0) return;
       // The window's parts on the stack; copied out only when it beats the best so far.
       std::array<std::pair<const char*, double>, 16> parts;
@@ -828,8 +967,11 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
   ParallelFor(n, threads, [&](size_t i) {
     if (hotspot[i] && local[i]) score_side(i, true, none, &supply[i]);
   });
+  // Counterparts' scores are their best so far (with bounded state, earlier blocks').
+  auto before = [](const auto& best, size_t i, auto z) { return i < best.size() ? z(best[i]) : -1e9; };
   for (size_t i = 0; i < n; ++i) {
-    if (local[i]) supply_score[i] = hotspot[i] ? Sigmoid(supply[i].z) : 0;
+    const double z = std::max(supply[i].z, before(best_supply1, i, [](double v) { return v; }));
+    if (local[i]) supply_score[i] = hotspot[i] ? Sigmoid(z) : 0;
   }
   // Only flagged scores of counterparts matter to the other side and to linking.
   auto share_flagged = [&](int round, std::vector<float>* score) -> Status {
@@ -875,7 +1017,8 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
     if (high[i] && local[i]) score_side(i, false, supply_score, &demand[i]);
   });
   for (size_t i = 0; i < n; ++i) {
-    if (local[i]) demand_score[i] = high[i] ? Sigmoid(demand[i].z) : 0;
+    const double z = std::max(demand[i].z, before(best_demand, i, [](const Scored& v) { return v.z; }));
+    if (local[i]) demand_score[i] = high[i] ? Sigmoid(z) : 0;
   }
   if (exchange != nullptr) {
     if (auto st = share_flagged(2, &demand_score); !st) return tl::unexpected(st.error());
@@ -910,8 +1053,40 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
     }
   }
 
+  // Into the best so far: the first pass (the only one without bounded state) moves.
+  if (best_supply.empty()) {
+    best_supply1.resize(n);
+    for (size_t i = 0; i < n; ++i) best_supply1[i] = supply[i].z;
+    best_supply = std::move(supply2);
+    best_demand = std::move(demand);
+    best_linked = std::move(linked);
+    return {};
+  }
+  best_supply.resize(n);
+  best_demand.resize(n);
+  best_supply1.resize(n, -1e9);
+  best_linked.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    best_supply1[i] = std::max(best_supply1[i], supply[i].z);
+    if (supply2[i].z > best_supply[i].z) best_supply[i] = std::move(supply2[i]);
+    if (demand[i].z > best_demand[i].z) best_demand[i] = std::move(demand[i]);
+    auto& all = best_linked[i];
+    for (uint32_t l : linked[i]) {
+      if (std::find(all.begin(), all.end(), l) == all.end()) all.push_back(l);
+    }
+    if (all.size() > 32) {
+      std::sort(all.begin(), all.end(),
+                [&](uint32_t a, uint32_t b) { return account_names()[a] < account_names()[b]; });
+      all.resize(32);
+    }
+  }
+  return {};
+}
+
+std::vector<AccountLead> Analyzer::Impl::Leads() {
+  Impl& m = *this;
   std::vector<AccountLead> leads;
-  auto emit = [&](size_t i, Role role, Scored& s, const std::vector<float>& other) {
+  auto emit = [&](size_t i, Role role, Scored& s) {
     if (s.z <= -1e8) return;
     AccountLead lead;
     lead.account = m.account_names()[i];
@@ -935,7 +1110,7 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
     lead.weekly_repeat = s.f.weekly_repeat;
     lead.median_minutes = s.f.median_minutes;
     lead.flagged_counterparts = s.f.flagged;
-    for (uint32_t l : linked[i]) lead.linked.push_back(m.account_names()[l]);
+    for (uint32_t l : best_linked[i]) lead.linked.push_back(m.account_names()[l]);
     std::sort(lead.linked.begin(), lead.linked.end());
     std::stable_sort(s.parts.begin(), s.parts.end(), [](const auto& a, const auto& b) {
       return std::abs(a.second) > std::abs(b.second);
@@ -945,13 +1120,11 @@ Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* ex
       std::snprintf(buf, sizeof buf, " (%+.2f)", s.parts[k].second);
       lead.reasons.push_back(std::string(s.parts[k].first) + buf);
     }
-    (void)other;
     leads.push_back(std::move(lead));
   };
-  for (size_t i = 0; i < n; ++i) {
-    if (hotspot[i]) emit(i, Role::kSupply, supply2[i], demand_score);
-    if (high[i]) emit(i, Role::kDemand, demand[i], supply_score);
-  }
+  // Only hotspot accounts have supply windows, only high-income ones demand windows.
+  for (size_t i = 0; i < best_supply.size(); ++i) emit(i, Role::kSupply, best_supply[i]);
+  for (size_t i = 0; i < best_demand.size(); ++i) emit(i, Role::kDemand, best_demand[i]);
   std::sort(leads.begin(), leads.end(), [](const AccountLead& a, const AccountLead& b) {
     if (a.score != b.score) return a.score > b.score;
     if (a.account != b.account) return a.account < b.account;

@@ -144,6 +144,21 @@ struct MetaOptions {
   int step_days = 1;               // window step
   double min_score = -1;           // flag threshold; < 0: the weights' flag_threshold
   bool keep_unflagged = false;     // also report unflagged scored accounts
+  // Bounded state (docs/meta.md "Bounded state"). With `horizon_days` > 0, time is cut into
+  // blocks of that many days; the windows ending in a block are scored as soon as the
+  // input has moved `lateness_ms` past the end of the block after it, and half-edges
+  // before the block preceding the next unscored one are released. A record whose block is
+  // already scored is rejected as late (Analyzer::Add). 0: everything is kept and scored
+  // by Finish (Kafka members keep their epochs' state this way, docs/stream.md).
+  int horizon_days = 0;            // 0, or at least window_days
+  int64_t lateness_ms = 86400000;  // records this far out of order are always used
+  int threads = 1;                 // threads that score blocks during Add
+};
+
+enum class AddResult : uint8_t {
+  kAdded,
+  kDuplicate,  // a call_id seen before: counted once
+  kLate,       // bounded state: the record's days were scored already (MetaStats::late)
 };
 
 struct AccountLead {
@@ -169,6 +184,9 @@ struct AccountLead {
 struct MetaStats {
   uint64_t records = 0, duplicates = 0, accounts = 0, unknown_location = 0,
            anonymous_ip = 0, ip_lookups = 0;
+  // Bounded state: records rejected as late, blocks scored before Finish, half-edges
+  // released, and the most half-edges held at once.
+  uint64_t late = 0, blocks_scored = 0, released_half_edges = 0, peak_half_edges = 0;
 };
 
 // What scoring needs to know about accounts held by other members of a consumer group
@@ -214,6 +232,7 @@ struct PreparedCall {
   uint32_t duration_s = 0;
   Media media = Media::kVideo;
   Side side[2];  // caller, callee
+  uint64_t line = 0;  // of the record in its input, for a late record's rejection
 };
 
 class Analyzer;
@@ -250,7 +269,8 @@ class PreparedBatch {
 };
 
 // Accumulates call records, then scores every account over sliding windows. Prepare is
-// thread-safe; Add is single-threaded; Finish scores accounts in parallel on `threads`
+// thread-safe; Add is single-threaded (with bounded state it scores blocks as they close,
+// on MetaOptions::threads threads); Finish scores accounts in parallel on `threads`
 // threads.
 class Analyzer {
  public:
@@ -258,12 +278,12 @@ class Analyzer {
                                                   const Locator* locator,  // may be null
                                                   MetaWeights weights, MetaOptions options);
   ~Analyzer();
-  void Add(const CallRecord& record);
+  AddResult Add(const CallRecord& record);
   // Add in two steps: Prepare (thread-safe, any thread) then Add (single-threaded).
   void Prepare(const CallRecord& record, PreparedCall* out) const;
   // Views in `out` point where the record's do.
   void Prepare(const CallRecordView& record, PreparedCall* out) const;
-  void Add(const PreparedCall& call);
+  AddResult Add(const PreparedCall& call);
   // Adds only one half-edge of a call: the caller's (`caller_side`) or the callee's. A
   // member of a consumer group holds the half-edges keyed by its accounts. Half-edges of
   // the same call and side count once.

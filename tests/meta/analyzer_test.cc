@@ -2,7 +2,10 @@
 // Records are built in code: a small month of calls around a few named accounts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <random>
+#include <set>
 
 #include "meta/meta.h"
 #include "make_call.h"
@@ -225,6 +228,153 @@ TEST(Analyzer, DurationsBeyondTheHalfEdgeCapScoreAsLongCalls) {
     return out;
   };
   EXPECT_EQ(run(660), run(1200));
+}
+
+
+// ---- Bounded state (MetaOptions::horizon_days) --------------------------------------------
+
+std::unique_ptr<Analyzer> NewBoundedAnalyzer(int horizon_days, int64_t lateness_ms) {
+  static const CountryTable countries = *CountryTable::Default();
+  MetaOptions o;
+  o.keep_unflagged = true;
+  o.horizon_days = horizon_days;
+  o.lateness_ms = lateness_ms;
+  o.threads = 2;
+  auto a = Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o);
+  EXPECT_TRUE(a) << a.error().ToString();
+  return std::move(*a);
+}
+
+// Four months of MakeCalls with the same account names (hubs, families and bulk recur),
+// in time order.
+std::vector<CallRecord> FourMonths() {
+  std::vector<CallRecord> out;
+  for (int m = 0; m < 4; ++m) {
+    for (CallRecord r : MakeCalls(100 + m)) {
+      r.call_id = "m" + std::to_string(m) + "-" + r.call_id;
+      r.start_ms += m * 30 * kDay;
+      out.push_back(std::move(r));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const CallRecord& a, const CallRecord& b) { return a.start_ms < b.start_ms; });
+  for (size_t i = 0; i < out.size(); ++i) out[i].line = i + 2;
+  return out;
+}
+
+std::set<std::string> FlaggedSupply(const std::vector<std::string>& lines) {
+  std::set<std::string> out;
+  for (const auto& l : lines) {
+    if (l.find("\"role\":\"supply\"") == std::string::npos ||
+        l.find("\"flagged\":true") == std::string::npos) {
+      continue;
+    }
+    const size_t at = l.find("\"account\":\"") + 11;
+    out.insert(l.substr(at, l.find('"', at) - at));
+  }
+  return out;
+}
+
+TEST(AnalyzerBounded, InputWithinTwoBlocksScoresAsUnbounded) {
+  // A month with a 28-day horizon: nothing is scored or released before Finish, and the
+  // leads are those of an analyzer that keeps everything.
+  auto bounded = NewBoundedAnalyzer(28, kDay);
+  auto whole = NewAllAnalyzer();
+  for (const auto& r : MakeCalls(21)) {
+    EXPECT_NE(bounded->Add(r), AddResult::kLate);
+    whole->Add(r);
+  }
+  const auto want = LeadLines(*whole);
+  ASSERT_FALSE(want.empty());
+  EXPECT_EQ(LeadLines(*bounded), want);
+  EXPECT_EQ(bounded->stats().blocks_scored, 0u);
+  EXPECT_EQ(bounded->stats().released_half_edges, 0u);
+}
+
+TEST(AnalyzerBounded, ReleasesOldCallsAndStillFindsTheHubs) {
+  const auto calls = FourMonths();
+  auto bounded = NewBoundedAnalyzer(7, kHour);
+  auto whole = NewAllAnalyzer();
+  for (const auto& r : calls) {
+    EXPECT_NE(bounded->Add(r), AddResult::kLate);
+    whole->Add(r);
+  }
+  const auto bounded_leads = LeadLines(*bounded);
+  const auto whole_leads = LeadLines(*whole);
+  const MetaStats& s = bounded->stats();
+  const uint64_t half_edges = 2 * (s.records - s.duplicates);
+  EXPECT_GE(s.blocks_scored, 12u);  // 120 days in 7-day blocks, the last ones at Finish
+  EXPECT_GT(s.released_half_edges, half_edges / 2);
+  // At most about four blocks (28 days) of 120 are held at once.
+  EXPECT_LT(s.peak_half_edges, half_edges * 4 / 10);
+  EXPECT_EQ(whole->stats().peak_half_edges, half_edges);
+  EXPECT_EQ(s.accounts, whole->stats().accounts);
+  // Every hub is found as when everything is kept (the random bulk, calling the same
+  // foreigners for four months, is not a population this compares).
+  const auto want = FlaggedSupply(whole_leads), got = FlaggedSupply(bounded_leads);
+  for (int h = 0; h < 8; ++h) {
+    EXPECT_TRUE(want.count("hub" + std::to_string(h))) << h;
+    EXPECT_TRUE(got.count("hub" + std::to_string(h))) << h;
+  }
+}
+
+TEST(AnalyzerBounded, RecordsOutOfOrderWithinTheLatenessGiveTheSameLeads) {
+  // Each record comes up to six hours after records that start later: with a lateness of
+  // six hours the blocks see the same calls, whatever the order.
+  const int64_t lateness = 6 * kHour;
+  auto calls = FourMonths();
+  auto in_order = NewBoundedAnalyzer(7, lateness);
+  for (const auto& r : calls) in_order->Add(r);
+  std::mt19937_64 rng(4);
+  std::vector<std::pair<int64_t, size_t>> arrival;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    arrival.emplace_back(calls[i].start_ms + static_cast<int64_t>(rng() % lateness), i);
+  }
+  std::sort(arrival.begin(), arrival.end());
+  size_t moved = 0;
+  auto shuffled = NewBoundedAnalyzer(7, lateness);
+  for (size_t k = 0; k < arrival.size(); ++k) {
+    moved += arrival[k].second != k;
+    EXPECT_NE(shuffled->Add(calls[arrival[k].second]), AddResult::kLate);
+  }
+  EXPECT_GT(moved, calls.size() / 4);
+  EXPECT_EQ(shuffled->stats().late, 0u);
+  EXPECT_GT(shuffled->stats().blocks_scored, 10u);
+  const auto want = LeadLines(*in_order);
+  ASSERT_FALSE(want.empty());
+  EXPECT_EQ(LeadLines(*shuffled), want);
+}
+
+TEST(AnalyzerBounded, RejectsARecordWhoseBlockIsScored) {
+  auto a = NewBoundedAnalyzer(7, kHour);
+  const auto calls = FourMonths();
+  for (const auto& r : calls) a->Add(r);
+  const CallRecord& last = calls.back();
+  CallRecord old = MakeCall("late-1", "hub1", "PH", "late-customer", "US", kStart + 3 * kDay, 20,
+                            Media::kVideo);
+  EXPECT_EQ(a->Add(old), AddResult::kLate);
+  EXPECT_EQ(a->stats().late, 1u);
+  // Within the lateness of the latest start: used.
+  CallRecord recent = old;
+  recent.call_id = "late-2";
+  recent.start_ms = last.start_ms - 30 * 60000;
+  EXPECT_EQ(a->Add(recent), AddResult::kAdded);
+  // Call ids of blocks not yet scored are still known.
+  EXPECT_EQ(a->Add(last), AddResult::kDuplicate);
+  EXPECT_EQ(a->stats().late, 1u);
+  bool found = false;
+  for (const auto& l : LeadLines(*a)) found |= l.find("late-customer") != std::string::npos;
+  EXPECT_TRUE(found);  // the recent call was scored; the late one changed nothing it could not
+}
+
+TEST(AnalyzerBounded, HorizonShorterThanTheWindowIsRefused) {
+  static const CountryTable countries = *CountryTable::Default();
+  MetaOptions o;
+  o.horizon_days = 3;
+  EXPECT_FALSE(Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
+  o.horizon_days = 7;
+  o.lateness_ms = -1;
+  EXPECT_FALSE(Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
 }
 
 }  // namespace

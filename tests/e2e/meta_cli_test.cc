@@ -1,0 +1,55 @@
+// End-to-end test of `bantay meta` in file mode with bounded state: blocks are scored while
+// reading, a record later than --lateness whose days are scored is rejected with its
+// file:line, and --strict turns that into exit code 1.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "cli/simulate_calls.h"
+#include "cli_runner.h"
+
+namespace bantay::e2e {
+namespace {
+
+class MetaCli : public CliTest {};
+
+TEST_F(MetaCli, LateRecordIsRejectedWithItsLineOnceItsDaysAreScored) {
+  size_t lines = 0;
+  {
+    std::ofstream csv(Path("calls.csv"));
+    cli::SimulateCallsOptions o;
+    o.accounts = 1000;
+    o.days = 40;
+    o.seed = 9;
+    auto st = cli::SimulateCalls(o, [&](std::string_view line) {
+      csv << line << '\n';
+      ++lines;
+    }, [](const cli::CallTruth&) {});
+    ASSERT_TRUE(st) << st.error().ToString();
+    // A call on the first day, written after forty days of calls.
+    csv << "late-call,2026-03-01T10:00:00Z,600,u0000001,u0000002,video,,,PH,US,PH-07,\n";
+  }
+  const std::string late_line = std::to_string(lines + 1);
+  const CliRun bounded =
+      Bantay("meta --stats --strict --horizon-days 7 --lateness 3600 " + Path("calls.csv"));
+  EXPECT_EQ(bounded.code, 1) << bounded.err;
+  EXPECT_NE(bounded.err.find("calls.csv:" + late_line + ":start"), std::string::npos) << bounded.err;
+  EXPECT_NE(bounded.err.find("1 rejected, 1 of them late"), std::string::npos) << bounded.err;
+  EXPECT_EQ(bounded.err.find(" 0 blocks scored while reading"), std::string::npos) << bounded.err;
+
+  // Keeping everything (--horizon-days 0), the same record is used.
+  const CliRun whole = Bantay("meta --stats --strict --horizon-days 0 " + Path("calls.csv"));
+  EXPECT_EQ(whole.code, 0) << whole.err;
+  EXPECT_NE(whole.err.find("0 rejected, 0 of them late"), std::string::npos) << whole.err;
+  EXPECT_NE(whole.err.find(" 0 blocks scored while reading, 0 half-edges released"),
+            std::string::npos)
+      << whole.err;
+
+  const CliRun bad = Bantay("meta --horizon-days 3 " + Path("calls.csv"));
+  EXPECT_EQ(bad.code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("--horizon-days"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace bantay::e2e
