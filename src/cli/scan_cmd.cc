@@ -269,13 +269,9 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
                                                                       FinishResult* r) {
     for (size_t i = b.begin; i < b.end; ++i) {
       const Conversation& c = conversations[i];
-      ConversationScore s = sc.Finish(std::move(*c.id), std::move(*c.state));
+      // Flagged lines, or all with --all (the scanner's keep_unflagged).
+      r->flagged += sc.FinishJson(*c.id, std::move(*c.state), &r->lines);
       *c.state = Scanner::State();  // free it now
-      r->flagged += s.flagged;
-      if (s.flagged || opt.all) {
-        text::AppendScoreJson(s, &r->lines);
-        r->lines.push_back('\n');
-      }
     }
   };
   std::function<void(FinishBlock&, FinishResult&)> print_block = [&](FinishBlock&,

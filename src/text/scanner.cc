@@ -1,11 +1,13 @@
 // text/scanner.cc: per-message analysis and per-conversation scoring.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
+#include "text/json_writer.h"
 #include "text/scratch_impl.h"
 #include "text/text.h"
 
@@ -58,7 +60,147 @@ struct Feature {
   double contribution;
 };
 
+// The features of the conversation this thread is finishing.
+std::vector<Feature>& ThreadFeatures() {
+  thread_local std::vector<Feature> features;
+  return features;
+}
+
+// A cue's weight: its term's, discounted by benign context; ages weigh nothing here.
+float CueWeight(const Scanner::State::Cue& c, const std::vector<Term>& terms,
+                const ScoringWeights& w) {
+  if (c.term >= terms.size()) return 0.f;
+  const auto weight = static_cast<float>(terms[c.term].weight);
+  return c.discounted ? weight * static_cast<float>(w.benign_discount) : weight;
+}
+
+// Appends a feature as a reason: its name, then " (+1.25)".
+void AppendReason(const Feature& f, std::string* r) {
+  r->append(f.name);
+  if (f.number >= 0) {
+    char digits[16];
+    r->append(digits, std::to_chars(digits, digits + sizeof digits, f.number).ptr);
+  }
+  if (f.suffix != nullptr) r->append(*f.suffix);
+  // Two decimals by integer arithmetic (snprintf cost ~1.5K instructions).
+  const long long hundredths = std::llround(std::abs(f.contribution) * 100.0);
+  r->append(f.contribution < 0 && hundredths != 0 ? " (-" : " (+");
+  char digits[24];
+  r->append(digits, std::to_chars(digits, digits + sizeof digits, hundredths / 100).ptr);
+  r->push_back('.');
+  r->push_back(static_cast<char>('0' + hundredths / 10 % 10));
+  r->push_back(static_cast<char>('0' + hundredths % 10));
+  r->push_back(')');
+}
+
 }  // namespace
+
+// A scored state as json::AppendLine reads it (Finish copies it into a ConversationScore):
+// evidence spans mapped back to the original text (flagged only: the text is printed only
+// for them), age terms and reasons formatted, all into per-thread buffers. One at a time
+// per thread.
+class Scanner::StateSource {
+ public:
+  StateSource(std::string_view conversation, const State& state, const Scored& scored,
+              const Scanner& scanner)
+      : conversation_(conversation),
+        state_(state),
+        scored_(scored),
+        terms_(scanner.matcher_->lexicon().terms()),
+        w_(scanner.weights_),
+        b_(ThreadBuffers()) {
+    const auto& cues = state.cues;
+    b_.spans.assign(cues.size(), {0, 0});
+    if (scored.flagged) {
+      uint32_t mapped_text = UINT32_MAX;
+      for (size_t i = 0; i < cues.size(); ++i) {
+        const std::string_view text = state.Text(cues[i].text);
+        if (cues[i].text != mapped_text) {
+          scanner.matcher_->normaliser().Normalise(text, &b_.normalised, &b_.offsets);
+          mapped_text = cues[i].text;
+        }
+        b_.spans[i] =
+            Normaliser::OriginalSpan(text, b_.offsets, cues[i].span_begin, cues[i].span_end);
+      }
+    }
+    b_.age_terms.clear();
+    b_.term_bounds.assign(cues.size(), {0, 0});
+    for (size_t i = 0; i < cues.size(); ++i) {
+      if (cues[i].term != State::kAgeTerm) continue;
+      const auto begin = static_cast<uint32_t>(b_.age_terms.size());
+      b_.age_terms.append(cues[i].from_grade ? "grade age " : "age ");
+      char digits[8];
+      b_.age_terms.append(digits, std::to_chars(digits, digits + sizeof digits, cues[i].age).ptr);
+      b_.term_bounds[i] = {begin, static_cast<uint32_t>(b_.age_terms.size())};
+    }
+    b_.reasons.clear();
+    b_.reason_bounds.clear();
+    for (const Feature& f : ThreadFeatures()) {
+      const auto begin = static_cast<uint32_t>(b_.reasons.size());
+      AppendReason(f, &b_.reasons);
+      b_.reason_bounds.emplace_back(begin, static_cast<uint32_t>(b_.reasons.size()));
+    }
+  }
+
+  std::string_view conversation() const { return conversation_; }
+  double score() const { return scored_.score; }
+  bool flagged() const { return scored_.flagged; }
+  const std::array<uint32_t, kCategoryCount>& signals() const { return scored_.signals; }
+  uint32_t messages() const { return state_.messages; }
+  int requester() const { return scored_.requester; }
+  size_t evidence_count() const { return state_.cues.size(); }
+  uint32_t message(size_t i) const { return state_.cues[i].message; }
+  Category category(size_t i) const { return state_.cues[i].category; }
+  std::string_view term(size_t i) const {
+    const State::Cue& c = state_.cues[i];
+    if (c.term != State::kAgeTerm) return terms_[c.term].term;
+    return Slice(b_.age_terms, b_.term_bounds[i]);
+  }
+  // Message text only for flagged conversations (SAFETY.md 3: no content kept otherwise).
+  std::string_view text(size_t i) const {
+    return scored_.flagged ? state_.Text(state_.cues[i].text) : std::string_view();
+  }
+  uint32_t span_begin(size_t i) const { return b_.spans[i].first; }
+  uint32_t span_end(size_t i) const { return b_.spans[i].second; }
+  double weight(size_t i) const {
+    const State::Cue& c = state_.cues[i];
+    if (c.term == State::kAgeTerm) {
+      return c.category == Category::kMinor ? w_.minor_age : -w_.adult_age;
+    }
+    return CueWeight(c, terms_, w_);
+  }
+  uint32_t author(size_t i) const { return state_.cues[i].author; }
+  size_t reason_count() const { return b_.reason_bounds.size(); }
+  std::string_view reason(size_t i) const { return Slice(b_.reasons, b_.reason_bounds[i]); }
+  // Participants only for flagged conversations, like the text.
+  size_t author_count() const { return scored_.flagged ? state_.authors.size() : 0; }
+  std::string_view author_name(size_t i) const { return state_.authors[i]; }
+
+ private:
+  struct Buffers {
+    std::vector<std::pair<uint32_t, uint32_t>> spans;  // per cue, in the original text
+    std::string normalised;
+    std::vector<uint32_t> offsets;
+    std::string age_terms;  // "age 12", "grade age 10" of the age cues, one after another
+    std::vector<std::pair<uint32_t, uint32_t>> term_bounds;  // per cue, in age_terms
+    std::string reasons;
+    std::vector<std::pair<uint32_t, uint32_t>> reason_bounds;
+  };
+  static Buffers& ThreadBuffers() {
+    thread_local Buffers buffers;
+    return buffers;
+  }
+  static std::string_view Slice(const std::string& s, std::pair<uint32_t, uint32_t> bounds) {
+    return std::string_view(s).substr(bounds.first, bounds.second - bounds.first);
+  }
+
+  std::string_view conversation_;
+  const State& state_;
+  const Scored& scored_;
+  const std::vector<Term>& terms_;
+  const ScoringWeights& w_;
+  Buffers& b_;
+};
 
 Result<std::shared_ptr<const Scanner>> Scanner::Create(std::shared_ptr<const Matcher> matcher,
                                                        ScoringWeights weights,
@@ -216,13 +358,11 @@ void Scanner::Merge(State* state, State&& later) const {
   state->messages += later.messages;
 }
 
-ConversationScore Scanner::Finish(std::string conversation, State&& state) const {
+Scanner::Scored Scanner::ScoreState(State* state) const {
   const ScoringWeights& w = weights_;
   const auto& terms = matcher_->lexicon().terms();
-  ConversationScore out;
-  out.conversation = std::move(conversation);
-  out.messages = state.messages;
-  auto& cues = state.cues;
+  Scored out;
+  auto& cues = state->cues;
 
   // Bare numbers become ages when they answer another participant's age question.
   {
@@ -268,17 +408,12 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
     }
   }
 
-  // A cue's weight: its term's, discounted by benign context; ages weigh nothing here.
-  const auto weight_of = [&](const State::Cue& c) {
-    if (c.term >= terms.size()) return 0.f;
-    const auto weight = static_cast<float>(terms[c.term].weight);
-    return c.discounted ? weight * static_cast<float>(w.benign_discount) : weight;
-  };
+  const auto weight_of = [&](const State::Cue& c) { return CueWeight(c, terms, w); };
 
   // The requester: the participant who brings the most sexual, solicitation, payment and
   // age-question cues (the approaching adult).
   thread_local std::vector<double> req;
-  req.assign(state.authors.size(), 0.0);
+  req.assign(state->authors.size(), 0.0);
   for (const auto& c : cues) {
     if (c.category == Category::kSexual || c.category == Category::kSolicitation ||
         c.category == Category::kPayment || c.category == Category::kAgeProbe) {
@@ -383,7 +518,7 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
   const bool sexual_any = sexual_eff >= 0.5;
   const bool payment_any = sum[kPay] >= 0.5;
 
-  thread_local std::vector<Feature> features;
+  std::vector<Feature>& features = ThreadFeatures();
   features.clear();
   auto add = [&](const char* name, double contribution, int number = -1,
                  const std::string* suffix = nullptr) {
@@ -438,64 +573,51 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
   for (const auto& f : features) z += f.contribution;
   out.score = 1.0 / (1.0 + std::exp(-z));
   out.flagged = out.score >= threshold();
-  if (!out.flagged && !options_.keep_unflagged) return out;
-
-  std::stable_sort(features.begin(), features.end(), [](const Feature& a, const Feature& b) {
-    return std::abs(a.contribution) > std::abs(b.contribution);
-  });
-  for (const auto& f : features) {
-    std::string r = f.name;
-    if (f.number >= 0) r += std::to_string(f.number);
-    if (f.suffix != nullptr) r += *f.suffix;
-    // " (+1.25)": two decimals by integer arithmetic (snprintf cost ~1.5K instructions).
-    const long long hundredths = std::llround(std::abs(f.contribution) * 100.0);
-    r += f.contribution < 0 && hundredths != 0 ? " (-" : " (+";
-    r += std::to_string(hundredths / 100);
-    r += '.';
-    r += static_cast<char>('0' + hundredths / 10 % 10);
-    r += static_cast<char>('0' + hundredths % 10);
-    r += ')';
-    out.reasons.push_back(std::move(r));
+  out.report = out.flagged || options_.keep_unflagged;
+  if (out.report) {
+    std::stable_sort(features.begin(), features.end(), [](const Feature& a, const Feature& b) {
+      return std::abs(a.contribution) > std::abs(b.contribution);
+    });
   }
+  return out;
+}
 
-  // Map normalised spans back to the original text, once per message (flagged only: the
-  // text is printed only for them).
-  std::vector<std::pair<uint32_t, uint32_t>> spans(cues.size(), {0, 0});
-  if (out.flagged) {
-    std::string normalised;
-    std::vector<uint32_t> offsets;
-    uint32_t mapped_text = UINT32_MAX;
-    for (size_t i = 0; i < cues.size(); ++i) {
-      const std::string_view text = state.Text(cues[i].text);
-      if (cues[i].text != mapped_text) {
-        matcher_->normaliser().Normalise(text, &normalised, &offsets);
-        mapped_text = cues[i].text;
-      }
-      spans[i] = Normaliser::OriginalSpan(text, offsets, cues[i].span_begin, cues[i].span_end);
-    }
-  }
-  for (size_t i = 0; i < cues.size(); ++i) {
-    const auto& c = cues[i];
+ConversationScore Scanner::Finish(std::string conversation, State&& state) const {
+  const Scored scored = ScoreState(&state);
+  ConversationScore out;
+  out.conversation = std::move(conversation);
+  out.messages = state.messages;
+  out.score = scored.score;
+  out.flagged = scored.flagged;
+  out.requester = scored.requester;
+  out.signals = scored.signals;
+  if (!scored.report) return out;
+  const StateSource source(out.conversation, state, scored, *this);
+  for (size_t i = 0; i < source.reason_count(); ++i) out.reasons.emplace_back(source.reason(i));
+  for (size_t i = 0; i < source.evidence_count(); ++i) {
     Evidence e;
-    e.message = c.message;
-    e.category = c.category;
-    e.author = c.author;
-    e.span_begin = spans[i].first;
-    e.span_end = spans[i].second;
-    if (c.term == State::kAgeTerm) {
-      e.term = (c.from_grade ? "grade age " : "age ") + std::to_string(c.age);
-      e.weight = c.category == Category::kMinor ? w.minor_age : -w.adult_age;
-    } else {
-      e.term = terms[c.term].term;
-      e.weight = weight_of(c);
-    }
+    e.message = source.message(i);
+    e.category = source.category(i);
+    e.author = source.author(i);
+    e.span_begin = source.span_begin(i);
+    e.span_end = source.span_end(i);
+    e.term = source.term(i);
+    e.weight = source.weight(i);
     out.evidence.push_back(std::move(e));
-    // Message text only for flagged conversations (SAFETY.md 3: no content kept otherwise).
-    out.texts.push_back(out.flagged ? std::string(state.Text(c.text)) : std::string());
+    out.texts.emplace_back(source.text(i));
   }
   // Who took part, for the case store; like the text, only for flagged conversations.
   if (out.flagged) out.authors = std::move(state.authors);
   return out;
+}
+
+bool Scanner::FinishJson(std::string_view conversation, State&& state, std::string* out) const {
+  const Scored scored = ScoreState(&state);
+  if (scored.report) {
+    json::AppendLine(StateSource(conversation, state, scored, *this), out);
+    out->push_back('\n');
+  }
+  return scored.flagged;
 }
 
 ConversationScore Scanner::ScoreConversation(std::span<const Message> messages,

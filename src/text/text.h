@@ -301,6 +301,10 @@ class Scanner {
   // Appends `later` (a later piece of the same conversation) to `state`.
   void Merge(State* state, State&& later) const;
   ConversationScore Finish(std::string conversation, State&& state) const;
+  // Finish, writing the result's scan output line (AppendScoreJson's, then '\n') to *out
+  // when the conversation is flagged or options().keep_unflagged, straight from the state
+  // (no ConversationScore strings). Returns whether it was flagged.
+  bool FinishJson(std::string_view conversation, State&& state, std::string* out) const;
 
   // Convenience for tests and small inputs: scores one conversation's messages in order.
   ConversationScore ScoreConversation(std::span<const Message> messages,
@@ -322,6 +326,18 @@ class Scanner {
     std::string name;
   };
   std::vector<PairMask> pairs_;
+  // What Finish's scoring decides; the features that fired are kept per thread in
+  // scanner.cc, strongest first when `report`.
+  struct Scored {
+    double score = 0;
+    bool flagged = false;
+    bool report = false;  // flagged, or options_.keep_unflagged
+    int requester = -1;
+    std::array<uint32_t, kCategoryCount> signals{};
+  };
+  // Resolves bare numbers and benign context in state->cues and scores them.
+  Scored ScoreState(State* state) const;
+  class StateSource;  // a scored state as the output line writer reads it (scanner.cc)
   // Add, after normalisation and matching: ages, bare answers, cues.
   void AddAnalysed(std::string_view author, std::string_view text, std::string_view normalised,
                    const std::vector<Hit>& hits, Scratch& scratch, State* state) const;

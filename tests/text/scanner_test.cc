@@ -316,5 +316,55 @@ TEST(Scanner, BatchAnalysisEqualsOneByOne) {
   EXPECT_FALSE(a.evidence.empty());
 }
 
+// The scan writes its lines straight from the conversation state; they must be exactly the
+// lines of Finish's ConversationScore, flagged or not, with the scanner reporting all
+// conversations or only flagged ones, on random conversations of keyword-level lines
+// (ages, obfuscations, benign context, quotes and non-ASCII text that must be escaped).
+TEST(Scanner, DirectJsonEqualsFinishThenJson) {
+  const char* lines[] = {"hi how old are you", "12 po", "p r i v a t e show ok?",
+                         "i pay w3stern un1on", "naked cam show", "school fees via gcash",
+                         "grade 5 po", "im 19", "ok", "send \"pics\" \\ now",
+                         "\u0455h\u043Ew me on cam", "i send bitcoin for a private show",
+                         "ilang taon ka na", "11", "tuition for grade 6", "18+ only",
+                         "ｓｈｏｗ me", "c\u200Bam now", "how much", "sex education class"};
+  auto only_flagged = [] {
+    auto norm = *Normaliser::Create();
+    auto matcher = *Matcher::Create(*Lexicon::Default(), norm);
+    return *Scanner::Create(matcher, *ScoringWeights::Default(), ScanOptions{});
+  }();
+  std::mt19937 rng(7);
+  Scratch scratch;
+  int flagged = 0, printed = 0;
+  for (int round = 0; round < 600; ++round) {
+    const int n = 1 + static_cast<int>(rng() % 12);
+    std::vector<Message> msgs;
+    for (int i = 0; i < n; ++i) {
+      Message m;
+      m.author = rng() % 3 == 0 ? "kid \"b\"" : "a";
+      m.text = lines[rng() % std::size(lines)];
+      msgs.push_back(std::move(m));
+    }
+    for (const Scanner* sc : {&Sc(), only_flagged.get()}) {
+      Scanner::State one, two;
+      for (const auto& m : msgs) sc->Add(m, scratch, &one);
+      for (const auto& m : msgs) sc->Add(m, scratch, &two);
+      const ConversationScore score = sc->Finish("conv \"" + std::to_string(round), std::move(one));
+      std::string want;
+      if (score.flagged || sc->options().keep_unflagged) {
+        AppendScoreJson(score, &want);
+        want.push_back('\n');
+      }
+      std::string got = "kept ";
+      EXPECT_EQ(sc->FinishJson("conv \"" + std::to_string(round), std::move(two), &got),
+                score.flagged);
+      ASSERT_EQ(got, "kept " + want) << "round " << round;
+      flagged += score.flagged;
+      printed += !want.empty();
+    }
+  }
+  EXPECT_GT(flagged, 100);  // both kinds of conversation were compared
+  EXPECT_GT(printed - flagged, 100);
+}
+
 }  // namespace
 }  // namespace bantay::text
