@@ -115,13 +115,12 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
       bytes += c.chunk.data.size();
       for (const auto& rej : r.rejects) report(rej);
       if (analyzer != nullptr) {
-        for (const auto& p : r.prepared.calls()) {
-          if (analyzer->Add(p) == meta::AddResult::kLate) {
-            report({Where(file_name, p.line, "start"),
-                    "later than --lateness behind the latest start, and the days it falls in "
-                    "are already scored",
-                    false});
-          }
+        const auto& calls = r.prepared.calls();
+        for (size_t j : analyzer->AddBatch(calls)) {
+          report({Where(file_name, calls[j].line, "start"),
+                  "later than --lateness behind the latest start, and the days it falls in "
+                  "are already scored",
+                  false});
         }
         records_read += r.prepared.calls().size();
       }

@@ -20,6 +20,8 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <span>
 #include <thread>
@@ -131,6 +133,18 @@ struct Scored {
 // Which windows a scoring pass scores and which half-edges it sees (bounded state): windows
 // ending on days that start in [from_day_ms, to_day_ms), half-edges before context_end_ms;
 // the ones before context_start_ms were released.
+// A call as the ingest tables resolved it: what its two half-edges need.
+constexpr uint32_t kNoIp = UINT32_MAX;
+struct ResolvedCall {
+  int64_t start_ms;
+  uint32_t account[2];  // caller, callee ids
+  uint32_t ip[2];       // ids, kNoIp for none
+  uint16_t country[2];  // CountrySlot, 0 unknown
+  uint16_t region[2];   // index into Impl::region_codes, 0 unknown
+  uint16_t duration_s;  // capped at kMaxEdgeDuration
+  uint8_t media;
+};
+
 struct SweepRange {
   int64_t from_day_ms = INT64_MIN, to_day_ms = INT64_MAX;
   int64_t context_start_ms = INT64_MIN, context_end_ms = INT64_MAX;
@@ -363,6 +377,7 @@ struct Analyzer::Impl {
   Status Score(int threads, ScoreExchange* exchange, const SweepRange& range);
   // Scores the blocks that the input has moved `lateness` past the block after, then
   // releases what the next blocks no longer need.
+  bool BlocksReady() const;
   void ScoreClosedBlocks();
   void Release(int64_t before_ms);
   std::vector<AccountLead> Leads();
@@ -427,34 +442,128 @@ struct Analyzer::Impl {
     stats.unknown_location += s.country == 0;
   }
 
-  uint32_t Account(const PreparedCall::Side& s) { return Account(s.account_hash, s.account); }
+  // Admits a call (bounded state's lateness, duplicates) and resolves it for AddEdges:
+  // account and IP ids, region indexes, stats. Sets `*due` when blocks are now ready to be
+  // scored (ScoreClosedBlocks), after the call's half-edges are added.
+  AddResult Admit(const PreparedCall& p, ResolvedCall* c, bool* due) {
+    ++stats.records;
+    *due = false;
+    int64_t block = 0;
+    if (horizon_ms > 0) {
+      if (!anchored) {
+        anchored = true;
+        anchor_ms = FloorDiv(p.start_ms - opt.lateness_ms, kDayMs) * kDayMs;
+      }
+      block = BlockOf(p.start_ms);
+      if (scored_any && block < next_block) {
+        ++stats.late;
+        return AddResult::kLate;
+      }
+    }
+    if (!seen_calls.insert(p.call_hash).second) {
+      ++stats.duplicates;
+      return AddResult::kDuplicate;
+    }
+    for (int k = 0; k < 2; ++k) {
+      const PreparedCall::Side& side = p.side[k];
+      CountLocation(side);
+      c->account[k] = account_ids.Id(side.account_hash, side.account);
+      c->ip[k] = side.ip.empty() ? kNoIp : ip_ids.Id(side.ip_hash, side.ip);
+      c->country[k] = side.country;
+      c->region[k] = Region(side.region);
+    }
+    c->start_ms = p.start_ms;
+    c->duration_s = static_cast<uint16_t>(std::min(p.duration_s, kMaxEdgeDuration));
+    c->media = static_cast<uint8_t>(p.media);
+    earliest_ms = std::min(earliest_ms, p.start_ms);
+    if (horizon_ms > 0) {
+      block_calls[block].push_back(p.call_hash);
+      if (p.start_ms > max_start_ms) {
+        max_start_ms = p.start_ms;
+        *due = BlocksReady();
+      }
+    }
+    return AddResult::kAdded;
+  }
 
-  // The half-edge of side `own` of a call between `account` (that side's) and `other`: the
-  // account's location votes, IP and edge.
-  void AddEdge(const PreparedCall& p, int own, uint32_t account, uint32_t other) {
-    const PreparedCall::Side& s = p.side[own];
-    const PreparedCall::Side& o = p.side[1 - own];
-    AccountData& a = accounts[account];
+  // Both half-edges of a resolved call (the ingest worker's part of Analyzer::AddBatch).
+  void AddEdges(const ResolvedCall& c) {
+    const uint32_t top = std::max(c.account[0], c.account[1]);
+    if (top >= accounts.size()) accounts.resize(top + 1);
+    AddEdge(c, 0);
+    AddEdge(c, 1);
+  }
+
+  // The half-edge of side `own`: the account's location votes, IP and edge.
+  void AddEdge(const ResolvedCall& c, int own) {
+    AccountData& a = accounts[c.account[own]];
     if (!a.had_edges) {
       a.had_edges = true;
       ++stats.accounts;
     }
-    earliest_ms = std::min(earliest_ms, p.start_ms);
     ++half_edges;
-    if (s.country != 0) Vote(&a.country_votes, s.country);
-    if (const uint16_t r = Region(s.region); r != 0) Vote(&a.region_votes, r);
-    AddIp(a, s.ip_hash, s.ip);
-    a.edges.push_back({p.start_ms, other,
-                       static_cast<uint16_t>(std::min(p.duration_s, kMaxEdgeDuration)),
-                       o.country, static_cast<uint16_t>(p.media)});
+    if (c.country[own] != 0) Vote(&a.country_votes, c.country[own]);
+    if (c.region[own] != 0) Vote(&a.region_votes, c.region[own]);
+    if (c.ip[own] != kNoIp) AddIpId(a, c.ip[own]);
+    a.edges.push_back({c.start_ms, c.account[1 - own], c.duration_s, c.country[1 - own], c.media});
   }
 
   void AddIp(AccountData& a, uint64_t hash, std::string_view ip) {
-    if (ip.empty()) return;
-    const uint32_t id = ip_ids.Id(hash, ip);
+    if (!ip.empty()) AddIpId(a, ip_ids.Id(hash, ip));
+  }
+  static void AddIpId(AccountData& a, uint32_t id) {
     if (std::find(a.ips.begin(), a.ips.end(), id) == a.ips.end() && a.ips.size() < 64) {
       a.ips.push_back(id);
     }
+  }
+
+  // The ingest worker (Analyzer::AddBatch with MetaOptions::threads > 1): resolving calls
+  // (Admit: the id tables and the call-id set) and adding their half-edges (the accounts)
+  // touch disjoint memory, each a cache miss per call on large inputs, so the second runs on
+  // its own thread, a batch behind, in the same order.
+  std::thread worker;
+  std::mutex worker_mu;
+  std::condition_variable worker_cv;
+  std::deque<std::vector<ResolvedCall>> worker_queue;
+  bool worker_busy = false, worker_stop = false;
+
+  void Submit(std::vector<ResolvedCall>&& calls) {
+    std::unique_lock lock(worker_mu);
+    if (!worker.joinable()) worker = std::thread([this] { WorkerLoop(); });
+    worker_cv.wait(lock, [&] { return worker_queue.size() < 4; });  // bounded look-ahead
+    worker_queue.push_back(std::move(calls));
+    worker_cv.notify_all();
+  }
+  // Returns once every submitted call is added (and its memory visible to this thread).
+  void Drain() {
+    if (!worker.joinable()) return;
+    std::unique_lock lock(worker_mu);
+    worker_cv.wait(lock, [&] { return worker_queue.empty() && !worker_busy; });
+  }
+  void WorkerLoop() {
+    std::unique_lock lock(worker_mu);
+    for (;;) {
+      worker_cv.wait(lock, [&] { return !worker_queue.empty() || worker_stop; });
+      if (worker_queue.empty()) return;
+      std::vector<ResolvedCall> calls = std::move(worker_queue.front());
+      worker_queue.pop_front();
+      worker_busy = true;
+      worker_cv.notify_all();
+      lock.unlock();
+      for (const ResolvedCall& c : calls) AddEdges(c);
+      lock.lock();
+      worker_busy = false;
+      worker_cv.notify_all();
+    }
+  }
+  ~Impl() {
+    if (!worker.joinable()) return;
+    {
+      std::lock_guard lock(worker_mu);
+      worker_stop = true;
+    }
+    worker_cv.notify_all();
+    worker.join();
   }
 
   bool IsHigh(uint16_t c) const { return income[c] == IncomeGroup::kHigh; }
@@ -655,7 +764,10 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const CountryTable* countries
   return a;
 }
 
-const MetaStats& Analyzer::stats() const { return impl_->stats; }
+const MetaStats& Analyzer::stats() const {
+  impl_->Drain();
+  return impl_->stats;
+}
 double Analyzer::threshold() const { return impl_->threshold; }
 
 void Analyzer::Prepare(const CallRecord& r, PreparedCall* out) const {
@@ -727,37 +839,43 @@ AddResult Analyzer::Add(const CallRecord& r) {
 
 AddResult Analyzer::Add(const PreparedCall& p) {
   Impl& m = *impl_;
-  ++m.stats.records;
-  int64_t block = 0;
-  if (m.horizon_ms > 0) {
-    if (!m.anchored) {
-      m.anchored = true;
-      m.anchor_ms = FloorDiv(p.start_ms - m.opt.lateness_ms, kDayMs) * kDayMs;
+  m.Drain();  // calls of AddBatch come first
+  ResolvedCall c;
+  bool due = false;
+  const AddResult r = m.Admit(p, &c, &due);
+  if (r != AddResult::kAdded) return r;
+  m.AddEdges(c);
+  if (due) m.ScoreClosedBlocks();
+  return r;
+}
+
+std::vector<size_t> Analyzer::AddBatch(std::span<const PreparedCall> calls) {
+  Impl& m = *impl_;
+  std::vector<size_t> late;
+  if (m.opt.threads < 2) {
+    for (size_t j = 0; j < calls.size(); ++j) {
+      if (Add(calls[j]) == AddResult::kLate) late.push_back(j);
     }
-    block = m.BlockOf(p.start_ms);
-    if (m.scored_any && block < m.next_block) {
-      ++m.stats.late;
-      return AddResult::kLate;
-    }
+    return late;
   }
-  if (!m.seen_calls.insert(p.call_hash).second) {
-    ++m.stats.duplicates;
-    return AddResult::kDuplicate;
-  }
-  m.CountLocation(p.side[0]);
-  m.CountLocation(p.side[1]);
-  const uint32_t caller = m.Account(p.side[0]);
-  const uint32_t callee = m.Account(p.side[1]);
-  m.AddEdge(p, 0, caller, callee);
-  m.AddEdge(p, 1, callee, caller);
-  if (m.horizon_ms > 0) {
-    m.block_calls[block].push_back(p.call_hash);
-    if (p.start_ms > m.max_start_ms) {
-      m.max_start_ms = p.start_ms;
+  std::vector<ResolvedCall> resolved;
+  resolved.reserve(calls.size());
+  for (size_t j = 0; j < calls.size(); ++j) {
+    ResolvedCall c;
+    bool due = false;
+    const AddResult r = m.Admit(calls[j], &c, &due);
+    if (r == AddResult::kLate) late.push_back(j);
+    if (r != AddResult::kAdded) continue;
+    resolved.push_back(c);
+    if (due) {  // the blocks are scored after this call's half-edges are in, as in Add
+      m.Submit(std::move(resolved));
+      resolved = {};
+      m.Drain();
       m.ScoreClosedBlocks();
     }
   }
-  return AddResult::kAdded;
+  if (!resolved.empty()) m.Submit(std::move(resolved));
+  return late;
 }
 
 void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
@@ -772,13 +890,29 @@ void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
   m.CountLocation(p.side[0]);
   m.CountLocation(p.side[1]);
   const int own = caller_side ? 0 : 1;
-  const uint32_t account = m.Account(p.side[own]);
-  m.AddEdge(p, own, account, m.Account(p.side[1 - own]));
+  const PreparedCall::Side& s = p.side[own];
+  ResolvedCall c;
+  c.start_ms = p.start_ms;
+  c.duration_s = static_cast<uint16_t>(std::min(p.duration_s, kMaxEdgeDuration));
+  c.media = static_cast<uint8_t>(p.media);
+  c.account[own] = m.Account(s.account_hash, s.account);
+  c.account[1 - own] = m.Account(p.side[1 - own].account_hash, p.side[1 - own].account);
+  c.ip[own] = s.ip.empty() ? kNoIp : m.ip_ids.Id(s.ip_hash, s.ip);
+  c.country[own] = s.country;
+  c.country[1 - own] = p.side[1 - own].country;
+  c.region[own] = m.Region(s.region);
+  m.earliest_ms = std::min(m.earliest_ms, p.start_ms);
+  m.AddEdge(c, own);
+}
+
+bool Analyzer::Impl::BlocksReady() const {
+  // The last block whose windows can be scored: the block after it (the future its
+  // lifetime facts look at) ends before the input's time less the lateness.
+  const int64_t ready = BlockOf(max_start_ms - opt.lateness_ms) - 2;
+  return ready >= (scored_any ? next_block : BlockOf(earliest_ms));
 }
 
 void Analyzer::Impl::ScoreClosedBlocks() {
-  // The last block whose windows can be scored: the block after it (the future its
-  // lifetime facts look at) ends before the input's time less the lateness.
   const int64_t ready = BlockOf(max_start_ms - opt.lateness_ms) - 2;
   const int64_t first = scored_any ? next_block : BlockOf(earliest_ms);
   if (ready < first) return;
@@ -822,6 +956,7 @@ std::vector<AccountLead> Analyzer::Finish(int threads) { return *Finish(threads,
 
 Result<std::vector<AccountLead>> Analyzer::Finish(int threads, ScoreExchange* exchange) {
   Impl& m = *impl_;
+  m.Drain();
   SweepRange range;
   if (m.scored_any) range.from_day_ms = m.BlockStart(m.next_block);
   range.context_start_ms = m.released_before_ms;

@@ -377,5 +377,52 @@ TEST(AnalyzerBounded, HorizonShorterThanTheWindowIsRefused) {
   EXPECT_FALSE(Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
 }
 
+
+TEST(AnalyzerBounded, AddBatchOnTheWorkerEqualsAdd) {
+  // Batches added with a worker thread (threads = 2) give what one Add per call gives,
+  // blocks scored in the middle of a batch included, and name the late calls.
+  for (int horizon : {0, 7}) {
+    auto calls = FourMonths();
+    const size_t n_calls = calls.size();
+    for (size_t m = 1; m <= 2; ++m) calls.push_back(calls[n_calls - m]);  // duplicates
+    CallRecord late = MakeCall("late", "hub1", "PH", "x", "US", kStart + kDay, 20, Media::kVideo);
+    calls.push_back(late);  // late only with bounded state
+    auto one_by_one = NewBoundedAnalyzer(horizon == 0 ? 7 : horizon, kHour);
+    auto batched = NewBoundedAnalyzer(horizon == 0 ? 7 : horizon, kHour);
+    if (horizon == 0) {
+      one_by_one = NewAllAnalyzer();
+      static const CountryTable countries = *CountryTable::Default();
+      MetaOptions o;
+      o.keep_unflagged = true;
+      o.threads = 2;
+      batched = std::move(*Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
+    }
+    std::vector<size_t> want_late;
+    PreparedBatch batch;
+    for (size_t i = 0; i < calls.size(); ++i) {
+      if (one_by_one->Add(calls[i]) == AddResult::kLate) want_late.push_back(i);
+      batch.Add(*batched, calls[i]);
+    }
+    const auto& prepared = batch.calls();
+    std::vector<size_t> got_late;
+    for (size_t at = 0; at < prepared.size(); at += 997) {
+      const size_t n = std::min<size_t>(997, prepared.size() - at);
+      for (size_t j : batched->AddBatch(std::span(prepared).subspan(at, n))) got_late.push_back(at + j);
+    }
+    EXPECT_EQ(got_late, want_late) << horizon;
+    EXPECT_EQ(want_late.size(), horizon == 0 ? 0u : 1u);
+    const auto want = LeadLines(*one_by_one);
+    ASSERT_FALSE(want.empty());
+    EXPECT_EQ(LeadLines(*batched), want) << horizon;
+    const MetaStats &a = one_by_one->stats(), &b = batched->stats();
+    EXPECT_EQ(b.records, a.records);
+    EXPECT_EQ(b.duplicates, a.duplicates);
+    EXPECT_EQ(b.accounts, a.accounts);
+    EXPECT_EQ(b.blocks_scored, a.blocks_scored);
+    EXPECT_EQ(b.peak_half_edges, a.peak_half_edges);
+    EXPECT_EQ(b.released_half_edges, a.released_half_edges);
+  }
+}
+
 }  // namespace
 }  // namespace bantay::meta
