@@ -26,6 +26,7 @@
 #include <span>
 #include <thread>
 
+#include "meta/hash_slots.h"
 #include "meta/meta.h"
 
 namespace bantay::meta {
@@ -257,10 +258,8 @@ uint64_t HashName(std::string_view s) {
   return Mix(k1 ^ n, Mix(a ^ k1, b ^ seed));
 }
 
-// The hash is the key's own (already mixed) hash.
-struct Prehashed {
-  size_t operator()(uint64_t h) const { return static_cast<size_t>(h); }
-};
+using internal::HashSlots;
+using internal::NoValue;
 
 // Dense ids for strings met by their 64-bit hash: one probe of a table of integers per
 // lookup, no string built per record; the name is kept once, on first sight, and compared
@@ -270,8 +269,8 @@ struct Prehashed {
 class Interner {
  public:
   uint32_t Id(uint64_t hash, std::string_view name) {
-    auto [it, inserted] = by_hash_.try_emplace(hash);
-    Slot& slot = it->second;
+    auto [it, inserted] = by_hash_.Insert(hash);
+    Slot& slot = it->value;
     if (inserted) {
       slot.id = static_cast<uint32_t>(names_.size());
       slot.size = name.size() <= sizeof slot.text ? static_cast<uint8_t>(name.size()) : kLong;
@@ -298,7 +297,7 @@ class Interner {
     uint8_t size = 0;
     char text[15];
   };
-  absl::flat_hash_map<uint64_t, Slot, Prehashed> by_hash_;
+  HashSlots<Slot> by_hash_;
   absl::flat_hash_map<std::string, uint32_t> collided_;
   std::vector<std::string> names_;
 };
@@ -338,7 +337,7 @@ struct Analyzer::Impl {
 
   Interner account_ids;  // index into `accounts`
   std::vector<AccountData> accounts;
-  absl::flat_hash_set<uint64_t> seen_calls;
+  HashSlots<NoValue> seen_calls;  // call-id hashes
   // Index 0 is "unknown", then every alpha-2 code (CountrySlot).
   std::vector<std::string> country_codes;
   std::vector<IncomeGroup> income;
@@ -460,7 +459,7 @@ struct Analyzer::Impl {
         return AddResult::kLate;
       }
     }
-    if (!seen_calls.insert(p.call_hash).second) {
+    if (!seen_calls.Insert(p.call_hash).second) {
       ++stats.duplicates;
       return AddResult::kDuplicate;
     }
@@ -883,7 +882,7 @@ void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
   ++m.stats.records;
   PreparedCall p;
   Prepare(r, &p);
-  if (!m.seen_calls.insert(p.call_hash * 2 + caller_side).second) {
+  if (!m.seen_calls.Insert(p.call_hash * 2 + caller_side).second) {
     ++m.stats.duplicates;
     return;
   }
@@ -947,7 +946,7 @@ void Analyzer::Impl::Release(int64_t before_ms) {
   // A record in a scored block is late and never reaches the duplicate check: the call ids
   // of those blocks are no longer needed.
   for (auto it = block_calls.begin(); it != block_calls.end() && it->first < next_block;) {
-    for (uint64_t h : it->second) seen_calls.erase(h);
+    for (uint64_t h : it->second) seen_calls.Erase(h);
     it = block_calls.erase(it);
   }
 }
