@@ -130,6 +130,11 @@ struct Scored {
   WindowFeatures f;
   std::vector<std::pair<const char*, double>> parts;
 };
+// Per account, null when no window of the account was scored on that side (most accounts:
+// a full Scored for each of hundreds of thousands of accounts was 180 bytes of memory
+// written and first touched per account and round).
+using ScoredPtr = std::unique_ptr<Scored>;
+double ZOf(const ScoredPtr& s) { return s ? s->z : -1e9; }
 
 // Which windows a scoring pass scores and which half-edges it sees (bounded state): windows
 // ending on days that start in [from_day_ms, to_day_ms), half-edges before context_end_ms;
@@ -354,7 +359,7 @@ struct Analyzer::Impl {
   // Best results of the passes so far (one pass without bounded state): per account, the
   // best supply window (final round, with the shared-IP bonus), the best demand window, the
   // best first-round supply logit, and the accounts linked by shared IPs.
-  std::vector<Scored> best_supply, best_demand;
+  std::vector<ScoredPtr> best_supply, best_demand;
   std::vector<double> best_supply1;
   std::vector<std::vector<uint32_t>> best_linked;
 
@@ -1039,7 +1044,9 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   const SideWeights supply_weights = SideWeights::Of(w, "supply.");
   const SideWeights demand_weights = SideWeights::Of(w, "demand.");
   auto score_side = [&](size_t i, bool supply, const std::vector<float>& other_score,
-                        Scored* best) {
+                        ScoredPtr* out) {
+    Scored best_window;
+    Scored* best = &best_window;
     const uint16_t own = home[i];
     auto qualifies = [&](const Edge& e) {
       if (supply) return e.other_country != own && m.IsHigh(e.other_country);
@@ -1090,11 +1097,12 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
         best->parts.assign(parts.begin(), parts.begin() + n_parts);
       }
     });
+    if (best->z > -1e9) *out = std::make_unique<Scored>(std::move(best_window));
   };
 
   // 1. Supply without counterparts' scores; 2. demand with supply scores; 3. supply again
   //    with demand scores (shared high-scoring customers).
-  std::vector<Scored> supply(n), demand(n);
+  std::vector<ScoredPtr> supply(n), demand(n);
   supply_score.assign(n, 0);
   demand_score.assign(n, 0);
   const std::vector<float> none;
@@ -1103,8 +1111,10 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   });
   // Counterparts' scores are their best so far (with bounded state, earlier blocks').
   auto before = [](const auto& best, size_t i, auto z) { return i < best.size() ? z(best[i]) : -1e9; };
+  std::vector<double> z1(n);  // first-round supply logits (supply[i] moves on to round 3)
   for (size_t i = 0; i < n; ++i) {
-    const double z = std::max(supply[i].z, before(best_supply1, i, [](double v) { return v; }));
+    z1[i] = ZOf(supply[i]);
+    const double z = std::max(z1[i], before(best_supply1, i, [](double v) { return v; }));
     if (local[i]) supply_score[i] = hotspot[i] ? Sigmoid(z) : 0;
   }
   // Only flagged scores of counterparts matter to the other side and to linking.
@@ -1151,34 +1161,34 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     if (high[i] && local[i]) score_side(i, false, supply_score, &demand[i]);
   });
   for (size_t i = 0; i < n; ++i) {
-    const double z = std::max(demand[i].z, before(best_demand, i, [](const Scored& v) { return v.z; }));
+    const double z = std::max(ZOf(demand[i]), before(best_demand, i, [](const ScoredPtr& v) { return ZOf(v); }));
     if (local[i]) demand_score[i] = high[i] ? Sigmoid(z) : 0;
   }
   if (exchange != nullptr) {
     if (auto st = share_flagged(2, &demand_score); !st) return tl::unexpected(st.error());
   }
-  std::vector<Scored> supply2(n);
+  std::vector<ScoredPtr> supply2(n);
   ParallelFor(n, threads, [&](size_t i) {
     if (!hotspot[i] || !local[i]) return;
     // Without a counterpart flagged as demand, every window is as in the first round.
     const auto& edges = m.accounts[i].edges;
     if (std::none_of(edges.begin(), edges.end(),
                      [&](const Edge& e) { return demand_score[e.other] >= m.threshold; })) {
-      supply2[i] = supply[i];
+      supply2[i] = std::move(supply[i]);
       return;
     }
     score_side(i, true, demand_score, &supply2[i]);
-    if (supply2[i].z < supply[i].z) supply2[i] = supply[i];
+    if (ZOf(supply2[i]) < z1[i]) supply2[i] = std::move(supply[i]);
   });
   const double k_shared_ip = w.Get("supply.shared_ip");
   std::vector<uint8_t> bonus_given(n, 0);
   for (size_t i = 0; i < n; ++i) {
     for (uint32_t other : linked[i]) {
-      if (supply_score[other] >= m.threshold || supply2[other].z <= -1e8) continue;
+      if (supply_score[other] >= m.threshold || !supply2[other]) continue;
       if (!bonus_given[other]) {  // once, however many hubs share the address
         bonus_given[other] = 1;
-        supply2[other].z += k_shared_ip;
-        supply2[other].parts.emplace_back("shares an IP with a flagged hub", k_shared_ip);
+        supply2[other]->z += k_shared_ip;
+        supply2[other]->parts.emplace_back("shares an IP with a flagged hub", k_shared_ip);
       }
       auto& back = linked[other];
       if (std::find(back.begin(), back.end(), i) == back.end()) {
@@ -1189,8 +1199,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
 
   // Into the best so far: the first pass (the only one without bounded state) moves.
   if (best_supply.empty()) {
-    best_supply1.resize(n);
-    for (size_t i = 0; i < n; ++i) best_supply1[i] = supply[i].z;
+    best_supply1 = std::move(z1);
     best_supply = std::move(supply2);
     best_demand = std::move(demand);
     best_linked = std::move(linked);
@@ -1201,9 +1210,9 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   best_supply1.resize(n, -1e9);
   best_linked.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    best_supply1[i] = std::max(best_supply1[i], supply[i].z);
-    if (supply2[i].z > best_supply[i].z) best_supply[i] = std::move(supply2[i]);
-    if (demand[i].z > best_demand[i].z) best_demand[i] = std::move(demand[i]);
+    best_supply1[i] = std::max(best_supply1[i], z1[i]);
+    if (ZOf(supply2[i]) > ZOf(best_supply[i])) best_supply[i] = std::move(supply2[i]);
+    if (ZOf(demand[i]) > ZOf(best_demand[i])) best_demand[i] = std::move(demand[i]);
     auto& all = best_linked[i];
     for (uint32_t l : linked[i]) {
       if (std::find(all.begin(), all.end(), l) == all.end()) all.push_back(l);
@@ -1220,8 +1229,9 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
 std::vector<AccountLead> Analyzer::Impl::Leads() {
   Impl& m = *this;
   std::vector<AccountLead> leads;
-  auto emit = [&](size_t i, Role role, Scored& s) {
-    if (s.z <= -1e8) return;
+  auto emit = [&](size_t i, Role role, const ScoredPtr& scored) {
+    if (!scored) return;
+    Scored& s = *scored;
     AccountLead lead;
     lead.account = m.account_names()[i];
     lead.role = role;
