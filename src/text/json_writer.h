@@ -17,7 +17,7 @@
 
 namespace bantay::text::json {
 
-// Writes into a buffer whose room the caller made in advance (JsonBound): no capacity
+// Writes into a buffer whose room the caller made in advance (LineBound): no capacity
 // check per piece. Strings are escaped as JSON; invalid UTF-8 becomes U+FFFD.
 class Writer {
  public:
@@ -59,6 +59,22 @@ class Writer {
           break;
         }
         j += 16;
+      }
+      // The last bytes (fewer than 16) the same way, from a zero-padded copy: short strings
+      // (names, terms, most texts' ends) are all tail.
+      if (j < s.size() && s.size() - j < 16) {
+        const size_t rest = s.size() - j;
+        alignas(16) char tail[16] = {};
+        std::memcpy(tail, s.data() + j, rest);
+        const __m128i x = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+        const __m128i special = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+            _mm_cmpeq_epi8(_mm_min_epu8(x, max_control), x));
+        const unsigned mask = (static_cast<unsigned>(_mm_movemask_epi8(special)) |
+                               static_cast<unsigned>(_mm_movemask_epi8(x))) &
+                              ((1u << rest) - 1);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(p_ + (j - i)), x);
+        j += mask != 0 ? static_cast<size_t>(__builtin_ctz(mask)) : rest;
       }
 #endif
       while (j < s.size()) {

@@ -246,6 +246,50 @@ TEST(Scanner, JsonOutputEscapesAndRoundTrips) {
   }
 }
 
+// Strings are escaped sixteen bytes at a time, the last few from a padded copy; byte for
+// byte, the line must hold what escaping one character at a time gives, for strings of
+// every length around the block size with specials and multi-byte or invalid UTF-8 at every
+// position.
+TEST(Scanner, JsonStringsEscapeAsCharacterByCharacter) {
+  auto reference = [](std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (size_t i = 0; i < s.size();) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x80) {
+        const size_t n = Utf8SequenceLength(s, i);
+        out += n == 0 ? std::string("\xEF\xBF\xBD") : std::string(s.substr(i, n));
+        i += n == 0 ? 1 : n;
+        continue;
+      }
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else if (c == '\t') out += "\\t";
+      else if (c < 0x20) out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 15];
+      else out += static_cast<char>(c);
+      ++i;
+    }
+    return out + "\"";
+  };
+  const std::string pieces[] = {"a", "b", "Z", " ", "\"", "\\", "\n", "\x01", "\x7f", "é",
+                                "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\x80", "\xE2\x82"};
+  std::mt19937 rng(41);
+  for (int round = 0; round < 20000; ++round) {
+    ConversationScore score;
+    const int n = static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) {
+      // Mostly plain letters, so that blocks and tails of every length come up.
+      score.conversation += rng() % 4 == 0 ? pieces[rng() % std::size(pieces)] : "x";
+    }
+    std::string line;
+    AppendScoreJson(score, &line);
+    const std::string want = "{\"conversation\":" + reference(score.conversation) + ",";
+    ASSERT_EQ(line.substr(0, want.size()), want) << "round " << round;
+  }
+}
+
 TEST(Scanner, UnflaggedOutputNamesNoParticipants) {
   auto s = Score({"A: how was school", "B: fine, we had a quiz"});
   ASSERT_FALSE(s.flagged);
