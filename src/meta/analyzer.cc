@@ -139,6 +139,10 @@ double ZOf(const ScoredPtr& s) { return s ? s->z : -1e9; }
 // Which windows a scoring pass scores and which half-edges it sees (bounded state): windows
 // ending on days that start in [from_day_ms, to_day_ms), half-edges before context_end_ms;
 // the ones before context_start_ms were released.
+// How many calls ahead the ingest threads start loading table slots and accounts: their
+// tables are far larger than the cache on large inputs.
+constexpr size_t kAhead = 8;
+
 // A call as the ingest tables resolved it: what its two half-edges need.
 constexpr uint32_t kNoIp = UINT32_MAX;
 struct ResolvedCall {
@@ -294,6 +298,7 @@ class Interner {
   }
   const std::vector<std::string>& names() const { return names_; }
   size_t size() const { return names_.size(); }
+  void Prefetch(uint64_t hash) const { by_hash_.Prefetch(hash); }
 
  private:
   static constexpr uint8_t kLong = 255;  // Slot::size of a name longer than Slot::text
@@ -554,7 +559,14 @@ struct Analyzer::Impl {
       worker_busy = true;
       worker_cv.notify_all();
       lock.unlock();
-      for (const ResolvedCall& c : calls) AddEdges(c);
+      for (size_t j = 0; j < calls.size(); ++j) {
+        if (j + kAhead < calls.size()) {
+          for (uint32_t id : calls[j + kAhead].account) {
+            if (id < accounts.size()) __builtin_prefetch(&accounts[id]);
+          }
+        }
+        AddEdges(calls[j]);
+      }
       lock.lock();
       worker_busy = false;
       worker_cv.notify_all();
@@ -865,6 +877,14 @@ std::vector<size_t> Analyzer::AddBatch(std::span<const PreparedCall> calls) {
   std::vector<ResolvedCall> resolved;
   resolved.reserve(calls.size());
   for (size_t j = 0; j < calls.size(); ++j) {
+    if (j + kAhead < calls.size()) {
+      const PreparedCall& next = calls[j + kAhead];
+      m.seen_calls.Prefetch(next.call_hash);
+      for (const PreparedCall::Side& side : next.side) {
+        m.account_ids.Prefetch(side.account_hash);
+        if (!side.ip.empty()) m.ip_ids.Prefetch(side.ip_hash);
+      }
+    }
     ResolvedCall c;
     bool due = false;
     const AddResult r = m.Admit(calls[j], &c, &due);

@@ -61,6 +61,10 @@ class HashSlots {
     --size_;
   }
   size_t size() const { return size_; }
+  // Starts loading the home slot of `hash` (a lookup a few calls ahead).
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[(hash != 0 ? hash : 1) & mask_]);
+  }
 
  private:
   void Grow() {
