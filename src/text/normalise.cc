@@ -21,6 +21,7 @@
 #include <map>
 #include <thread>
 
+#include "text/abbreviations.h"
 #include "text/scratch_impl.h"
 #include "text/text.h"
 
@@ -64,23 +65,21 @@ struct ByteTables {
 };
 const ByteTables kTables;
 
-// Chat abbreviations, expanded as whole words (keys and values in normalised spelling).
-struct Abbreviation {
-  std::string_view from, to;
-};
-constexpr Abbreviation kAbbreviations[] = {
-    {"u", "you"},       {"r", "are"},       {"ur", "your"},      {"urself", "yourself"},
-    {"ya", "you"},      {"yu", "you"},      {"wat", "what"},     {"wut", "what"},
-    {"pls", "please"},  {"plz", "please"},  {"pix", "pics"},     {"vid", "video"},
-    {"vids", "videos"}, {"cuz", "because"}, {"coz", "because"},  {"bcoz", "because"},
-    {"luv", "love"},    {"thru", "through"}, {"msg", "message"}, {"pvt", "private"},
-    {"priv", "private"}};
-
 // Per word length 1..6, a bit per first letter that some abbreviation has: most words are
 // rejected by this one test, inline, before the table below is consulted.
 constexpr std::array<uint32_t, 7> kAbbreviationFirstLetters = [] {
   std::array<uint32_t, 7> bits{};
   for (const auto& a : kAbbreviations) bits[a.from.size()] |= 1u << (a.from[0] - 'a');
+  return bits;
+}();
+
+// Per word length 2..6 and first letter, a bit per second letter: most words that pass the
+// first test fail this one, still inline.
+constexpr std::array<std::array<uint32_t, 26>, 7> kAbbreviationSecondLetters = [] {
+  std::array<std::array<uint32_t, 26>, 7> bits{};
+  for (const auto& a : kAbbreviations) {
+    if (a.from.size() >= 2) bits[a.from.size()][a.from[0] - 'a'] |= 1u << (a.from[1] - 'a');
+  }
   return bits;
 }();
 
@@ -90,6 +89,11 @@ std::string_view ExpansionLookup(std::string_view w);
 inline std::string_view Expansion(std::string_view w) {
   if (w.empty() || w.size() > 6 || w[0] < 'a' || w[0] > 'z' ||
       ((kAbbreviationFirstLetters[w.size()] >> (w[0] - 'a')) & 1) == 0) {
+    return {};
+  }
+  if (w.size() >= 2 &&
+      (w[1] < 'a' || w[1] > 'z' ||
+       ((kAbbreviationSecondLetters[w.size()][w[0] - 'a'] >> (w[1] - 'a')) & 1) == 0)) {
     return {};
   }
   return ExpansionLookup(w);

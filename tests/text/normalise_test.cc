@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "text/abbreviations.h"
 #include "text/scratch_impl.h"
 #include "text/text.h"
 
@@ -237,6 +238,28 @@ TEST(Normalise, ExpandsChatAbbreviationsWithOffsets) {
   EXPECT_EQ(N("show me ur body pls"), "show me your body please");
   EXPECT_EQ(N("U R so cute"), "you are so cute");
   EXPECT_EQ(Back("touch urself now", "yourself"), "urself");
+}
+
+// Words are looked up as abbreviations only after inline tests of their length and first two
+// letters; every abbreviation must still expand, on each path (letters only, the one-pass
+// ASCII path, the token pass), and words that share its first letters must not.
+TEST(Normalise, ExpandsEveryChatAbbreviationOnEveryPath) {
+  TextBuffer buffer;
+  std::vector<uint32_t> soft;
+  for (const Abbreviation& a : kAbbreviations) {
+    const std::string from(a.from), to(a.to);
+    for (const std::string& in : {"ok " + from + " now", "ok " + from + "! 7", "\u0436 " + from}) {
+      buffer.size = 0;
+      Norm().NormaliseAppend(in, &buffer, &soft);
+      const std::string want = in[0] == 'o' ? "ok " + to + (in.back() == 'w' ? " now" : " 7")
+                                            : "\u0436 " + to;
+      EXPECT_EQ(std::string(buffer.view()), want) << "input: '" << in << "'";
+      EXPECT_EQ(N(in), want) << "input: '" << in << "'";
+    }
+    // The same first letters, another word: not expanded.
+    const std::string longer = from + "x";
+    EXPECT_EQ(N(longer), longer) << longer;
+  }
 }
 
 TEST(Normalise, DropsMaskingStarsInsideWords) {
