@@ -56,9 +56,11 @@ const std::vector<CallRecord>& Records() {
   return records;
 }
 
-std::unique_ptr<Analyzer> NewAnalyzer() {
+std::unique_ptr<Analyzer> NewAnalyzer(int threads = 1) {
   static const CountryTable countries = *CountryTable::Default();
-  return std::move(*Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), MetaOptions{}));
+  MetaOptions o;
+  o.threads = threads;
+  return std::move(*Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
 }
 
 void BM_MetaPrepare(benchmark::State& state) {
@@ -73,23 +75,34 @@ void BM_MetaPrepare(benchmark::State& state) {
 }
 BENCHMARK(BM_MetaPrepare)->Unit(benchmark::kMillisecond);
 
+// Ingest: Add per call on one thread (arg 0), or AddBatch in batches of 8192 with the
+// worker thread (arg 2), as `bantay meta` does; stats() waits for the worker.
 void BM_MetaAdd(benchmark::State& state) {
   const auto& records = Records();
+  const int threads = static_cast<int>(state.range(0));
   auto prototype = NewAnalyzer();
   PreparedBatch batch;
   for (const auto& r : records) batch.Add(*prototype, r);
+  const std::span<const PreparedCall> calls(batch.calls());
   for (auto _ : state) {
     state.PauseTiming();
-    auto analyzer = NewAnalyzer();
+    auto analyzer = NewAnalyzer(std::max(1, threads));
     state.ResumeTiming();
-    for (const PreparedCall& p : batch.calls()) analyzer->Add(p);
+    if (threads == 0) {
+      for (const PreparedCall& p : calls) analyzer->Add(p);
+    } else {
+      for (size_t at = 0; at < calls.size(); at += 8192) {
+        analyzer->AddBatch(calls.subspan(at, std::min<size_t>(8192, calls.size() - at)));
+      }
+    }
+    benchmark::DoNotOptimize(analyzer->stats().accounts);
     state.PauseTiming();
     analyzer.reset();
     state.ResumeTiming();
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * records.size()));
 }
-BENCHMARK(BM_MetaAdd)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MetaAdd)->Arg(0)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_MetaFinish(benchmark::State& state) {
   const auto& records = Records();

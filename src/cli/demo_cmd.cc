@@ -53,7 +53,9 @@ Result<std::vector<std::string>> MetaLeads(const fs::path& calls) {
   if (!countries) return tl::unexpected(countries.error());
   auto weights = meta::MetaWeights::Default();
   if (!weights) return tl::unexpected(weights.error());
-  auto analyzer = meta::Analyzer::Create(&*countries, nullptr, *weights, meta::MetaOptions{});
+  meta::MetaOptions options;
+  options.horizon_days = meta::kFileModeHorizonDays;
+  auto analyzer = meta::Analyzer::Create(&*countries, nullptr, *weights, options);
   if (!analyzer) return tl::unexpected(analyzer.error());
   auto reader = LineChunkReader::Open(calls.string());
   if (!reader) return tl::unexpected(reader.error());

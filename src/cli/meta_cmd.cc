@@ -25,7 +25,7 @@ struct MetaJobOptions {
   std::string geo;              // libloc database or .mmdb; empty: libloc's default
   std::string weights_file;
   int window_days = 7;
-  int horizon_days = 28;        // bounded state: 0 keeps everything (docs/meta.md)
+  int horizon_days = meta::kFileModeHorizonDays;  // bounded state; 0 keeps everything
   int64_t lateness_s = 86400;
   bool all = false;
   double min_score = -1;

@@ -156,6 +156,9 @@ struct MetaOptions {
   int threads = 1;                 // threads that score blocks during Add
 };
 
+// `bantay meta`'s default horizon in file mode (MetaOptions::horizon_days).
+inline constexpr int kFileModeHorizonDays = 28;
+
 enum class AddResult : uint8_t {
   kAdded,
   kDuplicate,  // a call_id seen before: counted once
