@@ -90,26 +90,56 @@ Result<int64_t> ParseRfc3339(std::string_view s) {
   static constexpr uint64_t kSep[3] = {0x2D00002D00000000ull, 0x00003A0000000000ull,
                                        0x000000000000003Aull};
   constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ull, kThree = 0x3030303030303030ull;
-  bool fixed_ok = s[10] == 'T' || s[10] == 't' || s[10] == ' ';
-  for (int k = 0; k < 3; ++k) {
-    // A digit byte is 0x30-0x39: high nibble 3, and still 3 after adding 6 (no carry out of
-    // the low nibble). A carry between bytes needs a byte >= 0xFA, which fails the first test.
-    const uint64_t m = kDigitMask[k] & kHigh;
-    fixed_ok = fixed_ok && (w[k] & m) == (kThree & m) &&
-               ((w[k] + 0x0606060606060606ull) & m) == (kThree & m) &&
-               (w[k] & kSepMask[k]) == kSep[k];
-  }
-  if (!fixed_ok) return bad("expected YYYY-MM-DDTHH:MM:SS");
+  // Whether the bytes of word k under `keep` are as the format wants them. A digit byte is
+  // 0x30-0x39: high nibble 3, and still 3 after adding 6 (no carry out of the low nibble).
+  // A carry between bytes needs a byte >= 0xFA, which fails the first test.
+  const auto word_ok = [&](int k, uint64_t keep) {
+    const uint64_t m = kDigitMask[k] & keep & kHigh;
+    const uint64_t sep = kSepMask[k] & keep;
+    return ((w[k] & m) == (kThree & m)) & (((w[k] + 0x0606060606060606ull) & m) == (kThree & m)) &
+           ((w[k] & sep) == (kSep[k] & sep));
+  };
   auto digit = [&](int i) { return static_cast<int>((w[i >> 3] >> (8 * (i & 7))) & 0x0F); };
   auto two = [&](int i) { return digit(i) * 10 + digit(i + 1); };
-  const int year = two(0) * 100 + two(2);
-  const int month = two(5), day = two(8);
-  const int hour = two(11), minute = two(14), second = two(17);
-  static constexpr int kDaysIn[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1 || day > kDaysIn[month - 1] || hour > 23 ||
-      minute > 59 || second > 60) {
-    return bad("field out of range");
+  // Records arrive in time order: most share their hour, YYYY-MM-DDTHH (bytes 0-12), with
+  // the record before, whose prefix was valid. Then only :MM:SS is checked here.
+  struct Hour {
+    uint64_t w0 = 0, w1 = 0;  // bytes 0-7 and 8-12 of a valid prefix (0: none yet)
+    int64_t secs = 0;         // its start, in seconds since the epoch
+  };
+  thread_local Hour last_hour;
+  constexpr uint64_t kHourBytes = 0x000000FFFFFFFFFFull;  // bytes 8-12 of word 1
+  int64_t hour_secs;
+  if (w[0] == last_hour.w0 && (w[1] & kHourBytes) == last_hour.w1) {
+    if (!(word_ok(1, ~kHourBytes) & word_ok(2, ~uint64_t{0}))) {
+      return bad("expected YYYY-MM-DDTHH:MM:SS");
+    }
+    hour_secs = last_hour.secs;
+  } else {
+    const bool fixed_ok = (s[10] == 'T' || s[10] == 't' || s[10] == ' ') &
+                          word_ok(0, ~uint64_t{0}) & word_ok(1, ~uint64_t{0}) &
+                          word_ok(2, ~uint64_t{0});
+    if (!fixed_ok) return bad("expected YYYY-MM-DDTHH:MM:SS");
+    const int year = two(0) * 100 + two(2);
+    const int month = two(5), day = two(8), hour = two(11);
+    static constexpr int kDaysIn[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12 || day < 1 || day > kDaysIn[month - 1] || hour > 23) {
+      return bad("field out of range");
+    }
+    if (two(14) > 59 || two(17) > 60) return bad("field out of range");
+    // The date rarely changes from one record to the next.
+    thread_local int last_ymd = -1;
+    thread_local int64_t last_days = 0;
+    const int ymd = (year * 16 + month) * 32 + day;
+    if (ymd != last_ymd) {
+      last_days = DaysFromCivil(year, month, day);
+      last_ymd = ymd;
+    }
+    hour_secs = last_days * 86400 + hour * 3600;
+    last_hour = {w[0], w[1] & kHourBytes, hour_secs};
   }
+  const int minute = two(14), second = two(17);
+  if (minute > 59 || second > 60) return bad("field out of range");
   size_t pos = 19;
   int64_t millis = 0;
   if (pos < s.size() && s[pos] == '.') {
@@ -138,16 +168,7 @@ Result<int64_t> ParseRfc3339(std::string_view s) {
     return bad("missing time zone (Z or +hh:mm)");
   }
   if (pos != s.size()) return bad("trailing characters");
-  // Records arrive in time order: the date rarely changes from one call to the next.
-  thread_local int last_ymd = -1;
-  thread_local int64_t last_days = 0;
-  const int ymd = (year * 16 + month) * 32 + day;
-  if (ymd != last_ymd) {
-    last_days = DaysFromCivil(year, month, day);
-    last_ymd = ymd;
-  }
-  const int64_t days = last_days;
-  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + std::min(second, 59);
+  const int64_t secs = hour_secs + minute * 60 + std::min(second, 59);
   return (secs - offset_min * 60) * 1000 + millis;
 }
 

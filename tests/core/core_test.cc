@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <ctime>
 #include <optional>
+#include <random>
 
 #include "core/core.h"
 
@@ -76,6 +77,39 @@ TEST(Time, FixedPartAcceptsExactlyDigitsAndSeparators) {
     }
   }
   EXPECT_GT(accepted, 19 * 3);  // the test really ran valid variants too
+}
+
+// A time in the same hour as the one before takes a shorter path (only :MM:SS and the rest
+// are read); it must give what the full parse gives: the same value, or the same error, for
+// valid and broken minutes, seconds, fractions, zones and trailing bytes.
+TEST(Time, SameHourAsBeforeParsesAsTheFullPath) {
+  const std::string hours[] = {"2026-03-01T10", "2026-03-01t10", "2026-03-01 23",
+                               "2024-02-29T00", "1999-12-31T23"};
+  const std::string fields[] = {":00", ":59", ":60", ":61", ":7", ":a0", "-00", ":0:", ":05"};
+  const std::string fractions[] = {"", "", ".250", ".5", "."};
+  const std::string zones[] = {"Z", "z", "+08:00", "-05:30", "+24:00", "", "x"};
+  const std::string trailers[] = {"", "", "", "x", "0"};
+  std::mt19937 rng(3339);
+  int valid = 0;
+  for (int round = 0; round < 50000; ++round) {
+    const std::string& hour = hours[rng() % std::size(hours)];
+    const std::string s = hour + fields[rng() % std::size(fields)] +
+                          fields[rng() % std::size(fields)] +
+                          fractions[rng() % std::size(fractions)] +
+                          zones[rng() % std::size(zones)] + trailers[rng() % std::size(trailers)];
+    ASSERT_TRUE(ParseRfc3339(hour + ":30:00Z"));  // the same hour, parsed before
+    const auto same_hour = ParseRfc3339(s);
+    ASSERT_TRUE(ParseRfc3339("1970-01-01T00:00:00Z"));  // another hour before
+    const auto full = ParseRfc3339(s);
+    ASSERT_EQ(same_hour.has_value(), full.has_value()) << s;
+    if (full) {
+      EXPECT_EQ(*same_hour, *full) << s;
+      ++valid;
+    } else {
+      EXPECT_EQ(same_hour.error().message, full.error().message) << s;
+    }
+  }
+  EXPECT_GT(valid, 1000);  // valid times were compared too
 }
 
 class TempFile {
