@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -54,7 +55,7 @@ uint32_t AuthorIndex(std::vector<std::string>* authors, std::string_view name) {
 
 // A feature that fired. The name is formatted only for conversations that are printed.
 struct Feature {
-  const char* name;
+  std::string_view name;
   const std::string* suffix;  // appended to the name when set (a pair's terms)
   int number;                 // appended to the name when >= 0 (an age)
   double contribution;
@@ -74,23 +75,31 @@ float CueWeight(const Scanner::State::Cue& c, const std::vector<Term>& terms,
   return c.discounted ? weight * static_cast<float>(w.benign_discount) : weight;
 }
 
-// Appends a feature as a reason: its name, then " (+1.25)".
+// Appends a feature as a reason: its name, then " (+1.25)", in at most three appends.
 void AppendReason(const Feature& f, std::string* r) {
-  r->append(f.name);
-  if (f.number >= 0) {
-    char digits[16];
-    r->append(digits, std::to_chars(digits, digits + sizeof digits, f.number).ptr);
+  char buf[128];  // the name, then at most 40 bytes: a number, " (+", digits, ".25)"
+  char* p = buf;
+  if (f.name.size() <= sizeof buf - 40) {
+    std::memcpy(p, f.name.data(), f.name.size());
+    p += f.name.size();
+  } else {  // a name this long never occurs; kept whole anyway
+    r->append(f.name);
   }
-  if (f.suffix != nullptr) r->append(*f.suffix);
+  if (f.number >= 0) p = std::to_chars(p, p + 12, f.number).ptr;
+  if (f.suffix != nullptr) {
+    r->append(buf, p);
+    r->append(*f.suffix);
+    p = buf;
+  }
   // Two decimals by integer arithmetic (snprintf cost ~1.5K instructions).
   const long long hundredths = std::llround(std::abs(f.contribution) * 100.0);
-  r->append(f.contribution < 0 && hundredths != 0 ? " (-" : " (+");
-  char digits[24];
-  r->append(digits, std::to_chars(digits, digits + sizeof digits, hundredths / 100).ptr);
-  r->push_back('.');
-  r->push_back(static_cast<char>('0' + hundredths / 10 % 10));
-  r->push_back(static_cast<char>('0' + hundredths % 10));
-  r->push_back(')');
+  std::memcpy(p, f.contribution < 0 && hundredths != 0 ? " (-" : " (+", 3);
+  p = std::to_chars(p + 3, p + 3 + 20, hundredths / 100).ptr;
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + hundredths / 10 % 10);
+  *p++ = static_cast<char>('0' + hundredths % 10);
+  *p++ = ')';
+  r->append(buf, p);
 }
 
 }  // namespace
@@ -520,7 +529,7 @@ Scanner::Scored Scanner::ScoreState(State* state) const {
 
   std::vector<Feature>& features = ThreadFeatures();
   features.clear();
-  auto add = [&](const char* name, double contribution, int number = -1,
+  auto add = [&](std::string_view name, double contribution, int number = -1,
                  const std::string* suffix = nullptr) {
     if (contribution != 0) features.push_back({name, suffix, number, contribution});
   };

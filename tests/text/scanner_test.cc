@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <random>
+#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -288,6 +289,20 @@ TEST(Scanner, JsonStringsEscapeAsCharacterByCharacter) {
     const std::string want = "{\"conversation\":" + reference(score.conversation) + ",";
     ASSERT_EQ(line.substr(0, want.size()), want) << "round " << round;
   }
+}
+
+// Each reason is the feature's name (with the stated age, or the pair's terms), then its
+// contribution with sign and two decimals.
+TEST(Scanner, ReasonsNameTheFeatureThenItsContribution) {
+  auto s = Score({"A: how old are you", "B: 12", "A: naked cam show, i pay bitcoin"});
+  ASSERT_TRUE(s.flagged);
+  const std::regex form(R"(^[a-z][a-z0-9 ,+:*]* \([+-][0-9]+\.[0-9][0-9]\)$)");
+  bool age = false;
+  for (const std::string& r : s.reasons) {
+    EXPECT_TRUE(std::regex_match(r, form)) << r;
+    age = age || r.rfind("stated age 12 (+", 0) == 0;
+  }
+  EXPECT_TRUE(age);
 }
 
 TEST(Scanner, UnflaggedOutputNamesNoParticipants) {
