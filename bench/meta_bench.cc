@@ -81,18 +81,20 @@ void BM_MetaAdd(benchmark::State& state) {
   const auto& records = Records();
   const int threads = static_cast<int>(state.range(0));
   auto prototype = NewAnalyzer();
-  PreparedBatch batch;
-  for (const auto& r : records) batch.Add(*prototype, r);
-  const std::span<const PreparedCall> calls(batch.calls());
+  std::vector<std::shared_ptr<PreparedBatch>> batches;
+  for (size_t at = 0; at < records.size(); ++at) {
+    if (at % 8192 == 0) batches.push_back(std::make_shared<PreparedBatch>());
+    batches.back()->Add(*prototype, records[at]);
+  }
   for (auto _ : state) {
     state.PauseTiming();
     auto analyzer = NewAnalyzer(std::max(1, threads));
     state.ResumeTiming();
-    if (threads == 0) {
-      for (const PreparedCall& p : calls) analyzer->Add(p);
-    } else {
-      for (size_t at = 0; at < calls.size(); at += 8192) {
-        analyzer->AddBatch(calls.subspan(at, std::min<size_t>(8192, calls.size() - at)));
+    for (const auto& batch : batches) {
+      if (threads == 0) {
+        for (const PreparedCall& p : batch->calls()) analyzer->Add(p);
+      } else {
+        analyzer->AddBatch(batch);
       }
     }
     benchmark::DoNotOptimize(analyzer->stats().accounts);

@@ -115,14 +115,15 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
       bytes += c.chunk.data.size();
       for (const auto& rej : r.rejects) report(rej);
       if (analyzer != nullptr) {
-        const auto& calls = r.prepared.calls();
-        for (size_t j : analyzer->AddBatch(calls)) {
+        auto batch = std::make_shared<meta::PreparedBatch>(std::move(r.prepared));
+        const std::vector<meta::PreparedCall>& calls = batch->calls();
+        records_read += calls.size();
+        for (size_t j : analyzer->AddBatch(batch)) {
           report({Where(file_name, calls[j].line, "start"),
                   "later than --lateness behind the latest start, and the days it falls in "
                   "are already scored",
                   false});
         }
-        records_read += r.prepared.calls().size();
       }
       for (size_t k = 0; k < r.records.size() && analyzer == nullptr; ++k) {
         if (!failed) break;

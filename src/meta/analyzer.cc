@@ -144,11 +144,11 @@ double ZOf(const ScoredPtr& s) { return s ? s->z : -1e9; }
 constexpr size_t kAhead = 8;
 
 // A call as the ingest tables resolved it: what its two half-edges need.
-constexpr uint32_t kNoIp = UINT32_MAX;
 struct ResolvedCall {
   int64_t start_ms;
   uint32_t account[2];  // caller, callee ids
-  uint32_t ip[2];       // ids, kNoIp for none
+  std::string_view ip[2];  // empty for none; interned when the half-edge is added
+  uint64_t ip_hash[2];
   uint16_t country[2];  // CountrySlot, 0 unknown
   uint16_t region[2];   // index into Impl::region_codes, 0 unknown
   uint16_t duration_s;  // capped at kMaxEdgeDuration
@@ -477,7 +477,8 @@ struct Analyzer::Impl {
       const PreparedCall::Side& side = p.side[k];
       CountLocation(side);
       c->account[k] = account_ids.Id(side.account_hash, side.account);
-      c->ip[k] = side.ip.empty() ? kNoIp : ip_ids.Id(side.ip_hash, side.ip);
+      c->ip[k] = side.ip;
+      c->ip_hash[k] = side.ip_hash;
       c->country[k] = side.country;
       c->region[k] = Region(side.region);
     }
@@ -513,14 +514,13 @@ struct Analyzer::Impl {
     ++half_edges;
     if (c.country[own] != 0) Vote(&a.country_votes, c.country[own]);
     if (c.region[own] != 0) Vote(&a.region_votes, c.region[own]);
-    if (c.ip[own] != kNoIp) AddIpId(a, c.ip[own]);
+    AddIp(a, c.ip_hash[own], c.ip[own]);
     a.edges.push_back({c.start_ms, c.account[1 - own], c.duration_s, c.country[1 - own], c.media});
   }
 
   void AddIp(AccountData& a, uint64_t hash, std::string_view ip) {
-    if (!ip.empty()) AddIpId(a, ip_ids.Id(hash, ip));
-  }
-  static void AddIpId(AccountData& a, uint32_t id) {
+    if (ip.empty()) return;
+    const uint32_t id = ip_ids.Id(hash, ip);
     if (std::find(a.ips.begin(), a.ips.end(), id) == a.ips.end() && a.ips.size() < 64) {
       a.ips.push_back(id);
     }
@@ -533,14 +533,18 @@ struct Analyzer::Impl {
   std::thread worker;
   std::mutex worker_mu;
   std::condition_variable worker_cv;
-  std::deque<std::vector<ResolvedCall>> worker_queue;
+  struct WorkerBatch {
+    std::vector<ResolvedCall> calls;
+    std::shared_ptr<PreparedBatch> names;  // the IPs' bytes, kept until the calls are added
+  };
+  std::deque<WorkerBatch> worker_queue;
   bool worker_busy = false, worker_stop = false;
 
-  void Submit(std::vector<ResolvedCall>&& calls) {
+  void Submit(std::vector<ResolvedCall>&& calls, std::shared_ptr<PreparedBatch> names) {
     std::unique_lock lock(worker_mu);
     if (!worker.joinable()) worker = std::thread([this] { WorkerLoop(); });
     worker_cv.wait(lock, [&] { return worker_queue.size() < 4; });  // bounded look-ahead
-    worker_queue.push_back(std::move(calls));
+    worker_queue.push_back({std::move(calls), std::move(names)});
     worker_cv.notify_all();
   }
   // Returns once every submitted call is added (and its memory visible to this thread).
@@ -554,19 +558,23 @@ struct Analyzer::Impl {
     for (;;) {
       worker_cv.wait(lock, [&] { return !worker_queue.empty() || worker_stop; });
       if (worker_queue.empty()) return;
-      std::vector<ResolvedCall> calls = std::move(worker_queue.front());
+      WorkerBatch batch = std::move(worker_queue.front());
       worker_queue.pop_front();
+      const std::vector<ResolvedCall>& calls = batch.calls;
       worker_busy = true;
       worker_cv.notify_all();
       lock.unlock();
       for (size_t j = 0; j < calls.size(); ++j) {
         if (j + kAhead < calls.size()) {
-          for (uint32_t id : calls[j + kAhead].account) {
-            if (id < accounts.size()) __builtin_prefetch(&accounts[id]);
+          const ResolvedCall& next = calls[j + kAhead];
+          for (int k = 0; k < 2; ++k) {
+            if (next.account[k] < accounts.size()) __builtin_prefetch(&accounts[next.account[k]]);
+            if (!next.ip[k].empty()) ip_ids.Prefetch(next.ip_hash[k]);
           }
         }
         AddEdges(calls[j]);
       }
+      batch = {};  // the batch's memory goes outside the lock
       lock.lock();
       worker_busy = false;
       worker_cv.notify_all();
@@ -865,8 +873,9 @@ AddResult Analyzer::Add(const PreparedCall& p) {
   return r;
 }
 
-std::vector<size_t> Analyzer::AddBatch(std::span<const PreparedCall> calls) {
+std::vector<size_t> Analyzer::AddBatch(std::shared_ptr<PreparedBatch> batch) {
   Impl& m = *impl_;
+  const std::vector<PreparedCall>& calls = batch->calls();
   std::vector<size_t> late;
   if (m.opt.threads < 2) {
     for (size_t j = 0; j < calls.size(); ++j) {
@@ -880,10 +889,7 @@ std::vector<size_t> Analyzer::AddBatch(std::span<const PreparedCall> calls) {
     if (j + kAhead < calls.size()) {
       const PreparedCall& next = calls[j + kAhead];
       m.seen_calls.Prefetch(next.call_hash);
-      for (const PreparedCall::Side& side : next.side) {
-        m.account_ids.Prefetch(side.account_hash);
-        if (!side.ip.empty()) m.ip_ids.Prefetch(side.ip_hash);
-      }
+      for (const PreparedCall::Side& side : next.side) m.account_ids.Prefetch(side.account_hash);
     }
     ResolvedCall c;
     bool due = false;
@@ -892,13 +898,13 @@ std::vector<size_t> Analyzer::AddBatch(std::span<const PreparedCall> calls) {
     if (r != AddResult::kAdded) continue;
     resolved.push_back(c);
     if (due) {  // the blocks are scored after this call's half-edges are in, as in Add
-      m.Submit(std::move(resolved));
+      m.Submit(std::move(resolved), batch);
       resolved = {};
       m.Drain();
       m.ScoreClosedBlocks();
     }
   }
-  if (!resolved.empty()) m.Submit(std::move(resolved));
+  if (!resolved.empty()) m.Submit(std::move(resolved), std::move(batch));
   return late;
 }
 
@@ -921,7 +927,8 @@ void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
   c.media = static_cast<uint8_t>(p.media);
   c.account[own] = m.Account(s.account_hash, s.account);
   c.account[1 - own] = m.Account(p.side[1 - own].account_hash, p.side[1 - own].account);
-  c.ip[own] = s.ip.empty() ? kNoIp : m.ip_ids.Id(s.ip_hash, s.ip);
+  c.ip[own] = s.ip;
+  c.ip_hash[own] = s.ip_hash;
   c.country[own] = s.country;
   c.country[1 - own] = p.side[1 - own].country;
   c.region[own] = m.Region(s.region);

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -288,10 +287,10 @@ class Analyzer {
   // Views in `out` point where the record's do.
   void Prepare(const CallRecordView& record, PreparedCall* out) const;
   AddResult Add(const PreparedCall& call);
-  // Add for each call in order; returns the indexes of the late ones. With
-  // MetaOptions::threads > 1 the half-edges are added on a worker thread, a batch behind
-  // (the same result as Add; Finish and stats wait for it).
-  std::vector<size_t> AddBatch(std::span<const PreparedCall> calls);
+  // Add for each call of `batch` in order; returns the indexes of the late ones. With
+  // MetaOptions::threads > 1 the half-edges are added on a worker thread, a batch behind,
+  // which holds `batch` until then (the same result as Add; Finish and stats wait for it).
+  std::vector<size_t> AddBatch(std::shared_ptr<PreparedBatch> batch);
   // Adds only one half-edge of a call: the caller's (`caller_side`) or the callee's. A
   // member of a consumer group holds the half-edges keyed by its accounts. Half-edges of
   // the same call and side count once.

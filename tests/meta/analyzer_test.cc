@@ -383,6 +383,9 @@ TEST(AnalyzerBounded, AddBatchOnTheWorkerEqualsAdd) {
   // blocks scored in the middle of a batch included, and name the late calls.
   for (int horizon : {0, 7}) {
     auto calls = FourMonths();
+    for (auto& r : calls) {  // IPs longer than a table slot's 15 bytes: names read from batches
+      if (!r.caller_ip.empty()) r.caller_ip = "2001:db8::ffff:" + r.caller_ip;
+    }
     const size_t n_calls = calls.size();
     for (size_t m = 1; m <= 2; ++m) calls.push_back(calls[n_calls - m]);  // duplicates
     CallRecord late = MakeCall("late", "hub1", "PH", "x", "US", kStart + kDay, 20, Media::kVideo);
@@ -398,16 +401,21 @@ TEST(AnalyzerBounded, AddBatchOnTheWorkerEqualsAdd) {
       batched = std::move(*Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
     }
     std::vector<size_t> want_late;
-    PreparedBatch batch;
     for (size_t i = 0; i < calls.size(); ++i) {
       if (one_by_one->Add(calls[i]) == AddResult::kLate) want_late.push_back(i);
-      batch.Add(*batched, calls[i]);
     }
-    const auto& prepared = batch.calls();
     std::vector<size_t> got_late;
-    for (size_t at = 0; at < prepared.size(); at += 997) {
-      const size_t n = std::min<size_t>(997, prepared.size() - at);
-      for (size_t j : batched->AddBatch(std::span(prepared).subspan(at, n))) got_late.push_back(at + j);
+    for (size_t at = 0; at < calls.size(); at += 997) {
+      // Each batch owns its names (the records it came from go away): the worker must
+      // hold it until its calls are added.
+      auto batch = std::make_shared<PreparedBatch>();
+      {
+        std::vector<CallRecord> copies(calls.begin() + static_cast<std::ptrdiff_t>(at),
+                                       calls.begin() + static_cast<std::ptrdiff_t>(
+                                                           std::min(calls.size(), at + 997)));
+        for (const auto& r : copies) batch->Add(*batched, r);
+      }
+      for (size_t j : batched->AddBatch(std::move(batch))) got_late.push_back(at + j);
     }
     EXPECT_EQ(got_late, want_late) << horizon;
     EXPECT_EQ(want_late.size(), horizon == 0 ? 0u : 1u);
