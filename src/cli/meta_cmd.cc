@@ -38,6 +38,7 @@ struct MetaJobOptions {
   int64_t epoch = 1;            // --produce: the epoch the close markers end
   bool no_close = false;        // --produce: no close markers
   int64_t epochs = 0;           // member: return after this many epochs (0: until stopped)
+  int64_t keep_epochs = 0;      // member: score over this many epochs, delete older (0: all)
   int64_t read_leads = 0;       // print the leads of this epoch from the output topic
   uint64_t crash_after = 0;     // test hook: SIGKILL self after this many messages
 };
@@ -196,6 +197,7 @@ int RunKafka(const MetaJobOptions& o, int threads, const meta::CountryTable* cou
   stream::MemberOptions mopt;
   mopt.state_dir = o.state_dir;
   mopt.epochs = o.epochs;
+  mopt.keep_epochs = o.keep_epochs;
   mopt.threads = threads;
   mopt.crash_after_messages = o.crash_after;
   auto member = stream::MetaMember::Create(k, mopt, countries, locator, weights, mo);
@@ -273,6 +275,10 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
       ->needs(kafka);
   cmd->add_option("--epochs", opt->epochs,
                   "--kafka: exit after this many epochs are scored (default: run until SIGTERM)")
+      ->needs(kafka)->check(CLI::NonNegativeNumber);
+  cmd->add_option("--keep-epochs", opt->keep_epochs,
+                  "--kafka: bounded state: score epoch E over epochs E-N+1..E and delete older "
+                  "half-edges once E is scored (default 0: every epoch so far, file mode's leads)")
       ->needs(kafka)->check(CLI::NonNegativeNumber);
   cmd->add_flag("--produce", opt->produce,
                 "--kafka: produce FILEs to --topic as half-edges keyed by account, then close "

@@ -286,7 +286,8 @@ struct MetaMember::Impl {
     if (!analyzer) return tl::unexpected(analyzer.error());
     for (const auto& [p, store] : stores) {
       const std::string where = opt.state_dir + "/" + kafka.topic + "." + std::to_string(p);
-      auto st = store->ForEach(epoch, [&](std::string_view value) -> Status {
+      const int64_t first = opt.keep_epochs > 0 ? epoch - opt.keep_epochs + 1 : INT64_MIN;
+      auto st = store->ForEach(first, epoch, [&](std::string_view value) -> Status {
         auto msg = DecodeMessage(value, where);
         if (!msg) return tl::unexpected(msg.error());
         (*analyzer)->AddHalf(msg->record, msg->caller_side);
@@ -310,6 +311,10 @@ struct MetaMember::Impl {
     if (auto r = Wait(epoch, kLeadsRound); !r) return tl::unexpected(r.error());
     for (const auto& [p, store] : stores) {
       if (auto st = store->SetScored(epoch); !st) return st;
+      // Every member's leads of this epoch are out: no scoring reads older epochs again.
+      if (opt.keep_epochs > 0) {
+        if (auto st = store->Prune(epoch - opt.keep_epochs + 2); !st) return st;
+      }
     }
     stats.leads += leads->size();
     ++stats.epochs_scored;

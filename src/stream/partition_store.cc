@@ -130,15 +130,17 @@ Status PartitionStore::SetScored(int64_t epoch) {
   return {};
 }
 
-Status PartitionStore::ForEach(int64_t epoch,
+Status PartitionStore::ForEach(int64_t first, int64_t epoch,
                                const std::function<Status(std::string_view)>& fn) const {
   Impl& m = *impl_;
   sqlite3_stmt* q = nullptr;
-  if (sqlite3_prepare_v2(m.db, "SELECT value FROM half_edges WHERE epoch <= ? ORDER BY rowid",
+  if (sqlite3_prepare_v2(m.db,
+                         "SELECT value FROM half_edges WHERE epoch BETWEEN ? AND ? ORDER BY rowid",
                          -1, &q, nullptr) != SQLITE_OK) {
     return m.Err("cannot read half-edges");
   }
-  sqlite3_bind_int64(q, 1, epoch);
+  sqlite3_bind_int64(q, 1, first);
+  sqlite3_bind_int64(q, 2, epoch);
   Status st;
   int rc;
   while (st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -148,6 +150,20 @@ Status PartitionStore::ForEach(int64_t epoch,
   if (st && rc != SQLITE_DONE) st = m.Err("cannot read half-edges");
   sqlite3_finalize(q);
   return st;
+}
+
+Status PartitionStore::Prune(int64_t epoch) {
+  Impl& m = *impl_;
+  sqlite3_stmt* q = nullptr;
+  if (sqlite3_prepare_v2(m.db, "DELETE FROM half_edges WHERE epoch < ?", -1, &q, nullptr) !=
+      SQLITE_OK) {
+    return m.Err("cannot prune half-edges");
+  }
+  sqlite3_bind_int64(q, 1, epoch);
+  const int rc = sqlite3_step(q);
+  sqlite3_finalize(q);
+  if (rc != SQLITE_DONE) return m.Err("cannot prune half-edges");
+  return {};
 }
 
 uint64_t PartitionStore::size() const {

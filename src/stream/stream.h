@@ -106,8 +106,12 @@ class PartitionStore {
   int64_t closed_epoch() const { return closed_epoch_; }
   int64_t scored_epoch() const { return scored_epoch_; }
   Status SetScored(int64_t epoch);
-  // Calls `fn` with each stored half-edge value of epochs <= `epoch`, in arrival order.
-  Status ForEach(int64_t epoch, const std::function<Status(std::string_view)>& fn) const;
+  // Calls `fn` with each stored half-edge value of epochs `first`..`epoch`, in arrival
+  // order.
+  Status ForEach(int64_t first, int64_t epoch,
+                 const std::function<Status(std::string_view)>& fn) const;
+  // Deletes the half-edges of epochs before `epoch` (MemberOptions::keep_epochs).
+  Status Prune(int64_t epoch);
   uint64_t size() const;
 
   struct Impl;
@@ -124,6 +128,9 @@ struct MemberOptions {
   std::string state_dir;        // per-partition SQLite files; share it between members so
                                 // that a partition's new owner resumes (else it replays)
   int64_t epochs = 0;           // return after this many epochs are scored (0: until stopped)
+  // Bounded state: epoch E is scored over the half-edges of epochs E-keep_epochs+1..E, and
+  // older ones are deleted once E is scored. 0: every epoch so far (file mode's leads).
+  int64_t keep_epochs = 0;
   int threads = 1;              // scoring threads
   size_t max_batch = 10000;     // messages applied per transaction at most
   // Test hook: after this many messages taken from Kafka (0: never), stop as if killed:

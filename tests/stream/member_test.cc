@@ -89,10 +89,12 @@ class MemberTest : public ::testing::Test {
     mock_.CreateTopic(kafka_.Output(), 2);
   }
 
-  std::unique_ptr<MetaMember> NewMember(const std::string& state_dir, uint64_t crash_after = 0) {
+  std::unique_ptr<MetaMember> NewMember(const std::string& state_dir, uint64_t crash_after = 0,
+                                        int64_t epochs = 1, int64_t keep_epochs = 0) {
     MemberOptions o;
     o.state_dir = state_dir;
-    o.epochs = 1;
+    o.epochs = epochs;
+    o.keep_epochs = keep_epochs;
     o.max_batch = 200;  // several transactions per partition
     o.crash_after_messages = crash_after;
     auto m = MetaMember::Create(kafka_, o, &Countries(), nullptr, *meta::MetaWeights::Default(),
@@ -101,11 +103,11 @@ class MemberTest : public ::testing::Test {
     return m ? std::move(*m) : nullptr;
   }
 
-  void Produce(const std::vector<meta::CallRecord>& calls) {
+  void Produce(const std::vector<meta::CallRecord>& calls, int64_t epoch = 1) {
     auto p = CallProducer::Create(kafka_);
     ASSERT_TRUE(p) << p.error().ToString();
     for (const auto& r : calls) ASSERT_TRUE((*p)->Produce(r, "calls.csv"));
-    ASSERT_TRUE((*p)->Close(1));
+    ASSERT_TRUE((*p)->Close(epoch));
     EXPECT_EQ((*p)->stats().duplicates, 1u);
   }
 
@@ -183,6 +185,44 @@ void MemberTest::KillOneMember(uint32_t seed, const std::string& state_a,
   auto leads = ReadLeads(kafka_, 1);
   ASSERT_TRUE(leads) << leads.error().ToString();
   ExpectSameLeads(*leads, FileModeLeads(calls));
+}
+
+TEST_F(MemberTest, KeepingOneEpochScoresTheLastEpochAloneAndDeletesTheOlder) {
+  // Epoch 1 is one month of calls, epoch 2 the next; keeping one epoch, the leads of epoch
+  // 2 are file mode's on epoch 2's calls alone (both months together give other leads),
+  // and the half-edges are deleted once no later epoch reads them.
+  const auto first = meta::MakeCalls(11);
+  auto second = meta::MakeCalls(12);
+  for (auto& r : second) {
+    r.call_id = "e2-" + r.call_id;
+    r.start_ms += 30 * meta::kCallDay;
+  }
+  TempDir state;
+  auto a = NewMember(state.path(), 0, /*epochs=*/2, /*keep_epochs=*/1);
+  ASSERT_TRUE(a);
+  std::atomic<bool> stop{false};
+  Watchdog watchdog(&stop);
+  std::thread runner([&] { RunAll({a.get()}, &stop); });
+  Produce(first, 1);
+  Produce(second, 2);
+  runner.join();
+  auto leads = ReadLeads(kafka_, 2);
+  ASSERT_TRUE(leads) << leads.error().ToString();
+  const auto file = FileModeLeads(second);
+  EXPECT_GT(file.size(), 100u);
+  ExpectSameLeads(*leads, file);
+  auto both = first;
+  both.insert(both.end(), second.begin(), second.end());
+  EXPECT_NE(FileModeLeads(both), file);
+  uint64_t stored = 0;
+  for (int p = 0; p < 4; ++p) {
+    auto store = PartitionStore::Open(state.path(), "calls", p);
+    ASSERT_TRUE(store);
+    stored += (*store)->size();
+  }
+  // Epoch 3 would read epoch 3 alone: once epoch 2 is scored, nothing stored is needed.
+  EXPECT_EQ(stored, 0u);
+  EXPECT_EQ(a->stats().half_edges, 2 * (first.size() + second.size() - 2));
 }
 
 TEST_F(MemberTest, KilledMemberLosesAndDuplicatesNothing) {

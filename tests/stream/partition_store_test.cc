@@ -27,7 +27,7 @@ PartitionStore::Entry Close(int64_t offset, int64_t epoch) {
 
 std::vector<std::string> Values(const PartitionStore& s, int64_t epoch) {
   std::vector<std::string> out;
-  auto st = s.ForEach(epoch, [&](std::string_view v) -> Status {
+  auto st = s.ForEach(INT64_MIN, epoch, [&](std::string_view v) -> Status {
     out.emplace_back(v);
     return {};
   });
@@ -59,6 +59,24 @@ TEST(PartitionStore, StateAndOffsetSurviveReopen) {
   EXPECT_EQ((*s)->scored_epoch(), 1);
   EXPECT_EQ(Values(**s, 1), (std::vector<std::string>{"a/c", "b/e"}));
   EXPECT_EQ(Values(**s, 2), (std::vector<std::string>{"a/c", "b/e", "c/c"}));
+}
+
+TEST(PartitionStore, ReadsAnEpochRangeAndPrunesOlderEpochs) {
+  TempDir dir;
+  auto s = PartitionStore::Open(dir.path(), "calls", 2);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE((*s)->Apply({Half(0, "a", true), Close(1, 1), Half(2, "b", true), Close(3, 2),
+                           Half(4, "c", true), Close(5, 3)}));
+  std::vector<std::string> got;
+  ASSERT_TRUE((*s)->ForEach(2, 3, [&](std::string_view v) -> Status {
+    got.emplace_back(v);
+    return {};
+  }));
+  EXPECT_EQ(got, (std::vector<std::string>{"b/c", "c/c"}));
+  ASSERT_TRUE((*s)->Prune(3));  // epochs 1 and 2 go
+  EXPECT_EQ((*s)->size(), 1u);
+  EXPECT_EQ(Values(**s, 3), (std::vector<std::string>{"c/c"}));
+  EXPECT_EQ((*s)->closed_epoch(), 3);
 }
 
 TEST(PartitionStore, ReplayedHalfEdgesAreStoredOnce) {
