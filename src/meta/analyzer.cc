@@ -376,7 +376,8 @@ struct Analyzer::Impl {
   int64_t next_block = 0;                  // once scored_any: the first unscored block
   int64_t max_start_ms = INT64_MIN;
   int64_t released_before_ms = INT64_MIN;  // half-edges before this were released
-  std::map<int64_t, std::vector<uint64_t>> block_calls;  // call hashes by block, to forget
+  // Call hashes by block, to forget: deques grow without copying or doubling their memory.
+  std::map<int64_t, std::deque<uint64_t>> block_calls;
 
   int64_t BlockOf(int64_t t) const { return FloorDiv(t - anchor_ms, horizon_ms); }
   int64_t BlockStart(int64_t b) const { return anchor_ms + b * horizon_ms; }
