@@ -915,6 +915,21 @@ void Normaliser::NormaliseGeneral(std::string_view in, bool ascii, std::string* 
   TokenPass(folded, folded_off.data(), out, offsets, soft_starts).Run();
 }
 
+namespace {
+
+// `end` moved back over ASCII separators, not past `begin`: the output character after a
+// span may come after separators in the original.
+uint32_t TrimSeparators(std::string_view in, uint32_t begin, uint32_t end) {
+  while (end > begin) {
+    const unsigned char c = static_cast<unsigned char>(in[end - 1]);
+    if (c >= 0x80 || std::isalnum(c)) break;
+    --end;
+  }
+  return end;
+}
+
+}  // namespace
+
 std::pair<uint32_t, uint32_t> Normaliser::OriginalSpan(std::string_view in,
                                                        const std::vector<uint32_t>& offsets,
                                                        uint32_t nb, uint32_t ne) {
@@ -922,19 +937,17 @@ std::pair<uint32_t, uint32_t> Normaliser::OriginalSpan(std::string_view in,
   const uint32_t last = static_cast<uint32_t>(offsets.size() - 1);
   nb = std::min(nb, last);
   ne = std::min(std::max(ne, nb), last);
-  uint32_t begin = offsets[nb];
-  uint32_t end = offsets[ne];
-  if (ne == last) end = static_cast<uint32_t>(in.size());
-  // The next output character may come after separators: trim them off the end.
-  while (end > begin) {
-    const unsigned char c = static_cast<unsigned char>(in[end - 1]);
-    if (c < 0x80 && !std::isalnum(c)) {
-      --end;
-    } else {
-      break;
-    }
-  }
-  return {begin, end};
+  const uint32_t begin = offsets[nb];
+  const uint32_t end = ne == last ? static_cast<uint32_t>(in.size()) : offsets[ne];
+  return {begin, TrimSeparators(in, begin, end)};
+}
+
+std::pair<uint32_t, uint32_t> Normaliser::SameTextSpan(std::string_view in, uint32_t nb,
+                                                       uint32_t ne) {
+  const auto last = static_cast<uint32_t>(in.size());
+  nb = std::min(nb, last);
+  ne = std::min(std::max(ne, nb), last);
+  return {nb, TrimSeparators(in, nb, ne)};
 }
 
 }  // namespace bantay::text

@@ -124,6 +124,10 @@ class Scanner::StateSource {
       uint32_t mapped_text = UINT32_MAX;
       for (size_t i = 0; i < cues.size(); ++i) {
         const std::string_view text = state.Text(cues[i].text);
+        if (cues[i].same_text) {
+          b_.spans[i] = Normaliser::SameTextSpan(text, cues[i].span_begin, cues[i].span_end);
+          continue;
+        }
         if (cues[i].text != mapped_text) {
           scanner.matcher_->normaliser().Normalise(text, &b_.normalised, &b_.offsets);
           mapped_text = cues[i].text;
@@ -326,6 +330,8 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
 
   const uint32_t author = AuthorIndex(&state->authors, author_name);
   const std::string_view original = CutUtf8(text, options_.max_text_bytes);
+  // Then Finish maps spans back without normalising the text again.
+  const bool same = original.size() == text.size() && normalised == text;
   const uint32_t text_index = static_cast<uint32_t>(state->text_starts.size());
   state->text_starts.push_back(static_cast<uint32_t>(state->text_arena.size()));
   state->text_arena.append(original);
@@ -334,17 +340,18 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
   const auto& terms = matcher_->lexicon().terms();
   for (const Hit& h : hits) {
     state->cues.push_back({index, author, h.term, text_index, h.begin, h.end, 0,
-                           terms[h.term].category, false, false});
+                           terms[h.term].category, false, false, same});
   }
   for (const AgeStatement& a : s.ages) {
     const Category c = a.age < 18 ? Category::kMinor : Category::kAdult;
     state->cues.push_back({index, author, State::kAgeTerm, text_index, a.begin, a.end,
-                           static_cast<int16_t>(a.age), c, a.from_grade, false});
+                           static_cast<int16_t>(a.age), c, a.from_grade, false, same});
   }
   if (bare >= 0) {
     state->cues.push_back({index, author, State::kBareNumber, text_index, 0,
                            static_cast<uint32_t>(normalised.size()),
-                           static_cast<int16_t>(bare), Category::kCount, bare_fillers, false});
+                           static_cast<int16_t>(bare), Category::kCount, bare_fillers, false,
+                           same});
   }
 }
 

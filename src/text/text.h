@@ -52,6 +52,10 @@ class Normaliser {
   static std::pair<uint32_t, uint32_t> OriginalSpan(std::string_view in,
                                                     const std::vector<uint32_t>& offsets,
                                                     uint32_t nb, uint32_t ne);
+  // The same for text that normalises to itself (whose offsets are the identity), without
+  // normalising it again.
+  static std::pair<uint32_t, uint32_t> SameTextSpan(std::string_view in, uint32_t nb,
+                                                    uint32_t ne);
 
   struct FoldEntry;  // private table entry, defined in normalise.cc
   ~Normaliser();
@@ -356,6 +360,7 @@ struct Scanner::State {
     Category category;   // for ages: kMinor under 18, kAdult from 18
     bool from_grade : 1;  // an age inferred from a school grade
     bool discounted : 1;  // benign context in the same message (set when scored)
+    bool same_text : 1;   // the message normalises to itself, and its kept text is whole
   };
   static_assert(sizeof(Cue) == 28);
   static constexpr uint32_t kAgeTerm = UINT32_MAX;

@@ -262,6 +262,33 @@ TEST(Normalise, ExpandsEveryChatAbbreviationOnEveryPath) {
   }
 }
 
+// Finish maps spans of a message that normalises to itself without normalising it again:
+// its offsets must be the identity, and SameTextSpan must give OriginalSpan's range for
+// every span, on random texts (those that do not normalise to themselves are skipped).
+TEST(Normalise, TextThatNormalisesToItselfMapsSpansAsTheOffsetsDo) {
+  const char alphabet[] = "abcdeilmnoprstuwy  aeo0123456789";
+  std::mt19937 rng(17);
+  std::string out;
+  std::vector<uint32_t> offsets;
+  int same = 0;
+  for (int round = 0; round < 40000; ++round) {
+    std::string in;
+    const int n = 1 + static_cast<int>(rng() % 30);
+    for (int k = 0; k < n; ++k) in.push_back(alphabet[rng() % (sizeof alphabet - 1)]);
+    Norm().Normalise(in, &out, &offsets);
+    if (out != in) continue;
+    ++same;
+    for (uint32_t k = 0; k < offsets.size(); ++k) ASSERT_EQ(offsets[k], k) << "input: '" << in << "'";
+    for (int span = 0; span < 8; ++span) {
+      const auto b = static_cast<uint32_t>(rng() % (in.size() + 2));
+      const auto e = static_cast<uint32_t>(rng() % (in.size() + 2));
+      ASSERT_EQ(Normaliser::SameTextSpan(in, b, e), Normaliser::OriginalSpan(in, offsets, b, e))
+          << "input: '" << in << "' span " << b << ", " << e;
+    }
+  }
+  EXPECT_GT(same, 1000);
+}
+
 TEST(Normalise, DropsMaskingStarsInsideWords) {
   EXPECT_EQ(N("n*ked"), "nked");
   EXPECT_EQ(N("p*a*y*p*a*l"), "paypal");

@@ -305,6 +305,21 @@ TEST(Scanner, ReasonsNameTheFeatureThenItsContribution) {
   EXPECT_TRUE(age);
 }
 
+// Spans point at the original words, whether the message normalises to itself (mapped
+// without normalising again) or not (mapped through the offsets).
+TEST(Scanner, EvidenceSpansPointAtTheOriginalWords) {
+  auto s = Score({"A: how old are you", "B: 12", "A: i pay bitcoin for naked cam show",
+                  "A: I PAY B1TCOIN for N4KED cam show!"});
+  ASSERT_TRUE(s.flagged);
+  std::vector<std::string> quoted;
+  for (size_t i = 0; i < s.evidence.size(); ++i) {
+    const Evidence& e = s.evidence[i];
+    if (e.term != "naked" && e.term != "bitcoin") continue;
+    quoted.push_back(s.texts[i].substr(e.span_begin, e.span_end - e.span_begin));
+  }
+  EXPECT_EQ(quoted, (std::vector<std::string>{"bitcoin", "naked", "B1TCOIN", "N4KED"}));
+}
+
 TEST(Scanner, UnflaggedOutputNamesNoParticipants) {
   auto s = Score({"A: how was school", "B: fine, we had a quiz"});
   ASSERT_FALSE(s.flagged);
