@@ -598,9 +598,10 @@ struct Analyzer::Impl {
   // Calls `on_window` for each window ending on an active day (none when no counterpart
   // qualifies: such windows have nothing to score).
   // Only windows and half-edges in `range` (edges sorted by time).
-  void Sweep(uint32_t account, const std::function<bool(const Edge&)>& qualifies,
-             const std::vector<float>& other_score, const SweepRange& range,
-             const std::function<void(const WindowFeatures&)>& on_window) const {
+  // A template, so that `qualifies` (asked per half-edge) and `on_window` are inlined.
+  template <class Qualifies, class OnWindow>
+  void Sweep(uint32_t account, const Qualifies& qualifies, const std::vector<float>& other_score,
+             const SweepRange& range, const OnWindow& on_window) const {
     const auto& held = accounts[account].edges;
     const std::span<const Edge> edges(
         held.data(),
@@ -1015,8 +1016,19 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     hotspot[i] = home[i] != 0 &&
                  m.countries->IsHotspot(m.country_codes[home[i]], m.region_codes[region]);
     high[i] = m.IsHigh(home[i]) && !hotspot[i];
-    std::sort(a.edges.begin(), a.edges.end(),
-              [](const Edge& x, const Edge& y) { return x.start_ms < y.start_ms; });
+    // By time, ties by the other fields: one order whatever order the half-edges came in
+    // (members of a consumer group, batches), and most accounts' edges arrive in it.
+    auto before = [](const Edge& x, const Edge& y) {
+      return std::tie(x.start_ms, x.other, x.duration_s) <
+                 std::tie(y.start_ms, y.other, y.duration_s) ||
+             (std::tie(x.start_ms, x.other, x.duration_s) ==
+                  std::tie(y.start_ms, y.other, y.duration_s) &&
+              (x.other_country < y.other_country ||
+               (x.other_country == y.other_country && x.media < y.media)));
+    };
+    if (!std::is_sorted(a.edges.begin(), a.edges.end(), before)) {
+      std::sort(a.edges.begin(), a.edges.end(), before);
+    }
   });
   const double min_distinct = w.Get("window_min_distinct");
   // Scale-out: what other members know about their accounts (see ScoreExchange).
