@@ -198,14 +198,17 @@ TEST(Normalise, FoldedToAsciiAgreesWithGeneralPath) {
   }
 }
 
-// Without offsets (the scan's batch path) short letters-and-separators text takes a
-// vectorised path: it must give what Normalise gives (and that the general token pass's text
-// and offsets), for words of every length up to the 64-byte limit and past it,
-// abbreviations, single letters, doubles and triples.
+// Without offsets (the scan's batch path) short text of letter words, digit words and
+// separators takes a vectorised path: it must give what Normalise gives (and that the
+// general token pass's text and offsets), for words of every length up to the 64-byte limit
+// and past it, abbreviations, single letters and digits, doubles and triples, and words
+// that mix letters and digits (which leave the vectorised path).
 TEST(Normalise, AppendAgreesWithNormaliseOnLettersAndSeparators) {
   const std::string words[] = {"u",  "r",   "ur",    "pls",  "i",    "a",  "o",   "show",
                                "Me", "CAM", "aa",    "aaa",  "sooo", "b",  "x",   "yes",
-                               "p",  "priv", "abcdefghijklmnopq", "Naked", "vid", "LUV"};
+                               "p",  "priv", "abcdefghijklmnopq", "Naked", "vid", "LUV",
+                               "12", "7",   "2026",  "1000", "0",    "12yo", "n4ked", "5pm",
+                               "b4", "911"};
   const std::string seps[] = {" ", "  ", ".", ", ", "?", " - ", "\t", "/", "~", "...", "_"};
   std::mt19937 rng(12);
   TextBuffer buffer;
