@@ -453,7 +453,7 @@ struct Analyzer::Impl {
   }
 
   // Admits a call (bounded state's lateness, duplicates) and resolves it for AddEdges:
-  // account and IP ids, region indexes, stats. Sets `*due` when blocks are now ready to be
+  // account ids, region indexes, stats (IPs are interned with the half-edges). Sets `*due` when blocks are now ready to be
   // scored (ScoreClosedBlocks), after the call's half-edges are added.
   AddResult Admit(const PreparedCall& p, ResolvedCall* c, bool* due) {
     ++stats.records;
@@ -528,9 +528,9 @@ struct Analyzer::Impl {
   }
 
   // The ingest worker (Analyzer::AddBatch with MetaOptions::threads > 1): resolving calls
-  // (Admit: the id tables and the call-id set) and adding their half-edges (the accounts)
-  // touch disjoint memory, each a cache miss per call on large inputs, so the second runs on
-  // its own thread, a batch behind, in the same order.
+  // (Admit: the call-id set, the account id table) and adding their half-edges (the
+  // accounts, the IP id table) touch disjoint memory, each with cache misses per call on
+  // large inputs, so the second runs on its own thread, a batch behind, in the same order.
   std::thread worker;
   std::mutex worker_mu;
   std::condition_variable worker_cv;
