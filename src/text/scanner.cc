@@ -244,13 +244,24 @@ Result<std::shared_ptr<const Scanner>> Scanner::Create(std::shared_ptr<const Mat
     }
     return {};
   };
+  std::vector<std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> sides;
   for (const auto& p : s->weights_.pairs) {
-    PairMask pm;
-    pm.weight = p.weight;
-    pm.name = p.a + " + " + p.b;
-    if (auto st = resolve(p.a, &pm.a); !st) return tl::unexpected(st.error());
-    if (auto st = resolve(p.b, &pm.b); !st) return tl::unexpected(st.error());
-    if (pm.weight != 0) s->pairs_.push_back(std::move(pm));
+    std::vector<uint8_t> a, b;
+    if (auto st = resolve(p.a, &a); !st) return tl::unexpected(st.error());
+    if (auto st = resolve(p.b, &b); !st) return tl::unexpected(st.error());
+    if (p.weight == 0) continue;
+    s->pairs_.push_back({p.weight, p.a + " + " + p.b});
+    sides.emplace_back(std::move(a), std::move(b));
+  }
+  s->pair_words_ = (s->pairs_.size() + 63) / 64;
+  s->pair_side_a_.assign(terms.size() * s->pair_words_, 0);
+  s->pair_side_b_.assign(terms.size() * s->pair_words_, 0);
+  for (size_t p = 0; p < sides.size(); ++p) {
+    const uint64_t bit = uint64_t{1} << (p % 64);
+    for (size_t t = 0; t < terms.size(); ++t) {
+      if (sides[p].first[t]) s->pair_side_a_[t * s->pair_words_ + p / 64] |= bit;
+      if (sides[p].second[t]) s->pair_side_b_[t * s->pair_words_ + p / 64] |= bit;
+    }
   }
   return std::shared_ptr<const Scanner>(std::move(s));
 }
@@ -575,14 +586,22 @@ Scanner::Scored Scanner::ScoreState(State* state) const {
   }
   if (!minor_any) add("no minor cue", w.no_minor);
   if (!sexual_any) add("no sexual request", w.no_sexual);
-  for (const auto& p : pairs_) {
-    bool has_a = false, has_b = false;
+  if (!pairs_.empty()) {
+    thread_local std::vector<uint64_t> present_a, present_b;
+    present_a.assign(pair_words_, 0);
+    present_b.assign(pair_words_, 0);
     for (const auto& c : cues) {
       if (c.term >= terms.size()) continue;
-      has_a = has_a || p.a[c.term];
-      has_b = has_b || p.b[c.term];
+      const size_t at = c.term * pair_words_;
+      for (size_t k = 0; k < pair_words_; ++k) {
+        present_a[k] |= pair_side_a_[at + k];
+        present_b[k] |= pair_side_b_[at + k];
+      }
     }
-    if (has_a && has_b) add("pair ", p.weight, -1, &p.name);
+    for (size_t p = 0; p < pairs_.size(); ++p) {
+      const uint64_t both = present_a[p / 64] & present_b[p / 64];
+      if ((both >> (p % 64)) & 1) add("pair ", pairs_[p].weight, -1, &pairs_[p].name);
+    }
   }
 
   double z = w.bias;

@@ -325,11 +325,14 @@ class Scanner {
   ScoringWeights weights_;
   ScanOptions options_;
   struct PairMask {
-    std::vector<uint8_t> a, b;  // per term: belongs to side a / side b of the pair
     double weight = 0;
     std::string name;
   };
   std::vector<PairMask> pairs_;
+  // Per term, a bit per pair (in words of 64) for the pairs it is on side a / side b of,
+  // at [term * pair_words_ + pair / 64]: one pass over the cues finds every pair present.
+  size_t pair_words_ = 0;
+  std::vector<uint64_t> pair_side_a_, pair_side_b_;
   // What Finish's scoring decides; the features that fired are kept per thread in
   // scanner.cc, strongest first when `report`.
   struct Scored {

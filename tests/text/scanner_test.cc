@@ -320,6 +320,33 @@ TEST(Scanner, EvidenceSpansPointAtTheOriginalWords) {
   EXPECT_EQ(quoted, (std::vector<std::string>{"bitcoin", "naked", "B1TCOIN", "N4KED"}));
 }
 
+// Weighted pairs are found with a bit per pair per term, 64 pairs to a word: a pair fires
+// exactly when both its sides are present, whichever word its bit is in.
+TEST(Scanner, WeightedPairsFireWhenBothSidesArePresentBeyond64Pairs) {
+  ScoringWeights w = *ScoringWeights::Default();
+  w.pairs.clear();
+  for (int i = 0; i < 69; ++i) w.pairs.push_back({"bitcoin", "western union", 0.01});
+  w.pairs.push_back({"naked", "gcash", 0.5});
+  auto norm = *Normaliser::Create();
+  auto sc = *Scanner::Create(*Matcher::Create(*Lexicon::Default(), norm), w,
+                             ScanOptions{.keep_unflagged = true});
+  auto pair_reasons = [&](std::vector<std::string> lines) {
+    std::vector<Message> msgs;
+    for (auto& l : lines) msgs.push_back({"c", "a", std::move(l)});
+    Scratch scratch;
+    std::vector<std::string> out;
+    for (const auto& r : sc->ScoreConversation(msgs, scratch).reasons) {
+      if (r.rfind("pair ", 0) == 0) out.push_back(r);
+    }
+    return out;
+  };
+  EXPECT_EQ(pair_reasons({"naked cam show", "send gcash"}),
+            std::vector<std::string>{"pair naked + gcash (+0.50)"});
+  EXPECT_EQ(pair_reasons({"i pay bitcoin", "or western union"}),
+            std::vector<std::string>(69, "pair bitcoin + western union (+0.01)"));
+  EXPECT_TRUE(pair_reasons({"naked cam show", "i pay bitcoin"}).empty());
+}
+
 TEST(Scanner, UnflaggedOutputNamesNoParticipants) {
   auto s = Score({"A: how was school", "B: fine, we had a quiz"});
   ASSERT_FALSE(s.flagged);
