@@ -119,10 +119,12 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
         auto batch = std::make_shared<meta::PreparedBatch>(std::move(r.prepared));
         const std::vector<meta::PreparedCall>& calls = batch->calls();
         records_read += calls.size();
-        for (size_t j : analyzer->AddBatch(batch)) {
+        for (const auto& [j, why] : analyzer->AddBatch(batch)) {
           report({Where(file_name, calls[j].line, "start"),
-                  "later than --lateness behind the latest start, and the days it falls in "
-                  "are already scored",
+                  why == meta::AddResult::kFuture
+                      ? "more than a day in the future (it would close every block before it)"
+                      : "later than --lateness behind the latest start, and the days it falls "
+                        "in are already scored",
                   false});
         }
       }
@@ -375,12 +377,14 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
       const meta::MetaStats& s = (*analyzer)->stats();
       if (*stats) {
         fmt::print(stderr,
-                   "meta: {} records ({} duplicates, {} rejected, {} of them late), {} accounts, "
+                   "meta: {} records ({} duplicates, {} rejected, {} of them late, {} in the "
+                   "future), {} accounts, "
                    "{} flagged leads; {} IP lookups, {} anonymous, {} sides without location; "
                    "{:.1f} MB in {:.2f} s ({:.2f} M records/s; reading {:.2f} s, scoring {:.2f} s); "
                    "{} blocks scored while reading, {} half-edges released, at most {} held; "
                    "IP data: {}\n",
-                   s.records, s.duplicates, rejected, s.late, s.accounts, flagged, s.ip_lookups,
+                   s.records, s.duplicates, rejected, s.late, s.future, s.accounts, flagged,
+                   s.ip_lookups,
                    s.anonymous_ip, s.unknown_location, bytes / 1e6, secs,
                    secs > 0 ? s.records / secs / 1e6 : 0.0,
                    std::chrono::duration<double>(read_done - start).count(), scoring_secs,

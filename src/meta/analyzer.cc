@@ -15,6 +15,7 @@
 #include <array>
 #include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -375,6 +376,7 @@ struct Analyzer::Impl {
   int64_t anchor_ms = 0;
   int64_t next_block = 0;                  // once scored_any: the first unscored block
   int64_t max_start_ms = INT64_MIN;
+  int64_t future_limit_ms = INT64_MAX;     // MetaOptions::now_ms plus a day
   int64_t released_before_ms = INT64_MIN;  // half-edges before this were released
   // Call hashes by block, to forget: deques grow without copying or doubling their memory.
   std::map<int64_t, std::deque<uint64_t>> block_calls;
@@ -463,6 +465,10 @@ struct Analyzer::Impl {
       if (!anchored) {
         anchored = true;
         anchor_ms = FloorDiv(p.start_ms - opt.lateness_ms, kDayMs) * kDayMs;
+      }
+      if (p.start_ms > future_limit_ms) {
+        ++stats.future;
+        return AddResult::kFuture;
       }
       block = BlockOf(p.start_ms);
       if (scored_any && block < next_block) {
@@ -786,6 +792,12 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const CountryTable* countries
   m.threshold = options.min_score >= 0 ? options.min_score : m.w.Get("flag_threshold");
   m.InitCountries();
   m.horizon_ms = static_cast<int64_t>(options.horizon_days) * kDayMs;
+  m.future_limit_ms =
+      (options.now_ms != 0 ? options.now_ms
+                           : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count()) +
+      kDayMs;
   m.opt.threads = std::max(1, options.threads);
   return a;
 }
@@ -875,15 +887,16 @@ AddResult Analyzer::Add(const PreparedCall& p) {
   return r;
 }
 
-std::vector<size_t> Analyzer::AddBatch(std::shared_ptr<PreparedBatch> batch) {
+std::vector<std::pair<size_t, AddResult>> Analyzer::AddBatch(std::shared_ptr<PreparedBatch> batch) {
   Impl& m = *impl_;
   const std::vector<PreparedCall>& calls = batch->calls();
-  std::vector<size_t> late;
+  std::vector<std::pair<size_t, AddResult>> rejected;
+  auto rejects = [](AddResult r) { return r == AddResult::kLate || r == AddResult::kFuture; };
   if (m.opt.threads < 2) {
     for (size_t j = 0; j < calls.size(); ++j) {
-      if (Add(calls[j]) == AddResult::kLate) late.push_back(j);
+      if (const AddResult r = Add(calls[j]); rejects(r)) rejected.emplace_back(j, r);
     }
-    return late;
+    return rejected;
   }
   std::vector<ResolvedCall> resolved;
   resolved.reserve(calls.size());
@@ -896,7 +909,7 @@ std::vector<size_t> Analyzer::AddBatch(std::shared_ptr<PreparedBatch> batch) {
     ResolvedCall c;
     bool due = false;
     const AddResult r = m.Admit(calls[j], &c, &due);
-    if (r == AddResult::kLate) late.push_back(j);
+    if (rejects(r)) rejected.emplace_back(j, r);
     if (r != AddResult::kAdded) continue;
     resolved.push_back(c);
     if (due) {  // the blocks are scored after this call's half-edges are in, as in Add
@@ -907,7 +920,7 @@ std::vector<size_t> Analyzer::AddBatch(std::shared_ptr<PreparedBatch> batch) {
     }
   }
   if (!resolved.empty()) m.Submit(std::move(resolved), std::move(batch));
-  return late;
+  return rejected;
 }
 
 void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {

@@ -153,6 +153,10 @@ struct MetaOptions {
   int horizon_days = 0;            // 0, or at least window_days
   int64_t lateness_ms = 86400000;  // records this far out of order are always used
   int threads = 1;                 // threads that score blocks during Add
+  // Bounded state: a record that starts more than a day after this time (UTC ms; 0: the
+  // clock when the analyzer is created) is rejected (AddResult::kFuture): one start far
+  // ahead would close every block before it and make the rest of the input late.
+  int64_t now_ms = 0;
 };
 
 // `bantay meta`'s default horizon in file mode (MetaOptions::horizon_days).
@@ -162,6 +166,7 @@ enum class AddResult : uint8_t {
   kAdded,
   kDuplicate,  // a call_id seen before: counted once
   kLate,       // bounded state: the record's days were scored already (MetaStats::late)
+  kFuture,     // bounded state: it starts more than a day after now (MetaStats::future)
 };
 
 struct AccountLead {
@@ -189,7 +194,8 @@ struct MetaStats {
            anonymous_ip = 0, ip_lookups = 0;
   // Bounded state: records rejected as late, blocks scored before Finish, half-edges
   // released, and the most half-edges held at once.
-  uint64_t late = 0, blocks_scored = 0, released_half_edges = 0, peak_half_edges = 0;
+  uint64_t late = 0, future = 0, blocks_scored = 0, released_half_edges = 0,
+           peak_half_edges = 0;
 };
 
 // What scoring needs to know about accounts held by other members of a consumer group
@@ -287,10 +293,11 @@ class Analyzer {
   // Views in `out` point where the record's do.
   void Prepare(const CallRecordView& record, PreparedCall* out) const;
   AddResult Add(const PreparedCall& call);
-  // Add for each call of `batch` in order; returns the indexes of the late ones. With
+  // Add for each call of `batch` in order; returns the index and result of each call
+  // rejected (kLate, kFuture). With
   // MetaOptions::threads > 1 the half-edges are added on a worker thread, a batch behind,
   // which holds `batch` until then (the same result as Add; Finish and stats wait for it).
-  std::vector<size_t> AddBatch(std::shared_ptr<PreparedBatch> batch);
+  std::vector<std::pair<size_t, AddResult>> AddBatch(std::shared_ptr<PreparedBatch> batch);
   // Adds only one half-edge of a call: the caller's (`caller_side`) or the callee's. A
   // member of a consumer group holds the half-edges keyed by its accounts. Half-edges of
   // the same call and side count once.

@@ -27,15 +27,22 @@ TEST_F(MetaCli, LateRecordIsRejectedWithItsLineOnceItsDaysAreScored) {
       ++lines;
     }, [](const cli::CallTruth&) {});
     ASSERT_TRUE(st) << st.error().ToString();
-    // A call on the first day, written after forty days of calls.
-    csv << "late-call,2026-03-01T10:00:00Z,600,u0000001,u0000002,video,,,PH,US,PH-07,\n";
+    // A call on the first day, written after forty days of calls; one in 2099, which must
+    // not close the blocks before it; and a call of the last days after it, still used.
+    csv << "late-call,2026-03-01T10:00:00Z,600,u0000001,u0000002,video,,,PH,US,PH-07,\n"
+        << "future-call,2099-01-01T00:00:00Z,600,u0000001,u0000002,video,,,PH,US,PH-07,\n"
+        << "recent-call,2026-04-09T12:00:00Z,600,u0000001,u0000002,video,,,PH,US,PH-07,\n";
   }
   const std::string late_line = std::to_string(lines + 1);
+  const std::string future_line = std::to_string(lines + 2);
   const CliRun bounded =
       Bantay("meta --stats --strict --horizon-days 7 --lateness 3600 " + Path("calls.csv"));
   EXPECT_EQ(bounded.code, 1) << bounded.err;
   EXPECT_NE(bounded.err.find("calls.csv:" + late_line + ":start"), std::string::npos) << bounded.err;
-  EXPECT_NE(bounded.err.find("1 rejected, 1 of them late"), std::string::npos) << bounded.err;
+  EXPECT_NE(bounded.err.find("calls.csv:" + future_line + ":start"), std::string::npos)
+      << bounded.err;
+  EXPECT_NE(bounded.err.find("2 rejected, 1 of them late, 1 in the future"), std::string::npos)
+      << bounded.err;
   EXPECT_EQ(bounded.err.find(" 0 blocks scored while reading"), std::string::npos) << bounded.err;
 
   // Keeping everything (--horizon-days 0), the same record is used.

@@ -367,6 +367,31 @@ TEST(AnalyzerBounded, RejectsARecordWhoseBlockIsScored) {
   EXPECT_TRUE(found);  // the recent call was scored; the late one changed nothing it could not
 }
 
+TEST(AnalyzerBounded, AStartInTheFutureIsRejectedAndClosesNoBlock) {
+  static const CountryTable countries = *CountryTable::Default();
+  MetaOptions o;
+  o.horizon_days = 7;
+  o.lateness_ms = kHour;
+  o.now_ms = kStart + 200 * kDay;
+  auto a = std::move(*Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
+  const auto calls = FourMonths();
+  const size_t half = calls.size() / 2;
+  for (size_t i = 0; i < half; ++i) a->Add(calls[i]);
+  CallRecord future = calls[0];
+  future.call_id = "future";
+  future.start_ms = o.now_ms + 2 * kDay;
+  EXPECT_EQ(a->Add(future), AddResult::kFuture);
+  // The rest of the input is not late: the future start moved nothing.
+  for (size_t i = half; i < calls.size(); ++i) EXPECT_NE(a->Add(calls[i]), AddResult::kLate);
+  EXPECT_EQ(a->stats().future, 1u);
+  EXPECT_EQ(a->stats().late, 0u);
+  // Within a day of now is not the future (clocks differ).
+  CallRecord soon = future;
+  soon.call_id = "soon";
+  soon.start_ms = o.now_ms + kDay / 2;
+  EXPECT_EQ(a->Add(soon), AddResult::kAdded);
+}
+
 TEST(AnalyzerBounded, HorizonShorterThanTheWindowIsRefused) {
   static const CountryTable countries = *CountryTable::Default();
   MetaOptions o;
@@ -404,7 +429,7 @@ TEST(AnalyzerBounded, AddBatchOnTheWorkerEqualsAdd) {
     for (size_t i = 0; i < calls.size(); ++i) {
       if (one_by_one->Add(calls[i]) == AddResult::kLate) want_late.push_back(i);
     }
-    std::vector<size_t> got_late;
+    std::vector<size_t> got_late;  // all rejected as late here
     for (size_t at = 0; at < calls.size(); at += 997) {
       // Each batch owns its names (the records it came from go away): the worker must
       // hold it until its calls are added.
@@ -415,7 +440,10 @@ TEST(AnalyzerBounded, AddBatchOnTheWorkerEqualsAdd) {
                                                            std::min(calls.size(), at + 997)));
         for (const auto& r : copies) batch->Add(*batched, r);
       }
-      for (size_t j : batched->AddBatch(std::move(batch))) got_late.push_back(at + j);
+      for (const auto& [j, why] : batched->AddBatch(std::move(batch))) {
+        EXPECT_EQ(why, AddResult::kLate);
+        got_late.push_back(at + j);
+      }
     }
     EXPECT_EQ(got_late, want_late) << horizon;
     EXPECT_EQ(want_late.size(), horizon == 0 ? 0u : 1u);
