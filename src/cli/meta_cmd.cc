@@ -394,6 +394,13 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
       } else if (rejected > 0) {
         fmt::print(stderr, "bantay meta: {} input records rejected\n", rejected);
       }
+      if (s.late > 0) {
+        fmt::print(stderr,
+                   "bantay meta: {} records came after their days were scored (out of order by "
+                   "more than --lateness); sort the input by start, raise --lateness, or keep "
+                   "every call with --horizon-days 0\n",
+                   s.late);
+      }
       if (*strict && rejected > 0) return kExitFindings;
       return kExitOk;
     };

@@ -44,6 +44,8 @@ TEST_F(MetaCli, LateRecordIsRejectedWithItsLineOnceItsDaysAreScored) {
   EXPECT_NE(bounded.err.find("2 rejected, 1 of them late, 1 in the future"), std::string::npos)
       << bounded.err;
   EXPECT_EQ(bounded.err.find(" 0 blocks scored while reading"), std::string::npos) << bounded.err;
+  EXPECT_NE(bounded.err.find("1 records came after their days were scored"), std::string::npos)
+      << bounded.err;
 
   // Keeping everything (--horizon-days 0), the same record is used.
   const CliRun whole = Bantay("meta --stats --strict --horizon-days 0 " + Path("calls.csv"));
