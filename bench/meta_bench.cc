@@ -94,7 +94,7 @@ void BM_MetaAdd(benchmark::State& state) {
       if (threads == 0) {
         for (const PreparedCall& p : batch->calls()) analyzer->Add(p);
       } else {
-        analyzer->AddBatch(batch);
+        analyzer->AddBatch(batch->calls());
       }
     }
     benchmark::DoNotOptimize(analyzer->stats().accounts);

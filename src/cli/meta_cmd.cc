@@ -116,10 +116,9 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
       bytes += c.chunk.data.size();
       for (const auto& rej : r.rejects) report(rej);
       if (analyzer != nullptr) {
-        auto batch = std::make_shared<meta::PreparedBatch>(std::move(r.prepared));
-        const std::vector<meta::PreparedCall>& calls = batch->calls();
+        const std::vector<meta::PreparedCall>& calls = r.prepared.calls();
         records_read += calls.size();
-        for (const auto& [j, why] : analyzer->AddBatch(batch)) {
+        for (const auto& [j, why] : analyzer->AddBatch(calls)) {
           report({Where(file_name, calls[j].line, "start"),
                   why == meta::AddResult::kFuture
                       ? "more than a day in the future (it would close every block before it)"

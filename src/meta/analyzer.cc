@@ -82,7 +82,8 @@ struct AccountData {
   std::vector<Edge> edges;
   absl::InlinedVector<std::pair<uint16_t, uint32_t>, 2> country_votes;
   absl::InlinedVector<std::pair<uint16_t, uint32_t>, 2> region_votes;
-  absl::InlinedVector<uint32_t, 4> ips;
+  // Hashes of the account's IPs (IpHash): linking compares them, and nothing prints an IP.
+  absl::InlinedVector<uint64_t, 4> ips;
   bool had_edges = false;  // counted in MetaStats::accounts
 };
 
@@ -148,8 +149,7 @@ constexpr size_t kAhead = 8;
 struct ResolvedCall {
   int64_t start_ms;
   uint32_t account[2];  // caller, callee ids
-  std::string_view ip[2];  // empty for none; interned when the half-edge is added
-  uint64_t ip_hash[2];
+  uint64_t ip[2];        // IpHash, 0 for none
   uint16_t country[2];  // CountrySlot, 0 unknown
   uint16_t region[2];   // index into Impl::region_codes, 0 unknown
   uint16_t duration_s;  // capped at kMaxEdgeDuration
@@ -268,6 +268,11 @@ uint64_t HashName(std::string_view s) {
   return Mix(k1 ^ n, Mix(a ^ k1, b ^ seed));
 }
 
+// An IP as accounts keep it: its 64-bit hash, never 0 (0 is "no IP"). Linking accounts
+// compares these (two addresses share one with probability 2^-63); no table of IP texts is
+// kept, as nothing prints an IP.
+uint64_t IpHash(std::string_view ip) { return ip.empty() ? 0 : HashName(ip) | 1; }
+
 using internal::HashSlots;
 using internal::NoValue;
 
@@ -355,7 +360,6 @@ struct Analyzer::Impl {
   std::vector<int> utc_offset_min;
   absl::flat_hash_map<uint64_t, uint16_t> region_idx;  // PackRegion -> index
   std::vector<std::string> region_codes{""};
-  Interner ip_ids;
 
   double threshold = 0.5;
   int64_t data_start_ms = 0;  // earliest call: contacts are "new" only with history before
@@ -432,7 +436,7 @@ struct Analyzer::Impl {
     s->account = account;
     s->account_hash = HashName(account);
     s->ip = ip;
-    s->ip_hash = ip.empty() ? 0 : HashName(ip);
+    s->ip_hash = IpHash(ip);
     s->country = CountrySlot(country);
     s->region = PackRegion(region);
     s->ip_lookup = s->anonymous = 0;
@@ -484,8 +488,7 @@ struct Analyzer::Impl {
       const PreparedCall::Side& side = p.side[k];
       CountLocation(side);
       c->account[k] = account_ids.Id(side.account_hash, side.account);
-      c->ip[k] = side.ip;
-      c->ip_hash[k] = side.ip_hash;
+      c->ip[k] = side.ip_hash;
       c->country[k] = side.country;
       c->region[k] = Region(side.region);
     }
@@ -521,15 +524,14 @@ struct Analyzer::Impl {
     ++half_edges;
     if (c.country[own] != 0) Vote(&a.country_votes, c.country[own]);
     if (c.region[own] != 0) Vote(&a.region_votes, c.region[own]);
-    AddIp(a, c.ip_hash[own], c.ip[own]);
+    AddIp(a, c.ip[own]);
     a.edges.push_back({c.start_ms, c.account[1 - own], c.duration_s, c.country[1 - own], c.media});
   }
 
-  void AddIp(AccountData& a, uint64_t hash, std::string_view ip) {
-    if (ip.empty()) return;
-    const uint32_t id = ip_ids.Id(hash, ip);
-    if (std::find(a.ips.begin(), a.ips.end(), id) == a.ips.end() && a.ips.size() < 64) {
-      a.ips.push_back(id);
+  // `ip` is an IpHash; 0 (no IP) is not kept.
+  static void AddIp(AccountData& a, uint64_t ip) {
+    if (ip != 0 && std::find(a.ips.begin(), a.ips.end(), ip) == a.ips.end() && a.ips.size() < 64) {
+      a.ips.push_back(ip);
     }
   }
 
@@ -540,18 +542,14 @@ struct Analyzer::Impl {
   std::thread worker;
   std::mutex worker_mu;
   std::condition_variable worker_cv;
-  struct WorkerBatch {
-    std::vector<ResolvedCall> calls;
-    std::shared_ptr<PreparedBatch> names;  // the IPs' bytes, kept until the calls are added
-  };
-  std::deque<WorkerBatch> worker_queue;
+  std::deque<std::vector<ResolvedCall>> worker_queue;
   bool worker_busy = false, worker_stop = false;
 
-  void Submit(std::vector<ResolvedCall>&& calls, std::shared_ptr<PreparedBatch> names) {
+  void Submit(std::vector<ResolvedCall>&& calls) {
     std::unique_lock lock(worker_mu);
     if (!worker.joinable()) worker = std::thread([this] { WorkerLoop(); });
     worker_cv.wait(lock, [&] { return worker_queue.size() < 4; });  // bounded look-ahead
-    worker_queue.push_back({std::move(calls), std::move(names)});
+    worker_queue.push_back(std::move(calls));
     worker_cv.notify_all();
   }
   // Returns once every submitted call is added (and its memory visible to this thread).
@@ -565,9 +563,8 @@ struct Analyzer::Impl {
     for (;;) {
       worker_cv.wait(lock, [&] { return !worker_queue.empty() || worker_stop; });
       if (worker_queue.empty()) return;
-      WorkerBatch batch = std::move(worker_queue.front());
+      std::vector<ResolvedCall> calls = std::move(worker_queue.front());
       worker_queue.pop_front();
-      const std::vector<ResolvedCall>& calls = batch.calls;
       worker_busy = true;
       worker_cv.notify_all();
       lock.unlock();
@@ -576,12 +573,11 @@ struct Analyzer::Impl {
           const ResolvedCall& next = calls[j + kAhead];
           for (int k = 0; k < 2; ++k) {
             if (next.account[k] < accounts.size()) __builtin_prefetch(&accounts[next.account[k]]);
-            if (!next.ip[k].empty()) ip_ids.Prefetch(next.ip_hash[k]);
           }
         }
         AddEdges(calls[j]);
       }
-      batch = {};  // the batch's memory goes outside the lock
+      calls = {};  // freed outside the lock
       lock.lock();
       worker_busy = false;
       worker_cv.notify_all();
@@ -887,9 +883,8 @@ AddResult Analyzer::Add(const PreparedCall& p) {
   return r;
 }
 
-std::vector<std::pair<size_t, AddResult>> Analyzer::AddBatch(std::shared_ptr<PreparedBatch> batch) {
+std::vector<std::pair<size_t, AddResult>> Analyzer::AddBatch(std::span<const PreparedCall> calls) {
   Impl& m = *impl_;
-  const std::vector<PreparedCall>& calls = batch->calls();
   std::vector<std::pair<size_t, AddResult>> rejected;
   auto rejects = [](AddResult r) { return r == AddResult::kLate || r == AddResult::kFuture; };
   if (m.opt.threads < 2) {
@@ -913,13 +908,13 @@ std::vector<std::pair<size_t, AddResult>> Analyzer::AddBatch(std::shared_ptr<Pre
     if (r != AddResult::kAdded) continue;
     resolved.push_back(c);
     if (due) {  // the blocks are scored after this call's half-edges are in, as in Add
-      m.Submit(std::move(resolved), batch);
+      m.Submit(std::move(resolved));
       resolved = {};
       m.Drain();
       m.ScoreClosedBlocks();
     }
   }
-  if (!resolved.empty()) m.Submit(std::move(resolved), std::move(batch));
+  if (!resolved.empty()) m.Submit(std::move(resolved));
   return rejected;
 }
 
@@ -942,8 +937,7 @@ void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
   c.media = static_cast<uint8_t>(p.media);
   c.account[own] = m.Account(s.account_hash, s.account);
   c.account[1 - own] = m.Account(p.side[1 - own].account_hash, p.side[1 - own].account);
-  c.ip[own] = s.ip;
-  c.ip_hash[own] = s.ip_hash;
+  c.ip[own] = s.ip_hash;
   c.country[own] = s.country;
   c.country[1 - own] = p.side[1 - own].country;
   c.region[own] = m.Region(s.region);
@@ -1077,19 +1071,26 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     return {};
   };
   if (exchange != nullptr) {
-    const std::vector<std::string>& ip_names = m.ip_ids.names();
     auto st = share(
         0,
         [&](size_t i, SharedAccount* a) {
           a->value = hotspot[i];
           if (hotspot[i]) {
-            for (uint32_t ip : m.accounts[i].ips) a->ips.emplace_back(ip_names[ip]);
+            for (uint64_t ip : m.accounts[i].ips) {  // as hexadecimal hashes
+              char hex[16];
+              const auto end = std::to_chars(hex, hex + sizeof hex, ip, 16).ptr;
+              a->ips.emplace_back(hex, end);
+            }
           }
           return true;
         },
         [&](uint32_t i, const SharedAccount& a) {
           hotspot[i] = a.value != 0;
-          for (const auto& ip : a.ips) m.AddIp(m.accounts[i], HashName(ip), ip);
+          for (const auto& text : a.ips) {
+            uint64_t ip = 0;
+            std::from_chars(text.data(), text.data() + text.size(), ip, 16);
+            m.AddIp(m.accounts[i], ip);
+          }
         });
     if (!st) return tl::unexpected(st.error());
   }
@@ -1184,10 +1185,10 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     if (auto st = share_flagged(1, &supply_score); !st) return tl::unexpected(st.error());
   }
   // Shared infrastructure: a hotspot account on an IP of a flagged hub.
-  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> ip_accounts;
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> ip_accounts;
   for (size_t i = 0; i < n; ++i) {
     if (!hotspot[i]) continue;
-    for (uint32_t ip : m.accounts[i].ips) ip_accounts[ip].push_back(static_cast<uint32_t>(i));
+    for (uint64_t ip : m.accounts[i].ips) ip_accounts[ip].push_back(static_cast<uint32_t>(i));
   }
   // An address many accounts use is a carrier's shared NAT or a café, not a household:
   // only addresses with few users link accounts.
@@ -1196,7 +1197,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   for (size_t i = 0; i < n; ++i) {
     if (supply_score[i] < m.threshold) continue;
     auto& l = linked[i];
-    for (uint32_t ip : m.accounts[i].ips) {
+    for (uint64_t ip : m.accounts[i].ips) {
       const auto& users = ip_accounts[ip];
       if (users.size() > max_ip_accounts) continue;
       for (uint32_t other : users) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -200,9 +201,10 @@ struct MetaStats {
 
 // What scoring needs to know about accounts held by other members of a consumer group
 // (stream scale-out, docs/stream.md). Round 0: every account with half-edges here, `value` 1
-// for a hotspot account and 0 otherwise, `ips` the IPs of a hotspot account. Round 1:
-// accounts flagged as supply in the first supply round, `value` their score. Round 2:
-// accounts flagged as demand, `value` their score.
+// for a hotspot account and 0 otherwise, `ips` the IPs of a hotspot account (their hashes,
+// in hexadecimal: linking compares hashes). Round 1: accounts flagged as supply in the
+// first supply round, `value` their score. Round 2: accounts flagged as demand, `value`
+// their score.
 struct SharedAccount {
   std::string account;
   float value = 0;
@@ -293,11 +295,11 @@ class Analyzer {
   // Views in `out` point where the record's do.
   void Prepare(const CallRecordView& record, PreparedCall* out) const;
   AddResult Add(const PreparedCall& call);
-  // Add for each call of `batch` in order; returns the index and result of each call
-  // rejected (kLate, kFuture). With
-  // MetaOptions::threads > 1 the half-edges are added on a worker thread, a batch behind,
-  // which holds `batch` until then (the same result as Add; Finish and stats wait for it).
-  std::vector<std::pair<size_t, AddResult>> AddBatch(std::shared_ptr<PreparedBatch> batch);
+  // Add for each call in order; returns the index and result of each call rejected
+  // (kLate, kFuture). With MetaOptions::threads > 1 the half-edges are added on a worker
+  // thread, a batch behind, from copies (the calls need not outlive the call); the result
+  // is that of Add, and Finish and stats wait for the worker.
+  std::vector<std::pair<size_t, AddResult>> AddBatch(std::span<const PreparedCall> calls);
   // Adds only one half-edge of a call: the caller's (`caller_side`) or the callee's. A
   // member of a consumer group holds the half-edges keyed by its accounts. Half-edges of
   // the same call and side count once.
