@@ -644,11 +644,52 @@ struct Analyzer::Impl {
       bool qualifies = false;
     };
     absl::flat_hash_map<uint32_t, PerOther> in_window;
-    // Qualifying video calls per minute of duration (capped at 240), and the minutes used.
+    // Sums over the window's half-edges, kept up to date as half-edges enter and leave it
+    // (each is counted twice, not once per window it lies in). `sign` is 1 or -1 (as
+    // uint32_t: unsigned arithmetic wraps).
+    uint32_t calls = 0, video = 0, audio = 0, q_calls = 0, q_video = 0, q_audio = 0,
+             flagged_calls = 0, q_video_calls = 0, q_mid = 0, q_evening = 0;
+    // Qualifying video calls per minute of duration (capped at 240); the minutes listed
+    // (some may have dropped back to zero), and by duration class.
     std::array<uint32_t, 242> minute_counts{};
+    std::array<uint8_t, 242> minute_listed{};
     std::vector<uint32_t> minutes_used;
-    WindowFeatures f;
     uint32_t day_hist[8] = {};
+    std::deque<std::pair<int64_t, uint32_t>> active_days;  // (day, half-edges) in the window
+    auto count = [&](size_t k, uint32_t sign) {
+      const Edge& e = edges[k];
+      const bool is_video = e.media == static_cast<uint8_t>(Media::kVideo);
+      const bool is_audio = e.media == static_cast<uint8_t>(Media::kAudio);
+      calls += sign;
+      video += is_video ? sign : 0;
+      audio += is_audio ? sign : 0;
+      if (!q[k]) return;
+      q_calls += sign;
+      q_video += is_video ? sign : 0;
+      q_audio += is_audio ? sign : 0;
+      if (is_video && !other_score.empty() && other_score[e.other] >= threshold) {
+        flagged_calls += sign;
+      }
+      if (!is_video) return;
+      q_video_calls += sign;
+      const uint32_t minutes = e.duration_s / 60;
+      if (minutes >= 5 && minutes <= 60) q_mid += sign;
+      const uint32_t capped = std::min<uint32_t>(minutes, 240);
+      minute_counts[capped] += sign;
+      if (!minute_listed[capped]) {
+        minute_listed[capped] = 1;
+        minutes_used.push_back(capped);
+      }
+      static constexpr uint32_t kBounds[] = {2, 5, 10, 20, 30, 45, 90};
+      size_t b = 0;
+      while (b < 7 && minutes >= kBounds[b]) ++b;
+      day_hist[b] += sign;
+      const int64_t local_hour =
+          ((e.start_ms / 60000 + utc_offset_min[e.other_country]) / 60 % 24 + 24) % 24;
+      if (local_hour >= 18 || local_hour < 3) q_evening += sign;
+    };
+    constexpr uint32_t kAdd = 1, kRemove = UINT32_MAX;
+    WindowFeatures f;
     while (hi < edges.size()) {
       const int64_t day = edges[hi].start_ms / kDayMs;
       if (day * kDayMs >= range.to_day_ms) break;
@@ -661,10 +702,18 @@ struct Analyzer::Impl {
         p.long_calls += e.duration_s > 3600;
         p.country = e.other_country;
         p.qualifies = p.qualifies || q[hi];
+        count(hi, kAdd);
+        const int64_t edge_day = e.start_ms / kDayMs;
+        if (active_days.empty() || active_days.back().first != edge_day) {
+          active_days.emplace_back(edge_day, 0);
+        }
+        ++active_days.back().second;
         ++hi;
       }
       const int64_t start_ms = end_ms - window_ms;
       while (lo < hi && edges[lo].start_ms < start_ms) {
+        count(lo, kRemove);
+        if (--active_days.front().second == 0) active_days.pop_front();
         const Edge& e = edges[lo++];
         auto it = in_window.find(e.other);
         if (--it->second.calls == 0) in_window.erase(it);
@@ -677,36 +726,13 @@ struct Analyzer::Impl {
       f = WindowFeatures();
       f.start_ms = start_ms;
       f.end_ms = end_ms;
-      uint32_t q_video_calls = 0, q_mid = 0, q_evening = 0;
-      for (uint32_t minute : minutes_used) minute_counts[minute] = 0;
-      minutes_used.clear();
-      std::fill(std::begin(day_hist), std::end(day_hist), 0);
-      for (size_t k = lo; k < hi; ++k) {
-        const Edge& e = edges[k];
-        const bool video = e.media == static_cast<uint8_t>(Media::kVideo);
-        const bool audio = e.media == static_cast<uint8_t>(Media::kAudio);
-        ++f.calls;
-        f.video += video;
-        f.audio += audio;
-        if (!q[k]) continue;
-        ++f.q_calls;
-        f.q_video += video;
-        f.q_audio += audio;
-        f.flagged_calls += video && !other_score.empty() && other_score[e.other] >= threshold;
-        if (!video) continue;
-        ++q_video_calls;
-        const uint32_t minutes = e.duration_s / 60;
-        q_mid += minutes >= 5 && minutes <= 60;
-        const uint32_t capped = std::min<uint32_t>(minutes, 240);
-        if (minute_counts[capped]++ == 0) minutes_used.push_back(capped);
-        static constexpr uint32_t kBounds[] = {2, 5, 10, 20, 30, 45, 90};
-        size_t b = 0;
-        while (b < 7 && minutes >= kBounds[b]) ++b;
-        day_hist[b]++;
-        const int64_t local_hour =
-            ((e.start_ms / 60000 + utc_offset_min[e.other_country]) / 60 % 24 + 24) % 24;
-        q_evening += local_hour >= 18 || local_hour < 3;
-      }
+      f.calls = calls;
+      f.video = video;
+      f.audio = audio;
+      f.q_calls = q_calls;
+      f.q_video = q_video;
+      f.q_audio = q_audio;
+      f.flagged_calls = flagged_calls;
       uint32_t scheduled_n = 0, long_rec = 0;
       for (const auto& [other, p] : in_window) {
         if (!p.qualifies || p.video == 0) continue;
@@ -729,7 +755,17 @@ struct Analyzer::Impl {
         f.long_recurring = static_cast<double>(long_rec) / f.distinct;
       }
       if (q_video_calls > 0) {
-        // Booked slots (lessons, meetings) all last the same: the modal minute +-1.
+        // Booked slots (lessons, meetings) all last the same: the modal minute +-1, over the
+        // minutes still in the window (the others leave the list).
+        size_t kept = 0;
+        for (uint32_t minute : minutes_used) {
+          if (minute_counts[minute] != 0) {
+            minutes_used[kept++] = minute;
+          } else {
+            minute_listed[minute] = 0;
+          }
+        }
+        minutes_used.resize(kept);
         uint32_t best = 0;
         for (uint32_t minute : minutes_used) {
           const uint32_t around = minute_counts[minute] + minute_counts[minute + 1] +
@@ -750,11 +786,7 @@ struct Analyzer::Impl {
         }
       }
       // Calls per active day in the window.
-      // Edges are in time order: distinct days are changes of day.
-      uint32_t days = 0;
-      for (size_t k = lo; k < hi; ++k) {
-        days += k == lo || edges[k].start_ms / kDayMs != edges[k - 1].start_ms / kDayMs;
-      }
+      const auto days = static_cast<uint32_t>(active_days.size());
       f.calls_per_day = days == 0 ? 0 : static_cast<double>(f.calls) / days;
       on_window(f);
     }
