@@ -647,8 +647,8 @@ struct Analyzer::Impl {
     // Sums over the window's half-edges, kept up to date as half-edges enter and leave it
     // (each is counted twice, not once per window it lies in). `sign` is 1 or -1 (as
     // uint32_t: unsigned arithmetic wraps).
-    uint32_t calls = 0, video = 0, audio = 0, q_calls = 0, q_video = 0, q_audio = 0,
-             flagged_calls = 0, q_video_calls = 0, q_mid = 0, q_evening = 0;
+    WindowFeatures sums;  // its call counts only
+    uint32_t q_video_calls = 0, q_mid = 0, q_evening = 0;
     // Qualifying video calls per minute of duration (capped at 240); the minutes listed
     // (some may have dropped back to zero), and by duration class.
     std::array<uint32_t, 242> minute_counts{};
@@ -660,15 +660,15 @@ struct Analyzer::Impl {
       const Edge& e = edges[k];
       const bool is_video = e.media == static_cast<uint8_t>(Media::kVideo);
       const bool is_audio = e.media == static_cast<uint8_t>(Media::kAudio);
-      calls += sign;
-      video += is_video ? sign : 0;
-      audio += is_audio ? sign : 0;
+      sums.calls += sign;
+      sums.video += is_video ? sign : 0;
+      sums.audio += is_audio ? sign : 0;
       if (!q[k]) return;
-      q_calls += sign;
-      q_video += is_video ? sign : 0;
-      q_audio += is_audio ? sign : 0;
+      sums.q_calls += sign;
+      sums.q_video += is_video ? sign : 0;
+      sums.q_audio += is_audio ? sign : 0;
       if (is_video && !other_score.empty() && other_score[e.other] >= threshold) {
-        flagged_calls += sign;
+        sums.flagged_calls += sign;
       }
       if (!is_video) return;
       q_video_calls += sign;
@@ -723,16 +723,9 @@ struct Analyzer::Impl {
       // the input (still held) reaches a whole window further back.
       const bool history =
           start_ms - std::max(data_start_ms, range.context_start_ms) >= window_ms;
-      f = WindowFeatures();
+      f = sums;
       f.start_ms = start_ms;
       f.end_ms = end_ms;
-      f.calls = calls;
-      f.video = video;
-      f.audio = audio;
-      f.q_calls = q_calls;
-      f.q_video = q_video;
-      f.q_audio = q_audio;
-      f.flagged_calls = flagged_calls;
       uint32_t scheduled_n = 0, long_rec = 0;
       for (const auto& [other, p] : in_window) {
         if (!p.qualifies || p.video == 0) continue;
