@@ -393,6 +393,8 @@ struct Analyzer::Impl {
   Status Score(int threads, ScoreExchange* exchange, const SweepRange& range);
   // Scores the blocks that the input has moved `lateness` past the block after, then
   // releases what the next blocks no longer need.
+  // The first unscored block and the last one that can be scored now.
+  std::pair<int64_t, int64_t> UnscoredBlocks() const;
   bool BlocksReady() const;
   void ScoreClosedBlocks();
   void Release(int64_t before_ms);
@@ -458,8 +460,8 @@ struct Analyzer::Impl {
     stats.unknown_location += s.country == 0;
   }
 
-  // Admits a call (bounded state's lateness, duplicates) and resolves it for AddEdges:
-  // account ids, region indexes, stats (IPs are interned with the half-edges). Sets `*due` when blocks are now ready to be
+  // Admits a call (bounded state's lateness and future starts, duplicates) and resolves it
+  // for AddEdges: account ids, location, stats. Sets `*due` when blocks are now ready to be
   // scored (ScoreClosedBlocks), after the call's half-edges are added.
   AddResult Admit(const PreparedCall& p, ResolvedCall* c, bool* due) {
     ++stats.records;
@@ -484,18 +486,10 @@ struct Analyzer::Impl {
       ++stats.duplicates;
       return AddResult::kDuplicate;
     }
+    Resolve(p, c);
     for (int k = 0; k < 2; ++k) {
-      const PreparedCall::Side& side = p.side[k];
-      CountLocation(side);
-      c->account[k] = account_ids.Id(side.account_hash, side.account);
-      c->ip[k] = side.ip_hash;
-      c->country[k] = side.country;
-      c->region[k] = Region(side.region);
+      c->account[k] = account_ids.Id(p.side[k].account_hash, p.side[k].account);
     }
-    c->start_ms = p.start_ms;
-    c->duration_s = static_cast<uint16_t>(std::min(p.duration_s, kMaxEdgeDuration));
-    c->media = static_cast<uint8_t>(p.media);
-    earliest_ms = std::min(earliest_ms, p.start_ms);
     if (horizon_ms > 0) {
       block_calls[block].push_back(p.call_hash);
       if (p.start_ms > max_start_ms) {
@@ -504,6 +498,21 @@ struct Analyzer::Impl {
       }
     }
     return AddResult::kAdded;
+  }
+
+  // What a kept call's half-edges need besides account ids (Admit, AddHalf); counts its
+  // location outcomes.
+  void Resolve(const PreparedCall& p, ResolvedCall* c) {
+    for (int k = 0; k < 2; ++k) {
+      CountLocation(p.side[k]);
+      c->ip[k] = p.side[k].ip_hash;
+      c->country[k] = p.side[k].country;
+      c->region[k] = Region(p.side[k].region);
+    }
+    c->start_ms = p.start_ms;
+    c->duration_s = static_cast<uint16_t>(std::min(p.duration_s, kMaxEdgeDuration));
+    c->media = static_cast<uint8_t>(p.media);
+    earliest_ms = std::min(earliest_ms, p.start_ms);
   }
 
   // Both half-edges of a resolved call (the ingest worker's part of Analyzer::AddBatch).
@@ -952,34 +961,28 @@ void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
     ++m.stats.duplicates;
     return;
   }
-  m.CountLocation(p.side[0]);
-  m.CountLocation(p.side[1]);
   const int own = caller_side ? 0 : 1;
-  const PreparedCall::Side& s = p.side[own];
   ResolvedCall c;
-  c.start_ms = p.start_ms;
-  c.duration_s = static_cast<uint16_t>(std::min(p.duration_s, kMaxEdgeDuration));
-  c.media = static_cast<uint8_t>(p.media);
-  c.account[own] = m.Account(s.account_hash, s.account);
+  m.Resolve(p, &c);
+  c.account[own] = m.Account(p.side[own].account_hash, p.side[own].account);
   c.account[1 - own] = m.Account(p.side[1 - own].account_hash, p.side[1 - own].account);
-  c.ip[own] = s.ip_hash;
-  c.country[own] = s.country;
-  c.country[1 - own] = p.side[1 - own].country;
-  c.region[own] = m.Region(s.region);
-  m.earliest_ms = std::min(m.earliest_ms, p.start_ms);
   m.AddEdge(c, own);
 }
 
-bool Analyzer::Impl::BlocksReady() const {
+std::pair<int64_t, int64_t> Analyzer::Impl::UnscoredBlocks() const {
   // The last block whose windows can be scored: the block after it (the future its
   // lifetime facts look at) ends before the input's time less the lateness.
-  const int64_t ready = BlockOf(max_start_ms - opt.lateness_ms) - 2;
-  return ready >= (scored_any ? next_block : BlockOf(earliest_ms));
+  return {scored_any ? next_block : BlockOf(earliest_ms),
+          BlockOf(max_start_ms - opt.lateness_ms) - 2};
+}
+
+bool Analyzer::Impl::BlocksReady() const {
+  const auto [first, ready] = UnscoredBlocks();
+  return ready >= first;
 }
 
 void Analyzer::Impl::ScoreClosedBlocks() {
-  const int64_t ready = BlockOf(max_start_ms - opt.lateness_ms) - 2;
-  const int64_t first = scored_any ? next_block : BlockOf(earliest_ms);
+  const auto [first, ready] = UnscoredBlocks();
   if (ready < first) return;
   SweepRange range;
   range.from_day_ms = BlockStart(first);
@@ -1189,7 +1192,9 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     if (hotspot[i] && local[i]) score_side(i, true, none, &supply[i]);
   });
   // Counterparts' scores are their best so far (with bounded state, earlier blocks').
-  auto before = [](const auto& best, size_t i, auto z) { return i < best.size() ? z(best[i]) : -1e9; };
+  auto before = [](const auto& best, size_t i, auto z) {
+    return i < best.size() ? z(best[i]) : -1e9;
+  };
   std::vector<double> z1(n);  // first-round supply logits (supply[i] moves on to round 3)
   for (size_t i = 0; i < n; ++i) {
     z1[i] = ZOf(supply[i]);
@@ -1240,7 +1245,8 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     if (high[i] && local[i]) score_side(i, false, supply_score, &demand[i]);
   });
   for (size_t i = 0; i < n; ++i) {
-    const double z = std::max(ZOf(demand[i]), before(best_demand, i, [](const ScoredPtr& v) { return ZOf(v); }));
+    const double z =
+        std::max(ZOf(demand[i]), before(best_demand, i, [](const ScoredPtr& v) { return ZOf(v); }));
     if (local[i]) demand_score[i] = high[i] ? Sigmoid(z) : 0;
   }
   if (exchange != nullptr) {
