@@ -45,5 +45,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string plain;
   normaliser.Normalise(in, &plain);
   if (plain != out) __builtin_trap();
+
+  // The one-pass paths against the general token pass: a kept Cyrillic word in front forces
+  // that pass; past it, text, offsets and soft word starts must be the same.
+  std::vector<uint32_t> soft;
+  normaliser.Normalise(in, &out, &offsets, &soft);
+  std::string general;
+  std::vector<uint32_t> general_offsets, general_soft;
+  normaliser.Normalise("\u0436 " + std::string(in), &general, &general_offsets, &general_soft);
+  const std::string expected = out.empty() ? "\u0436" : "\u0436 " + out;
+  if (general != expected) __builtin_trap();
+  if (!out.empty()) {
+    for (size_t i = 0; i < offsets.size(); ++i) {
+      if (general_offsets[i + 3] != offsets[i] + 3) __builtin_trap();
+    }
+  }
+  if (general_soft.size() != soft.size()) __builtin_trap();
+  for (size_t i = 0; i < soft.size(); ++i) {
+    if (general_soft[i] != soft[i] + 3) __builtin_trap();
+  }
   return 0;
 }

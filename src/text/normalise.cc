@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "text/abbreviations.h"
+#include "text/normalise_impl.h"
 #include "text/scratch_impl.h"
 #include "text/text.h"
 
@@ -419,17 +420,6 @@ class TokenPass {
   std::vector<uint8_t>& has_after_ = buf_.has_after;
 };
 
-// The common case in one pass: ASCII text without spaced-out letters. Words are handled as
-// TokenPass::EmitWord handles them: letters lowercased and squeezed, apostrophes dropped, a
-// digit or leet symbol between letters read as the letter it stands for ("n4ked",
-// "p@yp@l"), "$" and "@" also at a word's start, any other digit kept, any other symbol
-// splitting the word ("hi!" -> "hi"). Returns -1, having produced nothing usable, when a
-// single character may start a spaced-out word ("p a y"), which the general TokenPass
-// handles. Must give exactly TokenPass's output where it does not return -1 (a randomised
-// test checks this).
-// Writes to `o`, which has room for FastAsciiRoom(in.size()) bytes (expansions such as
-// "u" -> "you" make the output longer than the input), and, when `off` is set, the source
-// offset of each output byte to `off` (same room). Returns the output length, or -1.
 // Whether the single character that ends at p[i] (i: one past it) may start a spaced-out
 // word: a short spacing gap follows, then another single character ("p a y", "g-c-a-s-h").
 bool MayStartSpacedWord(const uint8_t* p, size_t len, size_t i) {
@@ -439,21 +429,174 @@ bool MayStartSpacedWord(const uint8_t* p, size_t len, size_t i) {
          (j + 1 == len || kTables.cls[p[j + 1]] == kSep);
 }
 
+// Whether the token starting at p[i] is one letter, digit or leet symbol
+// (TokenPass::IsSingle). REQUIRES: p[i] starts a token.
+inline bool IsSingleAt(const uint8_t* p, size_t len, size_t i) {
+  const uint8_t c = kTables.cls[p[i]];
+  return (c == kLetter || c == kDigit || c == kLeetSym) &&
+         (i + 1 == len || kTables.cls[p[i + 1]] == kSep);
+}
+
+// A run of single characters that TokenPass::Run joins into one word ("p a y", "g-c-a-s-h"):
+// its characters are at first + k * step for k < count, every gap spelled the same.
+struct SpacedRun {
+  size_t first = 0, step = 0, count = 0;
+  size_t At(size_t k) const { return first + k * step; }
+};
+
+// The run TokenPass::Run would join from the single character at p[i], or a run with
+// count 0 when it would emit that character alone. REQUIRES: IsSingleAt(p, len, i).
+SpacedRun FindSpacedRun(const uint8_t* p, size_t len, size_t i) {
+  SpacedRun r{i, 0, 1};
+  size_t letters = kTables.cls[p[i]] == kLetter;
+  size_t gap = 0;  // length of the first gap; later gaps must be the same bytes
+  for (size_t t = i;;) {
+    size_t next = t + 1;
+    while (next < len && kTables.cls[p[next]] == kSep) ++next;
+    if (next >= len) break;
+    const size_t g = next - (t + 1);
+    if (g > kMaxSpacingSep) break;
+    bool spacing = true;
+    for (size_t k = t + 1; k < next; ++k) spacing = spacing && IsSpacingSep(static_cast<char>(p[k]));
+    if (!spacing) break;
+    if (r.count >= 2 && (g != gap || std::memcmp(p + t + 1, p + i + 1, g) != 0)) break;
+    if (!IsSingleAt(p, len, next)) break;
+    gap = g;
+    letters += kTables.cls[p[next]] == kLetter;
+    ++r.count;
+    t = next;
+  }
+  r.step = gap + 1;
+  // Digits after the letters are a number, not leetspeak: "g r a d e 9".
+  while (r.count > 1 && kTables.cls[p[r.At(r.count - 1)]] == kDigit) --r.count;
+  bool chat_only = true;
+  for (size_t k = 0; k < r.count && chat_only; ++k) {
+    chat_only = IsChatLetter(kTables.lower[p[r.At(k)]]);
+  }
+  if (r.count < kMinSpacedRun || letters < 2 || chat_only) r.count = 0;
+  return r;
+}
+
+// The common case in one pass: ASCII text. Words are handled as TokenPass::EmitWord
+// handles them: letters lowercased and squeezed, apostrophes dropped, a digit or leet symbol
+// between letters read as the letter it stands for ("n4ked", "p@yp@l"), "$" and "@" also at
+// a word's start, any other digit kept, any other symbol splitting the word ("hi!" -> "hi");
+// runs of spaced-out single characters are joined as TokenPass::Run joins them ("p a y").
+// Must give exactly TokenPass's output, offsets and soft word starts (randomised tests
+// check this). Returns -1, having produced nothing usable, for a byte >= 0x80.
+// Writes to `o`, which has room for FastAsciiRoom(in.size()) bytes (expansions such as
+// "u" -> "you" make the output longer than the input), when `off` is set the source offset
+// of each output byte to `off` (same room), and when `soft_starts` is set appends the soft
+// word starts (as TokenPass does). Returns the output length, or -1.
 constexpr size_t FastAsciiRoom(size_t len) { return len * 3 + 8; }
-ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off) {
+ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off,
+                          std::vector<uint32_t>* soft_starts) {
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   const size_t len = in.size();
+  const size_t soft_before = soft_starts != nullptr ? soft_starts->size() : 0;
   size_t n = 0;
   size_t i = 0;
   auto put = [&](char ch, size_t pos) {
     if (off) off[n] = static_cast<uint32_t>(pos);
     o[n++] = ch;
   };
+  // Letter `ch`, unless it continues a run of three or more ("nakeddd" -> "naked"); `last`
+  // and `run` are the word's last letter and its repeats so far.
+  auto put_squeezed = [&](char ch, size_t pos, char& last, int& run) {
+    if (ch != last) {
+      last = ch;
+      run = 1;
+      put(ch, pos);
+    } else if (++run == 2) {
+      put(ch, pos);
+    } else if (run == 3) {
+      --n;
+    }
+  };
+  // Replaces the output from `from` on by its expansion, if it is a chat abbreviation; the
+  // new characters map to the first one's source.
+  auto expand = [&](size_t from) {
+    const std::string_view to = Expansion(std::string_view(o + from, n - from));
+    if (!to.empty()) {
+      std::memcpy(o + from, to.data(), to.size());
+      if (off) std::fill(off + from + 1, off + from + to.size(), off[from]);
+      n = from + to.size();
+    }
+  };
   for (;;) {
     while (i < len && kTables.cls[p[i]] == kSep) ++i;
     if (i >= len) break;
-    const size_t begin = i;
     const bool spaced = n > 0;
+    if (IsSingleAt(p, len, i)) {
+      const SpacedRun run = FindSpacedRun(p, len, i);
+      if (run.count > 0) {
+        // TokenPass::EmitWord over the run's characters: a digit or leet symbol is a letter
+        // only between letters ("$" and "@" also first), any other symbol splits the word.
+        size_t first_letter = run.count, last_letter = 0;
+        for (size_t k = 0; k < run.count; ++k) {
+          if (kTables.cls[p[run.At(k)]] == kLetter) {
+            first_letter = std::min(first_letter, k);
+            last_letter = k;
+          }
+        }
+        if (spaced) put(' ', i - 1);
+        const size_t word_start = n;
+        size_t piece_start = n, prev_piece_start = n;
+        char last = 0;
+        int repeats = 0;
+        auto put_letter = [&](char ch, size_t pos) { put_squeezed(ch, pos, last, repeats); };
+        for (size_t k = 0; k < run.count; ++k) {
+          const size_t pos = run.At(k);
+          const uint8_t b = p[pos];
+          const bool before = first_letter < k, after = last_letter > k;
+          switch (kTables.cls[b]) {
+            case kLetter:
+              put_letter(kTables.lower[b], pos);
+              break;
+            case kDigit: {
+              char c = before && after ? kTables.leet[b] : 0;
+              if (c == 0) c = static_cast<char>(b);
+              if (c >= 'a' && c <= 'z') {
+                put_letter(c, pos);
+              } else {
+                put(c, pos);
+                last = 0;
+              }
+              break;
+            }
+            default:  // kLeetSym
+              if (after && (before || b == '$' || b == '@')) {
+                put_letter(kTables.leet[b], pos);
+              } else {
+                if (n > word_start && o[n - 1] != ' ') {
+                  put(' ', pos);
+                  prev_piece_start = piece_start;
+                  piece_start = n;
+                }
+                last = 0;
+              }
+              break;
+          }
+        }
+        if (n > word_start && o[n - 1] == ' ') {
+          --n;
+          piece_start = prev_piece_start;
+        }
+        if (n == word_start && spaced) --n;
+        if (n > piece_start) expand(piece_start);
+        // A one-letter word may lead the run ("a p r i v a t e"): the word may also start
+        // after it, which the matcher is told as a soft word start.
+        const char lead = kTables.lower[p[i]];
+        if (run.count >= 4 && (lead == 'a' || lead == 'i' || lead == 'u' || lead == 'o') &&
+            soft_starts != nullptr && n > 0) {
+          size_t start = n;
+          while (start > 0 && o[start - 1] != ' ') --start;
+          soft_starts->push_back(static_cast<uint32_t>(start + 1));
+        }
+        i = run.At(run.count - 1) + 1;
+        continue;
+      }
+    }
     if (spaced) put(' ', i - 1);
     const size_t word_start = n;
     size_t piece_start = n;  // an unfolded symbol starts a new piece of the word
@@ -462,17 +605,7 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off) {
     int run = 0;
     bool seen_letter = false;
     ptrdiff_t last_letter = -2;  // position of the word's last letter; -2: not looked for
-    auto put_letter = [&](char ch, size_t pos) {
-      if (ch != last) {
-        last = ch;
-        run = 1;
-        put(ch, pos);
-      } else if (++run == 2) {
-        put(ch, pos);
-      } else if (run == 3) {
-        --n;
-      }
-    };
+    auto put_letter = [&](char ch, size_t pos) { put_squeezed(ch, pos, last, run); };
     for (; i < len; ++i) {
       const uint8_t c = kTables.cls[p[i]];
       if (c == kLetter) {
@@ -482,7 +615,10 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off) {
       }
       if (c == kSep) break;
       if (c == kApos) continue;
-      if (c == kHigh) return -1;  // not ASCII after all
+      if (c == kHigh) {  // not ASCII after all
+        if (soft_starts != nullptr) soft_starts->resize(soft_before);
+        return -1;
+      }
       // A digit or leet symbol: what it means depends on letters before and after it.
       if (last_letter == -2) {
         last_letter = -1;
@@ -515,17 +651,7 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off) {
       piece_start = prev_piece_start;  // the piece before the dropped space is the last
     }
     if (n == word_start && spaced) --n;  // nothing but symbols and apostrophes
-    if (n > piece_start) {
-      const std::string_view to = Expansion(std::string_view(o + piece_start, n - piece_start));
-      if (!to.empty()) {
-        std::memcpy(o + piece_start, to.data(), to.size());
-        if (off) std::fill(off + piece_start + 1, off + piece_start + to.size(), off[piece_start]);
-        n = piece_start + to.size();
-      }
-    }
-    if (i - begin == 1) {
-      if (MayStartSpacedWord(p, len, i)) return -1;  // leave it to the general pass
-    }
+    if (n > piece_start) expand(piece_start);
   }
   return static_cast<ptrdiff_t>(n);
 }
@@ -535,7 +661,8 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off) {
 // and separators only, each word all letters or all digits ("i am 12", not "12yo"), no
 // letter three times in a row. Classified 16 bytes at a time into bit masks; each word is
 // then copied lowercased (digits are unchanged by it) as one 16-byte move. Returns -2
-// (nothing written that counts) for any other text, which FastAsciiPassTo then handles;
+// (nothing written that counts) for any other text (spaced-out single characters too),
+// which FastAsciiPassTo then handles;
 // otherwise exactly what FastAsciiPassTo returns (a randomised test checks this). `o` needs
 // room for FastAsciiRoom(in.size()) + 16 bytes.
 ptrdiff_t LettersOnlyPassTo(std::string_view in, char* o) {
@@ -605,14 +732,17 @@ ptrdiff_t LettersOnlyPassTo(std::string_view in, char* o) {
       n = word_start + to.size();
     }
     if (count == 1) {
-      if (MayStartSpacedWord(src, len, start + 1)) return -1;
+      if (MayStartSpacedWord(src, len, start + 1)) return -2;
     }
   }
   return static_cast<ptrdiff_t>(n);
 }
 #endif
 
-bool FastAsciiPass(std::string_view in, std::string* out, std::vector<uint32_t>* offsets) {
+}  // namespace
+
+bool FastAsciiPass(std::string_view in, std::string* out, std::vector<uint32_t>* offsets,
+                   std::vector<uint32_t>* soft_starts) {
   const size_t len = in.size();
   uint32_t* off = nullptr;
   if (offsets != nullptr) {
@@ -623,7 +753,7 @@ bool FastAsciiPass(std::string_view in, std::string* out, std::vector<uint32_t>*
   // only sets the size.
   if (out->capacity() < FastAsciiRoom(len)) out->reserve(FastAsciiRoom(len));
   out->resize(FastAsciiRoom(len));
-  const ptrdiff_t n = FastAsciiPassTo(in, out->data(), off);
+  const ptrdiff_t n = FastAsciiPassTo(in, out->data(), off, soft_starts);
   if (n < 0) return false;
   out->resize(static_cast<size_t>(n));
   if (offsets != nullptr) {
@@ -632,6 +762,8 @@ bool FastAsciiPass(std::string_view in, std::string* out, std::vector<uint32_t>*
   }
   return true;
 }
+
+namespace {
 
 std::string ToUtf8(const icu::UnicodeString& s) {
   std::string out;
@@ -830,7 +962,7 @@ void Normaliser::Normalise(std::string_view in, std::string* out, std::vector<ui
   if (soft_starts != nullptr) soft_starts->clear();
   if (in.size() >= UINT32_MAX) in = in.substr(0, UINT32_MAX - 1);
   const bool ascii = IsAsciiOnly(in);
-  if (ascii && FastAsciiPass(in, out, offsets)) return;  // never has soft starts
+  if (ascii && FastAsciiPass(in, out, offsets, soft_starts)) return;
   NormaliseGeneral(in, ascii, out, offsets, soft_starts);
 }
 
@@ -843,9 +975,9 @@ void Normaliser::NormaliseAppend(std::string_view in, TextBuffer* out,
     char* room = out->Room(FastAsciiRoom(in.size()) + 16);
 #ifdef __SSE2__
     ptrdiff_t n = LettersOnlyPassTo(in, room);
-    if (n == -2) n = FastAsciiPassTo(in, room, nullptr);
+    if (n < 0) n = FastAsciiPassTo(in, room, nullptr, soft_starts);
 #else
-    const ptrdiff_t n = FastAsciiPassTo(in, room, nullptr);
+    const ptrdiff_t n = FastAsciiPassTo(in, room, nullptr, soft_starts);
 #endif
     if (n >= 0) {
       out->size += static_cast<size_t>(n);
@@ -908,7 +1040,8 @@ void Normaliser::NormaliseGeneral(std::string_view in, bool ascii, std::string* 
     fast.resize(FastAsciiRoom(folded.size()));
     if (offsets != nullptr) fast_off.resize(FastAsciiRoom(folded.size()));
     const ptrdiff_t len =
-        FastAsciiPassTo(folded, fast.data(), offsets != nullptr ? fast_off.data() : nullptr);
+        FastAsciiPassTo(folded, fast.data(), offsets != nullptr ? fast_off.data() : nullptr,
+                        soft_starts);
     if (len >= 0) {
       out->assign(fast.data(), static_cast<size_t>(len));
       if (offsets != nullptr) {

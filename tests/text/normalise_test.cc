@@ -4,6 +4,7 @@
 #include <random>
 
 #include "text/abbreviations.h"
+#include "text/normalise_impl.h"
 #include "text/scratch_impl.h"
 #include "text/text.h"
 
@@ -143,13 +144,17 @@ namespace {
 // in's. Returns false (with a gtest failure) on the first difference.
 bool AgreesWithTokenPass(const std::string& in) {
   std::string direct, general;
-  std::vector<uint32_t> direct_offsets, offsets;
-  Norm().Normalise(in, &direct, &direct_offsets);
-  Norm().Normalise("\u0436 " + in, &general, &offsets);
+  std::vector<uint32_t> direct_offsets, offsets, direct_soft, soft;
+  Norm().Normalise(in, &direct, &direct_offsets, &direct_soft);
+  Norm().Normalise("\u0436 " + in, &general, &offsets, &soft);
   if (direct.empty()) {
     EXPECT_EQ(general, "\u0436") << "input: '" << in << "'";
     return general == "\u0436";
   }
+  // Soft word starts too, past the 3 bytes of "zhe ".
+  for (uint32_t& s : soft) s -= 3;
+  EXPECT_EQ(direct_soft, soft) << "input: '" << in << "'";
+  if (direct_soft != soft) return false;
   EXPECT_EQ(general.substr(3), direct) << "input: '" << in << "'";
   EXPECT_EQ(direct_offsets.size() + 3, offsets.size()) << "input: '" << in << "'";
   if (general.substr(3) != direct || direct_offsets.size() + 3 != offsets.size()) return false;
@@ -195,6 +200,54 @@ TEST(Normalise, FoldedToAsciiAgreesWithGeneralPath) {
     const int n = static_cast<int>(rng() % 30);
     for (int k = 0; k < n; ++k) in += pieces[rng() % std::size(pieces)];
     ASSERT_TRUE(AgreesWithTokenPass(in));
+  }
+}
+
+// Spaced-out single characters ("p a y p a l", "g-c-a-s-h", "a p r i v a t e") are joined
+// by the one-pass ASCII path itself, not left to the general token pass; it must give that
+// pass's text, offsets and soft word starts, whatever the gaps, digits, leet symbols,
+// one-letter words and chat letters around them. The batch path (NormaliseAppend) too.
+TEST(Normalise, SpacedLettersTakeTheOnePassPathAndAgreeWithTokenPass) {
+  std::string out;
+  std::vector<uint32_t> offsets, soft;
+  ASSERT_TRUE(FastAsciiPass("i send p a y p a l now", &out, &offsets, &soft));
+  EXPECT_EQ(out, "i send paypal now");
+  ASSERT_TRUE(FastAsciiPass("a p r i v a t e show", &out, &offsets, &soft));
+  EXPECT_EQ(out, "aprivate show");
+  EXPECT_EQ(soft, std::vector<uint32_t>{1});
+  const std::string singles = "abceinoprstuwyAPSX0134579$@!|2";
+  const std::string words[] = {"hi", "show", "CAM", "u", "r", "pls", "n4ked", "12yo", "'", "?"};
+  const std::string gaps[] = {" ", " ", " ", ".", "-", "_", "/", ",", "+", "~", "\t",
+                              "  ", ". ", " - ", "--", "    ", "!", "*", "?"};
+  std::mt19937 rng(19);
+  TextBuffer buffer;
+  std::vector<uint32_t> append_soft;
+  std::string expected;
+  for (int round = 0; round < 40000; ++round) {
+    std::string in;
+    const int pieces = 1 + static_cast<int>(rng() % 4);
+    for (int k = 0; k < pieces; ++k) {
+      if (k > 0) in += gaps[rng() % 3];
+      if (rng() % 3 == 0) {
+        in += words[rng() % std::size(words)];
+        continue;
+      }
+      const int run = 1 + static_cast<int>(rng() % 9);
+      const std::string gap = gaps[rng() % std::size(gaps)];
+      for (int c = 0; c < run; ++c) {
+        // Now and then a different gap inside the run, which ends it.
+        if (c > 0) in += rng() % 12 == 0 ? gaps[rng() % std::size(gaps)] : gap;
+        in.push_back(singles[rng() % singles.size()]);
+      }
+    }
+    soft.clear();
+    ASSERT_TRUE(FastAsciiPass(in, &out, &offsets, &soft)) << "input: '" << in << "'";
+    ASSERT_TRUE(AgreesWithTokenPass(in));
+    buffer.size = 0;
+    Norm().NormaliseAppend(in, &buffer, &append_soft);
+    Norm().Normalise(in, &expected, nullptr, &soft);
+    ASSERT_EQ(std::string(buffer.view()), expected) << "input: '" << in << "'";
+    ASSERT_EQ(append_soft, soft) << "input: '" << in << "'";
   }
 }
 
