@@ -75,17 +75,100 @@ K Winner(const Votes& votes, K none, const std::vector<std::string>& names) {
   return best;
 }
 
-// Votes and IPs are kept inline up to a few (most accounts are seen in one place from a few
-// addresses): the ingest thread then reads no heap block of them per half-edge, each of
-// which was a cache miss on large inputs.
-struct AccountData {
-  std::vector<Edge> edges;
-  absl::InlinedVector<std::pair<uint16_t, uint32_t>, 2> country_votes;
-  absl::InlinedVector<std::pair<uint16_t, uint32_t>, 2> region_votes;
-  // Hashes of the account's IPs (IpHash): linking compares them, and nothing prints an IP.
-  absl::InlinedVector<uint64_t, 4> ips;
-  bool had_edges = false;  // counted in MetaStats::accounts
+// What few accounts need: more places than one and more IPs than one. The IPs come first
+// and the first few inline, in the line the ingest worker prefetches (see WorkerLoop).
+struct AccountExtra {
+  absl::InlinedVector<uint64_t, 7> ips;  // after AccountData::first_ip, in first-seen order
+  std::vector<std::pair<uint16_t, uint32_t>> country_votes, region_votes;  // other keys
 };
+
+// An account's half-edges and what they say about it, in one cache line: the ingest worker
+// reads it per half-edge, at random over hundreds of thousands of accounts, and each further
+// line read was a cache miss (120 bytes of inline vectors were two lines and, once an
+// account had more than four IPs, a third in the heap on every half-edge). The first place
+// and the first and last IPs stay inline, since most of an account's calls repeat them;
+// the rest goes to `extra`.
+struct alignas(64) AccountData {
+  std::vector<Edge> edges;
+  // Hashes of the account's IPs (IpHash): linking compares them, and nothing prints an IP.
+  uint64_t first_ip = 0;  // the first kept, 0 for none yet
+  uint64_t last_ip = 0;   // the last seen (kept, or over kMaxIps), 0 for none yet
+  std::unique_ptr<AccountExtra> extra;
+  uint16_t country = 0, region = 0;      // the first voted, 0 for none yet
+  uint32_t country_n = 0, region_n = 0;  // their votes
+  bool had_edges = false;                // counted in MetaStats::accounts
+
+  static constexpr size_t kMaxIps = 64;
+  // Whether AddIp(ip) would read `extra`.
+  bool IpNeedsExtra(uint64_t ip) const {
+    return ip != 0 && ip != last_ip && ip != first_ip && extra != nullptr;
+  }
+  // `ip` is an IpHash; 0 (no IP) is not kept. At most kMaxIps.
+  void AddIp(uint64_t ip) {
+    if (ip == 0 || ip == last_ip) return;
+    last_ip = ip;
+    if (ip == first_ip) return;
+    if (first_ip == 0) {
+      first_ip = ip;
+      return;
+    }
+    AddMoreIp(ip);
+  }
+  template <class F>
+  void ForEachIp(const F& f) const {
+    if (first_ip == 0) return;
+    f(first_ip);
+    if (extra) {
+      for (uint64_t ip : extra->ips) f(ip);
+    }
+  }
+  void VoteCountry(uint16_t key) {
+    if (!VoteInline(&country, &country_n, key)) Vote(&Extra().country_votes, key);
+  }
+  void VoteRegion(uint16_t key) {
+    if (!VoteInline(&region, &region_n, key)) Vote(&Extra().region_votes, key);
+  }
+  // The most voted country (region), as Winner.
+  uint16_t HomeCountry(const std::vector<std::string>& names) const {
+    return WinnerOf(country, country_n, extra ? &extra->country_votes : nullptr, names);
+  }
+  uint16_t HomeRegion(const std::vector<std::string>& names) const {
+    return WinnerOf(region, region_n, extra ? &extra->region_votes : nullptr, names);
+  }
+
+ private:
+  AccountExtra& Extra() {
+    if (!extra) extra = std::make_unique<AccountExtra>();
+    return *extra;
+  }
+  [[gnu::noinline]] void AddMoreIp(uint64_t ip) {
+    auto& more = Extra().ips;
+    if (std::find(more.begin(), more.end(), ip) == more.end() && more.size() + 1 < kMaxIps) {
+      more.push_back(ip);
+    }
+  }
+  // Counts a vote for `key` inline when it is the inline key or none is set yet.
+  static bool VoteInline(uint16_t* inline_key, uint32_t* n, uint16_t key) {
+    if (*inline_key == key) {
+      ++*n;
+    } else if (*inline_key == 0) {
+      *inline_key = key;
+      *n = 1;
+    } else {
+      return false;
+    }
+    return true;
+  }
+  static uint16_t WinnerOf(uint16_t key, uint32_t n,
+                           const std::vector<std::pair<uint16_t, uint32_t>>* more,
+                           const std::vector<std::string>& names) {
+    absl::InlinedVector<std::pair<uint16_t, uint32_t>, 4> all;
+    if (key != 0) all.emplace_back(key, n);
+    if (more != nullptr) all.insert(all.end(), more->begin(), more->end());
+    return Winner(all, uint16_t{0}, names);
+  }
+};
+static_assert(sizeof(AccountData) == 64);
 
 // Features of one window of one account.
 struct WindowFeatures {
@@ -531,18 +614,19 @@ struct Analyzer::Impl {
       ++stats.accounts;
     }
     ++half_edges;
-    if (c.country[own] != 0) Vote(&a.country_votes, c.country[own]);
-    if (c.region[own] != 0) Vote(&a.region_votes, c.region[own]);
-    AddIp(a, c.ip[own]);
-    a.edges.push_back({c.start_ms, c.account[1 - own], c.duration_s, c.country[1 - own], c.media});
+    if (c.country[own] != 0) a.VoteCountry(c.country[own]);
+    if (c.region[own] != 0) a.VoteRegion(c.region[own]);
+    a.AddIp(c.ip[own]);
+    // Built whole, then stored: constructed in place, the bit-fields made the compiler read
+    // the vector's tail before writing it, a cache miss that stalled the worker (~85% of
+    // its time here); a plain 16-byte store does not wait for the line.
+    Edge e{c.start_ms, c.account[1 - own], c.duration_s, c.country[1 - own], c.media};
+    std::array<uint64_t, 2> words;
+    std::memcpy(words.data(), &e, sizeof e);
+    a.edges.emplace_back();
+    std::memcpy(&a.edges.back(), words.data(), sizeof e);
   }
 
-  // `ip` is an IpHash; 0 (no IP) is not kept.
-  static void AddIp(AccountData& a, uint64_t ip) {
-    if (ip != 0 && std::find(a.ips.begin(), a.ips.end(), ip) == a.ips.end() && a.ips.size() < 64) {
-      a.ips.push_back(ip);
-    }
-  }
 
   // The ingest worker (Analyzer::AddBatch with MetaOptions::threads > 1): resolving calls
   // (Admit: the call-id set, the account id table) and adding their half-edges (the
@@ -582,6 +666,16 @@ struct Analyzer::Impl {
           const ResolvedCall& next = calls[j + kAhead];
           for (int k = 0; k < 2; ++k) {
             if (next.account[k] < accounts.size()) __builtin_prefetch(&accounts[next.account[k]]);
+          }
+        }
+        // Half as far ahead, the accounts are loaded: start loading the IPs of those whose
+        // IP is neither their first nor their last (a new or a rarer address).
+        if (j + kAhead / 2 < calls.size()) {
+          const ResolvedCall& next = calls[j + kAhead / 2];
+          for (int k = 0; k < 2; ++k) {
+            if (next.account[k] >= accounts.size()) continue;
+            const AccountData& a = accounts[next.account[k]];
+            if (a.IpNeedsExtra(next.ip[k])) __builtin_prefetch(a.extra.get());
           }
         }
         AddEdges(calls[j]);
@@ -1046,8 +1140,8 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     auto& a = m.accounts[i];
     if (a.edges.empty()) return;
     local[i] = 1;
-    home[i] = Winner(a.country_votes, uint16_t{0}, m.country_codes);
-    const uint16_t region = Winner(a.region_votes, uint16_t{0}, m.region_codes);
+    home[i] = a.HomeCountry(m.country_codes);
+    const uint16_t region = a.HomeRegion(m.region_codes);
     hotspot[i] = home[i] != 0 &&
                  m.countries->IsHotspot(m.country_codes[home[i]], m.region_codes[region]);
     high[i] = m.IsHigh(home[i]) && !hotspot[i];
@@ -1104,11 +1198,11 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
         [&](size_t i, SharedAccount* a) {
           a->value = hotspot[i];
           if (hotspot[i]) {
-            for (uint64_t ip : m.accounts[i].ips) {  // as hexadecimal hashes
+            m.accounts[i].ForEachIp([&](uint64_t ip) {  // as hexadecimal hashes
               char hex[16];
               const auto end = std::to_chars(hex, hex + sizeof hex, ip, 16).ptr;
               a->ips.emplace_back(hex, end);
-            }
+            });
           }
           return true;
         },
@@ -1117,7 +1211,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
           for (const auto& text : a.ips) {
             uint64_t ip = 0;
             std::from_chars(text.data(), text.data() + text.size(), ip, 16);
-            m.AddIp(m.accounts[i], ip);
+            m.accounts[i].AddIp(ip);
           }
         });
     if (!st) return tl::unexpected(st.error());
@@ -1218,7 +1312,8 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> ip_accounts;
   for (size_t i = 0; i < n; ++i) {
     if (!hotspot[i]) continue;
-    for (uint64_t ip : m.accounts[i].ips) ip_accounts[ip].push_back(static_cast<uint32_t>(i));
+    m.accounts[i].ForEachIp(
+        [&](uint64_t ip) { ip_accounts[ip].push_back(static_cast<uint32_t>(i)); });
   }
   // An address many accounts use is a carrier's shared NAT or a café, not a household:
   // only addresses with few users link accounts.
@@ -1227,13 +1322,13 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   for (size_t i = 0; i < n; ++i) {
     if (supply_score[i] < m.threshold) continue;
     auto& l = linked[i];
-    for (uint64_t ip : m.accounts[i].ips) {
+    m.accounts[i].ForEachIp([&](uint64_t ip) {
       const auto& users = ip_accounts[ip];
-      if (users.size() > max_ip_accounts) continue;
+      if (users.size() > max_ip_accounts) return;
       for (uint32_t other : users) {
         if (other != i && std::find(l.begin(), l.end(), other) == l.end()) l.push_back(other);
       }
-    }
+    });
     // At most 32, the same ones whatever the order accounts were first seen in.
     if (l.size() > 32) {
       std::sort(l.begin(), l.end(),

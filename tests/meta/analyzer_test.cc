@@ -155,6 +155,59 @@ TEST(Analyzer, LinksAccountsSharingAHubsIp) {
   EXPECT_NE(std::find(linked.begin(), linked.end(), "helper"), linked.end());
 }
 
+// An account keeps its first 64 IPs, whichever calls they come on: the first, the last
+// and every other address in between link it; the 65th and later do not.
+TEST(Analyzer, LinksThroughEachOfAHubsFirst64Ips) {
+  Calls c;
+  AddHub(c, "hub1", "cust", 12, "203.0.113.1");  // its first IP
+  auto ip = [](int k) { return "198.51.100." + std::to_string(k); };
+  for (int k = 2; k <= 70; ++k) {  // 69 more, each used twice, the first IP in between
+    for (int rep = 0; rep < 2; ++rep) {
+      c.Add("hub1", "PH", "local" + std::to_string(k), "PH", kStart + 6 * kDay + (k * 2 + rep) * 60000,
+            2, Media::kAudio, ip(k));
+    }
+    c.Add("hub1", "PH", "home", "PH", kStart + 7 * kDay + k * 60000, 2, Media::kAudio, "203.0.113.1");
+  }
+  c.Add("first", "PH", "someone", "PH", kStart + 3 * kDay, 2, Media::kAudio, "203.0.113.1");
+  c.Add("second", "PH", "someone", "PH", kStart + 3 * kDay, 2, Media::kAudio, ip(2));
+  c.Add("sixty-fourth", "PH", "someone", "PH", kStart + 3 * kDay, 2, Media::kAudio, ip(64));
+  c.Add("sixty-fifth", "PH", "someone", "PH", kStart + 3 * kDay, 2, Media::kAudio, ip(65));
+  auto leads = c.Run();
+  ASSERT_TRUE(leads["hub1/supply"].flagged);
+  const auto& linked = leads["hub1/supply"].linked;
+  auto has = [&](const char* who) { return std::find(linked.begin(), linked.end(), who) != linked.end(); };
+  EXPECT_TRUE(has("first"));
+  EXPECT_TRUE(has("second"));
+  EXPECT_TRUE(has("sixty-fourth"));
+  EXPECT_FALSE(has("sixty-fifth"));
+}
+
+// An account's home is the country most of its calls place it in, whichever came first.
+TEST(Analyzer, HomeIsTheMostVotedCountryWhateverCameFirst) {
+  Calls c;
+  c.Add("a", "US", "b", "US", kStart, 5);
+  // First seen in the US and in Great Britain, then mostly in the Philippines.
+  c.Add("mover", "US", "b", "US", kStart + kDay, 5, Media::kAudio);
+  c.Add("mover", "GB", "b", "US", kStart + kDay + kHour, 5, Media::kAudio);
+  c.Add("mover", "GB", "b", "US", kStart + kDay + 2 * kHour, 5, Media::kAudio);
+  for (int k = 0; k < 6; ++k) {
+    c.Add("mover", "PH", "visitor" + std::to_string(k), kRich[k % 8],
+          kStart + (10 + k) * kDay + 14 * kHour, 20);
+  }
+  // First seen in Brazil (not high-income), mostly in Germany.
+  c.Add("expat", "BR", "b", "US", kStart + kDay, 5, Media::kAudio);
+  for (int k = 0; k < 4; ++k) {
+    c.Add("expat", "DE", "pinoy" + std::to_string(k), "PH", kStart + (10 + k) * kDay + 14 * kHour, 20);
+  }
+  c.Add("expat", "BR", "b", "US", kStart + 20 * kDay, 5, Media::kAudio);
+  c.Add("expat", "GB", "b", "US", kStart + 21 * kDay, 5, Media::kAudio);
+  auto leads = c.Run();
+  EXPECT_TRUE(leads.count("mover/supply"));
+  EXPECT_FALSE(leads.count("mover/demand"));
+  ASSERT_TRUE(leads.count("expat/demand"));
+  EXPECT_FALSE(leads.count("expat/supply"));
+}
+
 TEST(Analyzer, CountsDuplicatesOnce) {
   Calls c;
   AddHub(c, "hub1", "cust", 6);
