@@ -146,6 +146,8 @@ class PhraseSet {
         ws.push_back(p.substr(pos, sp - pos));
         pos = sp + 1;
       }
+      Note(&first_words_, ws.front());
+      Note(&last_words_, ws.back());
       by_first_[ws.front()].push_back(ws);
       by_last_[ws.back()].push_back(std::move(ws));
     }
@@ -154,6 +156,7 @@ class PhraseSet {
   // The number of words of the longest phrase spelled from word `i` on, or 0.
   size_t At(std::string_view s, const std::vector<Word>& words, size_t i) const {
     if (i >= words.size()) return 0;
+    if (!MayBe(first_words_, s, words[i])) return 0;
     auto it = by_first_.find(WordAt(s, words, i));
     if (it == by_first_.end()) return 0;
     size_t best = 0;
@@ -169,6 +172,7 @@ class PhraseSet {
   // Whether a phrase ends just before word `i`.
   bool Before(std::string_view s, const std::vector<Word>& words, size_t i) const {
     if (i == 0) return false;
+    if (!MayBe(last_words_, s, words[i - 1])) return false;
     auto it = by_last_.find(WordAt(s, words, i - 1));
     if (it == by_last_.end()) return false;
     for (const auto& phrase : it->second) {
@@ -184,9 +188,21 @@ class PhraseSet {
   }
 
  private:
+  // Per word length (the last entry for all longer words), a bit per first byte's low six
+  // bits: a word whose bit is clear is in no phrase at that place, without a hash lookup.
+  // Most words tested are numbers' neighbours that are no unit, lead or tail.
+  using WordBits = std::array<uint64_t, 16>;
+  static void Note(WordBits* bits, std::string_view w) {
+    (*bits)[std::min<size_t>(w.size(), 15)] |= uint64_t{1} << (static_cast<uint8_t>(w[0]) & 63);
+  }
+  static bool MayBe(const WordBits& bits, std::string_view s, const Word& w) {
+    const size_t len = w.end - w.begin;
+    return ((bits[std::min<size_t>(len, 15)] >> (static_cast<uint8_t>(s[w.begin]) & 63)) & 1) != 0;
+  }
   static std::string_view WordAt(std::string_view s, const std::vector<Word>& words, size_t i) {
     return s.substr(words[i].begin, words[i].end - words[i].begin);
   }
+  WordBits first_words_{}, last_words_{};
   std::unordered_map<std::string_view, std::vector<std::vector<std::string_view>>> by_first_,
       by_last_;
 };
@@ -222,6 +238,12 @@ bool IsSoftener(std::string_view s, const Word& w) {
 
 }  // namespace
 
+bool MayBeNumberWord(std::string_view w) {
+  return w.size() >= 3 && w.size() < kNumberWordStarts.size() && w[0] >= 'a' && w[0] <= 'z' &&
+         w[1] >= 'a' && w[1] <= 'z' &&
+         ((kNumberWordStarts[w.size()][w[0] - 'a'] >> (w[1] - 'a')) & 1) != 0;
+}
+
 void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
   out->clear();
   thread_local std::vector<Word> words;
@@ -238,7 +260,7 @@ void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
       value = ParseNumber(word.substr(0, d));
       glued = word.substr(d);
       numeric = true;
-    } else {
+    } else if (MayBeNumberWord(word)) {
       value = NumberWordValue(word);
     }
     if (value < 0) continue;
@@ -301,11 +323,7 @@ bool MayBeBareAgeAnswer(std::string_view s) {
     const std::string_view word = s.substr(b, i - b);
     if (leads < 3 && is_lead(word)) continue;
     int value = ParseNumber(word);
-    if (value < 0 && word.size() >= 3 && word.size() < kNumberWordStarts.size() &&
-        word[0] >= 'a' && word[0] <= 'z' && word[1] >= 'a' && word[1] <= 'z' &&
-        ((kNumberWordStarts[word.size()][word[0] - 'a'] >> (word[1] - 'a')) & 1) != 0) {
-      value = NumberWordValue(word);
-    }
+    if (value < 0 && MayBeNumberWord(word)) value = NumberWordValue(word);
     return value >= kMinAge && value <= kMaxAge;
   }
 }

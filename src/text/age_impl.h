@@ -1,5 +1,6 @@
-// text/age_impl.h: the two stages of BareAgeAnswer (private to the text module; tests use
-// them to check that the first never rejects what the second accepts).
+// text/age_impl.h: the two stages of BareAgeAnswer and the number-word test of FindAges
+// (private to the text module; tests use them to check that a cheap first test never
+// rejects what the full one accepts).
 #pragma once
 
 #include <string_view>
@@ -10,6 +11,11 @@ namespace bantay::text {
 // first word after at most three leads such as "just" or "im" is not a number from 4 to 99
 // or a number word). True does not mean it is one.
 bool MayBeBareAgeAnswer(std::string_view s);
+
+// False for most words that are not number words ("twelve", "dose", "napulo"), by length
+// and first two letters alone, so that FindAges searches the list for few words; true for
+// every number word.
+bool MayBeNumberWord(std::string_view w);
 
 // BareAgeAnswer without that test.
 int BareAgeAnswerGeneral(std::string_view s, bool* only_fillers);

@@ -57,6 +57,46 @@ TEST(Age, GradesBecomeTypicalAges) {
   EXPECT_EQ(Ages("11 na po ako grade 6"), (V{11, -11}));
 }
 
+// FindAges looks number words up only when this cheap test passes: it must pass for every
+// number word (normalised spelling) and fail for most other words.
+TEST(Age, NumberWordTestAcceptsEveryNumberWord) {
+  for (std::string_view w :
+       {"four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirten",
+        "fourten", "fiften", "sixten", "seventen", "eighten", "nineten", "twenty", "kwatro",
+        "kuwatro", "singko", "sais", "syete", "siyete", "otso", "nuwebe", "nwebe", "diyes",
+        "dyes", "onse", "dose", "trese", "katorse", "kinse", "disisais", "disisyete",
+        "disiotso", "disinuwebe", "bente", "beinte", "apat", "anim", "pito", "walo", "siyam",
+        "sampu", "labingisa", "labindalawa", "labintatlo", "labingapat", "labinlima", "upat",
+        "unom", "napulo"}) {
+    EXPECT_TRUE(MayBeNumberWord(w)) << w;
+  }
+  for (std::string_view w : {"the", "cam", "show", "hello", "western", "u", "im", "12",
+                             "paypal", "gcash", "private"}) {
+    EXPECT_FALSE(MayBeNumberWord(w)) << w;
+  }
+  EXPECT_EQ(Ages("she is twelve"), V{12});
+  EXPECT_EQ(Ages("napulo ka tuig"), V{10});
+  EXPECT_EQ(Ages("labindalawa na ako"), V{12});
+}
+
+// Units, leads and tails of several words and of every length are found (FindAges skips the
+// phrase lookup for words whose length and first letter no phrase word has).
+TEST(Age, PhrasesOfEveryShapeAreFound) {
+  EXPECT_EQ(Ages("anak ko ay 9"), V{9});
+  EXPECT_EQ(Ages("she just turned 10"), V{10});
+  EXPECT_EQ(Ages("pamangkin ko 8"), V{8});
+  EXPECT_EQ(Ages("12 yearsold"), V{12});
+  EXPECT_EQ(Ages("12 y"), V{12});
+  EXPECT_EQ(Ages("13 anyos"), V{13});
+  EXPECT_EQ(Ages("10 na po ako"), V{10});
+  EXPECT_EQ(Ages("10 pa lang ako"), V{10});
+  EXPECT_EQ(Ages("baitang 4"), V{-9});
+  EXPECT_EQ(Ages("std 4"), V{-9});
+  EXPECT_EQ(Ages("12 oclock"), V{});
+  EXPECT_EQ(Ages("12 percent"), V{});
+  EXPECT_EQ(Ages("i am 12 usdt"), V{});
+}
+
 TEST(Age, NumbersThatAreNotAges) {
   EXPECT_EQ(Ages("50 usd"), V{});
   EXPECT_EQ(Ages("i am 5 min away"), V{});
