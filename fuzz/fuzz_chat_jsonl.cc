@@ -21,11 +21,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   chunk.storage = storage;
 
   std::vector<bantay::text::Rejection> rejects;
-  size_t messages = 0;
+  std::vector<bantay::text::Message> messages;
   bantay::text::ParseChatJsonl(
-      chunk, "fuzz", 1 << 20, [&](bantay::text::Message&&) { ++messages; }, &rejects);
+      chunk, "fuzz", 1 << 20,
+      [&](bantay::text::Message&& m) { messages.push_back(std::move(m)); }, &rejects);
   for (const bantay::text::Rejection& r : rejects) {
     if (r.message.empty()) __builtin_trap();  // every rejection says why
   }
+  // The hand-written paths must deliver what simdjson alone delivers.
+  std::vector<bantay::text::Rejection> slow_rejects;
+  size_t k = 0;
+  bantay::text::ParseChatJsonl(
+      chunk, "fuzz", 1 << 20,
+      [&](bantay::text::Message&& m) {
+        if (k >= messages.size()) __builtin_trap();
+        const bantay::text::Message& f = messages[k++];
+        if (f.line != m.line || f.conversation != m.conversation || f.author != m.author ||
+            f.text != m.text || f.time != m.time) {
+          __builtin_trap();
+        }
+      },
+      &slow_rejects, /*fast_path=*/false);
+  if (k != messages.size() || slow_rejects.size() != rejects.size()) __builtin_trap();
   return 0;
 }

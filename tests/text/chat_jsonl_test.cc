@@ -227,6 +227,33 @@ TEST(ChatJsonl, QuotePathAgreesWithSimdjsonOnCompactAndCorruptedLines) {
   ExpectFastPathsAgreeWithSimdjson(20261206, true);
 }
 
+// The quote-position path reads lines in blocks of 32 bytes (16 without AVX2), past the end
+// of a line into the next: lines of every length around the block edges, each followed by
+// one whose bytes (control characters, backslashes, quotes) must not count, and records
+// with as many quotes as the path takes (64) and one field more, give what simdjson gives.
+TEST(ChatJsonl, QuotePathReadsBlocksUpToTheLineEndAndAtMost64Quotes) {
+  std::string corpus;
+  for (int len = 0; len <= 100; ++len) {
+    corpus += R"({"conversation":"c1","author":"a","text":")" + std::string(len, 'x') + "\"}\n";
+    corpus += "\x01\\\"\t\x7f{\"\"}\n";
+  }
+  for (int extra = 10; extra <= 14; ++extra) {  // 4 + 4 * (3 + extra) quotes
+    std::string rec = R"({"conversation":"c2","author":"b")";
+    for (int k = 0; k < extra; ++k) rec += ",\"k" + std::to_string(k) + "\":\"v\"";
+    corpus += rec + R"(,"text":"many fields"})" + "\n";
+  }
+  const Parsed fast = Parse(corpus, 1, true);
+  const Parsed slow = Parse(corpus, 1, false);
+  ASSERT_EQ(fast.messages.size(), 106u);
+  ASSERT_EQ(fast.messages.size(), slow.messages.size());
+  ASSERT_EQ(fast.rejects.size(), slow.rejects.size());
+  for (size_t i = 0; i < fast.messages.size(); ++i) {
+    EXPECT_EQ(fast.messages[i].line, slow.messages[i].line);
+    EXPECT_EQ(fast.messages[i].text, slow.messages[i].text);
+    EXPECT_EQ(fast.messages[i].conversation, slow.messages[i].conversation);
+  }
+}
+
 // Compact lines broken at each structural position the quote-position path checks.
 TEST(ChatJsonl, QuotePathRejectsWhatSimdjsonRejects) {
   const std::string good = R"({"conversation":"c1","author":"a","text":"hi there"})";
