@@ -75,12 +75,21 @@ K Winner(const Votes& votes, K none, const std::vector<std::string>& names) {
   return best;
 }
 
-// What few accounts need: more places than one and more IPs than one. The IPs come first
-// and the first few inline, in the line the ingest worker prefetches (see WorkerLoop).
+// What few accounts need: more IPs than one, more places than one. One cache line: the
+// first IPs inline (the ingest worker prefetches the line, see WorkerLoop), the votes for
+// further places, fewer still, behind a pointer.
 struct AccountExtra {
-  absl::InlinedVector<uint64_t, 7> ips;  // after AccountData::first_ip, in first-seen order
-  std::vector<std::pair<uint16_t, uint32_t>> country_votes, region_votes;  // other keys
+  struct Votes {
+    std::vector<std::pair<uint16_t, uint32_t>> country, region;  // other keys than inline
+  };
+  absl::InlinedVector<uint64_t, 6> ips;  // after AccountData::first_ip, in first-seen order
+  std::unique_ptr<Votes> votes;
+  Votes& MoreVotes() {
+    if (!votes) votes = std::make_unique<Votes>();
+    return *votes;
+  }
 };
+static_assert(sizeof(AccountExtra) == 64);
 
 // An account's half-edges and what they say about it, in one cache line: the ingest worker
 // reads it per half-edge, at random over hundreds of thousands of accounts, and each further
@@ -123,17 +132,19 @@ struct alignas(64) AccountData {
     }
   }
   void VoteCountry(uint16_t key) {
-    if (!VoteInline(&country, &country_n, key)) Vote(&Extra().country_votes, key);
+    if (!VoteInline(&country, &country_n, key)) Vote(&Extra().MoreVotes().country, key);
   }
   void VoteRegion(uint16_t key) {
-    if (!VoteInline(&region, &region_n, key)) Vote(&Extra().region_votes, key);
+    if (!VoteInline(&region, &region_n, key)) Vote(&Extra().MoreVotes().region, key);
   }
   // The most voted country (region), as Winner.
   uint16_t HomeCountry(const std::vector<std::string>& names) const {
-    return WinnerOf(country, country_n, extra ? &extra->country_votes : nullptr, names);
+    return WinnerOf(country, country_n, extra && extra->votes ? &extra->votes->country : nullptr,
+                    names);
   }
   uint16_t HomeRegion(const std::vector<std::string>& names) const {
-    return WinnerOf(region, region_n, extra ? &extra->region_votes : nullptr, names);
+    return WinnerOf(region, region_n, extra && extra->votes ? &extra->votes->region : nullptr,
+                    names);
   }
 
  private:
