@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #ifdef __SSE2__
@@ -202,14 +203,19 @@ uint64_t CountNewlines(std::string_view s) {
   uint64_t n = 0;
   size_t i = 0;
 #ifdef __SSE2__
+  // Per byte lane, minus the line ends seen (a compare gives -1 per match), summed across
+  // lanes every 255 blocks before a lane can wrap: three instructions per 16 bytes.
   const __m128i nl = _mm_set1_epi8('\n');
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    // Line ends are sparse: clearing set bits one by one beats a (non-native) popcount.
-    for (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl))); m != 0;
-         m &= m - 1) {
-      ++n;
+  while (i + 16 <= s.size()) {
+    const size_t blocks = std::min<size_t>(255, (s.size() - i) / 16);
+    __m128i lanes = _mm_setzero_si128();
+    for (size_t b = 0; b < blocks; ++b, i += 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(x, nl));
     }
+    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+    n += static_cast<uint64_t>(_mm_cvtsi128_si64(sums)) +
+         static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
   }
 #endif
   for (; i < s.size(); ++i) n += s[i] == '\n';

@@ -127,28 +127,54 @@ class TempFile {
   static inline int n_ = 0;
 };
 
+// Reads `content` back in chunks of about 4 KiB and checks that each chunk's first line
+// number follows the line ends before it. Returns the chunks' data.
+std::vector<std::string> ReadChunksCheckingLines(const std::string& content) {
+  std::vector<std::string> out;
+  TempFile f(content);
+  auto r = LineChunkReader::Open(f.path(), 4096);
+  EXPECT_TRUE(r);
+  if (!r) return out;
+  uint64_t expected_line = 1;
+  Chunk c;
+  for (;;) {
+    auto more = (*r)->Next(&c);
+    EXPECT_TRUE(more);
+    if (!more || !*more) break;
+    EXPECT_EQ(c.first_line, expected_line);
+    expected_line += static_cast<uint64_t>(std::count(c.data.begin(), c.data.end(), '\n'));
+    out.emplace_back(c.data);
+  }
+  return out;
+}
+
+// Line numbers come from counting line ends 16 bytes at a time in lanes summed every 255
+// blocks: dense runs of empty lines (more than 255 line ends per lane), lines of every
+// length around the block edges and long lines must all count right.
+TEST(LineChunkReader, NumbersLinesInDenseAndSparseRuns) {
+  std::string content;
+  for (int i = 0; i < 9000; ++i) content += "\n";  // empty lines: a line end per byte
+  for (int len = 0; len < 70; ++len) content += std::string(len, 'x') + "\n";
+  content += std::string(5000, 'y') + "\n";
+  for (int i = 0; i < 3000; ++i) content += "ab\n";
+  const std::vector<std::string> chunks = ReadChunksCheckingLines(content);
+  EXPECT_GT(chunks.size(), 3u);
+  uint64_t lines = 0;
+  for (const std::string& c : chunks) lines += std::count(c.begin(), c.end(), '\n');
+  EXPECT_EQ(lines, 9000u + 70 + 1 + 3000);
+}
+
 TEST(LineChunkReader, CutsAtLineEndsAndNumbersLines) {
   std::string content;
   for (int i = 1; i <= 5000; ++i) content += "line " + std::to_string(i) + "\n";
   content += "last line without newline";
-  TempFile f(content);
-  auto r = LineChunkReader::Open(f.path(), 4096);
-  ASSERT_TRUE(r);
+  const std::vector<std::string> chunks = ReadChunksCheckingLines(content);
   std::string joined;
-  uint64_t expected_line = 1;
-  Chunk c;
-  int chunks = 0;
-  for (;;) {
-    auto more = (*r)->Next(&c);
-    ASSERT_TRUE(more);
-    if (!*more) break;
-    EXPECT_EQ(c.first_line, expected_line);
-    EXPECT_TRUE(c.data.back() == '\n' || c.data.back() == 'e');
-    expected_line += static_cast<uint64_t>(std::count(c.data.begin(), c.data.end(), '\n'));
-    joined.append(c.data);
-    ++chunks;
+  for (const std::string& c : chunks) {
+    EXPECT_TRUE(c.back() == '\n' || c.back() == 'e');
+    joined += c;
   }
-  EXPECT_GT(chunks, 5);
+  EXPECT_GT(chunks.size(), 5u);
   EXPECT_EQ(joined, content);
 }
 
