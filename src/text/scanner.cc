@@ -25,16 +25,28 @@ bool HasDigit(std::string_view s) {
   // Sixteen bytes at a time: a byte is a digit when (byte - '0') is below 10 unsigned.
   const __m128i zero = _mm_set1_epi8('0');
   const __m128i nine = _mm_set1_epi8(9);
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+  const auto any_digit = [&](const char* p) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     const __m128i d = _mm_sub_epi8(x, zero);
-    if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d)) != 0) return true;
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d)) != 0;
+  };
+  for (; i + 16 <= s.size(); i += 16) {
+    if (any_digit(s.data() + i)) return true;
   }
-#endif
+  if (i == s.size()) return false;
+  // The rest, fewer than 16 bytes (most messages are short): the last 16 bytes of the
+  // text when it has that many, else the text copied into a block of separators.
+  if (s.size() >= 16) return any_digit(s.data() + s.size() - 16);
+  char block[16];
+  std::memset(block, ' ', sizeof block);
+  std::memcpy(block, s.data(), s.size());
+  return any_digit(block);
+#else
   for (; i < s.size(); ++i) {
     if (s[i] >= '0' && s[i] <= '9') return true;
   }
   return false;
+#endif
 }
 
 // Cuts `s` to at most `max` bytes at a UTF-8 character boundary.

@@ -127,6 +127,26 @@ TEST(Scanner, DoesNotFlagAdultsFlirting) {
   EXPECT_FALSE(s.flagged) << s.score;
 }
 
+// Ages are looked for only in messages with a digit, found 16 bytes at a time: a digit at
+// the start or the end of a message of any length up to past two blocks counts.
+TEST(Scanner, AgeDigitsAreSeenAnywhereInMessagesOfEveryLength) {
+  for (size_t pad = 0; pad <= 40; ++pad) {
+    for (const std::string& text :
+         {std::string(pad, 'x') + " 12yo", "12yo " + std::string(pad, 'x'),
+          std::string(pad / 2, 'x') + " 12yo " + std::string(pad - pad / 2, 'x')}) {
+      std::vector<Message> msgs(1);
+      msgs[0].conversation = "c1";
+      msgs[0].author = "B";
+      msgs[0].text = text;
+      Scratch scratch;
+      const ConversationScore s = Sc().ScoreConversation(msgs, scratch);
+      bool age = false;
+      for (const Evidence& e : s.evidence) age = age || e.term == "age 12";
+      EXPECT_TRUE(age) << "'" << text << "'";
+    }
+  }
+}
+
 TEST(Scanner, BareNumberIsAnAgeOnlyAfterAnAgeQuestion) {
   auto asked = Score({"A: how old are you", "B: 11", "A: naked cam show for me"});
   auto unasked = Score({"A: how many do you want", "B: 11", "A: naked cam show for me"});
