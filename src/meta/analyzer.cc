@@ -257,10 +257,16 @@ struct SweepRange {
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
+// Indices are handed out in blocks: one shared counter per index was a cache line bouncing
+// between the cores for each of hundreds of thousands of accounts, four times a pass.
 void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn) {
+  constexpr size_t kBlock = 64;
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+    for (size_t first; (first = next.fetch_add(kBlock)) < n;) {
+      const size_t end = std::min(n, first + kBlock);
+      for (size_t i = first; i < end; ++i) fn(i);
+    }
   };
   std::vector<std::thread> pool;
   for (int t = 1; t < threads && n > 256; ++t) pool.emplace_back(worker);
@@ -679,13 +685,15 @@ struct Analyzer::Impl {
             if (next.account[k] < accounts.size()) __builtin_prefetch(&accounts[next.account[k]]);
           }
         }
-        // Half as far ahead, the accounts are loaded: start loading the IPs of those whose
-        // IP is neither their first nor their last (a new or a rarer address).
+        // Half as far ahead, the accounts are loaded: start loading the line each half-edge
+        // goes to (for writing), and the IPs of accounts whose IP is neither their first nor
+        // their last (a new or a rarer address).
         if (j + kAhead / 2 < calls.size()) {
           const ResolvedCall& next = calls[j + kAhead / 2];
           for (int k = 0; k < 2; ++k) {
             if (next.account[k] >= accounts.size()) continue;
             const AccountData& a = accounts[next.account[k]];
+            __builtin_prefetch(a.edges.data() + a.edges.size(), 1);
             if (a.IpNeedsExtra(next.ip[k])) __builtin_prefetch(a.extra.get());
           }
         }
