@@ -7,8 +7,9 @@
 #
 # Uses build/src/cli/bantay as built (never builds it). The records come from
 # `bantay simulate calls --accounts ACCOUNTS --days 30 --seed 5`. On that same file, after a
-# warm-up read, three tools run twice each; the best wall time counts (peak RSS is the larger
-# of the two runs, from /usr/bin/time, apt package `time`):
+# warm-up read, bantay and DuckDB run three times each, alternately (so that a change in the
+# machine's load between runs hits both), then SQLite twice; the best wall time counts (peak
+# RSS is the largest of the runs, from /usr/bin/time, apt package `time`):
 #   bantay  `bantay meta --threads 2 --stats FILE > /dev/null`: the full analysis (its own
 #           split of the time into reading and scoring is printed below the table).
 #   sqlite  sqlite3 CLI (apt package sqlite3): `.import` into an in-memory DB, then the core query.
@@ -35,7 +36,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 threads=2
-runs=2
+runs=3  # bantay and DuckDB each; SQLite (25 s a run) twice
 bantay=build/src/cli/bantay
 if [ ! -x "$bantay" ]; then
   echo "$bantay missing; build it first (cmake -S . -B build -G Ninja && ninja -C build bantay)" >&2
@@ -77,44 +78,29 @@ SQL
 sqlite_query="$(core_sql 'unixepoch(start) / 604800')"
 duckdb_query="$(core_sql 'CAST(floor(epoch(CAST(start AS TIMESTAMPTZ)) / 604800) AS BIGINT)')"
 
-# timed NAME CMD...: runs CMD $runs times (stdout to $work/NAME.out), sets best_s and peak_kb.
-timed() {
+# run_once NAME CMD...: one timed run of CMD (stdout to $work/NAME.out); keeps NAME's best
+# wall time and largest peak RSS. Returns 1 when CMD fails.
+declare -A best_s peak_kb
+run_once() {
   local name="$1"; shift
-  best_s=""; peak_kb=0
-  local i s kb
-  for ((i = 1; i <= runs; i++)); do
-    if ! /usr/bin/time -f '%e %M' -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err"; then
-      echo "$name failed; stderr:" >&2; tail -20 "$work/$name.err" >&2; return 1
-    fi
-    read -r s kb < <(tail -1 "$work/$name.time")
-    echo "  $name run $i: ${s}s ${kb}KB" >&2
-    if [ -z "$best_s" ] || awk -v a="$s" -v b="$best_s" 'BEGIN{exit !(a < b)}'; then best_s="$s"; fi
-    if [ "$kb" -gt "$peak_kb" ]; then peak_kb="$kb"; fi
-  done
+  local s kb
+  if ! /usr/bin/time -f '%e %M' -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err"; then
+    echo "$name failed; stderr:" >&2; tail -20 "$work/$name.err" >&2; return 1
+  fi
+  read -r s kb < <(tail -1 "$work/$name.time")
+  echo "  $name: ${s}s ${kb}KB (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  if [ -z "${best_s[$name]:-}" ] || awk -v a="$s" -v b="${best_s[$name]}" 'BEGIN{exit !(a < b)}'; then
+    best_s[$name]="$s"
+  fi
+  if [ "$kb" -gt "${peak_kb[$name]:-0}" ]; then peak_kb[$name]="$kb"; fi
 }
 
 declare -A sec rss mrps
-record() {  # record NAME: stores the last timed() result
-  sec[$1]="$best_s"
-  rss[$1]=$(awk -v k="$peak_kb" 'BEGIN{printf "%.0f", k / 1024}')
-  mrps[$1]=$(awk -v r="$records" -v s="$best_s" 'BEGIN{printf "%.2f", (s > 0 ? r / s / 1e6 : 0)}')
+record() {  # record NAME: stores NAME's best run
+  sec[$1]="${best_s[$1]}"
+  rss[$1]=$(awk -v k="${peak_kb[$1]}" 'BEGIN{printf "%.0f", k / 1024}')
+  mrps[$1]=$(awk -v r="$records" -v s="${best_s[$1]}" 'BEGIN{printf "%.2f", (s > 0 ? r / s / 1e6 : 0)}')
 }
-
-echo "bantay meta --threads $threads" >&2
-timed bantay "$bantay" meta --threads "$threads" --stats "$csv"
-record bantay
-# stdout of bantay meta went to $work/bantay.out rather than /dev/null; same work, kept for --keep.
-
-echo "sqlite3 (in-memory import + query)" >&2
-cat > "$work/sqlite.sql" <<SQL
-.mode csv
-.import '$csv' calls
-.mode list
-$sqlite_query
-SQL
-timed sqlite sqlite3 -batch :memory: -init "$work/sqlite.sql" < /dev/null
-record sqlite
-sqlite_groups=$(tail -1 "$work/sqlite.out")
 
 duckdb_ok=1
 if [ ! -d bench/node_modules/@duckdb/node-api ]; then
@@ -126,17 +112,35 @@ if [ ! -d bench/node_modules/@duckdb/node-api ]; then
     duckdb_ok=0
   fi
 fi
-duckdb_groups=skipped
-if [ "$duckdb_ok" -eq 1 ]; then
-  echo "duckdb (node @duckdb/node-api, $threads threads: query over a view on read_csv_auto)" >&2
-  if timed duckdb node bench/meta_duckdb.mjs "$csv" "$duckdb_query" "$threads"; then
-    record duckdb
-    duckdb_groups=$(tail -1 "$work/duckdb.out")
-  else
+
+echo "bantay meta --threads $threads, and duckdb (node @duckdb/node-api, $threads threads: query over a view on read_csv_auto), alternately" >&2
+for ((i = 1; i <= runs; i++)); do
+  run_once bantay "$bantay" meta --threads "$threads" --stats "$csv" || exit 1
+  if [ "$duckdb_ok" -eq 1 ] && ! run_once duckdb node bench/meta_duckdb.mjs "$csv" "$duckdb_query" "$threads"; then
     echo "note: DuckDB run failed; skipping it" >&2
     duckdb_ok=0
   fi
+done
+record bantay
+# stdout of bantay meta went to $work/bantay.out rather than /dev/null; same work, kept for --keep.
+duckdb_groups=skipped
+if [ "$duckdb_ok" -eq 1 ]; then
+  record duckdb
+  duckdb_groups=$(tail -1 "$work/duckdb.out")
 fi
+
+echo "sqlite3 (in-memory import + query)" >&2
+cat > "$work/sqlite.sql" <<SQL
+.mode csv
+.import '$csv' calls
+.mode list
+$sqlite_query
+SQL
+for ((i = 1; i <= 2; i++)); do
+  run_once sqlite sqlite3 -batch :memory: -init "$work/sqlite.sql" < /dev/null || exit 1
+done
+record sqlite
+sqlite_groups=$(tail -1 "$work/sqlite.out")
 
 echo
 echo "records: $records ($(awk -v b="$bytes" 'BEGIN{printf "%.2f", b / 1e9}') GB), accounts $accounts, 30 days, seed 5"
