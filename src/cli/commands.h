@@ -27,9 +27,4 @@ struct CommandRegistration {
 // Adds every registered subcommand to `app`, in order.
 void RegisterAll(CLI::App& app, std::function<int()>* run);
 
-// Whether the command line (main's argc, argv) is a run that reads its input once and exits:
-// `scan`, and `meta` but for its Kafka modes (which run as long as the group does, like
-// `serve` and `bot`). main tunes the allocator for such runs.
-bool IsBatchRun(int argc, const char* const* argv);
-
 }  // namespace bantay::cli

@@ -39,25 +39,12 @@ void ReserveHugePageArena() {
     munmap(start, kSize);
   }
 }
-
-// A batch run frees and reuses memory all along (vectors that grow, tables that double).
-// mimalloc decommits freed memory after 25 ms by default, and using it again then costs a
-// page fault and a page clear once more: on the meta bench's 11.2 M records, 17-21 k minor
-// faults against 11 k with the delay at an hour. Long-running commands keep the default, so
-// that their memory shrinks after a peak. MIMALLOC_DECOMMIT_DELAY, when set, decides instead.
-void KeepFreedMemoryForBatchRuns(int argc, char** argv) {
-  if (std::getenv("MIMALLOC_DECOMMIT_DELAY") != nullptr || !bantay::cli::IsBatchRun(argc, argv)) {
-    return;
-  }
-  mi_option_set(mi_option_decommit_delay, 3600 * 1000);  // milliseconds
-}
 }  // namespace
 #endif
 
 int main(int argc, char** argv) {
 #ifdef BANTAY_MIMALLOC
   ReserveHugePageArena();
-  KeepFreedMemoryForBatchRuns(argc, argv);
 #endif
   CLI::App app{"bantay: finds live-streamed sexual exploitation of children in chats and calls"};
   app.require_subcommand(1);
