@@ -122,6 +122,8 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
           report({Where(file_name, calls[j].line, "start"),
                   why == meta::AddResult::kFuture
                       ? "more than a day in the future (it would close every block before it)"
+                  : why == meta::AddResult::kOutOfRange
+                      ? "before 1970-01-01 or from 2106-02-07T06:28:16Z on (out of range)"
                       : "later than --lateness behind the latest start, and the days it falls "
                         "in are already scored",
                   false});

@@ -37,16 +37,23 @@ namespace {
 constexpr int64_t kDayMs = 86400000;
 constexpr int64_t kHourMs = 3600000;
 
-// One half-edge, 16 bytes: the analysis holds two per call.
+// One half-edge, 12 bytes: the analysis holds two per call. Its start is kept in whole
+// seconds since 1970 (calls starting outside 1970..2106 are rejected: AddResult::kOutOfRange):
+// every feature reads starts by the minute, hour or day, and windows and blocks begin on
+// whole days, so milliseconds change no result.
 struct Edge {
-  int64_t start_ms;
+  uint32_t start_s;
   uint32_t other;
   // Capped at kMaxEdgeDuration: every feature reads durations only up to 4 hours.
   uint16_t duration_s;
   uint16_t other_country : 14;  // index into Impl::country_codes, 0 = unknown
   uint16_t media : 2;           // Media
+  int64_t start_ms() const { return int64_t{start_s} * 1000; }
 };
-static_assert(sizeof(Edge) == 16);
+static_assert(sizeof(Edge) == 12);
+// The starts a half-edge can hold: [0, kEdgeStartLimitMs).
+constexpr int64_t kEdgeStartLimitMs = (int64_t{1} << 32) * 1000;
+bool EdgeStartInRange(int64_t start_ms) { return start_ms >= 0 && start_ms < kEdgeStartLimitMs; }
 constexpr uint32_t kMaxEdgeDuration = 65535;
 
 template <class Votes, class K>
@@ -566,6 +573,10 @@ struct Analyzer::Impl {
   AddResult Admit(const PreparedCall& p, ResolvedCall* c, bool* due) {
     ++stats.records;
     *due = false;
+    if (!EdgeStartInRange(p.start_ms)) {
+      ++stats.out_of_range;
+      return AddResult::kOutOfRange;
+    }
     int64_t block = 0;
     if (horizon_ms > 0) {
       if (!anchored) {
@@ -636,9 +647,11 @@ struct Analyzer::Impl {
     a.AddIp(c.ip[own]);
     // Built whole, then stored: constructed in place, the bit-fields made the compiler read
     // the vector's tail before writing it, a cache miss that stalled the worker (~85% of
-    // its time here); a plain 16-byte store does not wait for the line.
-    Edge e{c.start_ms, c.account[1 - own], c.duration_s, c.country[1 - own], c.media};
-    std::array<uint64_t, 2> words;
+    // its time here); plain stores do not wait for the line. Admit and AddHalf keep the
+    // start in range.
+    Edge e{static_cast<uint32_t>(c.start_ms / 1000), c.account[1 - own], c.duration_s,
+           c.country[1 - own], c.media};
+    std::array<uint32_t, 3> words;
     std::memcpy(words.data(), &e, sizeof e);
     a.edges.emplace_back();
     std::memcpy(&a.edges.back(), words.data(), sizeof e);
@@ -731,11 +744,10 @@ struct Analyzer::Impl {
         held.data(),
         range.context_end_ms == INT64_MAX
             ? held.size()
-            : static_cast<size_t>(std::lower_bound(held.begin(), held.end(), range.context_end_ms,
-                                                   [](const Edge& e, int64_t t) {
-                                                     return e.start_ms < t;
-                                                   }) -
-                                  held.begin()));
+            : static_cast<size_t>(
+                  std::lower_bound(held.begin(), held.end(), range.context_end_ms,
+                                   [](const Edge& e, int64_t t) { return e.start_ms() < t; }) -
+                  held.begin()));
     if (edges.empty()) return;
     std::vector<uint8_t> q(edges.size());  // qualifies(edges[k]), asked once per edge
     bool any = false;
@@ -747,8 +759,8 @@ struct Analyzer::Impl {
     absl::flat_hash_map<uint64_t, std::pair<int64_t, uint8_t>> slot_weeks;  // slot -> week, n
     absl::flat_hash_set<uint32_t> scheduled;
     for (const Edge& e : edges) {
-      first_seen.try_emplace(e.other, e.start_ms);
-      const int64_t hours = e.start_ms / kHourMs;
+      first_seen.try_emplace(e.other, e.start_ms());
+      const int64_t hours = e.start_ms() / kHourMs;
       const uint64_t slot = (static_cast<uint64_t>(e.other) << 8) | static_cast<uint64_t>(hours % 168);
       const int64_t week = hours / 168;
       auto [it, inserted] = slot_weeks.try_emplace(slot, week, 1);
@@ -807,16 +819,16 @@ struct Analyzer::Impl {
       while (b < 7 && minutes >= kBounds[b]) ++b;
       day_hist[b] += sign;
       const int64_t local_hour =
-          ((e.start_ms / 60000 + utc_offset_min[e.other_country]) / 60 % 24 + 24) % 24;
+          ((e.start_ms() / 60000 + utc_offset_min[e.other_country]) / 60 % 24 + 24) % 24;
       if (local_hour >= 18 || local_hour < 3) q_evening += sign;
     };
     constexpr uint32_t kAdd = 1, kRemove = UINT32_MAX;
     WindowFeatures f;
     while (hi < edges.size()) {
-      const int64_t day = edges[hi].start_ms / kDayMs;
+      const int64_t day = edges[hi].start_ms() / kDayMs;
       if (day * kDayMs >= range.to_day_ms) break;
       const int64_t end_ms = (day + 1) * kDayMs;
-      while (hi < edges.size() && edges[hi].start_ms < end_ms) {
+      while (hi < edges.size() && edges[hi].start_ms() < end_ms) {
         const Edge& e = edges[hi];
         auto& p = in_window[e.other];
         p.calls++;
@@ -825,7 +837,7 @@ struct Analyzer::Impl {
         p.country = e.other_country;
         p.qualifies = p.qualifies || q[hi];
         count(hi, kAdd);
-        const int64_t edge_day = e.start_ms / kDayMs;
+        const int64_t edge_day = e.start_ms() / kDayMs;
         if (active_days.empty() || active_days.back().first != edge_day) {
           active_days.emplace_back(edge_day, 0);
         }
@@ -833,7 +845,7 @@ struct Analyzer::Impl {
         ++hi;
       }
       const int64_t start_ms = end_ms - window_ms;
-      while (lo < hi && edges[lo].start_ms < start_ms) {
+      while (lo < hi && edges[lo].start_ms() < start_ms) {
         count(lo, kRemove);
         if (--active_days.front().second == 0) active_days.pop_front();
         const Edge& e = edges[lo++];
@@ -1033,7 +1045,9 @@ AddResult Analyzer::Add(const PreparedCall& p) {
 std::vector<std::pair<size_t, AddResult>> Analyzer::AddBatch(std::span<const PreparedCall> calls) {
   Impl& m = *impl_;
   std::vector<std::pair<size_t, AddResult>> rejected;
-  auto rejects = [](AddResult r) { return r == AddResult::kLate || r == AddResult::kFuture; };
+  auto rejects = [](AddResult r) {
+    return r == AddResult::kLate || r == AddResult::kFuture || r == AddResult::kOutOfRange;
+  };
   if (m.opt.threads < 2) {
     for (size_t j = 0; j < calls.size(); ++j) {
       if (const AddResult r = Add(calls[j]); rejects(r)) rejected.emplace_back(j, r);
@@ -1070,6 +1084,10 @@ void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
   ++m.stats.records;
   PreparedCall p;
   Prepare(r, &p);
+  if (!EdgeStartInRange(p.start_ms)) {
+    ++m.stats.out_of_range;
+    return;
+  }
   if (!m.seen_calls.Insert(p.call_hash * 2 + caller_side).second) {
     ++m.stats.duplicates;
     return;
@@ -1116,7 +1134,7 @@ void Analyzer::Impl::Release(int64_t before_ms) {
   ParallelFor(accounts.size(), opt.threads, [&](size_t i) {
     auto& edges = accounts[i].edges;
     const auto cut = std::lower_bound(edges.begin(), edges.end(), before_ms,
-                                      [](const Edge& e, int64_t t) { return e.start_ms < t; });
+                                      [](const Edge& e, int64_t t) { return e.start_ms() < t; });
     if (cut == edges.begin()) return;
     released += static_cast<uint64_t>(cut - edges.begin());
     edges.erase(edges.begin(), cut);
@@ -1167,10 +1185,10 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     // By time, ties by the other fields: one order whatever order the half-edges came in
     // (members of a consumer group, batches), and most accounts' edges arrive in it.
     auto before = [](const Edge& x, const Edge& y) {
-      return std::tie(x.start_ms, x.other, x.duration_s) <
-                 std::tie(y.start_ms, y.other, y.duration_s) ||
-             (std::tie(x.start_ms, x.other, x.duration_s) ==
-                  std::tie(y.start_ms, y.other, y.duration_s) &&
+      return std::tie(x.start_s, x.other, x.duration_s) <
+                 std::tie(y.start_s, y.other, y.duration_s) ||
+             (std::tie(x.start_s, x.other, x.duration_s) ==
+                  std::tie(y.start_s, y.other, y.duration_s) &&
               (x.other_country < y.other_country ||
                (x.other_country == y.other_country && x.media < y.media)));
     };

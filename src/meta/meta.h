@@ -165,9 +165,11 @@ inline constexpr int kFileModeHorizonDays = 28;
 
 enum class AddResult : uint8_t {
   kAdded,
-  kDuplicate,  // a call_id seen before: counted once
-  kLate,       // bounded state: the record's days were scored already (MetaStats::late)
-  kFuture,     // bounded state: it starts more than a day after now (MetaStats::future)
+  kDuplicate,   // a call_id seen before: counted once
+  kLate,        // bounded state: the record's days were scored already (MetaStats::late)
+  kFuture,      // bounded state: it starts more than a day after now (MetaStats::future)
+  kOutOfRange,  // it starts before 1970 or from 2106-02-07T06:28:16Z on (half-edges keep
+                // 32-bit seconds; MetaStats::out_of_range)
 };
 
 struct AccountLead {
@@ -197,6 +199,7 @@ struct MetaStats {
   // released, and the most half-edges held at once.
   uint64_t late = 0, future = 0, blocks_scored = 0, released_half_edges = 0,
            peak_half_edges = 0;
+  uint64_t out_of_range = 0;  // starts before 1970 or after 2106 (AddResult::kOutOfRange)
 };
 
 // What scoring needs to know about accounts held by other members of a consumer group
@@ -302,7 +305,8 @@ class Analyzer {
   std::vector<std::pair<size_t, AddResult>> AddBatch(std::span<const PreparedCall> calls);
   // Adds only one half-edge of a call: the caller's (`caller_side`) or the callee's. A
   // member of a consumer group holds the half-edges keyed by its accounts. Half-edges of
-  // the same call and side count once.
+  // the same call and side count once; one starting out of range is counted
+  // (MetaStats::out_of_range) and dropped.
   void AddHalf(const CallRecord& record, bool caller_side);
   // Leads in a deterministic order (score descending, then account).
   std::vector<AccountLead> Finish(int threads);

@@ -14,6 +14,21 @@ namespace {
 
 class MetaCli : public CliTest {};
 
+TEST_F(MetaCli, StartBefore1970IsRejectedWithItsLine) {
+  {
+    std::ofstream csv(Path("calls.csv"));
+    csv << "call_id,start,duration_s,caller,callee,media,caller_ip,callee_ip,caller_country,"
+           "callee_country,caller_region,callee_region\n"
+        << "ok,2026-03-01T10:00:00Z,600,u1,u2,video,,,PH,US,PH-07,\n"
+        << "old,1969-12-31T23:59:59Z,600,u1,u2,video,,,PH,US,PH-07,\n";
+  }
+  const CliRun run = Bantay("meta --stats --strict --horizon-days 0 " + Path("calls.csv"));
+  EXPECT_EQ(run.code, 1) << run.err;
+  EXPECT_NE(run.err.find("calls.csv:3:start"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("before 1970-01-01"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("1 rejected"), std::string::npos) << run.err;
+}
+
 TEST_F(MetaCli, LateRecordIsRejectedWithItsLineOnceItsDaysAreScored) {
   size_t lines = 0;
   {

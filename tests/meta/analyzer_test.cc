@@ -197,7 +197,8 @@ TEST(Analyzer, HomeIsTheMostVotedCountryWhateverCameFirst) {
   // First seen in Brazil (not high-income), mostly in Germany.
   c.Add("expat", "BR", "b", "US", kStart + kDay, 5, Media::kAudio);
   for (int k = 0; k < 4; ++k) {
-    c.Add("expat", "DE", "pinoy" + std::to_string(k), "PH", kStart + (10 + k) * kDay + 14 * kHour, 20);
+    c.Add("expat", "DE", "pinoy" + std::to_string(k), "PH", kStart + (10 + k) * kDay + 14 * kHour,
+          20);
   }
   c.Add("expat", "BR", "b", "US", kStart + 20 * kDay, 5, Media::kAudio);
   c.Add("expat", "GB", "b", "US", kStart + 21 * kDay, 5, Media::kAudio);
@@ -206,6 +207,58 @@ TEST(Analyzer, HomeIsTheMostVotedCountryWhateverCameFirst) {
   EXPECT_FALSE(leads.count("mover/demand"));
   ASSERT_TRUE(leads.count("expat/demand"));
   EXPECT_FALSE(leads.count("expat/supply"));
+}
+
+// Half-edges keep their start in 32-bit seconds since 1970: a call outside that range is
+// rejected (and counted), whether added whole or as one half; the last second in range is
+// kept, and a start's milliseconds change nothing (windows begin on whole days).
+TEST(Analyzer, StartsOutsideThe32BitSecondsFrom1970AreRejected) {
+  static const CountryTable countries = *CountryTable::Default();
+  auto a = std::move(*Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), {}));
+  const int64_t limit_ms = (int64_t{1} << 32) * 1000;  // 2106-02-07T06:28:16Z
+  CallRecord r = MakeCall("before", "a", "PH", "b", "US", -1000, 20, Media::kVideo);
+  EXPECT_EQ(a->Add(r), AddResult::kOutOfRange);
+  r.call_id = "after";
+  r.start_ms = limit_ms;
+  EXPECT_EQ(a->Add(r), AddResult::kOutOfRange);
+  r.call_id = "last";
+  r.start_ms = limit_ms - 1000;
+  EXPECT_EQ(a->Add(r), AddResult::kAdded);
+  r.call_id = "first";
+  r.start_ms = 0;
+  EXPECT_EQ(a->Add(r), AddResult::kAdded);
+  r.call_id = "half";
+  r.start_ms = -1;
+  a->AddHalf(r, true);
+  EXPECT_EQ(a->stats().out_of_range, 3u);
+  EXPECT_EQ(a->stats().accounts, 2u);  // a and b, from the two calls in range
+}
+
+// Half-edges keep whole seconds: a start's milliseconds move no call to another day, even
+// in the last second of one (the earliest start, which decides when a window has history,
+// is the same in both inputs here).
+TEST(Analyzer, MillisecondsOfAStartChangeNoLead) {
+  Calls whole, with_ms;
+  for (Calls* c : {&whole, &with_ms}) {
+    c->Add("a", "US", "b", "US", kStart, 5);
+    AddHub(*c, "hub1", "cust", 12);
+    for (int k = 0; k < 6; ++k) {  // late-night calls, in the last second of a day
+      c->Add("night" + std::to_string(k), kRich[k], "hub2", "PH", kStart + (10 + k) * kDay - 1000,
+             20);
+    }
+  }
+  for (size_t i = 1; i < with_ms.records_.size(); ++i) with_ms.records_[i].start_ms += 999;
+  auto lines = [](std::map<std::string, AccountLead> leads) {
+    std::vector<std::string> out;
+    for (const auto& [key, lead] : leads) {
+      out.push_back(key + " " + std::to_string(lead.score) + " " +
+                    std::to_string(lead.window_start_ms));
+    }
+    return out;
+  };
+  const auto want = lines(whole.Run());
+  ASSERT_FALSE(want.empty());
+  EXPECT_EQ(lines(with_ms.Run()), want);
 }
 
 TEST(Analyzer, CountsDuplicatesOnce) {
