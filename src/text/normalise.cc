@@ -513,6 +513,17 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off,
       --n;
     }
   };
+  // An unfolded symbol in a word: ends the piece so far with a space (once; none at the
+  // word's start) and starts a new piece; no letter before it squeezes with one after.
+  auto split_word = [&](size_t pos, size_t word_start, size_t& piece_start,
+                        size_t& prev_piece_start, char& last) {
+    if (n > word_start && o[n - 1] != ' ') {
+      put(' ', pos);
+      prev_piece_start = piece_start;
+      piece_start = n;
+    }
+    last = 0;
+  };
   // Replaces the output from `from` on by its expansion, if it is a chat abbreviation; the
   // new characters map to the first one's source.
   auto expand = [&](size_t from) {
@@ -568,12 +579,7 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off,
               if (after && (before || b == '$' || b == '@')) {
                 put_letter(kTables.leet[b], pos);
               } else {
-                if (n > word_start && o[n - 1] != ' ') {
-                  put(' ', pos);
-                  prev_piece_start = piece_start;
-                  piece_start = n;
-                }
-                last = 0;
+                split_word(pos, word_start, piece_start, prev_piece_start, last);
               }
               break;
           }
@@ -638,12 +644,7 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off,
       } else if (letter_after && (seen_letter || p[i] == '$' || p[i] == '@')) {
         put_letter(leet, i);
       } else {
-        if (n > word_start && o[n - 1] != ' ') {
-          put(' ', i);
-          prev_piece_start = piece_start;
-          piece_start = n;
-        }
-        last = 0;
+        split_word(i, word_start, piece_start, prev_piece_start, last);
       }
     }
     if (n > word_start && o[n - 1] == ' ') {
