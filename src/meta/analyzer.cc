@@ -147,11 +147,16 @@ struct alignas(64) AccountData {
   // The most voted country (region), as Winner.
   uint16_t HomeCountry(const std::vector<std::string>& names) const {
     return WinnerOf(country, country_n, extra && extra->votes ? &extra->votes->country : nullptr,
-                    names);
+                    names, [](uint16_t) { return true; });
   }
-  uint16_t HomeRegion(const std::vector<std::string>& names) const {
+  // The most voted region of the home country `country` (a code such as "DE"): a foreigner's
+  // calls from a hotspot while travelling make no hotspot account of him.
+  uint16_t HomeRegion(const std::vector<std::string>& names, std::string_view country) const {
     return WinnerOf(region, region_n, extra && extra->votes ? &extra->votes->region : nullptr,
-                    names);
+                    names, [&](uint16_t k) {
+                      return names[k].size() > country.size() && names[k][country.size()] == '-' &&
+                             names[k].compare(0, country.size(), country) == 0;
+                    });
   }
 
  private:
@@ -177,12 +182,18 @@ struct alignas(64) AccountData {
     }
     return true;
   }
+  // Winner among the inline key and `more`, of the keys `keep` accepts.
+  template <class Keep>
   static uint16_t WinnerOf(uint16_t key, uint32_t n,
                            const std::vector<std::pair<uint16_t, uint32_t>>* more,
-                           const std::vector<std::string>& names) {
+                           const std::vector<std::string>& names, const Keep& keep) {
     absl::InlinedVector<std::pair<uint16_t, uint32_t>, 4> all;
-    if (key != 0) all.emplace_back(key, n);
-    if (more != nullptr) all.insert(all.end(), more->begin(), more->end());
+    if (key != 0 && keep(key)) all.emplace_back(key, n);
+    if (more != nullptr) {
+      for (const auto& v : *more) {
+        if (keep(v.first)) all.push_back(v);
+      }
+    }
     return Winner(all, uint16_t{0}, names);
   }
 };
@@ -255,6 +266,7 @@ struct ResolvedCall {
   uint16_t region[2];   // index into Impl::region_codes, 0 unknown
   uint16_t duration_s;  // capped at kMaxEdgeDuration
   uint8_t media;
+  bool defer_votes;  // bounded state: the sides' places vote only once scoring reaches it
 };
 
 struct SweepRange {
@@ -491,6 +503,16 @@ struct Analyzer::Impl {
   int64_t released_before_ms = INT64_MIN;  // half-edges before this were released
   // Call hashes by block, to forget: deques grow without copying or doubling their memory.
   std::map<int64_t, std::deque<uint64_t>> block_calls;
+  // A pass places accounts by the calls up to its context's end, whichever later calls came
+  // early (within the lateness). A pass starts when the input's time less the lateness
+  // enters a new block, and reads the calls before that block: the places of calls from
+  // the block after (vote_limit_ms) wait here until a pass reaches them.
+  struct PendingVote {
+    uint32_t account, start_s;
+    uint16_t country, region;
+  };
+  std::deque<PendingVote> pending_votes;
+  int64_t vote_limit_ms = INT64_MAX;
 
   int64_t BlockOf(int64_t t) const { return FloorDiv(t - anchor_ms, horizon_ms); }
   int64_t BlockStart(int64_t b) const { return anchor_ms + b * horizon_ms; }
@@ -603,9 +625,13 @@ struct Analyzer::Impl {
     }
     if (horizon_ms > 0) {
       block_calls[block].push_back(p.call_hash);
+      // Decided before the call moves the input's time: a call that closes blocks is
+      // after the context of the pass it starts.
+      c->defer_votes = p.start_ms >= vote_limit_ms;
       if (p.start_ms > max_start_ms) {
         max_start_ms = p.start_ms;
         *due = BlocksReady();
+        vote_limit_ms = BlockStart(BlockOf(max_start_ms - opt.lateness_ms) + 1);
       }
     }
     return AddResult::kAdded;
@@ -623,7 +649,23 @@ struct Analyzer::Impl {
     c->start_ms = p.start_ms;
     c->duration_s = static_cast<uint16_t>(std::min(p.duration_s, kMaxEdgeDuration));
     c->media = static_cast<uint8_t>(p.media);
+    c->defer_votes = false;
     earliest_ms = std::min(earliest_ms, p.start_ms);
+  }
+
+  static void VotePlace(AccountData* a, uint16_t country, uint16_t region) {
+    if (country != 0) a->VoteCountry(country);
+    if (region != 0) a->VoteRegion(region);
+  }
+  // Counts the pending votes of calls before `before_ms`.
+  void CountPendingVotes(int64_t before_ms) {
+    auto keep =
+        std::remove_if(pending_votes.begin(), pending_votes.end(), [&](const PendingVote& v) {
+          if (int64_t{v.start_s} * 1000 >= before_ms) return false;
+          VotePlace(&accounts[v.account], v.country, v.region);
+          return true;
+        });
+    pending_votes.erase(keep, pending_votes.end());
   }
 
   // Both half-edges of a resolved call (the ingest worker's part of Analyzer::AddBatch).
@@ -642,8 +684,14 @@ struct Analyzer::Impl {
       ++stats.accounts;
     }
     ++half_edges;
-    if (c.country[own] != 0) a.VoteCountry(c.country[own]);
-    if (c.region[own] != 0) a.VoteRegion(c.region[own]);
+    if (c.defer_votes) {
+      if (c.country[own] != 0 || c.region[own] != 0) {
+        pending_votes.push_back({c.account[own], static_cast<uint32_t>(c.start_ms / 1000),
+                                 c.country[own], c.region[own]});
+      }
+    } else {
+      VotePlace(&a, c.country[own], c.region[own]);
+    }
     a.AddIp(c.ip[own]);
     // Built whole, then stored: constructed in place, the bit-fields made the compiler read
     // the vector's tail before writing it, a cache miss that stalled the worker (~85% of
@@ -1168,6 +1216,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   Impl& m = *this;
   const MetaWeights& w = m.w;
   size_t n = m.accounts.size();
+  m.CountPendingVotes(range.context_end_ms);
   // Home location, hotspot and income of every account with half-edges here (in file
   // mode, every account).
   std::vector<uint16_t> home(n, 0);
@@ -1178,7 +1227,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     if (a.edges.empty()) return;
     local[i] = 1;
     home[i] = a.HomeCountry(m.country_codes);
-    const uint16_t region = a.HomeRegion(m.region_codes);
+    const uint16_t region = a.HomeRegion(m.region_codes, m.country_codes[home[i]]);
     hotspot[i] = home[i] != 0 &&
                  m.countries->IsHotspot(m.country_codes[home[i]], m.region_codes[region]);
     high[i] = m.IsHigh(home[i]) && !hotspot[i];

@@ -287,6 +287,9 @@ bool CountryTable::IsHotspot(std::string_view country, std::string_view region) 
   const int idx = CodeIndex(country);
   if (idx >= 0 && impl_->hotspot_country[idx]) return true;
   if (impl_->hotspot_regions.empty()) return false;
+  // A region of another country says nothing about this one (a German account's calls from
+  // Cebu do not make it a Cebu account): as if the region were unknown.
+  if (!country.empty() && (region.size() < 2 || CodeIndex(region.substr(0, 2)) != idx)) region = {};
   if (region.empty()) {
     // The region is unknown (IP databases often give the country only): a country with
     // listed hotspot regions counts, since detection must not hinge on the region column.

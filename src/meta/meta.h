@@ -98,7 +98,7 @@ class CountryTable {
   // nullptr when the code is unknown.
   const CountryProfile* Find(std::string_view code) const;
   // A hotspot: the whole country is listed, or the ISO 3166-2 region is, or the region is
-  // unknown and the country has listed regions.
+  // unknown (or of another country) and the country has listed regions.
   bool IsHotspot(std::string_view country, std::string_view region) const;
 
   struct Impl;

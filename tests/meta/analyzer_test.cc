@@ -209,6 +209,27 @@ TEST(Analyzer, HomeIsTheMostVotedCountryWhateverCameFirst) {
   EXPECT_FALSE(leads.count("expat/supply"));
 }
 
+// A customer's trip to a hotspot does not make him a hotspot account: his home region is
+// one of his home country's, and a region of another country counts as unknown.
+TEST(Analyzer, AForeignCustomersCallsFromAHotspotMakeNoHotspotAccountOfHim) {
+  Calls c;
+  c.Add("a", "US", "b", "US", kStart, 5);
+  AddHub(c, "hub1", "cust", 12);
+  AddHub(c, "hub2", "other", 9);
+  AddHub(c, "hub3", "third", 9);
+  for (int h = 1; h <= 3; ++h) {
+    c.Add("tourist", "DE", "hub" + std::to_string(h), "PH", kStart + (12 + h) * kDay + 20 * kHour,
+          15);
+  }
+  for (int d = 0; d < 2; ++d) {  // then, in Cebu (PH-07), two calls home
+    c.Add("tourist", "PH", "b", "US", kStart + (17 + d) * kDay, 5, Media::kAudio);
+  }
+  auto leads = c.Run();
+  EXPECT_FALSE(leads.count("tourist/supply"));
+  ASSERT_TRUE(leads.count("tourist/demand"));
+  EXPECT_TRUE(leads["tourist/demand"].flagged) << leads["tourist/demand"].score;
+}
+
 // Half-edges keep their start in 32-bit seconds since 1970: a call outside that range is
 // rejected (and counted), whether added whole or as one half; the last second in range is
 // kept, and a start's milliseconds change nothing (windows begin on whole days).
@@ -449,6 +470,63 @@ TEST(AnalyzerBounded, RecordsOutOfOrderWithinTheLatenessGiveTheSameLeads) {
   const auto want = LeadLines(*in_order);
   ASSERT_FALSE(want.empty());
   EXPECT_EQ(LeadLines(*shuffled), want);
+}
+
+// A pass places accounts by the calls up to its context's end. Calls after it that came
+// early (within the lateness) wait, so that the leads do not depend on the order.
+TEST(AnalyzerBounded, APassPlacesAccountsByItsCallsWhateverCameEarly) {
+  const int64_t lateness = 6 * kHour;
+  // Blocks of 7 days from the day before kStart (the first call less the lateness): block 1,
+  // days 6 to 13, is scored when a call starts at day 20 plus the lateness, and its pass
+  // reads calls up to day 20.
+  Calls c;
+  c.Add("a", "US", "b", "US", kStart, 5);
+  AddHub(c, "hub1", "cust", 12);
+  AddHub(c, "hub2", "other", 9);
+  AddHub(c, "hub3", "third", 9);
+  for (int h = 1; h <= 3; ++h) {  // a customer from Britain, in block 1
+    c.Add("buyer", "GB", "hub" + std::to_string(h), "PH", kStart + (9 + h) * kDay + 20 * kHour, 15);
+  }
+  // Then more calls from the Philippines than from Britain, just after the pass's calls (a
+  // trip: his later calls are from Britain again).
+  std::vector<CallRecord> trip;
+  for (int k = 1; k <= 4; ++k) {
+    trip.push_back(MakeCall("trip" + std::to_string(k), "buyer", "PH", "b", "US",
+                            kStart + 20 * kDay + k * kHour, 5, Media::kAudio));
+  }
+  const CallRecord closes =
+      MakeCall("closes", "a", "US", "b", "US", kStart + 20 * kDay + lateness, 5, Media::kAudio);
+  std::vector<CallRecord> after;
+  for (int d = 22; d <= 30; d += 4) {
+    after.push_back(MakeCall("back" + std::to_string(d), "buyer", "GB", "b", "US",
+                             kStart + d * kDay, 5, Media::kAudio));
+  }
+  auto in_order = NewBoundedAnalyzer(7, lateness);
+  auto trip_late = NewBoundedAnalyzer(7, lateness);
+  for (const auto& r : c.records_) {
+    in_order->Add(r);
+    trip_late->Add(r);
+  }
+  for (const auto& r : trip) in_order->Add(r);
+  EXPECT_EQ(in_order->Add(closes), AddResult::kAdded);
+  EXPECT_EQ(trip_late->Add(closes), AddResult::kAdded);
+  EXPECT_EQ(in_order->stats().blocks_scored, 2u);  // blocks 0 and 1
+  for (const auto& r : trip) EXPECT_EQ(trip_late->Add(r), AddResult::kAdded);
+  for (const auto& r : after) {
+    in_order->Add(r);
+    trip_late->Add(r);
+  }
+  // The pass of block 1 places the buyer in Britain, whether the trip's calls came before
+  // the call that closed it or after: he is no hotspot account in any pass.
+  const auto want = LeadLines(*trip_late);
+  auto has = [&](const std::vector<std::string>& lines, const char* role) {
+    const std::string key = std::string("\"account\":\"buyer\",\"role\":\"") + role + "\"";
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const std::string& l) { return l.find(key) != std::string::npos; });
+  };
+  EXPECT_TRUE(has(want, "demand"));
+  EXPECT_FALSE(has(want, "supply"));
+  EXPECT_EQ(LeadLines(*in_order), want);
 }
 
 TEST(AnalyzerBounded, RejectsARecordWhoseBlockIsScored) {

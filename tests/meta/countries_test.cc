@@ -70,6 +70,12 @@ TEST(CountryTable, DefaultHotspotsArePhilippineRegions) {
   EXPECT_FALSE(table->IsHotspot("PH", "PH-15"));
   EXPECT_FALSE(table->IsHotspot("US", ""));
   EXPECT_FALSE(table->IsHotspot("", ""));
+  // A region of another country counts as unknown: a German account's calls from Cebu make
+  // no hotspot account; a Philippine account with a foreign region is in the Philippines.
+  EXPECT_FALSE(table->IsHotspot("DE", "PH-07"));
+  EXPECT_FALSE(table->IsHotspot("de", "ph-07"));
+  EXPECT_TRUE(table->IsHotspot("PH", "DE-BY"));
+  EXPECT_TRUE(table->IsHotspot("ph", "PH-07"));
 }
 
 TEST(CountryTable, LoadsQuotedNamesLongIncomeNamesAndHotspotKinds) {
