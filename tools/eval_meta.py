@@ -56,7 +56,10 @@ def read_truth(path):
             raise InputError(f"{path}:{number}:role: unknown role {r['role']!r}")
         if r["account"] in truth:
             raise InputError(f"{path}:{number}:account: duplicate {r['account']!r}")
-        truth[r["account"]] = {"role": r["role"], "population": r["population"],
+        # An account on a trip to the Philippines is reported apart from its population
+        # (the travelling customer, the overseas worker on leave, ...).
+        population = r["population"] + (" on a trip" if r.get("trip") else "")
+        truth[r["account"]] = {"role": r["role"], "population": population,
                                "country": r.get("country") or "?"}
     return truth
 

@@ -30,6 +30,10 @@
 //   calls with a few foreign clients.
 // - foreign_traveller: foreigners calling one to four PH friends (ordinary PH accounts).
 // - ordinary: the bulk, in 46 countries, calling friends mostly at home.
+// Trips (kTrips): some foreigners spend four to fourteen days of the period in the
+// Philippines, and their calls then come from there (record columns, IPs): customers in the
+// hubs' regions (the travelling offender), overseas workers at home on leave, foreign
+// travellers, and a few ordinary foreigners on holiday. The population stays the account's.
 #include "cli/simulate_calls.h"
 #include "cli/sim_rng.h"
 
@@ -265,6 +269,22 @@ constexpr PopSpec kPops[kPopCount] = {
     {"foreign_traveller", "none", 0.01, 1.0, 0.06},
     {"ordinary", "none", 0, 1.0, 0.04},
 };
+// Shares of populations that spend days of the period in the Philippines, and whether in
+// the hubs' regions (else anywhere, as the general population lives).
+struct TripSpec {
+  Pop pop;
+  double share;
+  bool hub_regions;
+};
+constexpr TripSpec kTrips[] = {{kCustomer, 0.12, true},
+                               {kLoyalCustomer, 0.12, true},
+                               {kOfwWorker, 0.10, false},
+                               {kForeignTraveller, 0.25, false},
+                               {kOrdinary, 0.01, false}};
+// Trips are drawn from their own stream: the other records are those of the same seed
+// without trips.
+constexpr uint64_t kTripSeed = 0x7472697073000001ULL;
+
 constexpr double kCustomersPerHub = 8.0;
 constexpr double kLoyalPerHub = 2.67;
 
@@ -403,6 +423,9 @@ struct Account {
   uint8_t region = kNoRegion;
   uint8_t ip6_prefix = 0;
   bool vpn_user = false;
+  uint8_t trip_region = kNoRegion;  // a trip to the Philippines (kTrips), kNoRegion for none
+  uint8_t trip_days = 0;
+  int32_t trip_day = 0;  // its first UTC day, relative to the period
 };
 
 // IPs several accounts use: a facilitator's hubs (all their calls), a call centre's or a
@@ -548,6 +571,13 @@ class Generator {
     return w;
   }
 
+  static WeightedIndex GeneralRegions() {
+    WeightedIndex w;
+    for (size_t i = 0; i < std::size(kRegions); ++i)
+      w.Add(static_cast<uint32_t>(i), kRegions[i].weight);
+    return w;
+  }
+
   uint32_t RandomOf(const std::vector<uint32_t>& v) { return v[rng_.Below(v.size())]; }
 
   void BuildFriends();
@@ -557,6 +587,7 @@ class Generator {
   void BuildTutors();
   void BuildFreelancers();
   void BuildTravellers();
+  void BuildTrips();
 
   // ---- Calls ----
   // A call at second `sec` of local day `day` (relative to the period) of a clock at
@@ -588,8 +619,11 @@ class Generator {
   void Flush(int64_t utc_day);  // writes the bucket of that day (relative to base_day_)
   void Write(const Call& c);
   void WritePendingUpTo(int64_t key_s);  // the copies due at or before key_s
-  void AppendSide(uint32_t account, bool work, bool hide_country, std::string* ip,
+  void AppendSide(uint32_t account, int64_t start_s, bool work, bool hide_country, std::string* ip,
                   std::string_view* country, std::string_view* region);
+  // The side as at home; returns false when it goes through a VPN.
+  bool AppendHomeSide(uint32_t account, bool work, bool hide_country, std::string* ip,
+                      std::string_view* country, std::string_view* region);
   void AppendUint(uint64_t v, std::string* out);
   void AppendTime(int64_t s);
   void AppendIp4(uint32_t ip, std::string* out);
@@ -653,13 +687,11 @@ void Generator::Build(const std::function<void(const CallTruth&)>& on_truth) {
   for (size_t i = pops.size(); i > 1; --i) std::swap(pops[i - 1], pops[rng_.Below(i)]);
 
   const uint8_t ph = static_cast<uint8_t>(t_.ph);
-  WeightedIndex ordinary_countries, general_regions;
+  WeightedIndex ordinary_countries;
   for (size_t i = 0; i < t_.countries.size(); ++i) {
     ordinary_countries.Add(static_cast<uint32_t>(i), t_.countries[i].ordinary_weight);
   }
-  for (size_t i = 0; i < std::size(kRegions); ++i) {
-    general_regions.Add(static_cast<uint32_t>(i), kRegions[i].weight);
-  }
+  const WeightedIndex general_regions = GeneralRegions();
   const WeightedIndex hub_regions = Regions(kHubRegions);
   const WeightedIndex centre_regions = Regions(kCallCentreRegions);
   const WeightedIndex tutor_regions = Regions(kTutorRegions);
@@ -736,6 +768,7 @@ void Generator::Build(const std::function<void(const CallTruth&)>& on_truth) {
   BuildTutors();
   BuildFreelancers();
   BuildTravellers();
+  BuildTrips();
 
   // A VPN user's call side goes through the VPN often enough that vpn_rate of all sides do.
   uint64_t vpn_users = 0;
@@ -769,6 +802,7 @@ void Generator::Build(const std::function<void(const CallTruth&)>& on_truth) {
       group_label += std::to_string(groups_[a.group].number);
     }
     truth.ip_group = group_label;
+    truth.trip = a.trip_days == 0 ? std::string_view() : kRegions[a.trip_region].code;
     on_truth(truth);
   }
 }
@@ -1082,6 +1116,20 @@ void Generator::BuildTravellers() {
   }
 }
 
+void Generator::BuildTrips() {
+  Rng rng(o_.seed ^ kTripSeed);
+  const WeightedIndex general = GeneralRegions(), hub = Regions(kHubRegions);
+  for (Account& a : accounts_) {
+    if (a.country == t_.ph) continue;
+    for (const TripSpec& t : kTrips) {
+      if (t.pop != a.pop || !rng.Chance(t.share)) continue;
+      a.trip_days = static_cast<uint8_t>(rng.Range(4, 14));
+      a.trip_day = rng.Range(1 - a.trip_days, std::max(1, o_.days) - 1);
+      a.trip_region = static_cast<uint8_t>((t.hub_regions ? hub : general).Pick(rng));
+    }
+  }
+}
+
 // ---- Calls ------------------------------------------------------------------------------------
 
 bool Generator::AddCall(int day, int offset_min, int sec, uint32_t caller, uint32_t callee,
@@ -1279,8 +1327,27 @@ void Generator::AppendIp4(uint32_t ip, std::string* out) {
   }
 }
 
-void Generator::AppendSide(uint32_t account, bool work, bool hide_country, std::string* ip,
-                           std::string_view* country, std::string_view* region) {
+void Generator::AppendSide(uint32_t account, int64_t start_s, bool work, bool hide_country,
+                           std::string* ip, std::string_view* country, std::string_view* region) {
+  // The side as at home first, so that the output stream draws the same numbers with trips
+  // as without.
+  const bool direct = AppendHomeSide(account, work, hide_country, ip, country, region);
+  const Account& a = accounts_[account];
+  const int64_t day = FloorDiv(start_s, 86400) - base_day_;
+  if (!direct || a.trip_days == 0 || day < a.trip_day || day >= a.trip_day + a.trip_days) return;
+  // In the Philippines: a mobile address there (the same one for the day), and its columns.
+  const Country& ph = t_.countries[t_.ph];
+  const uint64_t mix = (uint64_t{account} * 0x9e3779b97f4a7c15ULL) ^ static_cast<uint64_t>(day);
+  ip->clear();
+  AppendIp4(ph.v4[0].base + 256 + static_cast<uint32_t>(mix % kMobilePool), ip);
+  if (!country->empty()) {  // not hidden
+    *country = ph.code;
+    *region = kRegions[a.trip_region].code;
+  }
+}
+
+bool Generator::AppendHomeSide(uint32_t account, bool work, bool hide_country, std::string* ip,
+                               std::string_view* country, std::string_view* region) {
   const Account& a = accounts_[account];
   const Country& c = t_.countries[a.country];
   ip->clear();
@@ -1291,7 +1358,7 @@ void Generator::AppendSide(uint32_t account, bool work, bool hide_country, std::
     AppendIp4(p.base + 1 + static_cast<uint32_t>(out_rng_.Below(p.size - 2)), ip);
     *country = {};
     *region = {};
-    return;
+    return false;
   }
   if (hide_country) {
     *country = {};
@@ -1320,7 +1387,7 @@ void Generator::AppendSide(uint32_t account, bool work, bool hide_country, std::
         }
       }
     }
-    return;
+    return true;
   }
   uint32_t v4 = a.home_ip;
   if (a.group != kNone && (groups_[a.group].always || work)) {
@@ -1332,6 +1399,7 @@ void Generator::AppendSide(uint32_t account, bool work, bool hide_country, std::
     v4 = c.v4[0].base + 256 + static_cast<uint32_t>(out_rng_.Below(kMobilePool));
   }
   AppendIp4(v4, ip);
+  return true;
 }
 
 void Generator::AppendTime(int64_t s) {
@@ -1389,8 +1457,8 @@ void Generator::Write(const Call& c) {
   line_.append(kMediaNames[c.media]);
   const bool hide = out_rng_.Chance(o_.missing_country_rate);
   std::string_view caller_country, callee_country, caller_region, callee_region;
-  AppendSide(c.caller, c.work & 1, hide, &ip_a_, &caller_country, &caller_region);
-  AppendSide(c.callee, c.work & 2, hide, &ip_b_, &callee_country, &callee_region);
+  AppendSide(c.caller, c.start_s, c.work & 1, hide, &ip_a_, &caller_country, &caller_region);
+  AppendSide(c.callee, c.start_s, c.work & 2, hide, &ip_b_, &callee_country, &callee_region);
   for (std::string_view field : {std::string_view(ip_a_), std::string_view(ip_b_), caller_country,
                                  callee_country, caller_region, callee_region}) {
     line_.push_back(',');

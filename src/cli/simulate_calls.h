@@ -48,6 +48,8 @@ struct CallTruth {
   std::string_view ip_group;    // accounts sharing IPs: a facilitator running several hubs
                                 // ("f3"), a call centre ("c2"), a tutoring centre ("t5");
                                 // empty when none
+  std::string_view trip;        // ISO 3166-2 region of a trip to the Philippines during the
+                                // period (the account's calls come from there), else empty
 };
 
 // Every population name, supply first, then demand, then the legitimate ones ("none").

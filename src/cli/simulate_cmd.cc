@@ -232,6 +232,10 @@ int RunCalls(CallsArgs& args) {
           record.append(",\"ip_group\":");
           AppendJsonString(t.ip_group, &record);
         }
+        if (!t.trip.empty()) {
+          record.append(",\"trip\":");
+          AppendJsonString(t.trip, &record);
+        }
         record.push_back('}');
         truth->WriteLine(record);
       });

@@ -24,7 +24,7 @@ namespace bantay::cli {
 namespace {
 
 struct Truth {
-  std::string role, population, country, region, ip_group;
+  std::string role, population, country, region, ip_group, trip;
 };
 
 struct Corpus {
@@ -39,9 +39,9 @@ Corpus Generate(const SimulateCallsOptions& options) {
       options, [&](std::string_view line) { c.lines.emplace_back(line); },
       [&](const CallTruth& t) {
         c.accounts.emplace_back(t.account);
-        c.truth[std::string(t.account)] = {std::string(t.role), std::string(t.population),
-                                           std::string(t.country), std::string(t.region),
-                                           std::string(t.ip_group)};
+        c.truth[std::string(t.account)] = {std::string(t.role),     std::string(t.population),
+                                           std::string(t.country),  std::string(t.region),
+                                           std::string(t.ip_group), std::string(t.trip)};
       });
   EXPECT_TRUE(s.has_value()) << (s ? "" : s.error().ToString());
   return c;
@@ -240,10 +240,11 @@ TEST(SimulateCallsTest, CsvHasHeaderAndValidRecords) {
       const std::string& region = f[kCallerRegion + side];
       const std::string& account = f[kCaller + side];
       EXPECT_TRUE(ValidIpv4(ip) || ValidIpv6(ip)) << ip;
-      if (!country.empty()) {
-        EXPECT_EQ(country, c.truth.at(account).country);
-        EXPECT_EQ(region, c.truth.at(account).region);
-      } else {
+      const Truth& t = c.truth.at(account);
+      if (!country.empty() && !(country == "PH" && region == t.trip)) {  // else on a trip
+        EXPECT_EQ(country, t.country);
+        EXPECT_EQ(region, t.region);
+      } else if (country.empty()) {
         EXPECT_TRUE(region.empty());
       }
       populations_seen.insert(c.truth.at(account).population);
@@ -251,6 +252,55 @@ TEST(SimulateCallsTest, CsvHasHeaderAndValidRecords) {
   }
   EXPECT_EQ(media_seen.size(), 3u);
   EXPECT_EQ(populations_seen.size(), CallPopulations().size());  // every population calls
+}
+
+// Some foreigners spend four to fourteen days in the Philippines: their calls of those days
+// come from their trip's region, the others from home. Customers travel to the hubs'
+// regions; Philippine accounts take no trips.
+TEST(SimulateCallsTest, TripsPlaceAForeignersCallsInThePhilippinesForAFewDays) {
+  const SimulateCallsOptions o = Options(6000, 30, 11);
+  const Corpus c = Generate(o);
+  std::map<std::string, std::set<int64_t>> trip_days;  // account -> UTC days seen in PH
+  std::map<std::string, std::set<int64_t>> home_days;
+  for (const Record& r : Records(c)) {
+    for (int side = 0; side < 2; ++side) {
+      const std::string& account = r.f[kCaller + side];
+      const std::string& country = r.f[kCallerCountry + side];
+      const Truth& t = c.truth.at(account);
+      if (country.empty() || t.country == "PH") continue;
+      (country == "PH" ? trip_days : home_days)[account].insert(r.start_s / 86400);
+      if (country == "PH") {
+        EXPECT_EQ(r.f[kCallerRegion + side], t.trip) << account;
+      }
+    }
+  }
+  std::map<std::string, int> travellers;  // population -> accounts seen on their trip
+  for (const auto& [account, t] : c.truth) {
+    if (t.country == "PH") {
+      EXPECT_TRUE(t.trip.empty()) << account;
+    }
+    if (t.trip.empty()) {
+      EXPECT_FALSE(trip_days.count(account)) << account;
+      continue;
+    }
+    EXPECT_EQ(t.trip.rfind("PH-", 0), 0u) << t.trip;
+    if (t.role == "demand") {
+      static const std::set<std::string> kHubRegions = {"PH-07", "PH-03", "PH-00",
+                                                        "PH-06", "PH-10", "PH-11"};
+      EXPECT_TRUE(kHubRegions.count(t.trip)) << t.trip;
+    }
+    auto it = trip_days.find(account);
+    if (it == trip_days.end()) continue;
+    ++travellers[t.population];
+    const std::set<int64_t>& days = it->second;
+    EXPECT_LE(*days.rbegin() - *days.begin(), 13) << account;
+    for (int64_t d : home_days[account]) {  // home before or after, never during
+      EXPECT_TRUE(d < *days.begin() || d > *days.rbegin()) << account << " day " << d;
+    }
+  }
+  for (const char* pop : {"customer", "ofw_worker", "foreign_traveller", "ordinary"}) {
+    EXPECT_GT(travellers[pop], 0) << pop;
+  }
 }
 
 TEST(SimulateCallsTest, StartOptionMovesThePeriodAndEpochTimesParse) {
