@@ -147,13 +147,27 @@ struct alignas(64) AccountData {
   // The most voted country (region), as Winner.
   uint16_t HomeCountry(const std::vector<std::string>& names) const {
     return WinnerOf(country, country_n, extra && extra->votes ? &extra->votes->country : nullptr,
-                    names, [](uint16_t) { return true; });
+                    names, [](uint16_t, uint32_t) { return true; });
+  }
+  // The most voted country besides `home` with at least `min_share` of the country votes, 0
+  // for none (or when min_share is not positive).
+  uint16_t OtherCountry(uint16_t home, double min_share,
+                        const std::vector<std::string>& names) const {
+    if (min_share <= 0) return 0;
+    const auto* more = extra && extra->votes ? &extra->votes->country : nullptr;
+    uint64_t total = country_n;
+    if (more != nullptr) {
+      for (const auto& v : *more) total += v.second;
+    }
+    return WinnerOf(country, country_n, more, names, [&](uint16_t k, uint32_t n) {
+      return k != home && n >= min_share * static_cast<double>(total);
+    });
   }
   // The most voted region of the home country `country` (a code such as "DE"): a foreigner's
   // calls from a hotspot while travelling make no hotspot account of him.
   uint16_t HomeRegion(const std::vector<std::string>& names, std::string_view country) const {
     return WinnerOf(region, region_n, extra && extra->votes ? &extra->votes->region : nullptr,
-                    names, [&](uint16_t k) {
+                    names, [&](uint16_t k, uint32_t) {
                       return names[k].size() > country.size() && names[k][country.size()] == '-' &&
                              names[k].compare(0, country.size(), country) == 0;
                     });
@@ -182,16 +196,16 @@ struct alignas(64) AccountData {
     }
     return true;
   }
-  // Winner among the inline key and `more`, of the keys `keep` accepts.
+  // Winner among the inline key and `more`, of the keys `keep(key, votes)` accepts.
   template <class Keep>
   static uint16_t WinnerOf(uint16_t key, uint32_t n,
                            const std::vector<std::pair<uint16_t, uint32_t>>* more,
                            const std::vector<std::string>& names, const Keep& keep) {
     absl::InlinedVector<std::pair<uint16_t, uint32_t>, 4> all;
-    if (key != 0 && keep(key)) all.emplace_back(key, n);
+    if (key != 0 && keep(key, n)) all.emplace_back(key, n);
     if (more != nullptr) {
       for (const auto& v : *more) {
-        if (keep(v.first)) all.push_back(v);
+        if (keep(v.first, v.second)) all.push_back(v);
       }
     }
     return Winner(all, uint16_t{0}, names);
@@ -1219,7 +1233,8 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   m.CountPendingVotes(range.context_end_ms);
   // Home location, hotspot and income of every account with half-edges here (in file
   // mode, every account).
-  std::vector<uint16_t> home(n, 0);
+  std::vector<uint16_t> home(n, 0), abroad(n, 0);
+  const double abroad_min_share = w.Get("supply.own_country_min_share");
   std::vector<uint8_t> hotspot(n, 0), high(n, 0), local(n, 0);
   m.data_start_ms = m.earliest_ms;
   ParallelFor(n, threads, [&](size_t i) {
@@ -1231,6 +1246,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     hotspot[i] = home[i] != 0 &&
                  m.countries->IsHotspot(m.country_codes[home[i]], m.region_codes[region]);
     high[i] = m.IsHigh(home[i]) && !hotspot[i];
+    if (hotspot[i]) abroad[i] = a.OtherCountry(home[i], abroad_min_share, m.country_codes);
     // By time, ties by the other fields: one order whatever order the half-edges came in
     // (members of a consumer group, batches), and most accounts' edges arrive in it.
     auto before = [](const Edge& x, const Edge& y) {
@@ -1272,7 +1288,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
         }
         n = m.accounts.size();
         for (auto* v : {&hotspot, &high, &local}) v->resize(n, 0);
-        home.resize(n, 0);
+        for (auto* v : {&home, &abroad}) v->resize(n, 0);
       }
       if (!local[i]) theirs(i, a);
     }
@@ -1309,9 +1325,11 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
                         ScoredPtr* out) {
     Scored best_window;
     Scored* best = &best_window;
-    const uint16_t own = home[i];
+    const uint16_t own = home[i], own_abroad = abroad[i];
     auto qualifies = [&](const Edge& e) {
-      if (supply) return e.other_country != own && m.IsHigh(e.other_country);
+      if (supply) {
+        return e.other_country != own && e.other_country != own_abroad && m.IsHigh(e.other_country);
+      }
       return hotspot[e.other] != 0;
     };
     const SideWeights& k = supply ? supply_weights : demand_weights;

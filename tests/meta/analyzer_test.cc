@@ -230,6 +230,33 @@ TEST(Analyzer, AForeignCustomersCallsFromAHotspotMakeNoHotspotAccountOfHim) {
   EXPECT_TRUE(leads["tourist/demand"].flagged) << leads["tourist/demand"].score;
 }
 
+// An overseas worker at home on leave video-calls colleagues in the country where he works:
+// his home is the Philippines now (most of his calls), but counterparts in a country where
+// he makes a share of his own calls are no foreign customers. The same calls from an
+// account never seen abroad make a hub.
+TEST(Analyzer, AHotspotAccountsCallsToACountryItLivesInToo) {
+  Calls c;
+  c.Add("a", "US", "b", "US", kStart, 5);
+  for (const std::string who : {"onleave", "hubby"}) {
+    const std::string where = who == "onleave" ? "AE" : "PH";
+    for (int d = 0; d < 10; ++d) {  // the first ten days at work (or at home)
+      c.Add(who, where, "mate" + std::to_string(d % 3), "AE", kStart + d * kDay + 19 * kHour, 30,
+            Media::kAudio);
+    }
+    for (int k = 0; k < 12; ++k) {  // then in Central Luzon, video calls with more people in AE
+      c.Add(who, "PH", who + "-contact" + std::to_string(k), "AE",
+            kStart + (14 + k / 2) * kDay + (12 + k % 5) * kHour, 20, Media::kVideo, {}, "PH-03");
+    }
+  }
+  auto leads = c.Run();
+  ASSERT_TRUE(leads.count("hubby/supply"));
+  EXPECT_TRUE(leads["hubby/supply"].flagged) << leads["hubby/supply"].score;
+  EXPECT_GE(leads["hubby/supply"].distinct_foreign, 5u);
+  const bool onleave_flagged = leads.count("onleave/supply") && leads["onleave/supply"].flagged;
+  EXPECT_FALSE(onleave_flagged);
+  EXPECT_FALSE(leads.count("onleave/demand"));  // home is the Philippines
+}
+
 // Half-edges keep their start in 32-bit seconds since 1970: a call outside that range is
 // rejected (and counted), whether added whole or as one half; the last second in range is
 // kept, and a start's milliseconds change nothing (windows begin on whole days).
