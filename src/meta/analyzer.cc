@@ -1234,7 +1234,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   // Home location, hotspot and income of every account with half-edges here (in file
   // mode, every account).
   std::vector<uint16_t> home(n, 0), abroad(n, 0);
-  const double abroad_min_share = w.Get("supply.own_country_min_share");
+  const double abroad_min_share = w.Get("second_country_min_share");
   std::vector<uint8_t> hotspot(n, 0), high(n, 0), local(n, 0);
   m.data_start_ms = m.earliest_ms;
   ParallelFor(n, threads, [&](size_t i) {
@@ -1246,7 +1246,13 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     hotspot[i] = home[i] != 0 &&
                  m.countries->IsHotspot(m.country_codes[home[i]], m.region_codes[region]);
     high[i] = m.IsHigh(home[i]) && !hotspot[i];
-    if (hotspot[i]) abroad[i] = a.OtherCountry(home[i], abroad_min_share, m.country_codes);
+    if (hotspot[i]) {
+      // A second country: its counterparts there are no foreign customers (an overseas
+      // worker on leave), and if it is high-income the account is scored as demand too (a
+      // foreigner who spends most of his days in a hotspot).
+      abroad[i] = a.OtherCountry(home[i], abroad_min_share, m.country_codes);
+      high[i] = m.IsHigh(abroad[i]);
+    }
     // By time, ties by the other fields: one order whatever order the half-edges came in
     // (members of a consumer group, batches), and most accounts' edges arrive in it.
     auto before = [](const Edge& x, const Edge& y) {

@@ -230,6 +230,32 @@ TEST(Analyzer, AForeignCustomersCallsFromAHotspotMakeNoHotspotAccountOfHim) {
   EXPECT_TRUE(leads["tourist/demand"].flagged) << leads["tourist/demand"].score;
 }
 
+// A foreigner who spends most of the month in a hotspot, and a third of it at home in the
+// US, video-calls three hubs from there: his home is the Philippines, and he is scored as
+// demand too, for the high-income country he also lives in.
+TEST(Analyzer, AForeignerLivingMostlyInAHotspotIsScoredAsDemandToo) {
+  Calls c;
+  c.Add("a", "US", "b", "US", kStart, 5);
+  AddHub(c, "hub1", "cust", 12);
+  AddHub(c, "hub2", "other", 9);
+  AddHub(c, "hub3", "third", 9);
+  for (int d = 0; d < 8; ++d) {  // home in the US, calling friends
+    c.Add("expat", "US", "b", "US", kStart + d * kDay + 18 * kHour, 10, Media::kAudio);
+  }
+  for (int d = 9; d < 25; ++d) {  // then in Angeles City (PH-03), calling friends there
+    c.Add("expat", "PH", "friend", "PH", kStart + d * kDay + 9 * kHour, 10, Media::kAudio, {},
+          "PH-03");
+  }
+  for (int h = 1; h <= 3; ++h) {
+    c.Add("expat", "PH", "hub" + std::to_string(h), "PH", kStart + (12 + h) * kDay + 20 * kHour, 15,
+          Media::kVideo, {}, "PH-03");
+  }
+  auto leads = c.Run();
+  ASSERT_TRUE(leads.count("expat/demand"));
+  EXPECT_TRUE(leads["expat/demand"].flagged) << leads["expat/demand"].score;
+  EXPECT_GE(leads["expat/demand"].flagged_counterparts, 2u);
+}
+
 // An overseas worker at home on leave video-calls colleagues in the country where he works:
 // his home is the Philippines now (most of his calls), but counterparts in a country where
 // he makes a share of his own calls are no foreign customers. The same calls from an
