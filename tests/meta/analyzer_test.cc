@@ -58,12 +58,18 @@ void AddHub(Calls& c, const std::string& hub, const std::string& prefix, int cus
   if (!ip.empty()) c.Add(hub, "PH", "local" + hub, "PH", kStart + 5 * kDay, 3, Media::kAudio, ip);
 }
 
-TEST(Analyzer, FlagsHubAndRepeatCustomer) {
-  Calls c;
-  c.Add("a", "US", "b", "US", kStart, 5);  // the input starts a window before the hubs
+// A call that starts the input a window before the hubs, and three hubs with 12, 9 and 9
+// customers.
+void AddThreeHubs(Calls& c) {
+  c.Add("a", "US", "b", "US", kStart, 5);
   AddHub(c, "hub1", "cust", 12);
   AddHub(c, "hub2", "other", 9);
   AddHub(c, "hub3", "third", 9);
+}
+
+TEST(Analyzer, FlagsHubAndRepeatCustomer) {
+  Calls c;
+  AddThreeHubs(c);
   // One customer of all three hubs.
   for (int h = 1; h <= 3; ++h) {
     c.Add("buyer", "GB", "hub" + std::to_string(h), "PH", kStart + (12 + h) * kDay + 20 * kHour, 15);
@@ -213,10 +219,7 @@ TEST(Analyzer, HomeIsTheMostVotedCountryWhateverCameFirst) {
 // one of his home country's, and a region of another country counts as unknown.
 TEST(Analyzer, AForeignCustomersCallsFromAHotspotMakeNoHotspotAccountOfHim) {
   Calls c;
-  c.Add("a", "US", "b", "US", kStart, 5);
-  AddHub(c, "hub1", "cust", 12);
-  AddHub(c, "hub2", "other", 9);
-  AddHub(c, "hub3", "third", 9);
+  AddThreeHubs(c);
   for (int h = 1; h <= 3; ++h) {
     c.Add("tourist", "DE", "hub" + std::to_string(h), "PH", kStart + (12 + h) * kDay + 20 * kHour,
           15);
@@ -235,10 +238,7 @@ TEST(Analyzer, AForeignCustomersCallsFromAHotspotMakeNoHotspotAccountOfHim) {
 // demand too, for the high-income country he also lives in.
 TEST(Analyzer, AForeignerLivingMostlyInAHotspotIsScoredAsDemandToo) {
   Calls c;
-  c.Add("a", "US", "b", "US", kStart, 5);
-  AddHub(c, "hub1", "cust", 12);
-  AddHub(c, "hub2", "other", 9);
-  AddHub(c, "hub3", "third", 9);
+  AddThreeHubs(c);
   for (int d = 0; d < 8; ++d) {  // home in the US, calling friends
     c.Add("expat", "US", "b", "US", kStart + d * kDay + 18 * kHour, 10, Media::kAudio);
   }
@@ -533,10 +533,7 @@ TEST(AnalyzerBounded, APassPlacesAccountsByItsCallsWhateverCameEarly) {
   // days 6 to 13, is scored when a call starts at day 20 plus the lateness, and its pass
   // reads calls up to day 20.
   Calls c;
-  c.Add("a", "US", "b", "US", kStart, 5);
-  AddHub(c, "hub1", "cust", 12);
-  AddHub(c, "hub2", "other", 9);
-  AddHub(c, "hub3", "third", 9);
+  AddThreeHubs(c);
   for (int h = 1; h <= 3; ++h) {  // a customer from Britain, in block 1
     c.Add("buyer", "GB", "hub" + std::to_string(h), "PH", kStart + (9 + h) * kDay + 20 * kHour, 15);
   }
