@@ -56,9 +56,11 @@ def read_truth(path):
             raise InputError(f"{path}:{number}:role: unknown role {r['role']!r}")
         if r["account"] in truth:
             raise InputError(f"{path}:{number}:account: duplicate {r['account']!r}")
-        # An account on a trip to the Philippines is reported apart from its population
-        # (the travelling customer, the overseas worker on leave, ...).
-        population = r["population"] + (" on a trip" if r.get("trip") else "")
+        # Accounts on a trip to the Philippines, and accounts always behind a VPN, are
+        # reported apart from their population (the travelling customer, the overseas
+        # worker on leave, the customer who hides every call, ...).
+        population = (r["population"] + (" on a trip" if r.get("trip") else "") +
+                      (" behind a VPN" if r.get("vpn") is True else ""))
         truth[r["account"]] = {"role": r["role"], "population": population,
                                "country": r.get("country") or "?"}
     return truth

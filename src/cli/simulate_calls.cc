@@ -34,6 +34,9 @@
 // Philippines, and their calls then come from there (record columns, IPs): customers in the
 // hubs' regions (the travelling offender), overseas workers at home on leave, foreign
 // travellers, and a few ordinary foreigners on holiday. The population stays the account's.
+// Always behind a VPN (kAlwaysVpn): some customers hide every call, overseas workers where
+// VoIP is blocked (the Gulf) reach their families only that way, and a few others; such an
+// account's location is never known.
 #include "cli/simulate_calls.h"
 #include "cli/sim_rng.h"
 
@@ -281,8 +284,15 @@ constexpr TripSpec kTrips[] = {{kCustomer, 0.12, true},
                                {kOfwWorker, 0.10, false},
                                {kForeignTraveller, 0.25, false},
                                {kOrdinary, 0.01, false}};
-// Trips are drawn from their own stream: the other records are those of the same seed
-// without trips.
+// Shares of populations whose every call goes through a VPN.
+struct VpnSpec {
+  Pop pop;
+  double share;
+};
+constexpr VpnSpec kAlwaysVpn[] = {
+    {kCustomer, 0.10}, {kLoyalCustomer, 0.10}, {kOfwWorker, 0.15}, {kOrdinary, 0.003}};
+// Trips and the always-VPN accounts are drawn from their own stream: the other records are
+// those of the same seed without them.
 constexpr uint64_t kTripSeed = 0x7472697073000001ULL;
 
 constexpr double kCustomersPerHub = 8.0;
@@ -426,6 +436,7 @@ struct Account {
   uint8_t trip_region = kNoRegion;  // a trip to the Philippines (kTrips), kNoRegion for none
   uint8_t trip_days = 0;
   int32_t trip_day = 0;  // its first UTC day, relative to the period
+  bool always_vpn = false;  // every call through a VPN (kAlwaysVpn)
 };
 
 // IPs several accounts use: a facilitator's hubs (all their calls), a call centre's or a
@@ -803,6 +814,7 @@ void Generator::Build(const std::function<void(const CallTruth&)>& on_truth) {
     }
     truth.ip_group = group_label;
     truth.trip = a.trip_days == 0 ? std::string_view() : kRegions[a.trip_region].code;
+    truth.always_vpn = a.always_vpn;
     on_truth(truth);
   }
 }
@@ -1128,6 +1140,9 @@ void Generator::BuildTrips() {
       a.trip_region = static_cast<uint8_t>((t.hub_regions ? hub : general).Pick(rng));
     }
   }
+  for (Account& a : accounts_) {
+    for (const VpnSpec& v : kAlwaysVpn) a.always_vpn |= v.pop == a.pop && rng.Chance(v.share);
+  }
 }
 
 // ---- Calls ------------------------------------------------------------------------------------
@@ -1334,10 +1349,19 @@ void Generator::AppendSide(uint32_t account, int64_t start_s, bool work, bool hi
   const bool direct = AppendHomeSide(account, work, hide_country, ip, country, region);
   const Account& a = accounts_[account];
   const int64_t day = FloorDiv(start_s, 86400) - base_day_;
-  if (!direct || a.trip_days == 0 || day < a.trip_day || day >= a.trip_day + a.trip_days) return;
+  const uint64_t mix = (uint64_t{account} * 0x9e3779b97f4a7c15ULL) ^ static_cast<uint64_t>(day);
+  if (!direct) return;
+  if (a.always_vpn) {  // a VPN exit (the same one for the day), no location columns
+    const Prefix4& p = t_.vpn[mix % t_.vpn.size()];
+    ip->clear();
+    AppendIp4(p.base + 1 + static_cast<uint32_t>((mix >> 20) % (p.size - 2)), ip);
+    *country = {};
+    *region = {};
+    return;
+  }
+  if (a.trip_days == 0 || day < a.trip_day || day >= a.trip_day + a.trip_days) return;
   // In the Philippines: a mobile address there (the same one for the day), and its columns.
   const Country& ph = t_.countries[t_.ph];
-  const uint64_t mix = (uint64_t{account} * 0x9e3779b97f4a7c15ULL) ^ static_cast<uint64_t>(day);
   ip->clear();
   AppendIp4(ph.v4[0].base + 256 + static_cast<uint32_t>(mix % kMobilePool), ip);
   if (!country->empty()) {  // not hidden

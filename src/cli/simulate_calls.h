@@ -34,7 +34,8 @@ struct SimulateCallsOptions {
   double missing_country_rate = 0.05;  // share of records with empty country/region columns
   double ipv6_rate = 0.02;             // share of call sides with an IPv6 address
   double vpn_rate = 0.01;              // share of call sides from an anonymous-proxy range (their
-                                       // country and region columns are empty)
+                                       // country and region columns are empty), besides the
+                                       // accounts always behind a VPN (CallTruth::always_vpn)
   double epoch_rate = 0;               // share of records whose start is epoch seconds
 };
 
@@ -50,6 +51,7 @@ struct CallTruth {
                                 // empty when none
   std::string_view trip;        // ISO 3166-2 region of a trip to the Philippines during the
                                 // period (the account's calls come from there), else empty
+  bool always_vpn = false;      // every call of the account goes through a VPN
 };
 
 // Every population name, supply first, then demand, then the legitimate ones ("none").

@@ -236,6 +236,7 @@ int RunCalls(CallsArgs& args) {
           record.append(",\"trip\":");
           AppendJsonString(t.trip, &record);
         }
+        if (t.always_vpn) record.append(",\"vpn\":true");
         record.push_back('}');
         truth->WriteLine(record);
       });
@@ -294,7 +295,9 @@ void RegisterCalls(CLI::App& simulate, std::function<int()>* run) {
   rate("--missing-country-rate", &o.missing_country_rate,
        "Share of records without country and region columns");
   rate("--ipv6-rate", &o.ipv6_rate, "Share of call sides with an IPv6 address");
-  rate("--vpn-rate", &o.vpn_rate, "Share of call sides from an anonymous-proxy range");
+  rate("--vpn-rate", &o.vpn_rate,
+       "Share of call sides from an anonymous-proxy range, besides the accounts always behind "
+       "a VPN (\"vpn\": true in the truth file)");
   rate("--epoch-rate", &o.epoch_rate, "Share of records whose start is epoch seconds");
   cmd->callback([args, run] { *run = [args] { return RunCalls(*args); }; });
 }

@@ -25,6 +25,7 @@ namespace {
 
 struct Truth {
   std::string role, population, country, region, ip_group, trip;
+  bool always_vpn = false;
 };
 
 struct Corpus {
@@ -39,9 +40,10 @@ Corpus Generate(const SimulateCallsOptions& options) {
       options, [&](std::string_view line) { c.lines.emplace_back(line); },
       [&](const CallTruth& t) {
         c.accounts.emplace_back(t.account);
-        c.truth[std::string(t.account)] = {std::string(t.role),     std::string(t.population),
-                                           std::string(t.country),  std::string(t.region),
-                                           std::string(t.ip_group), std::string(t.trip)};
+        c.truth[std::string(t.account)] = {
+            std::string(t.role),   std::string(t.population), std::string(t.country),
+            std::string(t.region), std::string(t.ip_group),   std::string(t.trip),
+            t.always_vpn};
       });
   EXPECT_TRUE(s.has_value()) << (s ? "" : s.error().ToString());
   return c;
@@ -303,6 +305,43 @@ TEST(SimulateCallsTest, TripsPlaceAForeignersCallsInThePhilippinesForAFewDays) {
   }
 }
 
+// Some accounts call only through a VPN: no side of theirs has a location column, and their
+// addresses are not their home's. Customers and overseas workers are among them.
+TEST(SimulateCallsTest, AlwaysVpnAccountsNeverShowTheirLocation) {
+  const Corpus c = Generate(Options(6000, 14, 12));
+  std::map<std::string, int> hidden_sides;           // population -> sides of always-VPN accounts
+  std::map<std::string, std::set<std::string>> ips;  // account -> addresses
+  for (const Record& r : Records(c)) {
+    for (int side = 0; side < 2; ++side) {
+      const std::string& account = r.f[kCaller + side];
+      const Truth& t = c.truth.at(account);
+      ips[account].insert(r.f[kCallerIp + side]);
+      if (!t.always_vpn) continue;
+      ++hidden_sides[t.population];
+      EXPECT_TRUE(r.f[kCallerCountry + side].empty()) << account;
+      EXPECT_TRUE(r.f[kCallerRegion + side].empty()) << account;
+    }
+  }
+  for (const char* pop : {"customer", "ofw_worker", "ordinary"}) {
+    EXPECT_GT(hidden_sides[pop], 0) << pop;
+  }
+  // Their addresses are VPN exits, none of which another account uses as its home address.
+  std::set<std::string> visible;
+  for (const auto& [account, set] : ips) {
+    if (!c.truth.at(account).always_vpn) visible.insert(set.begin(), set.end());
+  }
+  size_t vpn_ips = 0, shared = 0;
+  for (const auto& [account, set] : ips) {
+    if (!c.truth.at(account).always_vpn) continue;
+    for (const auto& ip : set) {
+      ++vpn_ips;
+      shared += visible.count(ip);
+    }
+  }
+  EXPECT_GT(vpn_ips, 0u);
+  EXPECT_LT(shared * 2, vpn_ips);  // other accounts' VPN calls share some exits, not most
+}
+
 TEST(SimulateCallsTest, StartOptionMovesThePeriodAndEpochTimesParse) {
   SimulateCallsOptions o = Options(1500, 3, 4);
   Result<int64_t> start = ParseRfc3339("2025-11-30T13:30:00Z");
@@ -389,6 +428,11 @@ TEST(SimulateCallsTest, LocationColumnsAreMissingOrAnonymousAtTheConfiguredRates
     both_empty += r.f[kCallerCountry].empty() && r.f[kCalleeCountry].empty();
     for (int side = 0; side < 2; ++side) {
       const std::string& ip = r.f[kCallerIp + side];
+      // The rates are of the other accounts' sides (AlwaysVpnAccountsNeverShowTheirLocation).
+      if (c.truth.at(r.f[kCaller + side]).always_vpn) {
+        EXPECT_TRUE(InVpnRange(ip)) << ip;
+        continue;
+      }
       ++sides;
       v6 += ip.find(':') != std::string::npos;
       if (InVpnRange(ip)) {
