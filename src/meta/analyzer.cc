@@ -1446,6 +1446,24 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
       l.resize(32);
     }
   }
+  // An account whose location is never known (always behind a VPN: customers hide so, and
+  // overseas workers where VoIP is blocked) is placed by whom it calls: it is scored as
+  // demand unless most of its calls are with accounts in a hotspot country (one listed, or
+  // with listed regions) not flagged as hubs: a local account, a worker's family. Hubs say
+  // nothing about where a caller is, so a customer's account used for hubs alone is scored.
+  std::vector<uint8_t> hotspot_country(m.country_codes.size());
+  for (size_t c = 1; c < hotspot_country.size(); ++c) {
+    hotspot_country[c] = m.countries->IsHotspot(m.country_codes[c], {});
+  }
+  ParallelFor(n, threads, [&](size_t i) {
+    if (home[i] != 0 || !local[i]) return;
+    size_t near = 0;
+    const auto& edges = m.accounts[i].edges;
+    for (const Edge& e : edges) {
+      near += hotspot_country[e.other_country] && supply_score[e.other] < m.threshold;
+    }
+    high[i] = 2 * near <= edges.size();
+  });
   ParallelFor(n, threads, [&](size_t i) {
     if (high[i] && local[i]) score_side(i, false, supply_score, &demand[i]);
   });

@@ -256,6 +256,31 @@ TEST(Analyzer, AForeignerLivingMostlyInAHotspotIsScoredAsDemandToo) {
   EXPECT_GE(leads["expat/demand"].flagged_counterparts, 2u);
 }
 
+// An account whose location is never known (always behind a VPN) is placed by whom it
+// calls: a customer who calls three hubs and friends abroad is scored as demand; a local
+// account whose calls are mostly with Philippine accounts, one of them a hub, is not.
+TEST(Analyzer, AnAccountAlwaysBehindAVpnIsPlacedByWhomItCalls) {
+  Calls c;
+  AddThreeHubs(c);
+  for (int h = 1; h <= 3; ++h) {
+    c.Add("hidden", "", "hub" + std::to_string(h), "PH", kStart + (12 + h) * kDay + 20 * kHour, 15);
+  }
+  for (int d = 0; d < 3; ++d) {
+    c.Add("hidden", "", "b", "US", kStart + (2 + d) * kDay, 10, Media::kAudio);
+  }
+  for (int d = 0; d < 6; ++d) {  // Philippine friends outside the hotspots, and one hub
+    c.Add("localvpn", "", "pinoy" + std::to_string(d), "PH", kStart + (8 + d) * kDay, 10,
+          Media::kVideo, {}, {}, "PH-15");
+  }
+  c.Add("localvpn", "", "hub1", "PH", kStart + 14 * kDay + 20 * kHour, 15);
+  auto leads = c.Run();
+  ASSERT_TRUE(leads["hub1/supply"].flagged);
+  ASSERT_TRUE(leads.count("hidden/demand"));
+  EXPECT_TRUE(leads["hidden/demand"].flagged) << leads["hidden/demand"].score;
+  EXPECT_FALSE(leads.count("localvpn/demand"));
+  EXPECT_FALSE(leads.count("localvpn/supply"));  // not a hotspot account either
+}
+
 // An overseas worker at home on leave video-calls colleagues in the country where he works:
 // his home is the Philippines now (most of his calls), but counterparts in a country where
 // he makes a share of his own calls are no foreign customers. The same calls from an
