@@ -60,6 +60,19 @@ class ScoreDistributionsTest(unittest.TestCase):
         line = root.find("s:line[@class='threshold']", NS)
         self.assertAlmostEqual(float(line.get("x1")), svgplot.LABEL_W + 0.5 * svgplot.PLOT_W)
 
+    def test_long_labels_widen_the_label_column(self):
+        label = "loyal_customer on a trip behind a VPN (demand)"
+        root, groups = rows_of(svgplot.score_distributions(
+            "t", [{"label": label, "kind": "positive", "scores": [0.7], "flagged": 1, "n": 1}],
+            0.5))
+        text = groups[0].find("s:text", NS)
+        right = float(text.get("x"))  # the label ends here (text-anchor end)
+        self.assertGreaterEqual(right, svgplot.CHAR_W * len(label))  # so it starts at x >= 0
+        line = root.find("s:line[@class='threshold']", NS)
+        self.assertGreater(float(line.get("x1")), right + 0.5 * svgplot.PLOT_W)
+        self.assertEqual(float(root.get("width")),
+                         right + 10 + svgplot.PLOT_W + svgplot.STAT_W)
+
     def test_empty_group_is_drawn_without_bins(self):
         _, groups = rows_of(svgplot.score_distributions(
             "t", [{"label": "none", "kind": "negative", "scores": [], "flagged": 0, "n": 0}],
