@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <cstdio>
@@ -25,29 +26,107 @@ using text::ConversationScore;
 using text::Message;
 using text::Scanner;
 
-// Conversations in order of first appearance, with their accumulated state.
+// A chunk's conversations, packed once the chunk is analysed: per conversation, in order
+// of first appearance, the id's length and the frozen state's size (uint32 each), the id,
+// then the state (Scanner::Freeze). One exactly-sized block per chunk, where the states
+// themselves held each of their vectors with its growth slack.
+struct PackedChunk {
+  std::unique_ptr<char[]> bytes;
+  size_t size = 0;
+};
+
+// A packed conversation as read back.
+struct PackedRecord {
+  std::string_view id;
+  const char* state;  // for Scanner::Thaw
+  const char* next;   // the next record
+};
+
+PackedRecord ReadRecord(const char* at) {
+  uint32_t id_size, state_size;
+  std::memcpy(&id_size, at, sizeof id_size);
+  std::memcpy(&state_size, at + 4, sizeof state_size);
+  const char* id = at + 8;
+  return {std::string_view(id, id_size), id + id_size, id + id_size + state_size};
+}
+
+// Conversations in order of first appearance, with their accumulated state, while a chunk
+// (or a PAN12 file) is analysed. A worker keeps one from chunk to chunk: the states' buffers
+// are reused, so analysis touches no fresh memory once the first chunks are done.
 class ConversationTable {
  public:
-  absl::flat_hash_map<std::string, size_t> index;
-  // A deque: states stay where they are while conversations are added (batches hold
-  // pointers to them).
-  std::deque<std::pair<std::string, Scanner::State>> items;
-
   Scanner::State& Get(std::string_view id) {
     // Messages of one conversation usually come together: skip the hash lookup then.
-    if (last_ != nullptr && last_->first == id) return last_->second;
-    auto it = index.find(absl::string_view(id.data(), id.size()));  // no key copy
-    if (it != index.end()) {
-      last_ = &items[it->second];
-    } else {
-      index.emplace(std::string(id), items.size());
-      last_ = &items.emplace_back(std::string(id), Scanner::State());
+    if (last_ != nullptr && last_->id == id) return last_->state;
+    auto it = index_.find(absl::string_view(id.data(), id.size()));
+    if (it != index_.end()) {
+      last_ = &items_[it->second];
+      return last_->state;
     }
-    return last_->second;
+    if (used_ == items_.size()) items_.emplace_back();
+    Item& item = items_[used_];  // a deque: batches hold pointers to states
+    item.id.assign(id);
+    Reset(&item.state);
+    index_.emplace(absl::string_view(item.id), used_++);
+    last_ = &item;
+    return item.state;
+  }
+
+  // Packs the conversations into one exactly-sized block and empties the table.
+  PackedChunk Pack() {
+    packing_.clear();
+    for (size_t i = 0; i < used_; ++i) {
+      const Item& item = items_[i];
+      const size_t at = packing_.size();
+      packing_.append(8, '\0');  // the sizes, filled in below
+      packing_.append(item.id);
+      Scanner::Freeze(item.state, &packing_);
+      const auto id_size = static_cast<uint32_t>(item.id.size());
+      const auto state_size = static_cast<uint32_t>(packing_.size() - at - 8 - id_size);
+      std::memcpy(packing_.data() + at, &id_size, 4);
+      std::memcpy(packing_.data() + at + 4, &state_size, 4);
+    }
+    PackedChunk p;
+    p.size = packing_.size();
+    p.bytes.reset(new char[p.size]);
+    std::memcpy(p.bytes.get(), packing_.data(), p.size);
+    index_.clear();
+    used_ = 0;
+    last_ = nullptr;
+    return p;
   }
 
  private:
-  std::pair<std::string, Scanner::State>* last_ = nullptr;  // deque elements stay put
+  struct Item {
+    std::string id;
+    Scanner::State state;
+  };
+  static void Reset(Scanner::State* s) {
+    // Buffers a long conversation grew stay only up to a bound, so that a few of them cannot
+    // pin much memory in every slot.
+    constexpr size_t kKeepBytes = 64 << 10;
+    if (s->text_arena.capacity() > kKeepBytes || s->cues.capacity() > kKeepBytes / 28) {
+      *s = Scanner::State();
+      return;
+    }
+    s->messages = 0;
+    s->authors.clear();
+    s->cues.clear();
+    s->text_arena.clear();
+    s->text_starts.clear();
+  }
+
+  absl::flat_hash_map<absl::string_view, size_t> index_;  // keys view items_' ids
+  std::deque<Item> items_;                                // [0, used_) in use
+  std::string packing_;                                   // Pack's buffer, reused
+  size_t used_ = 0;
+  Item* last_ = nullptr;
+};
+
+// What a worker borrows for a chunk.
+struct WorkerState {
+  text::Scratch scratch;
+  ConversationTable table;
 };
 
 struct ChunkWork {
@@ -55,7 +134,7 @@ struct ChunkWork {
   std::string file;
 };
 struct ChunkResult {
-  ConversationTable table;
+  PackedChunk packed;
   std::vector<text::Rejection> rejects;
   uint64_t messages = 0;
 };
@@ -98,29 +177,32 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
   const Scanner& sc = **scanner;
 
   ScanSummary summary;
-  // Every conversation in order of first appearance. The states stay where the workers
-  // built them, in the chunk tables kept below (a deque never moves its elements), so the
-  // main thread only indexes them: moving each state into one global table cost it more
-  // than a quarter of its time, mostly in first touches of fresh pages.
+  // Every conversation in order of first appearance. The states stay packed where the
+  // workers wrote them (the chunk blocks kept below), so the main thread only indexes them:
+  // moving each state into one global table cost it more than a quarter of its time, mostly
+  // in first touches of fresh pages. A conversation that goes on in a later chunk is thawed
+  // once and merged into a state of its own.
   struct Conversation {
-    std::string* id;
-    Scanner::State* state;
+    const char* record;      // in a packed chunk (ReadRecord)
+    Scanner::State* merged;  // when later chunks added to it: the whole state, else null
   };
   std::vector<Conversation> conversations;
   absl::flat_hash_map<absl::string_view, size_t> first_seen;  // id -> index in conversations
-  std::vector<std::unique_ptr<ConversationTable>> kept;
+  std::vector<std::unique_ptr<char[]>> kept;                  // the packed chunks
+  std::deque<Scanner::State> merged_states;
   const int threads = std::max(1, opt.threads);
-  // Scratch space is per thread: workers borrow one per chunk from this pool.
+  // Scratch space and the conversation table are per thread: workers borrow them per chunk
+  // from this pool.
   std::mutex scratch_mu;
-  std::vector<std::unique_ptr<text::Scratch>> scratch_pool;
+  std::vector<std::unique_ptr<WorkerState>> scratch_pool;
   auto acquire = [&] {
     std::lock_guard lock(scratch_mu);
-    if (scratch_pool.empty()) return std::make_unique<text::Scratch>();
+    if (scratch_pool.empty()) return std::make_unique<WorkerState>();
     auto s = std::move(scratch_pool.back());
     scratch_pool.pop_back();
     return s;
   };
-  auto release = [&](std::unique_ptr<text::Scratch> s) {
+  auto release = [&](std::unique_ptr<WorkerState> s) {
     std::lock_guard lock(scratch_mu);
     scratch_pool.push_back(std::move(s));
   };
@@ -128,18 +210,26 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
   uint64_t total_size = 0;
   uint64_t bytes_done = 0;
 
-  auto merge_table = [&](ConversationTable&& table) {
-    auto& owned = kept.emplace_back(std::make_unique<ConversationTable>(std::move(table)));
-    owned->index = {};  // the chunk's own index is no longer needed
-    for (auto& [id, state] : owned->items) {
+  auto merge_packed = [&](PackedChunk&& packed) {
+    const char* at = kept.emplace_back(std::move(packed.bytes)).get();
+    const char* const end = at + packed.size;
+    Scanner::State later;
+    while (at < end) {
+      const PackedRecord r = ReadRecord(at);
       auto [it, inserted] =
-          first_seen.try_emplace(absl::string_view(id.data(), id.size()), conversations.size());
+          first_seen.try_emplace(absl::string_view(r.id.data(), r.id.size()), conversations.size());
       if (inserted) {
-        conversations.push_back({&id, &state});
+        conversations.push_back({at, nullptr});
       } else {
-        sc.Merge(conversations[it->second].state, std::move(state));
-        state = Scanner::State();  // merged: free its buffers now
+        Conversation& c = conversations[it->second];
+        if (c.merged == nullptr) {
+          c.merged = &merged_states.emplace_back();
+          Scanner::Thaw(ReadRecord(c.record).state, c.merged);
+        }
+        Scanner::Thaw(r.state, &later);
+        sc.Merge(c.merged, std::move(later));
       }
+      at = r.next;
     }
   };
 
@@ -164,21 +254,21 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
         content.append(c.data);
       }
       summary.bytes += content.size();
-      ConversationTable table;
       std::vector<text::Rejection> rejects;
-      auto scratch = acquire();
+      auto ws = acquire();
       text::ParsePan12(content, reader.name(),
                        [&](Message&& m) {
                          ++summary.messages;
-                         sc.Add(m, *scratch, &table.Get(m.conversation));
+                         sc.Add(m, ws->scratch, &ws->table.Get(m.conversation));
                        },
                        &rejects);
-      release(std::move(scratch));
+      PackedChunk packed = ws->table.Pack();
+      release(std::move(ws));
       for (const auto& r : rejects) {
         (r.repaired ? summary.repaired : summary.rejected)++;
         on_reject(r);
       }
-      merge_table(std::move(table));
+      merge_packed(std::move(packed));
       continue;
     }
     bool have_first = true;
@@ -200,7 +290,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
       return true;
     };
     std::function<void(ChunkWork&, ChunkResult*)> work = [&](ChunkWork& w, ChunkResult* r) {
-      auto scratch = acquire();
+      auto ws = acquire();
       // Messages are analysed in batches: one Vectorscan pass per batch.
       constexpr size_t kBatch = 256;
       std::vector<text::MessageRef> batch(kBatch);
@@ -209,7 +299,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
       std::vector<Scanner::State*> states;
       size_t n = 0;
       auto flush = [&] {
-        sc.AddBatch(std::span<const text::MessageRef>(batch.data(), n), states, *scratch);
+        sc.AddBatch(std::span<const text::MessageRef>(batch.data(), n), states, ws->scratch);
         n = 0;
         states.clear();
       };
@@ -222,12 +312,13 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
                                    batch[n].author = owned[2 * n].assign(m.author);
                                    batch[n].text = owned[2 * n + 1].assign(m.text);
                                  }
-                                 states.push_back(&r->table.Get(m.conversation));
+                                 states.push_back(&ws->table.Get(m.conversation));
                                  if (++n == kBatch) flush();
                                },
                                &r->rejects);
       if (n > 0) flush();
-      release(std::move(scratch));
+      r->packed = ws->table.Pack();
+      release(std::move(ws));
     };
     std::function<void(ChunkWork&, ChunkResult&)> consume = [&](ChunkWork& w, ChunkResult& r) {
       summary.bytes += w.chunk.data.size();
@@ -237,7 +328,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
         (rej.repaired ? summary.repaired : summary.rejected)++;
         on_reject(rej);
       }
-      merge_table(std::move(r.table));
+      merge_packed(std::move(r.packed));
       progress.Update(bytes_done, total_size, summary.messages);
     };
     OrderedParallelMap<ChunkWork, ChunkResult>(threads, produce, work, consume);
@@ -267,11 +358,18 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
   };
   std::function<void(FinishBlock&, FinishResult*)> finish_block = [&](FinishBlock& b,
                                                                       FinishResult* r) {
+    Scanner::State thawed;  // its buffers serve the whole block
     for (size_t i = b.begin; i < b.end; ++i) {
       const Conversation& c = conversations[i];
+      const PackedRecord record = ReadRecord(c.record);
       // Flagged lines, or all with --all (the scanner's keep_unflagged).
-      r->flagged += sc.FinishJson(*c.id, std::move(*c.state), &r->lines);
-      *c.state = Scanner::State();  // free it now
+      if (c.merged != nullptr) {
+        r->flagged += sc.FinishJson(record.id, std::move(*c.merged), &r->lines);
+        *c.merged = Scanner::State();  // free it now
+      } else {
+        Scanner::Thaw(record.state, &thawed);
+        r->flagged += sc.FinishJson(record.id, std::move(thawed), &r->lines);
+      }
     }
   };
   std::function<void(FinishBlock&, FinishResult&)> print_block = [&](FinishBlock&,

@@ -397,6 +397,106 @@ void Scanner::Merge(State* state, State&& later) const {
   state->messages += later.messages;
 }
 
+namespace {
+
+// Unsigned LEB128: most numbers of a state (message and author indices, term ids, offsets,
+// lengths) fit in one or two bytes.
+void PutVar(uint32_t v, std::string* out) {
+  char buf[5];
+  size_t n = 0;
+  while (v >= 0x80) {
+    buf[n++] = static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  buf[n++] = static_cast<char>(v);
+  out->append(buf, n);
+}
+uint32_t GetVar(const char** in) {
+  const auto* p = reinterpret_cast<const unsigned char*>(*in);
+  uint32_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    const uint32_t byte = *p++;
+    v |= (byte & 0x7F) << shift;
+    if (byte < 0x80) break;
+  }
+  *in = reinterpret_cast<const char*>(p);
+  return v;
+}
+
+}  // namespace
+
+// Frozen layout, every number a varint: messages, author count, cue count, text count, arena
+// size; per author its length and bytes; per cue message, author, term + 2 (so that the
+// age and bare-number markers take one byte), text, span begin, span length, age (zigzag),
+// then category and flags in one byte; the text starts as differences; the text arena.
+// Differences and the term shift wrap in 32 bits, so any value round-trips.
+void Scanner::Freeze(const State& state, std::string* out) {
+  PutVar(state.messages, out);
+  PutVar(static_cast<uint32_t>(state.authors.size()), out);
+  PutVar(static_cast<uint32_t>(state.cues.size()), out);
+  PutVar(static_cast<uint32_t>(state.text_starts.size()), out);
+  PutVar(static_cast<uint32_t>(state.text_arena.size()), out);
+  for (const std::string& a : state.authors) {
+    PutVar(static_cast<uint32_t>(a.size()), out);
+    out->append(a);
+  }
+  for (const State::Cue& c : state.cues) {
+    PutVar(c.message, out);
+    PutVar(c.author, out);
+    PutVar(c.term + 2, out);
+    PutVar(c.text, out);
+    PutVar(c.span_begin, out);
+    PutVar(c.span_end - c.span_begin, out);
+    const auto age = static_cast<uint32_t>(static_cast<int32_t>(c.age));
+    PutVar((age << 1) ^ (c.age < 0 ? UINT32_MAX : 0), out);
+    out->push_back(static_cast<char>(static_cast<uint8_t>(c.category) | c.from_grade << 5 |
+                                     c.discounted << 6 | c.same_text << 7));
+  }
+  static_assert(kCategoryCount < 32);  // plus the bare-number marker kCount: five bits
+  uint32_t previous = 0;
+  for (uint32_t start : state.text_starts) {
+    PutVar(start - previous, out);
+    previous = start;
+  }
+  out->append(state.text_arena);
+}
+
+const char* Scanner::Thaw(const char* in, State* state) {
+  state->messages = GetVar(&in);
+  const uint32_t authors = GetVar(&in), cues = GetVar(&in), texts = GetVar(&in),
+                 arena = GetVar(&in);
+  state->authors.resize(authors);
+  for (std::string& a : state->authors) {
+    const uint32_t len = GetVar(&in);
+    a.assign(in, len);
+    in += len;
+  }
+  state->cues.resize(cues);
+  for (State::Cue& c : state->cues) {
+    c.message = GetVar(&in);
+    c.author = GetVar(&in);
+    c.term = GetVar(&in) - 2;
+    c.text = GetVar(&in);
+    c.span_begin = GetVar(&in);
+    c.span_end = c.span_begin + GetVar(&in);
+    const uint32_t zigzag = GetVar(&in);
+    c.age = static_cast<int16_t>(static_cast<int32_t>((zigzag >> 1) ^ (0U - (zigzag & 1))));
+    const auto bits = static_cast<uint8_t>(*in++);
+    c.category = static_cast<Category>(bits & 0x1F);
+    c.from_grade = (bits >> 5) & 1;
+    c.discounted = (bits >> 6) & 1;
+    c.same_text = (bits >> 7) & 1;
+  }
+  state->text_starts.resize(texts);
+  uint32_t start = 0;
+  for (uint32_t& t : state->text_starts) {
+    start += GetVar(&in);
+    t = start;
+  }
+  state->text_arena.assign(in, arena);
+  return in + arena;
+}
+
 Scanner::Scored Scanner::ScoreState(State* state) const {
   const ScoringWeights& w = weights_;
   const auto& terms = matcher_->lexicon().terms();

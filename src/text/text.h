@@ -304,6 +304,12 @@ class Scanner {
                 Scratch& scratch) const;
   // Appends `later` (a later piece of the same conversation) to `state`.
   void Merge(State* state, State&& later) const;
+  // A state packed into few bytes (varints, no per-vector headers or growth slack), for
+  // callers that hold every conversation until the end of the input: a State's own vectors
+  // took twice the memory, and fresh memory is costly on first touch. Appends to *out.
+  static void Freeze(const State& state, std::string* out);
+  // Reads a state written by Freeze into *state, reusing its buffers; returns the end.
+  static const char* Thaw(const char* frozen, State* state);
   ConversationScore Finish(std::string conversation, State&& state) const;
   // Finish, writing the result's scan output line (AppendScoreJson's, then '\n') to *out
   // when the conversation is flagged or options().keep_unflagged, straight from the state

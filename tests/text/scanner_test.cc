@@ -191,6 +191,88 @@ TEST(Scanner, MergeOfPiecesEqualsWholeConversation) {
   }
 }
 
+// A state frozen and thawed is the same state: every cue field (ages, bare numbers, the
+// markers, flags, offsets past one varint byte), authors, text starts and kept text; a
+// thawed state reused for a smaller one keeps nothing of the larger.
+TEST(Scanner, FrozenStateThawsToTheSameState) {
+  const std::string long_author(40, 'x');
+  std::string filler;
+  for (int i = 0; i < 4000; ++i) filler += "hello ";
+  const std::string long_text = "hi i send bitcoin " + filler + "how old are you";
+  const char* lines[] = {"hi how old are you", "12 po",       "private show", "i pay bitcoin",
+                         "i am 19 yrs old",    "grade 5 ako", "10 lang po",   "naked"};
+  Scratch scratch;
+  Scanner::State state;
+  for (int i = 0; i < 8; ++i) {
+    Message m;
+    m.author = i % 3 == 0 ? long_author : (i % 2 ? "b" : "é");
+    m.text = lines[i];
+    Sc().Add(m, scratch, &state);
+  }
+  Message big;
+  big.author = "b";
+  big.text = long_text;
+  Sc().Add(big, scratch, &state);
+  ASSERT_GE(state.cues.size(), 8u);
+  state.cues[0].discounted = true;
+  state.cues[1].span_end = state.cues[1].span_begin;  // an empty span
+  state.cues.back().age = -3;                         // never produced; must still survive
+  std::string frozen = "prefix";
+  Scanner::Freeze(state, &frozen);
+  const size_t end = frozen.size();
+  frozen += "suffix";
+
+  Scanner::State thawed;
+  thawed.authors.assign(20, "stale");
+  thawed.cues.resize(100);
+  thawed.text_arena.assign(100000, 's');
+  thawed.text_starts.assign(50, 7);
+  EXPECT_EQ(Scanner::Thaw(frozen.data() + 6, &thawed), frozen.data() + end);
+  EXPECT_EQ(thawed.messages, state.messages);
+  EXPECT_EQ(thawed.authors, state.authors);
+  EXPECT_EQ(thawed.text_arena, state.text_arena);
+  EXPECT_EQ(thawed.text_starts, state.text_starts);
+  ASSERT_EQ(thawed.cues.size(), state.cues.size());
+  bool spans_past_one_byte = false, age_cue = false, bare = false;
+  for (size_t i = 0; i < state.cues.size(); ++i) {
+    const Scanner::State::Cue& a = state.cues[i];
+    const Scanner::State::Cue& b = thawed.cues[i];
+    EXPECT_EQ(a.message, b.message) << i;
+    EXPECT_EQ(a.author, b.author) << i;
+    EXPECT_EQ(a.term, b.term) << i;
+    EXPECT_EQ(a.text, b.text) << i;
+    EXPECT_EQ(a.span_begin, b.span_begin) << i;
+    EXPECT_EQ(a.span_end, b.span_end) << i;
+    EXPECT_EQ(a.age, b.age) << i;
+    EXPECT_EQ(a.category, b.category) << i;
+    EXPECT_EQ(a.from_grade, b.from_grade) << i;
+    EXPECT_EQ(a.discounted, b.discounted) << i;
+    EXPECT_EQ(a.same_text, b.same_text) << i;
+    spans_past_one_byte = spans_past_one_byte || a.span_begin >= 16384;
+    age_cue = age_cue || a.term == Scanner::State::kAgeTerm;
+    bare = bare || a.term == Scanner::State::kBareNumber;
+  }
+  EXPECT_TRUE(spans_past_one_byte);
+  EXPECT_TRUE(age_cue);
+  EXPECT_TRUE(bare);
+
+  std::string line_a, line_b;
+  Sc().FinishJson("c", std::move(state), &line_a);
+  Sc().FinishJson("c", std::move(thawed), &line_b);
+  EXPECT_EQ(line_a, line_b);
+
+  Scanner::State empty, reused;
+  Sc().Add(big, scratch, &reused);
+  frozen.clear();
+  Scanner::Freeze(empty, &frozen);
+  EXPECT_EQ(Scanner::Thaw(frozen.data(), &reused), frozen.data() + frozen.size());
+  EXPECT_EQ(reused.messages, 0u);
+  EXPECT_TRUE(reused.authors.empty());
+  EXPECT_TRUE(reused.cues.empty());
+  EXPECT_TRUE(reused.text_arena.empty());
+  EXPECT_TRUE(reused.text_starts.empty());
+}
+
 TEST(Scanner, JsonOutputFollowsArchitecture) {
   auto s = Score({"A: how old are you", "B: 12", "A: naked cam show, i pay bitcoin"});
   const std::string j = ScoreToJson(s, Sc().matcher().lexicon());
