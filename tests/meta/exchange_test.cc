@@ -112,6 +112,18 @@ TEST(Exchange, MembersTogetherGiveFileModeLeads) {
   EXPECT_GE(supply, 4u);
   EXPECT_GE(demand, 2u);
   EXPECT_GE(linked, 2u);
+  // ... and the location rules are at work: a customer behind a VPN, one on a trip and one
+  // living mostly in a hotspot are scored as demand; a worker on leave is no hub.
+  auto lead = [&](const std::string& account, const char* role) -> std::string {
+    for (const auto& l : file) {
+      if (l.find("\"account\":\"" + account + "\",\"role\":\"" + role + "\"") == 1) return l;
+    }
+    return {};
+  };
+  for (const char* who : {"vpncust", "tourist", "expat"}) {
+    EXPECT_NE(lead(who, "demand").find("\"flagged\":true"), std::string::npos) << who;
+  }
+  EXPECT_EQ(lead("onleave", "supply").find("\"flagged\":true"), std::string::npos);
   for (int members : {1, 2, 3, 5}) {
     EXPECT_EQ(SplitMode(calls, members), file) << members << " members";
   }

@@ -75,6 +75,38 @@ inline std::vector<CallRecord> MakeCalls(uint32_t seed) {
     add("trav" + std::to_string(t), "GB", "bulk" + std::to_string(t), "GB",
         kMonthStart + (10 + t) * kCallDay, 20, Media::kVideo);
   }
+  // Accounts the location rules place: a customer always behind a VPN (no location), one
+  // with a few calls from a hotspot on a trip, and one who lives mostly in a hotspot with
+  // the US as his second country, each calling three hubs by video; and an overseas worker
+  // at home on leave, video-calling colleagues in the UAE.
+  for (int d = 0; d < 4; ++d) {
+    add("vpncust", "", "friend" + std::to_string(d), "US", kMonthStart + (2 + d) * kCallDay, 10,
+        Media::kAudio);
+    add("tourist", "DE", "friend" + std::to_string(d), "DE", kMonthStart + (1 + d) * kCallDay, 10,
+        Media::kAudio);
+    add("tourist", "PH", "friend" + std::to_string(d), "DE", kMonthStart + (20 + d) * kCallDay, 10,
+        Media::kAudio);
+    add("expat", "US", "friend" + std::to_string(d), "US", kMonthStart + (1 + d) * kCallDay, 10,
+        Media::kAudio);
+    add("onleave", "AE", "mate" + std::to_string(d), "AE", kMonthStart + (1 + d) * kCallDay, 30,
+        Media::kAudio);
+  }
+  for (int d = 5; d < 15; ++d) {
+    add("expat", "PH", "pinoy" + std::to_string(d), "PH", kMonthStart + d * kCallDay, 10,
+        Media::kAudio);
+    add("onleave", "PH", "mate" + std::to_string(d % 6), "AE",
+        kMonthStart + (10 + d / 2) * kCallDay + (12 + d % 5) * kCallHour, 20, Media::kVideo);
+  }
+  for (int h = 0; h < 3; ++h) {
+    for (const char* who : {"vpncust", "tourist", "expat"}) {
+      add(who,
+          std::string(who) == "vpncust"   ? ""
+          : std::string(who) == "tourist" ? "DE"
+                                          : "PH",
+          "hub" + std::to_string(2 * h), "PH",
+          kMonthStart + (9 + h) * kCallDay + (13 + h) * kCallHour, 20, Media::kVideo);
+    }
+  }
   for (int i = 0; i < 1500; ++i) {
     add("bulk" + std::to_string(pick(300)), pick(3) ? "PH" : kRich[pick(8)],
         "bulk" + std::to_string(pick(300)), pick(2) ? "PH" : kRich[pick(8)],
