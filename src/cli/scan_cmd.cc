@@ -105,7 +105,8 @@ class ConversationTable {
     // Buffers a long conversation grew stay only up to a bound, so that a few of them cannot
     // pin much memory in every slot.
     constexpr size_t kKeepBytes = 64 << 10;
-    if (s->text_arena.capacity() > kKeepBytes || s->cues.capacity() > kKeepBytes / 28) {
+    if (s->text_arena.capacity() > kKeepBytes ||
+        s->cues.capacity() > kKeepBytes / sizeof(Scanner::State::Cue)) {
       *s = Scanner::State();
       return;
     }
@@ -193,18 +194,18 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
   const int threads = std::max(1, opt.threads);
   // Scratch space and the conversation table are per thread: workers borrow them per chunk
   // from this pool.
-  std::mutex scratch_mu;
-  std::vector<std::unique_ptr<WorkerState>> scratch_pool;
+  std::mutex pool_mu;
+  std::vector<std::unique_ptr<WorkerState>> worker_pool;
   auto acquire = [&] {
-    std::lock_guard lock(scratch_mu);
-    if (scratch_pool.empty()) return std::make_unique<WorkerState>();
-    auto s = std::move(scratch_pool.back());
-    scratch_pool.pop_back();
+    std::lock_guard lock(pool_mu);
+    if (worker_pool.empty()) return std::make_unique<WorkerState>();
+    auto s = std::move(worker_pool.back());
+    worker_pool.pop_back();
     return s;
   };
   auto release = [&](std::unique_ptr<WorkerState> s) {
-    std::lock_guard lock(scratch_mu);
-    scratch_pool.push_back(std::move(s));
+    std::lock_guard lock(pool_mu);
+    worker_pool.push_back(std::move(s));
   };
   Progress progress(opt.progress, "scan", "messages");
   uint64_t total_size = 0;

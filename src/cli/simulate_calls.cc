@@ -1348,9 +1348,9 @@ void Generator::AppendSide(uint32_t account, int64_t start_s, bool work, bool hi
   // as without.
   const bool direct = AppendHomeSide(account, work, hide_country, ip, country, region);
   const Account& a = accounts_[account];
+  if (!direct || (!a.always_vpn && a.trip_days == 0)) return;
   const int64_t day = FloorDiv(start_s, 86400) - base_day_;
   const uint64_t mix = (uint64_t{account} * 0x9e3779b97f4a7c15ULL) ^ static_cast<uint64_t>(day);
-  if (!direct) return;
   if (a.always_vpn) {  // a VPN exit (the same one for the day), no location columns
     const Prefix4& p = t_.vpn[mix % t_.vpn.size()];
     ip->clear();
@@ -1359,7 +1359,7 @@ void Generator::AppendSide(uint32_t account, int64_t start_s, bool work, bool hi
     *region = {};
     return;
   }
-  if (a.trip_days == 0 || day < a.trip_day || day >= a.trip_day + a.trip_days) return;
+  if (day < a.trip_day || day >= a.trip_day + a.trip_days) return;
   // In the Philippines: a mobile address there (the same one for the day), and its columns.
   const Country& ph = t_.countries[t_.ph];
   ip->clear();
