@@ -477,6 +477,28 @@ uint16_t CountrySlot(std::string_view code) {
 
 }  // namespace
 
+// Analyzer::Impl::Sweep's working memory, one per thread.
+struct SweepScratch {
+  struct PerOther {
+    uint32_t calls = 0, video = 0, long_calls = 0;
+    uint16_t country = 0;
+    bool qualifies = false;
+  };
+  std::vector<uint8_t> q;
+  absl::flat_hash_map<uint32_t, uint32_t> index;  // counterpart -> dense index
+  std::vector<uint32_t> at;                       // half-edge -> its counterpart's index
+  // By index: the counterpart, its first contact, whether it is met in a repeated weekly
+  // slot, its part of the window, whether it is in `active`.
+  std::vector<uint32_t> others;
+  std::vector<int64_t> first_seen;
+  std::vector<uint8_t> scheduled;
+  std::vector<PerOther> in_window;
+  std::vector<uint8_t> listed;
+  std::vector<uint32_t> active;
+  absl::flat_hash_map<uint64_t, std::pair<int64_t, uint8_t>> slot_weeks;  // slot -> week, n
+  std::deque<std::pair<int64_t, uint32_t>> active_days;
+};
+
 struct Analyzer::Impl {
   const CountryTable* countries = nullptr;
   const Locator* locator = nullptr;
@@ -811,35 +833,50 @@ struct Analyzer::Impl {
                                    [](const Edge& e, int64_t t) { return e.start_ms() < t; }) -
                   held.begin()));
     if (edges.empty()) return;
-    std::vector<uint8_t> q(edges.size());  // qualifies(edges[k]), asked once per edge
+    // Reused from account to account on this thread (a pass sweeps hundreds of thousands).
+    thread_local SweepScratch s;
+    auto& q = s.q;  // qualifies(edges[k]), asked once per edge
+    q.resize(edges.size());
     bool any = false;
     for (size_t k = 0; k < edges.size(); ++k) any |= (q[k] = qualifies(edges[k])) != 0;
     // Without a qualifying counterpart no window has anything to score (see on_window).
     if (!any) return;
-    // Lifetime facts per counterpart: first contact, weekly slot repetition.
-    absl::flat_hash_map<uint32_t, int64_t> first_seen;
-    absl::flat_hash_map<uint64_t, std::pair<int64_t, uint8_t>> slot_weeks;  // slot -> week, n
-    absl::flat_hash_set<uint32_t> scheduled;
-    for (const Edge& e : edges) {
-      first_seen.try_emplace(e.other, e.start_ms());
+    // Counterparts get dense indices in order of first contact (`at`: each half-edge's), so
+    // that what is kept per counterpart is in arrays. Lifetime facts per counterpart: first
+    // contact, weekly slot repetition.
+    s.index.clear();
+    s.slot_weeks.clear();
+    s.others.clear();
+    s.first_seen.clear();
+    s.scheduled.clear();
+    s.at.resize(edges.size());
+    for (size_t k = 0; k < edges.size(); ++k) {
+      const Edge& e = edges[k];
+      auto [at, is_new] = s.index.try_emplace(e.other, static_cast<uint32_t>(s.others.size()));
+      if (is_new) {
+        s.others.push_back(e.other);
+        s.first_seen.push_back(e.start_ms());
+        s.scheduled.push_back(0);
+      }
+      const uint32_t j = s.at[k] = at->second;
       const int64_t hours = e.start_ms() / kHourMs;
-      const uint64_t slot = (static_cast<uint64_t>(e.other) << 8) | static_cast<uint64_t>(hours % 168);
+      const uint64_t slot = (static_cast<uint64_t>(j) << 8) | static_cast<uint64_t>(hours % 168);
       const int64_t week = hours / 168;
-      auto [it, inserted] = slot_weeks.try_emplace(slot, week, 1);
+      auto [it, inserted] = s.slot_weeks.try_emplace(slot, week, 1);
       if (!inserted && it->second.first != week) {
         it->second = {week, static_cast<uint8_t>(std::min(it->second.second + 1, 255))};
-        if (it->second.second >= 2) scheduled.insert(e.other);
+        if (it->second.second >= 2) s.scheduled[j] = 1;
       }
     }
     const int64_t window_ms = static_cast<int64_t>(opt.window_days) * kDayMs;
     size_t lo = 0;
     size_t hi = 0;
-    struct PerOther {
-      uint32_t calls = 0, video = 0, long_calls = 0;
-      uint16_t country = 0;
-      bool qualifies = false;
-    };
-    absl::flat_hash_map<uint32_t, PerOther> in_window;
+    // The window's counterparts: what each has had since it last entered the window, and
+    // which are in it (`active`, listed once; some may have left since).
+    auto& in_window = s.in_window;
+    in_window.assign(s.others.size(), SweepScratch::PerOther());
+    s.listed.assign(s.others.size(), 0);
+    s.active.clear();
     // Sums over the window's half-edges, kept up to date as half-edges enter and leave it
     // (each is counted twice, not once per window it lies in). `sign` is 1 or -1 (as
     // uint32_t: unsigned arithmetic wraps).
@@ -851,7 +888,8 @@ struct Analyzer::Impl {
     std::array<uint8_t, 242> minute_listed{};
     std::vector<uint32_t> minutes_used;
     uint32_t day_hist[8] = {};
-    std::deque<std::pair<int64_t, uint32_t>> active_days;  // (day, half-edges) in the window
+    auto& active_days = s.active_days;  // (day, half-edges) in the window
+    active_days.clear();
     auto count = [&](size_t k, uint32_t sign) {
       const Edge& e = edges[k];
       const bool is_video = e.media == static_cast<uint8_t>(Media::kVideo);
@@ -892,7 +930,12 @@ struct Analyzer::Impl {
       const int64_t end_ms = (day + 1) * kDayMs;
       while (hi < edges.size() && edges[hi].start_ms() < end_ms) {
         const Edge& e = edges[hi];
-        auto& p = in_window[e.other];
+        const uint32_t j = s.at[hi];
+        auto& p = in_window[j];
+        if (!s.listed[j]) {
+          s.listed[j] = 1;
+          s.active.push_back(j);
+        }
         p.calls++;
         p.video += e.media == static_cast<uint8_t>(Media::kVideo);
         p.long_calls += e.duration_s > 3600;
@@ -910,9 +953,8 @@ struct Analyzer::Impl {
       while (lo < hi && edges[lo].start_ms() < start_ms) {
         count(lo, kRemove);
         if (--active_days.front().second == 0) active_days.pop_front();
-        const Edge& e = edges[lo++];
-        auto it = in_window.find(e.other);
-        if (--it->second.calls == 0) in_window.erase(it);
+        auto& p = in_window[s.at[lo++]];
+        if (--p.calls == 0) p = SweepScratch::PerOther();
       }
       if (day * kDayMs < range.from_day_ms) continue;
       // Window [start_ms, end_ms): edges [lo, hi). New contacts mean something only when
@@ -923,11 +965,19 @@ struct Analyzer::Impl {
       f.start_ms = start_ms;
       f.end_ms = end_ms;
       uint32_t scheduled_n = 0, long_rec = 0;
-      for (const auto& [other, p] : in_window) {
+      size_t still = 0;
+      for (const uint32_t j : s.active) {
+        const auto& p = in_window[j];
+        if (p.calls == 0) {  // left the window
+          s.listed[j] = 0;
+          continue;
+        }
+        s.active[still++] = j;
         if (!p.qualifies || p.video == 0) continue;
+        const uint32_t other = s.others[j];
         ++f.distinct;
-        if (history && first_seen[other] >= start_ms) ++f.new_contacts;
-        if (scheduled.contains(other)) {
+        if (history && s.first_seen[j] >= start_ms) ++f.new_contacts;
+        if (s.scheduled[j]) {
           ++scheduled_n;
         } else {
           ++f.unscheduled;
@@ -939,6 +989,7 @@ struct Analyzer::Impl {
         }
         Vote(&f.countries, p.country);
       }
+      s.active.resize(still);
       if (f.distinct > 0) {
         f.weekly_repeat = static_cast<double>(scheduled_n) / f.distinct;
         f.long_recurring = static_cast<double>(long_rec) / f.distinct;

@@ -27,7 +27,7 @@ class Calls {
                                 callee_cc, start, minutes, media, caller_ip, caller_region,
                                 callee_region));
   }
-  std::map<std::string, AccountLead> Run(bool all = true) {
+  std::map<std::string, AccountLead> Run(bool all = true, int threads = 2) {
     static const CountryTable countries = *CountryTable::Default();
     MetaOptions o;
     o.keep_unflagged = all;
@@ -35,7 +35,8 @@ class Calls {
     EXPECT_TRUE(a) << a.error().ToString();
     for (const auto& r : records_) (*a)->Add(r);
     std::map<std::string, AccountLead> out;
-    for (auto& lead : (*a)->Finish(2)) out[lead.account + "/" + std::string(RoleName(lead.role))] = lead;
+    for (auto& lead : (*a)->Finish(threads))
+      out[lead.account + "/" + std::string(RoleName(lead.role))] = lead;
     stats_ = (*a)->stats();
     return out;
   }
@@ -149,6 +150,31 @@ TEST(Analyzer, DoesNotFlagOverseasWorkerFamilyOrCallCentre) {
   auto leads = c.Run();
   EXPECT_FALSE(leads["family/supply"].flagged) << leads["family/supply"].score;
   EXPECT_FALSE(leads["agent/supply"].flagged) << leads["agent/supply"].score;
+}
+
+// A sweep reuses its working memory from account to account on a thread: a hub and its
+// customers score the same alone as after a call centre agent and a tutor, whose
+// counterparts outnumber and outlast theirs, on one thread.
+TEST(Analyzer, ALeadDoesNotDependOnTheAccountsSweptBeforeIt) {
+  Calls alone, after;
+  for (Calls* c : {&alone, &after}) c->Add("a", "US", "b", "US", kStart, 5);
+  for (int day = 0; day < 20; ++day) {
+    for (int k = 0; k < 40; ++k) {
+      after.Add("agent", "PH", "caller" + std::to_string(day * 40 + k), "US",
+                kStart + day * kDay + (k % 9) * kHour, 6, k % 3 ? Media::kAudio : Media::kVideo);
+    }
+    after.Add("tutor", "PH", "student" + std::to_string(day % 5), "JP",
+              kStart + day * kDay + 10 * kHour, 25);
+  }
+  for (Calls* c : {&alone, &after}) AddHub(*c, "hub1", "cust", 36);  // more than a window holds
+  auto want = alone.Run(true, 1);
+  auto got = after.Run(true, 1);
+  ASSERT_TRUE(got.count("agent/supply") && got.count("tutor/supply"));
+  ASSERT_TRUE(want["hub1/supply"].flagged);
+  for (const auto& [key, lead] : want) {
+    ASSERT_TRUE(got.count(key)) << key;
+    EXPECT_EQ(LeadToJson(got[key]), LeadToJson(lead)) << key;
+  }
 }
 
 TEST(Analyzer, LinksAccountsSharingAHubsIp) {
