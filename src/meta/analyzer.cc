@@ -17,17 +17,18 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <map>
-#include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <span>
 #include <thread>
 
 #include "meta/hash_slots.h"
+#include "meta/interner.h"
 #include "meta/meta.h"
 
 namespace bantay::meta {
@@ -407,49 +408,9 @@ uint64_t HashName(std::string_view s) {
 uint64_t IpHash(std::string_view ip) { return ip.empty() ? 0 : HashName(ip) | 1; }
 
 using internal::HashSlots;
+using internal::Interner;
+using internal::NameHead;
 using internal::NoValue;
-
-// Dense ids for strings met by their 64-bit hash: one probe of a table of integers per
-// lookup, no string built per record; the name is kept once, on first sight, and compared
-// on every hit, so that two names whose hashes collide still get two ids. Names up to 15
-// bytes are kept in the table's slot too, so that the comparison on a hit reads the slot
-// just probed rather than `names_` (on large inputs a cache miss, twice per record side).
-class Interner {
- public:
-  uint32_t Id(uint64_t hash, std::string_view name) {
-    auto [it, inserted] = by_hash_.Insert(hash);
-    Slot& slot = it->value;
-    if (inserted) {
-      slot.id = static_cast<uint32_t>(names_.size());
-      slot.size = name.size() <= sizeof slot.text ? static_cast<uint8_t>(name.size()) : kLong;
-      if (slot.size != kLong) std::memcpy(slot.text, name.data(), name.size());
-      names_.emplace_back(name);
-      return slot.id;
-    }
-    if (slot.size != kLong ? name.size() == slot.size &&
-                                 std::memcmp(slot.text, name.data(), name.size()) == 0
-                           : names_[slot.id] == name) {
-      return slot.id;
-    }
-    auto [c, c_inserted] = collided_.try_emplace(std::string(name), static_cast<uint32_t>(names_.size()));
-    if (c_inserted) names_.emplace_back(name);
-    return c->second;
-  }
-  const std::vector<std::string>& names() const { return names_; }
-  size_t size() const { return names_.size(); }
-  void Prefetch(uint64_t hash) const { by_hash_.Prefetch(hash); }
-
- private:
-  static constexpr uint8_t kLong = 255;  // Slot::size of a name longer than Slot::text
-  struct Slot {
-    uint32_t id = 0;
-    uint8_t size = 0;
-    char text[15];
-  };
-  HashSlots<Slot> by_hash_;
-  absl::flat_hash_map<std::string, uint32_t> collided_;
-  std::vector<std::string> names_;
-};
 
 // An ISO 3166-2 code ("PH-07", at most 6 bytes) packed into an integer; 0 for none or for
 // a longer text, which no ISO 3166-2 code is.
@@ -602,7 +563,7 @@ struct Analyzer::Impl {
                    std::string_view ip, PreparedCall::Side* s) const {
     s->account = account;
     s->account_hash = HashName(account);
-    s->ip = ip;
+    s->account_head = NameHead(account);
     s->ip_hash = IpHash(ip);
     s->country = CountrySlot(country);
     s->region = PackRegion(region);
@@ -657,7 +618,8 @@ struct Analyzer::Impl {
     }
     Resolve(p, c);
     for (int k = 0; k < 2; ++k) {
-      c->account[k] = account_ids.Id(p.side[k].account_hash, p.side[k].account);
+      c->account[k] =
+          account_ids.Id(p.side[k].account_hash, p.side[k].account, p.side[k].account_head);
     }
     if (horizon_ms > 0) {
       block_calls[block].push_back(p.call_hash);
@@ -1110,17 +1072,15 @@ void PreparedBatch::Add(const Analyzer& analyzer, const CallRecordView& record,
   analyzer.Prepare(record, &p);
   Keep(record.caller, 0, inside);
   Keep(record.callee, 1, inside);
-  Keep(record.caller_ip, 2, inside);
-  Keep(record.callee_ip, 3, inside);
 }
 
-void PreparedBatch::Keep(std::string_view text, uint32_t name, std::string_view inside) {
+void PreparedBatch::Keep(std::string_view text, uint32_t side, std::string_view inside) {
   const auto at = reinterpret_cast<uintptr_t>(text.data());
   const auto begin = reinterpret_cast<uintptr_t>(inside.data());
   if (text.empty() || (at >= begin && at - begin + text.size() <= inside.size())) {
     return;  // the view stays valid: the batch keeps the chunk
   }
-  copied_.push_back({static_cast<uint32_t>(calls_.size() - 1), name,
+  copied_.push_back({static_cast<uint32_t>(calls_.size() - 1), side,
                      static_cast<uint32_t>(names_.size()), static_cast<uint32_t>(text.size())});
   names_ += text;
   views_ok_ = false;
@@ -1129,8 +1089,7 @@ void PreparedBatch::Keep(std::string_view text, uint32_t name, std::string_view 
 const std::vector<PreparedCall>& PreparedBatch::calls() {
   if (!views_ok_) {
     for (const Copied& c : copied_) {
-      PreparedCall::Side& s = calls_[c.call].side[c.name & 1];
-      (c.name < 2 ? s.account : s.ip) = std::string_view(names_.data() + c.offset, c.size);
+      calls_[c.call].side[c.side].account = std::string_view(names_.data() + c.offset, c.size);
     }
     views_ok_ = true;
   }
@@ -1170,6 +1129,13 @@ std::vector<std::pair<size_t, AddResult>> Analyzer::AddBatch(std::span<const Pre
   std::vector<ResolvedCall> resolved;
   resolved.reserve(calls.size());
   for (size_t j = 0; j < calls.size(); ++j) {
+    // The prepared calls were written by a parse thread: each of their lines is a transfer
+    // from the other core, which stalled this loop when the lookups below first read them.
+    if (j + 2 * kAhead < calls.size()) {
+      const char* later = reinterpret_cast<const char*>(&calls[j + 2 * kAhead]);
+      for (size_t b = 0; b < sizeof(PreparedCall); b += 64) __builtin_prefetch(later + b);
+      __builtin_prefetch(later + sizeof(PreparedCall) - 1);
+    }
     if (j + kAhead < calls.size()) {
       const PreparedCall& next = calls[j + kAhead];
       m.seen_calls.Prefetch(next.call_hash);

@@ -2,6 +2,7 @@
 // per-account sliding windows and supply/demand scoring.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -235,8 +236,11 @@ class ScoreExchange {
 // was prepared from, which must outlive it.
 struct PreparedCall {
   struct Side {
-    std::string_view account, ip;
-    uint64_t account_hash = 0, ip_hash = 0;
+    std::string_view account;
+    uint64_t account_hash = 0, ip_hash = 0;  // the IP is kept as its hash alone
+    // The account's first 16 bytes, zero-padded: Add compares a short name by these, in the
+    // prepared call, rather than reading the name where it lies.
+    std::array<uint64_t, 2> account_head{};
     uint64_t region = 0;        // the ISO 3166-2 code's bytes packed, 0 when unknown
     uint16_t country = 0;       // 0 when unknown
     uint8_t ip_lookup = 0, anonymous = 0;  // for MetaStats
@@ -265,15 +269,16 @@ class PreparedBatch {
   const std::vector<PreparedCall>& calls();
 
  private:
-  // A name of a call copied into `names_`: which call and name (0 caller, 1 callee, 2 caller
-  // IP, 3 callee IP), and where.
+  // A name of a call copied into `names_`: which call and side (0 caller, 1 callee), and
+  // where.
   struct Copied {
     uint32_t call;
-    uint32_t name;
+    uint32_t side;
     uint32_t offset, size;
   };
-  // Copies `text`, name `name` of the last call, unless it lies inside the chunk `inside`.
-  void Keep(std::string_view text, uint32_t name, std::string_view inside);
+  // Copies `text`, the account of side `side` of the last call, unless it lies inside the
+  // chunk `inside`.
+  void Keep(std::string_view text, uint32_t side, std::string_view inside);
 
   std::vector<PreparedCall> calls_;
   std::vector<std::shared_ptr<std::string>> kept_;  // chunks that uncopied names point into
