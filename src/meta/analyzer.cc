@@ -1254,14 +1254,23 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   const double abroad_min_share = w.Get("second_country_min_share");
   std::vector<uint8_t> hotspot(n, 0), high(n, 0), local(n, 0);
   m.data_start_ms = m.earliest_ms;
+  // Whether a home is a hotspot, asked once per country (region unknown) and per region (of
+  // its own country, as HomeRegion's are) rather than per account.
+  std::vector<uint8_t> country_hot(m.country_codes.size()), region_hot(m.region_codes.size());
+  for (size_t c = 1; c < country_hot.size(); ++c) {
+    country_hot[c] = m.countries->IsHotspot(m.country_codes[c], {});
+  }
+  for (size_t r = 1; r < region_hot.size(); ++r) {
+    const std::string& code = m.region_codes[r];
+    region_hot[r] = m.countries->IsHotspot(std::string_view(code).substr(0, 2), code);
+  }
   ParallelFor(n, threads, [&](size_t i) {
     auto& a = m.accounts[i];
     if (a.edges.empty()) return;
     local[i] = 1;
     home[i] = a.HomeCountry(m.country_codes);
     const uint16_t region = a.HomeRegion(m.region_codes, m.country_codes[home[i]]);
-    hotspot[i] = home[i] != 0 &&
-                 m.countries->IsHotspot(m.country_codes[home[i]], m.region_codes[region]);
+    hotspot[i] = home[i] != 0 && (region != 0 ? region_hot[region] : country_hot[home[i]]);
     high[i] = m.IsHigh(home[i]) && !hotspot[i];
     if (hotspot[i]) {
       // A second country: its counterparts there are no foreign customers (an overseas
@@ -1468,16 +1477,12 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   // demand unless most of its calls are with accounts in a hotspot country (one listed, or
   // with listed regions) not flagged as hubs: a local account, a worker's family. Hubs say
   // nothing about where a caller is, so a customer's account used for hubs alone is scored.
-  std::vector<uint8_t> hotspot_country(m.country_codes.size());
-  for (size_t c = 1; c < hotspot_country.size(); ++c) {
-    hotspot_country[c] = m.countries->IsHotspot(m.country_codes[c], {});
-  }
   ParallelFor(n, threads, [&](size_t i) {
     if (home[i] != 0 || !local[i]) return;
     size_t near = 0;
     const auto& edges = m.accounts[i].edges;
     for (const Edge& e : edges) {
-      near += hotspot_country[e.other_country] && supply_score[e.other] < m.threshold;
+      near += country_hot[e.other_country] && supply_score[e.other] < m.threshold;
     }
     high[i] = 2 * near <= edges.size();
   });

@@ -243,6 +243,23 @@ TEST(Analyzer, HomeIsTheMostVotedCountryWhateverCameFirst) {
 
 // A customer's trip to a hotspot does not make him a hotspot account: his home region is
 // one of his home country's, and a region of another country counts as unknown.
+// The home region decides within a country with listed regions: the same calls make a hub of
+// an account in a listed region and no hotspot account of one in another region.
+TEST(Analyzer, AHomeRegionOffTheHotspotListMakesNoHotspotAccount) {
+  Calls c;
+  c.Add("a", "US", "b", "US", kStart, 5);
+  for (const std::string region : {"PH-07", "PH-01"}) {
+    const std::string hub = "hub" + region;
+    for (int k = 0; k < 12; ++k) {
+      c.Add(hub + "-customer" + std::to_string(k), kRich[k % 8], hub, "PH",
+            kStart + (10 + k / 3) * kDay + (14 + k % 5) * kHour, 20, Media::kVideo, {}, {}, region);
+    }
+  }
+  auto leads = c.Run();
+  EXPECT_TRUE(leads["hubPH-07/supply"].flagged) << leads["hubPH-07/supply"].score;
+  EXPECT_FALSE(leads.count("hubPH-01/supply"));
+}
+
 TEST(Analyzer, AForeignCustomersCallsFromAHotspotMakeNoHotspotAccountOfHim) {
   Calls c;
   AddThreeHubs(c);
