@@ -231,4 +231,34 @@ TEST_F(MediaCli, TranscribeRejectsBadAudioAndStereoGivesTwoAuthors) {
   }
 }
 
+// The media commands run in a module loaded only when one of them runs (cli/media_module.h):
+// every other command starts without FFmpeg, PocketSphinx, libjpeg or libpng.
+TEST_F(MediaCli, OtherCommandsDoNotLoadTheMediaLibraries) {
+  // What the dynamic loader maps at start (ldd's own mechanism), without running bantay.
+  const std::string cmd =
+      std::string("LD_TRACE_LOADED_OBJECTS=1 ") + BANTAY_BINARY + " > " + Path("libs") + " 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string libs = Slurp(Path("libs"));
+  ASSERT_NE(libs.find("libhs"), std::string::npos) << libs;  // the scan's own are there
+  for (const char* media : {"libavcodec", "libavformat", "libswscale", "libpocketsphinx",
+                            "libsphinxbase", "libjpeg", "libpng"}) {
+    EXPECT_EQ(libs.find(media), std::string::npos) << media << " loaded at start:\n" << libs;
+  }
+}
+
+TEST_F(MediaCli, CopiedBinaryFindsTheModuleBesideItOrWhereTheBuildWroteIt) {
+  // The bench runs a copy of bantay from a temp dir: with no module beside it, and with an
+  // unusable file in the module's place, the copy falls back to the build's module.
+  ASSERT_TRUE(Sh(std::string("cp ") + BANTAY_BINARY + " " + Path("bantay")));
+  for (int broken = 0; broken < 2; ++broken) {
+    if (broken) Write("libbantay_media_cli.so", "not a shared object");
+    const std::string cmd =
+        Path("bantay") + " hash " + Data("wee.jpg") + " > " + Path("out") + " 2> " + Path("err");
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << Slurp(Path("err"));
+    auto lines = Lines(Slurp(Path("out")));
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0]["pdq"], "6227401f601ff4ccafcc9fad4b0d95d371a2eb7265a3285234d228ca94deeb2d");
+  }
+}
+
 }  // namespace
