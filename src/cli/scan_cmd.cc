@@ -168,7 +168,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
     weights = text::ScoringWeights::Parse(*content, opt.weights_file);
   }
   if (!weights) return tl::unexpected(weights.error());
-  auto matcher = text::Matcher::Create(*lexicon, *norm);
+  auto matcher = text::Matcher::Create(*lexicon, *norm, PrebuiltMatcherDb());
   if (!matcher) return tl::unexpected(matcher.error());
   text::ScanOptions scan_options;
   scan_options.min_score = opt.min_score;

@@ -37,4 +37,8 @@ Result<ScanSummary> RunScan(const ScanJobOptions& options,
                             const std::function<void(std::string_view)>& emit,
                             const std::function<void(const text::Rejection&)>& on_reject);
 
+// The built-in lexicons' matcher database, serialised at build time (tools/matcher_db.cc), for
+// text::Matcher::Create's `prebuilt`.
+std::string_view PrebuiltMatcherDb();
+
 }  // namespace bantay::cli

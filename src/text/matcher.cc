@@ -2,6 +2,7 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <unordered_map>
 
@@ -125,7 +126,64 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
   return 0;
 }
 
+// A serialised matcher database: kPrebuiltMagic, the number of literals, each literal as its
+// length and bytes (lengths little-endian u32), then hs_serialize_database's bytes. The
+// literals are compared whole, so a database is never used for another lexicon. The version
+// in the magic changes when the compile's mode or flags below do.
+constexpr std::string_view kPrebuiltMagic = "bantay-hsdb-1\n";
+
+void PutU32(uint32_t v, std::string* out) {
+  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+bool GetU32(std::string_view* in, uint32_t* v) {
+  if (in->size() < 4) return false;
+  *v = 0;
+  for (int i = 0; i < 4; ++i) *v |= uint32_t{static_cast<unsigned char>((*in)[i])} << (8 * i);
+  in->remove_prefix(4);
+  return true;
+}
+
+// The database in `prebuilt` if it was compiled from exactly `literals` and Vectorscan
+// accepts it here, else null.
+hs_database_t* LoadPrebuilt(std::string_view prebuilt, const std::vector<std::string>& literals) {
+  if (!prebuilt.starts_with(kPrebuiltMagic)) return nullptr;
+  prebuilt.remove_prefix(kPrebuiltMagic.size());
+  uint32_t count = 0;
+  if (!GetU32(&prebuilt, &count) || count != literals.size()) return nullptr;
+  for (const std::string& literal : literals) {
+    uint32_t len = 0;
+    if (!GetU32(&prebuilt, &len) || len != literal.size() || prebuilt.size() < len ||
+        prebuilt.substr(0, len) != literal) {
+      return nullptr;
+    }
+    prebuilt.remove_prefix(len);
+  }
+  hs_database_t* db = nullptr;
+  if (hs_deserialize_database(prebuilt.data(), prebuilt.size(), &db) != HS_SUCCESS) {
+    return nullptr;
+  }
+  return db;
+}
+
 }  // namespace
+
+Result<std::string> Matcher::SerializedDatabase() const {
+  char* bytes = nullptr;
+  size_t size = 0;
+  if (hs_serialize_database(db_->db, &bytes, &size) != HS_SUCCESS) {
+    return Fail(ErrorCode::kInternal, "Vectorscan could not serialise the database");
+  }
+  std::string out(kPrebuiltMagic);
+  PutU32(static_cast<uint32_t>(db_->literals.size()), &out);
+  for (const std::string& literal : db_->literals) {
+    PutU32(static_cast<uint32_t>(literal.size()), &out);
+    out += literal;
+  }
+  out.append(bytes, size);
+  std::free(bytes);
+  return out;
+}
 
 Scratch::Scratch() : impl_(std::make_unique<Impl>()) {}
 Scratch::~Scratch() = default;
@@ -136,7 +194,8 @@ Scratch::Impl::~Impl() { hs_free_scratch(hs); }
 Matcher::~Matcher() = default;
 
 Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
-                                                       std::shared_ptr<const Normaliser> norm) {
+                                                       std::shared_ptr<const Normaliser> norm,
+                                                       std::string_view prebuilt) {
   std::shared_ptr<Matcher> m(new Matcher());
   m->lexicon_ = lexicon;
   m->norm_ = std::move(norm);
@@ -173,6 +232,11 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
       list.push_back(t);
       m->patterns_.push_back({lit, t});
     }
+  }
+  if (!prebuilt.empty()) {
+    db.db = LoadPrebuilt(prebuilt, db.literals);
+    m->used_prebuilt_ = db.db != nullptr;
+    if (m->used_prebuilt_) return std::shared_ptr<const Matcher>(std::move(m));
   }
   std::vector<const char*> exprs;
   std::vector<size_t> lens;

@@ -144,9 +144,20 @@ class Scratch {
 // dropped ("sex" inside "sex education"). Thread-safe; `scratch` is per thread.
 class Matcher {
  public:
+  // `prebuilt`, when given, is SerializedDatabase() of a matcher built earlier (bantay embeds
+  // the built-in lexicons' at build time). It is used when its literals are exactly this
+  // lexicon's and Vectorscan accepts it (same version, a CPU with the features it was built
+  // for), saving the compile (~80 ms of one core at start); otherwise the database is
+  // compiled as without it.
   static Result<std::shared_ptr<const Matcher>> Create(const Lexicon& lexicon,
-                                                       std::shared_ptr<const Normaliser> norm);
+                                                       std::shared_ptr<const Normaliser> norm,
+                                                       std::string_view prebuilt = {});
   ~Matcher();
+
+  // The literals and the compiled database, for Create's `prebuilt`.
+  Result<std::string> SerializedDatabase() const;
+  // Whether Create took the database from `prebuilt` rather than compiling it.
+  bool used_prebuilt() const { return used_prebuilt_; }
 
   // Appends the hits in `normalised` to `hits` (cleared first), sorted by position.
   // `soft_starts` (from Normalise) are positions that count as word starts.
@@ -171,6 +182,7 @@ class Matcher {
   std::shared_ptr<const Normaliser> norm_;
   std::vector<Pattern> patterns_;
   std::unique_ptr<Db> db_;
+  bool used_prebuilt_ = false;
   friend class Scratch;
 };
 

@@ -172,5 +172,62 @@ TEST(Matcher, MaskedVowelsMatchLongSexualAndPaymentTermsOnly) {
   EXPECT_EQ(Terms(*m, "st*dent"), Strings{});        // minor terms are not masked
 }
 
+// The same hits, term, begin and end, from two matchers on texts made of `m`'s literals.
+void ExpectSameHits(const Matcher& a, const Matcher& b) {
+  Scratch sa, sb;
+  std::vector<Hit> ha, hb;
+  size_t nonempty = 0;
+  for (size_t i = 0; i < a.patterns().size(); i += 7) {
+    const std::string text = "so " + a.patterns()[i].literal + " ok " +
+                             a.patterns()[(i * 13) % a.patterns().size()].literal + " x";
+    a.Match(text, sa, &ha);
+    b.Match(text, sb, &hb);
+    ASSERT_EQ(ha.size(), hb.size()) << text;
+    for (size_t k = 0; k < ha.size(); ++k) {
+      EXPECT_EQ(std::tie(ha[k].term, ha[k].begin, ha[k].end),
+                std::tie(hb[k].term, hb[k].begin, hb[k].end))
+          << text;
+    }
+    nonempty += !ha.empty();
+  }
+  EXPECT_GT(nonempty, a.patterns().size() / 8);
+}
+
+TEST(Matcher, Create_UsesAPrebuiltDatabaseOfTheSameLexicon) {
+  auto lex = Lexicon::Default();
+  ASSERT_TRUE(lex);
+  auto compiled = *Matcher::Create(*lex, SharedNorm());
+  EXPECT_FALSE(compiled->used_prebuilt());
+  auto bytes = compiled->SerializedDatabase();
+  ASSERT_TRUE(bytes) << bytes.error().ToString();
+  auto loaded = Matcher::Create(*lex, SharedNorm(), *bytes);
+  ASSERT_TRUE(loaded) << loaded.error().ToString();
+  EXPECT_TRUE((*loaded)->used_prebuilt());
+  ExpectSameHits(*compiled, **loaded);
+}
+
+TEST(Matcher, Create_CompilesWhenThePrebuiltDatabaseDoesNotFit) {
+  auto lex = Lexicon::Default();
+  ASSERT_TRUE(lex);
+  auto compiled = *Matcher::Create(*lex, SharedNorm());
+  const std::string bytes = *compiled->SerializedDatabase();
+  // Another lexicon (a single term): its literals are not the database's.
+  Lexicon fewer =
+      *Lexicon::Parse("term\tcategory\tweight\tlanguage\ncam show\tsolicitation\t1\ten\n", "t.tsv");
+  auto other = *Matcher::Create(fewer, SharedNorm(), bytes);
+  EXPECT_FALSE(other->used_prebuilt());
+  EXPECT_EQ(Terms(*other, "a cam show now"), Strings{"cam show"});
+  // Damaged: cut short, a literal changed, or not a database at all.
+  std::string changed = bytes;
+  changed[changed.find("western")] = 'W';
+  for (const std::string& bad : {bytes.substr(0, bytes.size() / 2), changed,
+                                 std::string("bantay-hsdb-1\n\x01"), std::string("junk")}) {
+    auto m = Matcher::Create(*lex, SharedNorm(), bad);
+    ASSERT_TRUE(m) << m.error().ToString();
+    EXPECT_FALSE((*m)->used_prebuilt());
+    ExpectSameHits(*compiled, **m);
+  }
+}
+
 }  // namespace
 }  // namespace bantay::text
