@@ -156,7 +156,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
                             const std::function<void(const text::Rejection&)>& on_reject) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
-  auto norm = text::Normaliser::Create();
+  auto norm = text::Normaliser::Create(PrebuiltFoldTables());
   if (!norm) return tl::unexpected(norm.error());
   auto lexicon = opt.lexicon_dir.empty() ? text::Lexicon::Default()
                                          : text::Lexicon::LoadDir(opt.lexicon_dir);

@@ -37,8 +37,10 @@ Result<ScanSummary> RunScan(const ScanJobOptions& options,
                             const std::function<void(std::string_view)>& emit,
                             const std::function<void(const text::Rejection&)>& on_reject);
 
-// The built-in lexicons' matcher database, serialised at build time (tools/matcher_db.cc), for
-// text::Matcher::Create's `prebuilt`.
+// Made at build time (tools/scan_tables.cc): the normaliser's fold tables, for
+// text::Normaliser::Create's `prebuilt`, and the built-in lexicons' matcher database, for
+// text::Matcher::Create's.
+std::string_view PrebuiltFoldTables();
 std::string_view PrebuiltMatcherDb();
 
 }  // namespace bantay::cli

@@ -772,12 +772,97 @@ std::string ToUtf8(const icu::UnicodeString& s) {
   return out;
 }
 
+// Serialised fold tables: kFoldMagic, the ICU and Unicode versions they were built
+// with (a line), then the BMP entries from 0x80 and the astral ones, each as its kind, and
+// for kReplace its length and bytes; astral entries are preceded by their count and each by
+// its code point (little-endian u32). The version in the magic changes with that layout.
+constexpr std::string_view kFoldMagic = "bantay-fold-1\n";
+
+std::string IcuVersions() {
+  UVersionInfo v;
+  char icu[U_MAX_VERSION_STRING_LENGTH], unicode[U_MAX_VERSION_STRING_LENGTH];
+  u_getVersion(v);
+  u_versionToString(v, icu);
+  u_getUnicodeVersion(v);
+  u_versionToString(v, unicode);
+  return std::string("icu ") + icu + " unicode " + unicode + "\n";
+}
+
+void PutFoldEntry(const Normaliser::FoldEntry& e, std::string* out) {
+  out->push_back(static_cast<char>(e.kind));
+  if (e.kind != Normaliser::FoldEntry::kReplace) return;
+  out->push_back(static_cast<char>(e.len));
+  out->append(e.bytes, e.len);
+}
+
+bool GetFoldEntry(std::string_view* in, Normaliser::FoldEntry* e) {
+  if (in->empty() || static_cast<uint8_t>((*in)[0]) > Normaliser::FoldEntry::kReplace) {
+    return false;
+  }
+  e->kind = static_cast<Normaliser::FoldEntry::Kind>((*in)[0]);
+  in->remove_prefix(1);
+  if (e->kind != Normaliser::FoldEntry::kReplace) return true;
+  if (in->empty()) return false;
+  e->len = static_cast<uint8_t>((*in)[0]);
+  in->remove_prefix(1);
+  if (e->len == 0 || e->len > sizeof(e->bytes) || in->size() < e->len) return false;
+  std::memcpy(e->bytes, in->data(), e->len);
+  in->remove_prefix(e->len);
+  return true;
+}
+
+bool ReadU32(std::string_view* in, uint32_t* v) {
+  if (in->size() < 4) return false;
+  *v = 0;
+  for (int i = 0; i < 4; ++i) *v |= uint32_t{static_cast<unsigned char>((*in)[i])} << (8 * i);
+  in->remove_prefix(4);
+  return true;
+}
+
 }  // namespace
 
 Normaliser::Normaliser() = default;
 Normaliser::~Normaliser() = default;
 
-Result<std::shared_ptr<const Normaliser>> Normaliser::Create() {
+std::string Normaliser::Serialized() const {
+  std::string out(kFoldMagic);
+  out += IcuVersions();
+  for (const FoldEntry& e : bmp_) PutFoldEntry(e, &out);
+  const auto put_u32 = [&](uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+  };
+  put_u32(static_cast<uint32_t>(astral_.size()));
+  for (const auto& [cp, e] : astral_) {
+    put_u32(cp);
+    PutFoldEntry(e, &out);
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const Normaliser>> Normaliser::Create(std::string_view prebuilt) {
+  if (!prebuilt.empty() && prebuilt.starts_with(kFoldMagic)) {
+    prebuilt.remove_prefix(kFoldMagic.size());
+    const std::string versions = IcuVersions();
+    if (prebuilt.starts_with(versions)) {
+      prebuilt.remove_prefix(versions.size());
+      std::shared_ptr<Normaliser> n(new Normaliser());
+      n->bmp_.resize(0x10000 - 0x80);
+      bool ok = true;
+      for (FoldEntry& e : n->bmp_) ok = ok && GetFoldEntry(&prebuilt, &e);
+      uint32_t count = 0;
+      ok = ok && ReadU32(&prebuilt, &count) && count <= 0x110000;
+      for (uint32_t i = 0; ok && i < count; ++i) {
+        std::pair<uint32_t, FoldEntry> entry;
+        ok = ReadU32(&prebuilt, &entry.first) && GetFoldEntry(&prebuilt, &entry.second) &&
+             entry.first > 0xFFFF && (i == 0 || entry.first > n->astral_.back().first);
+        if (ok) n->astral_.push_back(entry);
+      }
+      if (ok && prebuilt.empty()) {
+        n->used_prebuilt_ = true;
+        return std::shared_ptr<const Normaliser>(std::move(n));
+      }
+    }
+  }
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);

@@ -29,7 +29,16 @@ struct TextBuffer;  // a growable byte buffer (text/scratch_impl.h)
 // shared read-only by any number of threads.
 class Normaliser {
  public:
-  static Result<std::shared_ptr<const Normaliser>> Create();
+  // `prebuilt`, when given, is Serialized() of a normaliser made earlier (bantay embeds one
+  // made at build time). It is used when the running ICU is the version it was made with,
+  // saving the fold table's build (~30 ms of every core at start); otherwise the table is
+  // built as without it.
+  static Result<std::shared_ptr<const Normaliser>> Create(std::string_view prebuilt = {});
+
+  // The fold tables, for Create's `prebuilt`.
+  std::string Serialized() const;
+  // Whether Create took the tables from `prebuilt` rather than building them.
+  bool used_prebuilt() const { return used_prebuilt_; }
 
   // Writes the canonical form of `in` to `out` (replacing its contents). When `offsets` is
   // given it receives, for each byte of `out`, the byte offset in `in` of the character that
@@ -64,6 +73,7 @@ class Normaliser {
   Normaliser();
   std::vector<FoldEntry> bmp_;  // one entry per BMP code point >= 0x80
   std::vector<std::pair<uint32_t, FoldEntry>> astral_;  // sorted, for code points > 0xFFFF
+  bool used_prebuilt_ = false;
   const FoldEntry* Lookup(uint32_t cp) const;
   // Normalise without the one-pass ASCII fast path (`ascii`: `in` is pure ASCII).
   void NormaliseGeneral(std::string_view in, bool ascii, std::string* out,

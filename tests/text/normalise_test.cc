@@ -351,5 +351,57 @@ TEST(Normalise, DropsMaskingStarsInsideWords) {
   EXPECT_EQ(N("*hugs*"), "hugs");
 }
 
+// UTF-8 of one code point.
+std::string Utf8Of(uint32_t cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+  } else if (cp < 0x10000) {
+    out += {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+            static_cast<char>(0x80 | (cp & 0x3F))};
+  } else {
+    out += {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+            static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
+  }
+  return out;
+}
+
+TEST(Normaliser, Create_UsesPrebuiltTablesMadeWithTheSameIcu) {
+  auto built = *Normaliser::Create();
+  EXPECT_FALSE(built->used_prebuilt());
+  const std::string bytes = built->Serialized();
+  auto loaded = Normaliser::Create(bytes);
+  ASSERT_TRUE(loaded) << loaded.error().ToString();
+  EXPECT_TRUE((*loaded)->used_prebuilt());
+  EXPECT_EQ((*loaded)->Serialized(), bytes);
+  // Every code point of the BMP (but surrogates) and of the astral blocks folds the same.
+  std::string a, b;
+  for (uint32_t cp = 0x80; cp < 0x1F200; ++cp) {
+    if ((cp >= 0xD800 && cp < 0xE000) || (cp >= 0x10000 && cp < 0x1D400)) continue;
+    const std::string text = "x" + Utf8Of(cp) + "y";
+    built->Normalise(text, &a);
+    (*loaded)->Normalise(text, &b);
+    ASSERT_EQ(a, b) << std::hex << cp;
+  }
+}
+
+TEST(Normaliser, Create_BuildsTheTablesWhenPrebuiltOnesDoNotFit) {
+  auto built = *Normaliser::Create();
+  const std::string bytes = built->Serialized();
+  std::string other_icu = bytes;
+  other_icu.replace(other_icu.find("icu "), 4, "icu 9");  // another ICU version
+  std::string bad_kind = bytes;
+  bad_kind[bad_kind.find('\n', bad_kind.find("icu ")) + 1] = 9;  // not a kind
+  for (const std::string& bad :
+       {other_icu, bad_kind, bytes.substr(0, bytes.size() - 1), bytes + "x", std::string("junk")}) {
+    auto n = Normaliser::Create(bad);
+    ASSERT_TRUE(n) << n.error().ToString();
+    EXPECT_FALSE((*n)->used_prebuilt());
+    EXPECT_EQ((*n)->Serialized(), bytes);
+  }
+}
+
 }  // namespace
 }  // namespace bantay::text
