@@ -33,6 +33,7 @@ inline std::array<uint64_t, 2> NameHead(std::string_view name) {
 // with `names_`.
 class Interner {
  public:
+  // REQUIRES: `head` is NameHead(name).
   uint32_t Id(uint64_t hash, std::string_view name, const std::array<uint64_t, 2>& head) {
     auto [it, inserted] = by_hash_.Insert(hash);
     Slot& slot = it->value;
