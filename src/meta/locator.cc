@@ -2,18 +2,19 @@
 // database, Debian's libloc-database) or a MaxMind-format .mmdb file (libmaxminddb).
 #include <endian.h>
 #include <fcntl.h>
+#include <maxminddb.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-
-#include <maxminddb.h>
+#include <vector>
 // format.h's on-disk header layout is only declared for LIBLOC_PRIVATE; it is read here to
 // check the section bounds before libloc maps them (it does not, and a truncated file would
 // then fault on lookup instead of failing to open).
@@ -233,7 +234,31 @@ class LiblocLocator final : public Locator {
     mapped.s6_addr[10] = mapped.s6_addr[11] = 0xff;
     v4_net_ = kNone;
     v4_level_ = Walk(mapped, 96, &v4_node_, &v4_net_);
+    if (v4_level_ == 96) {
+      v4_top_.resize(size_t{1} << kTopBits);
+      FillTop(v4_node_, 96, v4_net_, 0, v4_top_.size());
+    }
     return {};
+  }
+
+  // Fills v4_top_[first, first + count), the IPv4 prefixes of `kTopBits` bits under the node
+  // `n` at depth `level` (its own network not yet counted; `net` the deepest one above),
+  // as Walk would leave them at depth 96 + kTopBits: one visit per node of those depths,
+  // at most 2^(kTopBits + 1).
+  void FillTop(uint32_t n, int level, uint32_t net, size_t first, size_t count) {
+    const loc_database_network_node_v1& x = nodes_[n];
+    const uint32_t leaf = be32toh(x.network);
+    if (leaf != kNoNetwork && leaf < network_count_) net = leaf;
+    const uint32_t child[2] = {be32toh(x.zero), be32toh(x.one)};
+    for (int bit = 0; bit < 2 && count > 1; ++bit) {
+      const size_t half = count / 2, from = first + bit * half;
+      if (child[bit] != 0 && child[bit] < node_count_) {
+        FillTop(child[bit], level + 1, net, from, half);
+      } else {  // the walk stops here for these prefixes
+        std::fill_n(v4_top_.begin() + static_cast<ptrdiff_t>(from), half, TopEntry{n, net, level});
+      }
+    }
+    if (count == 1) v4_top_[first] = {n, net, level};
   }
 
   // Follows `addr` from the node `*node` at depth `level` down to depth `end` at most,
@@ -259,10 +284,11 @@ class LiblocLocator final : public Locator {
   uint32_t Find(const in6_addr& addr) const {
     uint32_t node = 0, net = kNone;
     if (IN6_IS_ADDR_V4MAPPED(&addr)) {
-      net = v4_net_;
-      if (v4_level_ < 96) return net;  // the tree ends above ::ffff:0:0/96
-      node = v4_node_;
-      Walk(addr, 128, &node, &net, 96);
+      if (v4_level_ < 96) return v4_net_;  // the tree ends above ::ffff:0:0/96
+      const TopEntry& top = v4_top_[(size_t{addr.s6_addr[12]} << 8) | addr.s6_addr[13]];
+      node = top.node;
+      net = top.net;
+      Walk(addr, 128, &node, &net, top.level);
     } else {
       Walk(addr, 128, &node, &net);
     }
@@ -281,6 +307,16 @@ class LiblocLocator final : public Locator {
   // network above it.
   uint32_t v4_node_ = 0, v4_net_ = kNone;
   int v4_level_ = 0;
+  // Where the walk of each IPv4 address's first kTopBits bits ends: the node, the deepest
+  // network on the way, the depth (96 + kTopBits unless the tree ends above). Lookups start
+  // there, instead of taking kTopBits dependent loads one tree level at a time (the walk
+  // was ~5% of a large meta run, stalled on those loads). 768 KiB, built in ~1 ms.
+  static constexpr int kTopBits = 16;
+  struct TopEntry {
+    uint32_t node, net;
+    int level;
+  };
+  std::vector<TopEntry> v4_top_;
   std::string describe_;
 };
 
