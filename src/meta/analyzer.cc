@@ -1353,12 +1353,18 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
 
   const SideWeights supply_weights = SideWeights::Of(w, "supply.");
   const SideWeights demand_weights = SideWeights::Of(w, "demand.");
-  // `hotspot` as bits, for the demand pass's question of every half-edge of every
-  // high-income account, at random over the accounts: a bit per account stays in the core's
-  // own cache on large inputs, a byte per account did not (its loads were a third of the
-  // pass's samples).
-  std::vector<uint64_t> hotspot_bits((n + 63) / 64, 0);
-  for (size_t i = 0; i < n; ++i) hotspot_bits[i / 64] |= uint64_t{hotspot[i] != 0} << (i % 64);
+  // Per-account flags that passes ask of every half-edge's other side, at random over the
+  // accounts, as bits: a bit per account stays in the core's own cache on large inputs, a
+  // byte per account did not (in the demand pass those loads were a third of its samples).
+  auto bits_of = [n](const auto& flag) {
+    std::vector<uint64_t> bits((n + 63) / 64, 0);
+    for (size_t i = 0; i < n; ++i) bits[i / 64] |= uint64_t{flag(i)} << (i % 64);
+    return bits;
+  };
+  auto bit = [](const std::vector<uint64_t>& bits, uint32_t i) {
+    return (bits[i / 64] >> (i % 64) & 1) != 0;
+  };
+  const std::vector<uint64_t> hotspot_bits = bits_of([&](size_t i) { return hotspot[i] != 0; });
   auto score_side = [&](size_t i, bool supply, const std::vector<float>& other_score,
                         ScoredPtr* out) {
     Scored best_window;
@@ -1368,7 +1374,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
       if (supply) {
         return e.other_country != own && e.other_country != own_abroad && m.IsHigh(e.other_country);
       }
-      return (hotspot_bits[e.other / 64] >> (e.other % 64) & 1) != 0;
+      return bit(hotspot_bits, e.other);
     };
     const SideWeights& k = supply ? supply_weights : demand_weights;
     const double bias = k.bias, k_distinct = k.distinct, k_new = k.new_share,
@@ -1504,12 +1510,14 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     if (auto st = share_flagged(2, &demand_score); !st) return tl::unexpected(st.error());
   }
   std::vector<ScoredPtr> supply2(n);
+  const std::vector<uint64_t> demand_flagged =
+      bits_of([&](size_t i) { return demand_score[i] >= m.threshold; });
   ParallelFor(n, threads, [&](size_t i) {
     if (!hotspot[i] || !local[i]) return;
     // Without a counterpart flagged as demand, every window is as in the first round.
     const auto& edges = m.accounts[i].edges;
     if (std::none_of(edges.begin(), edges.end(),
-                     [&](const Edge& e) { return demand_score[e.other] >= m.threshold; })) {
+                     [&](const Edge& e) { return bit(demand_flagged, e.other); })) {
       supply2[i] = std::move(supply[i]);
       return;
     }
