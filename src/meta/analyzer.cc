@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -666,53 +667,78 @@ struct Analyzer::Impl {
     pending_votes.erase(keep, pending_votes.end());
   }
 
-  // Both half-edges of a resolved call (the ingest worker's part of Analyzer::AddBatch).
+  // Both half-edges of a resolved call, added at once (Analyzer::Add, and AddBatch on one
+  // thread).
   void AddEdges(const ResolvedCall& c) {
     const uint32_t top = std::max(c.account[0], c.account[1]);
     if (top >= accounts.size()) accounts.resize(top + 1);
-    AddEdge(c, 0);
-    AddEdge(c, 1);
+    AddEdge(HalfOf(c, 0));
+    AddEdge(HalfOf(c, 1));
   }
 
-  // The half-edge of side `own`: the account's location votes, IP and edge.
-  void AddEdge(const ResolvedCall& c, int own) {
-    AccountData& a = accounts[c.account[own]];
+  // A half-edge as AddEdge takes it: the account, its place and IP, the edge.
+  struct HalfEdge {
+    uint64_t ip;
+    uint32_t account;
+    Edge edge;
+    uint16_t country, region;
+    bool defer_votes;
+  };
+  static_assert(sizeof(HalfEdge) == 32);
+  // The half-edge of side `own`. Admit and AddHalf keep the start in range.
+  static HalfEdge HalfOf(const ResolvedCall& c, int own) {
+    return {c.ip[own],
+            c.account[own],
+            {static_cast<uint32_t>(c.start_ms / 1000), c.account[1 - own], c.duration_s,
+             c.country[1 - own], c.media},
+            c.country[own],
+            c.region[own],
+            c.defer_votes};
+  }
+
+  // Adds a half-edge to its account: location votes, IP and edge.
+  // REQUIRES: h.account < accounts.size().
+  void AddEdge(const HalfEdge& h) {
+    AccountData& a = accounts[h.account];
     if (!a.had_edges) {
       a.had_edges = true;
       ++stats.accounts;
     }
     ++half_edges;
-    if (c.defer_votes) {
-      if (c.country[own] != 0 || c.region[own] != 0) {
-        pending_votes.push_back({c.account[own], static_cast<uint32_t>(c.start_ms / 1000),
-                                 c.country[own], c.region[own]});
+    if (h.defer_votes) {
+      if (h.country != 0 || h.region != 0) {
+        pending_votes.push_back({h.account, h.edge.start_s, h.country, h.region});
       }
     } else {
-      VotePlace(&a, c.country[own], c.region[own]);
+      VotePlace(&a, h.country, h.region);
     }
-    a.AddIp(c.ip[own]);
-    // Built whole, then stored: constructed in place, the bit-fields made the compiler read
-    // the vector's tail before writing it, a cache miss that stalled the worker (~85% of
-    // its time here); plain stores do not wait for the line. Admit and AddHalf keep the
-    // start in range.
-    Edge e{static_cast<uint32_t>(c.start_ms / 1000), c.account[1 - own], c.duration_s,
-           c.country[1 - own], c.media};
-    std::array<uint32_t, 3> words;
-    std::memcpy(words.data(), &e, sizeof e);
+    a.AddIp(h.ip);
+    // Copied as bytes: constructed in place, the bit-fields made the compiler read the
+    // vector's tail before writing it, a cache miss that stalled the worker (~85% of its
+    // time here); plain stores do not wait for the line.
     a.edges.emplace_back();
-    std::memcpy(&a.edges.back(), words.data(), sizeof e);
+    std::memcpy(&a.edges.back(), &h.edge, sizeof h.edge);
   }
-
 
   // The ingest worker (Analyzer::AddBatch with MetaOptions::threads > 1): resolving calls
   // (Admit: the call-id set, the account id table) and adding their half-edges (the
-  // accounts, the IP id table) touch disjoint memory, each with cache misses per call on
-  // large inputs, so the second runs on its own thread, a batch behind, in the same order.
+  // accounts, their edges and IPs) touch disjoint memory, so the second runs on its own
+  // thread, behind the first. On large inputs each half-edge's account was a cache miss,
+  // and another for the tail of its edges: the worker buffers half-edges (`held`), and
+  // adds them (Flush) grouped by ranges of account ids (stable, so each account's
+  // half-edges keep their order), each range's accounts few enough to stay in the cache
+  // while its half-edges are added, the ranges in the order of the accounts' memory.
   std::thread worker;
   std::mutex worker_mu;
   std::condition_variable worker_cv;
   std::deque<std::vector<ResolvedCall>> worker_queue;
   bool worker_busy = false, worker_stop = false;
+  bool flush_wanted = false;            // Drain waits for the held half-edges to be added
+  std::vector<HalfEdge> held, grouped;  // the worker's own (while busy)
+  uint32_t held_top = 0;                // the largest account id held
+
+  static constexpr int kRangeBits = 10;                 // 1024 ranges of account ids
+  static constexpr size_t kMinFlush = size_t{1} << 18;  // half-edges; 8 MB
 
   void Submit(std::vector<ResolvedCall>&& calls) {
     std::unique_lock lock(worker_mu);
@@ -725,44 +751,67 @@ struct Analyzer::Impl {
   void Drain() {
     if (!worker.joinable()) return;
     std::unique_lock lock(worker_mu);
-    worker_cv.wait(lock, [&] { return worker_queue.empty() && !worker_busy; });
+    flush_wanted = true;
+    worker_cv.notify_all();
+    // `held` is read only while the worker is not busy: it changes it only while busy.
+    worker_cv.wait(lock, [&] { return worker_queue.empty() && !worker_busy && held.empty(); });
+    flush_wanted = false;
   }
   void WorkerLoop() {
     std::unique_lock lock(worker_mu);
     for (;;) {
-      worker_cv.wait(lock, [&] { return !worker_queue.empty() || worker_stop; });
-      if (worker_queue.empty()) return;
-      std::vector<ResolvedCall> calls = std::move(worker_queue.front());
-      worker_queue.pop_front();
+      worker_cv.wait(lock, [&] {
+        return !worker_queue.empty() || worker_stop || (flush_wanted && !held.empty());
+      });
+      if (worker_queue.empty() && worker_stop) return;
+      std::vector<ResolvedCall> calls;
+      if (!worker_queue.empty()) {
+        calls = std::move(worker_queue.front());
+        worker_queue.pop_front();
+      }
+      const bool drain = flush_wanted && worker_queue.empty();
       worker_busy = true;
       worker_cv.notify_all();
       lock.unlock();
-      for (size_t j = 0; j < calls.size(); ++j) {
-        if (j + kAhead < calls.size()) {
-          const ResolvedCall& next = calls[j + kAhead];
-          for (int k = 0; k < 2; ++k) {
-            if (next.account[k] < accounts.size()) __builtin_prefetch(&accounts[next.account[k]]);
-          }
-        }
-        // Half as far ahead, the accounts are loaded: start loading the line each half-edge
-        // goes to (for writing), and the IPs of accounts whose IP is neither their first nor
-        // their last (a new or a rarer address).
-        if (j + kAhead / 2 < calls.size()) {
-          const ResolvedCall& next = calls[j + kAhead / 2];
-          for (int k = 0; k < 2; ++k) {
-            if (next.account[k] >= accounts.size()) continue;
-            const AccountData& a = accounts[next.account[k]];
-            __builtin_prefetch(a.edges.data() + a.edges.size(), 1);
-            if (a.IpNeedsExtra(next.ip[k])) __builtin_prefetch(a.extra.get());
-          }
-        }
-        AddEdges(calls[j]);
+      for (const ResolvedCall& c : calls) {
+        held.push_back(HalfOf(c, 0));
+        held.push_back(HalfOf(c, 1));
+        held_top = std::max({held_top, c.account[0], c.account[1]});
       }
       calls = {};  // freed outside the lock
+      // Once the half-edges held outnumber the accounts, most accounts have more than one
+      // in a flush.
+      if (drain || held.size() >= std::max(kMinFlush, accounts.size())) Flush();
       lock.lock();
       worker_busy = false;
       worker_cv.notify_all();
     }
+  }
+  // Adds the held half-edges, grouped by ranges of account ids.
+  void Flush() {
+    if (held.empty()) return;
+    if (held_top >= accounts.size()) accounts.resize(size_t{held_top} + 1);
+    const int bits = std::bit_width(held_top);
+    const int shift = bits > kRangeBits ? bits - kRangeBits : 0;
+    std::array<uint32_t, (1 << kRangeBits) + 1> at{};
+    for (const HalfEdge& h : held) ++at[(h.account >> shift) + 1];
+    for (size_t r = 1; r < at.size(); ++r) at[r] += at[r - 1];
+    grouped.resize(held.size());
+    for (const HalfEdge& h : held) grouped[at[h.account >> shift]++] = h;
+    held.clear();
+    for (size_t j = 0; j < grouped.size(); ++j) {
+      if (j + kAhead < grouped.size()) __builtin_prefetch(&accounts[grouped[j + kAhead].account]);
+      // Half as far ahead, the account is loaded: start loading the line its half-edge goes
+      // to (for writing), and its IPs when the IP is neither its first nor its last.
+      if (j + kAhead / 2 < grouped.size()) {
+        const HalfEdge& next = grouped[j + kAhead / 2];
+        const AccountData& a = accounts[next.account];
+        __builtin_prefetch(a.edges.data() + a.edges.size(), 1);
+        if (a.IpNeedsExtra(next.ip)) __builtin_prefetch(a.extra.get());
+      }
+      AddEdge(grouped[j]);
+    }
+    held_top = 0;
   }
   ~Impl() {
     if (!worker.joinable()) return;
@@ -1176,7 +1225,7 @@ void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
   m.Resolve(p, &c);
   c.account[own] = m.Account(p.side[own].account_hash, p.side[own].account);
   c.account[1 - own] = m.Account(p.side[1 - own].account_hash, p.side[1 - own].account);
-  m.AddEdge(c, own);
+  m.AddEdge(m.HalfOf(c, own));
 }
 
 std::pair<int64_t, int64_t> Analyzer::Impl::UnscoredBlocks() const {

@@ -704,6 +704,26 @@ TEST(AnalyzerBounded, HorizonShorterThanTheWindowIsRefused) {
   EXPECT_FALSE(Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
 }
 
+// An analyzer that keeps every scored account and adds batches on a worker thread, with
+// bounded state of `horizon_days` (0: unbounded).
+std::unique_ptr<Analyzer> NewWorkerAnalyzer(int horizon_days, int64_t lateness_ms) {
+  if (horizon_days > 0) return NewBoundedAnalyzer(horizon_days, lateness_ms);
+  static const CountryTable countries = *CountryTable::Default();
+  MetaOptions o;
+  o.keep_unflagged = true;
+  o.threads = 2;
+  return std::move(*Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
+}
+
+// The counts that must not depend on how the calls were added.
+void ExpectSameCounts(const MetaStats& a, const MetaStats& b) {
+  EXPECT_EQ(b.records, a.records);
+  EXPECT_EQ(b.duplicates, a.duplicates);
+  EXPECT_EQ(b.accounts, a.accounts);
+  EXPECT_EQ(b.blocks_scored, a.blocks_scored);
+  EXPECT_EQ(b.peak_half_edges, a.peak_half_edges);
+  EXPECT_EQ(b.released_half_edges, a.released_half_edges);
+}
 
 TEST(AnalyzerBounded, AddBatchOnTheWorkerEqualsAdd) {
   // Batches added with a worker thread (threads = 2) give what one Add per call gives,
@@ -714,16 +734,8 @@ TEST(AnalyzerBounded, AddBatchOnTheWorkerEqualsAdd) {
     for (size_t m = 1; m <= 2; ++m) calls.push_back(calls[n_calls - m]);  // duplicates
     CallRecord late = MakeCall("late", "hub1", "PH", "x", "US", kStart + kDay, 20, Media::kVideo);
     calls.push_back(late);  // late only with bounded state
-    auto one_by_one = NewBoundedAnalyzer(horizon == 0 ? 7 : horizon, kHour);
-    auto batched = NewBoundedAnalyzer(horizon == 0 ? 7 : horizon, kHour);
-    if (horizon == 0) {
-      one_by_one = NewAllAnalyzer();
-      static const CountryTable countries = *CountryTable::Default();
-      MetaOptions o;
-      o.keep_unflagged = true;
-      o.threads = 2;
-      batched = std::move(*Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o));
-    }
+    auto one_by_one = horizon == 0 ? NewAllAnalyzer() : NewBoundedAnalyzer(horizon, kHour);
+    auto batched = NewWorkerAnalyzer(horizon, kHour);
     std::vector<size_t> want_late;
     for (size_t i = 0; i < calls.size(); ++i) {
       if (one_by_one->Add(calls[i]) == AddResult::kLate) want_late.push_back(i);
@@ -745,13 +757,84 @@ TEST(AnalyzerBounded, AddBatchOnTheWorkerEqualsAdd) {
     const auto want = LeadLines(*one_by_one);
     ASSERT_FALSE(want.empty());
     EXPECT_EQ(LeadLines(*batched), want) << horizon;
-    const MetaStats &a = one_by_one->stats(), &b = batched->stats();
-    EXPECT_EQ(b.records, a.records);
-    EXPECT_EQ(b.duplicates, a.duplicates);
-    EXPECT_EQ(b.accounts, a.accounts);
-    EXPECT_EQ(b.blocks_scored, a.blocks_scored);
-    EXPECT_EQ(b.peak_half_edges, a.peak_half_edges);
-    EXPECT_EQ(b.released_half_edges, a.released_half_edges);
+    ExpectSameCounts(one_by_one->stats(), batched->stats());
+  }
+}
+
+TEST(AnalyzerBounded, TheWorkersFlushesKeepEachAccountsOrder) {
+  // Enough half-edges for the worker to add them in several flushes grouped by ranges of
+  // account ids (over 2^18 half-edges, thousands of accounts), with a Drain (stats) in the
+  // middle: the same leads and counts as one Add per call. Each account's calls come from
+  // several IPs and places, so that the order of its half-edges shows in its IPs and votes.
+  std::mt19937 rng(5);
+  auto pick = [&](uint32_t n) { return rng() % n; };
+  static const char* const kCountries[] = {"PH", "PH", "US", "GB", "DE", "AU", "JP", "IN"};
+  std::vector<CallRecord> calls = FourMonths();
+  const int64_t first = calls.front().start_ms, span = 120 * kDay;
+  std::vector<CallRecord> bulk;
+  for (int i = 0; i < 150000; ++i) {
+    const uint32_t a = pick(6000), b = pick(6000);
+    CallRecord r =
+        MakeCall("bulk" + std::to_string(i), "u" + std::to_string(a),
+                 pick(4) ? kCountries[a % 8] : kCountries[pick(8)], "u" + std::to_string(b),
+                 kCountries[b % 8],
+                 first + static_cast<int64_t>(pick(static_cast<uint32_t>(span / 1000))) * 1000,
+                 1 + pick(60), static_cast<Media>(pick(3)),
+                 "10." + std::to_string(a % 200) + "." + std::to_string(pick(4)) + ".1");
+    bulk.push_back(std::move(r));
+  }
+  // Hubs (twelve foreign video customers in a week), each on an IP of its own, and hotspot
+  // accounts with 100 IPs each, the 70th a hub's: an account keeps its first 64 IPs, so it
+  // is linked to the hub only if its half-edges were added out of order. Others have the
+  // hub's IP as their 10th and are linked.
+  for (int m = 0; m < 10; ++m) {
+    const std::string hub = "iphub" + std::to_string(m), hub_ip = "192.0.2." + std::to_string(m);
+    for (int k = 0; k < 12; ++k) {
+      bulk.push_back(
+          MakeCall(hub + "-c" + std::to_string(k),
+                   "ipc" + std::to_string(m) + "-" + std::to_string(k), kCountries[2 + k % 6], hub,
+                   "PH", first + (41 + k / 3) * kDay + (14 + k % 5) * kHour, 20, Media::kVideo));
+    }
+    bulk.push_back(MakeCall(hub + "-ip", hub, "PH", "local" + hub, "PH", first + 41 * kDay, 3,
+                            Media::kAudio, hub_ip));
+    for (const auto& [who, at] : {std::pair{std::string("many"), 70}, {std::string("few"), 10}}) {
+      for (int k = 0; k < 100; ++k) {
+        bulk.push_back(MakeCall(
+            who + std::to_string(m) + "-" + std::to_string(k), who + std::to_string(m), "PH",
+            "pinoy" + std::to_string(k), "PH", first + 40 * kDay + k * 60000, 5, Media::kAudio,
+            k == at ? hub_ip : "172.16." + std::to_string(m) + "." + std::to_string(k)));
+      }
+    }
+  }
+  calls.insert(calls.end(), bulk.begin(), bulk.end());
+  std::stable_sort(calls.begin(), calls.end(), [](const CallRecord& x, const CallRecord& y) {
+    return x.start_ms < y.start_ms;
+  });
+  for (int horizon : {0, 28}) {
+    auto one_by_one = NewWorkerAnalyzer(horizon, kDay);  // Add alone never uses the worker
+    auto batched = NewWorkerAnalyzer(horizon, kDay);
+    for (const CallRecord& r : calls) one_by_one->Add(r);
+    for (size_t at = 0; at < calls.size(); at += 4099) {
+      PreparedBatch batch;
+      for (size_t i = at; i < std::min(calls.size(), at + 4099); ++i) batch.Add(*batched, calls[i]);
+      EXPECT_TRUE(batched->AddBatch(batch.calls()).empty());
+      if (at / 4099 == 20) {
+        EXPECT_GT(batched->stats().accounts, 5000u);  // drains the worker
+      }
+    }
+    ExpectSameCounts(one_by_one->stats(), batched->stats());
+    EXPECT_EQ(one_by_one->stats().blocks_scored > 0, horizon > 0);
+    const auto want = LeadLines(*one_by_one);
+    ASSERT_GT(want.size(), 3000u);
+    EXPECT_EQ(LeadLines(*batched), want) << horizon;
+    int hubs = 0;
+    for (const std::string& line : want) {
+      if (line.find("\"account\":\"iphub") == std::string::npos) continue;
+      const std::string m = line.substr(line.find("iphub") + 5, 1);
+      EXPECT_NE(line.find("\"linked\":[\"few" + m + "\"]"), std::string::npos) << line;
+      hubs += line.find("\"flagged\":true") != std::string::npos;
+    }
+    EXPECT_EQ(hubs, 10);
   }
 }
 
