@@ -773,15 +773,18 @@ struct Analyzer::Impl {
       worker_busy = true;
       worker_cv.notify_all();
       lock.unlock();
+      // Once the half-edges held outnumber the accounts, most accounts have more than one
+      // in a flush.
+      const size_t flush_at = std::max(kMinFlush, accounts.size());
+      held.reserve(flush_at + 1);
       for (const ResolvedCall& c : calls) {
         held.push_back(HalfOf(c, 0));
         held.push_back(HalfOf(c, 1));
         held_top = std::max({held_top, c.account[0], c.account[1]});
+        if (held.size() >= flush_at) Flush();
       }
       calls = {};  // freed outside the lock
-      // Once the half-edges held outnumber the accounts, most accounts have more than one
-      // in a flush.
-      if (drain || held.size() >= std::max(kMinFlush, accounts.size())) Flush();
+      if (drain) Flush();
       lock.lock();
       worker_busy = false;
       worker_cv.notify_all();
