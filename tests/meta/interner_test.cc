@@ -42,6 +42,19 @@ TEST(Interner, NameHeadIsTheFirstSixteenBytesZeroPadded) {
   EXPECT_EQ(NameHead("u12"), want);
   EXPECT_EQ(NameHead("0123456789abcdefXYZ"), NameHead("0123456789abcdef"));
   EXPECT_NE(NameHead("0123456789abcdef"), NameHead("0123456789abcdeg"));
+  // Every length up to past 16, each byte distinct (so a byte in the wrong place shows),
+  // against memcpy into zeroed words; views inside a longer buffer, so that reading
+  // outside the name would show too.
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += static_cast<char>(0x80 + i * 3);
+  for (size_t at : {size_t{0}, size_t{5}}) {
+    for (size_t n = 0; n <= 20; ++n) {
+      const std::string_view name(text.data() + at, n);
+      std::array<uint64_t, 2> memcpy_head{};
+      std::memcpy(memcpy_head.data(), name.data(), std::min<size_t>(n, 16));
+      EXPECT_EQ(NameHead(name), memcpy_head) << "length " << n << " at " << at;
+    }
+  }
 }
 
 }  // namespace
