@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -163,7 +164,10 @@ bool IsIpText(std::string_view text) {
 void RecordBuilder::Reset(uint64_t line) {
   present_ = 0;
   bad_ = Column::kIgnore;
-  rec_ = CallRecordView();
+  // Constructed in place: assigned a temporary, the record was built on the stack with
+  // 8-byte stores and copied with 16-byte loads of them, which stalled (no forwarding).
+  std::destroy_at(&rec_);
+  std::construct_at(&rec_);
   rec_.line = line;
 }
 
