@@ -119,4 +119,73 @@ TEST_F(ScanCli, Pan12XmlIsDetectedAndTruncationReported) {
   EXPECT_EQ(Bantay("scan --strict " + Path("pan.xml")).code, 1);
 }
 
+// The workers pack conversation states into 4 MiB blocks kept until the end of the scan: a
+// state may end one block's run of records, and one larger than a block gets its own.
+TEST_F(ScanCli, StatesFillingSeveralPackBlocksAreScoredWhole) {
+  std::string filler;
+  while (filler.size() < 1500) filler += "so hot today, just eating ";
+  const std::string payment = filler + "how much for a private cam show, i send western union";
+  constexpr int kConversations = 3000;  // ~5 MB of input, ~1.7 KB of state each
+  std::string jsonl;
+  for (int i = 0; i < kConversations; ++i) {
+    const std::string c = "{\"conversation\":\"s" + std::to_string(100000 + i) + "\",";
+    jsonl += c + "\"author\":\"a\",\"text\":\"how old are you\"}\n";
+    jsonl += c + "\"author\":\"b\",\"text\":\"im 12\"}\n";
+    jsonl += c + "\"author\":\"a\",\"text\":\"" + payment + "\"}\n";
+  }
+  Write("many.jsonl", jsonl);
+  auto one = Bantay("scan --all --threads 1 " + Path("many.jsonl"));
+  auto two = Bantay("scan --all --threads 2 " + Path("many.jsonl"));
+  ASSERT_EQ(one.code, 0) << one.err;
+  EXPECT_EQ(one.out, two.out);
+  // The conversations differ only in their ids: so must their lines.
+  std::istringstream lines(one.out);
+  std::string line, first;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    const std::string id = "s" + std::to_string(100000 + n);
+    ASSERT_EQ(line.find("{\"conversation\":\"" + id + "\""), 0u) << line.substr(0, 80);
+    line.replace(17, id.size(), "s");
+    if (n == 0) first = line;
+    ASSERT_EQ(line, first) << "conversation " << n;
+    ++n;
+  }
+  EXPECT_EQ(n, kConversations);
+  EXPECT_NE(first.find("\"flagged\":true"), std::string::npos) << first;
+  EXPECT_NE(first.find("western union"), std::string::npos) << first;
+
+  // PAN12 XML is analysed whole: a conversation of 3,000 messages of ~2,000 bytes with a
+  // term each keeps ~6 MB of text, more than a block.
+  std::string long_payment;
+  while (long_payment.size() < 1960) long_payment += "so hot today, just eating ";
+  long_payment += "western union";
+  std::string xml = "<conversations>\n<conversation id=\"big\">\n";
+  for (int i = 0; i < 3000; ++i) {
+    const std::string text = i == 0   ? "how old are you"
+                             : i == 1 ? "im 12"
+                             : i == 2 ? "naked cam show"
+                                      : long_payment;
+    xml += "<message line=\"" + std::to_string(i + 1) + "\"><author>a" + std::to_string(i % 2) +
+           "</author><text>" + text + "</text></message>\n";
+  }
+  xml +=
+      "</conversation>\n<conversation id=\"after\">\n<message line=\"1\"><author>x</author>"
+      "<text>i send western union</text></message>\n</conversation>\n</conversations>\n";
+  Write("big.xml", xml);
+  auto big = Bantay("scan --all " + Path("big.xml"));
+  ASSERT_EQ(big.code, 0) << big.err;
+  std::istringstream big_lines(big.out);
+  std::string big_line, after_line;
+  ASSERT_TRUE(std::getline(big_lines, big_line));
+  ASSERT_TRUE(std::getline(big_lines, after_line));
+  auto j = nlohmann::json::parse(big_line);
+  EXPECT_EQ(j["conversation"], "big");
+  EXPECT_EQ(j["messages"], 3000);
+  ASSERT_TRUE(j["flagged"].get<bool>());
+  EXPECT_EQ(j["evidence"].size(), 3001u);
+  EXPECT_EQ(j["evidence"].back()["message"], 2999);
+  EXPECT_EQ(j["evidence"].back()["text"], long_payment);
+  EXPECT_EQ(nlohmann::json::parse(after_line)["conversation"], "after");
+}
+
 }  // namespace
