@@ -45,6 +45,11 @@ class PackArena {
     left_ -= n;
     return out;
   }
+  // Returns the last `n` bytes of the latest Allocate.
+  void GiveBack(size_t n) {
+    next_ -= n;
+    left_ += n;
+  }
 
  private:
   static constexpr size_t kBlockBytes = size_t{4} << 20;
@@ -105,16 +110,19 @@ class ConversationTable {
     p.conversations = used_;
     for (size_t i = 0; i < used_; ++i) {
       const Item& item = items_[i];
-      packing_.clear();
-      Scanner::Freeze(item.state, &packing_);
+      // Frozen straight into the arena, in room for the state's largest form, the rest given
+      // back.
+      const size_t room = 8 + item.id.size() + Scanner::FrozenSizeBound(item.state);
+      char* const at = arena->Allocate(room);
+      std::memcpy(at + 8, item.id.data(), item.id.size());
+      char* const state = at + 8 + item.id.size();
+      char* const end = Scanner::Freeze(item.state, state);
       const auto id_size = static_cast<uint32_t>(item.id.size());
-      const auto state_size = static_cast<uint32_t>(packing_.size());
-      const size_t size = 8 + item.id.size() + packing_.size();
-      char* at = arena->Allocate(size);
+      const auto state_size = static_cast<uint32_t>(end - state);
       std::memcpy(at, &id_size, 4);
       std::memcpy(at + 4, &state_size, 4);
-      std::memcpy(at + 8, item.id.data(), item.id.size());
-      std::memcpy(at + 8 + item.id.size(), packing_.data(), packing_.size());
+      const auto size = static_cast<size_t>(end - at);
+      arena->GiveBack(room - size);
       if (!p.runs.empty() && p.runs.back().data() + p.runs.back().size() == at) {
         p.runs.back() = std::string_view(p.runs.back().data(), p.runs.back().size() + size);
       } else {
@@ -150,7 +158,6 @@ class ConversationTable {
 
   absl::flat_hash_map<absl::string_view, size_t> index_;  // keys view items_' ids
   std::deque<Item> items_;                                // [0, used_) in use
-  std::string packing_;                                   // a state frozen by Pack, reused
   size_t used_ = 0;
   Item* last_ = nullptr;
 };

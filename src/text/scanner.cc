@@ -401,15 +401,14 @@ namespace {
 
 // Unsigned LEB128: most numbers of a state (message and author indices, term ids, offsets,
 // lengths) fit in one or two bytes.
-void PutVar(uint32_t v, std::string* out) {
-  char buf[5];
-  size_t n = 0;
+constexpr size_t kMaxVarBytes = 5;
+char* PutVar(uint32_t v, char* out) {
   while (v >= 0x80) {
-    buf[n++] = static_cast<char>(v | 0x80);
+    *out++ = static_cast<char>(v | 0x80);
     v >>= 7;
   }
-  buf[n++] = static_cast<char>(v);
-  out->append(buf, n);
+  *out++ = static_cast<char>(v);
+  return out;
 }
 uint32_t GetVar(const char** in) {
   const auto* p = reinterpret_cast<const unsigned char*>(*in);
@@ -430,35 +429,52 @@ uint32_t GetVar(const char** in) {
 // age and bare-number markers take one byte), text, span begin, span length, age (zigzag),
 // then category and flags in one byte; the text starts as differences; the text arena.
 // Differences and the term shift wrap in 32 bits, so any value round-trips.
-void Scanner::Freeze(const State& state, std::string* out) {
-  PutVar(state.messages, out);
-  PutVar(static_cast<uint32_t>(state.authors.size()), out);
-  PutVar(static_cast<uint32_t>(state.cues.size()), out);
-  PutVar(static_cast<uint32_t>(state.text_starts.size()), out);
-  PutVar(static_cast<uint32_t>(state.text_arena.size()), out);
+size_t Scanner::FrozenSizeBound(const State& state) {
+  size_t author_bytes = 0;
+  for (const std::string& a : state.authors) author_bytes += a.size();
+  return kMaxVarBytes *
+             (5 + state.authors.size() + 7 * state.cues.size() + state.text_starts.size()) +
+         author_bytes + state.cues.size() + state.text_arena.size();
+}
+
+char* Scanner::Freeze(const State& state, char* out) {
+  out = PutVar(state.messages, out);
+  out = PutVar(static_cast<uint32_t>(state.authors.size()), out);
+  out = PutVar(static_cast<uint32_t>(state.cues.size()), out);
+  out = PutVar(static_cast<uint32_t>(state.text_starts.size()), out);
+  out = PutVar(static_cast<uint32_t>(state.text_arena.size()), out);
   for (const std::string& a : state.authors) {
-    PutVar(static_cast<uint32_t>(a.size()), out);
-    out->append(a);
+    out = PutVar(static_cast<uint32_t>(a.size()), out);
+    std::memcpy(out, a.data(), a.size());
+    out += a.size();
   }
   for (const State::Cue& c : state.cues) {
-    PutVar(c.message, out);
-    PutVar(c.author, out);
-    PutVar(c.term + 2, out);
-    PutVar(c.text, out);
-    PutVar(c.span_begin, out);
-    PutVar(c.span_end - c.span_begin, out);
+    out = PutVar(c.message, out);
+    out = PutVar(c.author, out);
+    out = PutVar(c.term + 2, out);
+    out = PutVar(c.text, out);
+    out = PutVar(c.span_begin, out);
+    out = PutVar(c.span_end - c.span_begin, out);
     const auto age = static_cast<uint32_t>(static_cast<int32_t>(c.age));
-    PutVar((age << 1) ^ (c.age < 0 ? UINT32_MAX : 0), out);
-    out->push_back(static_cast<char>(static_cast<uint8_t>(c.category) | c.from_grade << 5 |
-                                     c.discounted << 6 | c.same_text << 7));
+    out = PutVar((age << 1) ^ (c.age < 0 ? UINT32_MAX : 0), out);
+    *out++ = static_cast<char>(static_cast<uint8_t>(c.category) | c.from_grade << 5 |
+                               c.discounted << 6 | c.same_text << 7);
   }
   static_assert(kCategoryCount < 32);  // plus the bare-number marker kCount: five bits
   uint32_t previous = 0;
   for (uint32_t start : state.text_starts) {
-    PutVar(start - previous, out);
+    out = PutVar(start - previous, out);
     previous = start;
   }
-  out->append(state.text_arena);
+  std::memcpy(out, state.text_arena.data(), state.text_arena.size());
+  return out + state.text_arena.size();
+}
+
+void Scanner::Freeze(const State& state, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + FrozenSizeBound(state));
+  char* const begin = out->data() + at;
+  out->resize(at + static_cast<size_t>(Freeze(state, begin) - begin));
 }
 
 const char* Scanner::Thaw(const char* in, State* state) {

@@ -330,6 +330,10 @@ class Scanner {
   // callers that hold every conversation until the end of the input: a State's own vectors
   // took twice the memory, and fresh memory is costly on first touch. Appends to *out.
   static void Freeze(const State& state, std::string* out);
+  // The same written at `out`, which has room for FrozenSizeBound(state) bytes; returns
+  // the end of what was written.
+  static char* Freeze(const State& state, char* out);
+  static size_t FrozenSizeBound(const State& state);
   // Reads a state written by Freeze into *state, reusing its buffers; returns the end.
   static const char* Thaw(const char* frozen, State* state);
   ConversationScore Finish(std::string conversation, State&& state) const;
