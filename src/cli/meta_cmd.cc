@@ -71,10 +71,7 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
   Progress progress(isatty(STDERR_FILENO) != 0, "meta", "records");
   Status failed;
   for (const std::string& path : files) {
-    // 1 MiB chunks, not the default 4: the prepared calls of the chunks in flight (~1.6 times
-    // the chunk's bytes each) then stay in the last-level cache between the parse thread
-    // that writes them and the thread that adds them.
-    auto reader_or = LineChunkReader::Open(path, size_t{1} << 20);
+    auto reader_or = LineChunkReader::Open(path);
     if (!reader_or) return tl::unexpected(reader_or.error());
     LineChunkReader& reader = **reader_or;
     total += reader.size_hint();
