@@ -739,13 +739,13 @@ struct Analyzer::Impl {
 
   static constexpr int kRangeBits = 10;                 // 1024 ranges of account ids
   static constexpr size_t kMinFlush = size_t{1} << 18;  // half-edges; 8 MB
-  static constexpr size_t kMaxQueued = 48;              // batches waiting for the worker
+  static constexpr size_t kMaxQueued = 12;              // batches waiting for the worker
 
   void Submit(std::vector<ResolvedCall>&& calls) {
     std::unique_lock lock(worker_mu);
     if (!worker.joinable()) worker = std::thread([this] { WorkerLoop(); });
     // Bounded look-ahead, long enough that this thread goes on while the worker flushes
-    // (hundreds of thousands of half-edges): 48 batches of a 1 MiB chunk's calls are ~20 MB.
+    // (hundreds of thousands of half-edges): 12 batches of a 4 MiB chunk's calls are ~20 MB.
     worker_cv.wait(lock, [&] { return worker_queue.size() < kMaxQueued; });
     worker_queue.push_back(std::move(calls));
     worker_cv.notify_all();
