@@ -719,6 +719,9 @@ std::unique_ptr<Analyzer> NewWorkerAnalyzer(int horizon_days, int64_t lateness_m
 void ExpectSameCounts(const MetaStats& a, const MetaStats& b) {
   EXPECT_EQ(b.records, a.records);
   EXPECT_EQ(b.duplicates, a.duplicates);
+  EXPECT_EQ(b.ip_lookups, a.ip_lookups);
+  EXPECT_EQ(b.anonymous_ip, a.anonymous_ip);
+  EXPECT_EQ(b.unknown_location, a.unknown_location);
   EXPECT_EQ(b.accounts, a.accounts);
   EXPECT_EQ(b.blocks_scored, a.blocks_scored);
   EXPECT_EQ(b.peak_half_edges, a.peak_half_edges);
@@ -761,28 +764,48 @@ TEST(AnalyzerBounded, AddBatchOnTheWorkerEqualsAdd) {
   }
 }
 
+const char* const kBulkCountries[] = {"PH", "PH", "US", "GB", "DE", "AU", "JP", "IN"};
+
+// `n` random calls among 6,000 accounts over the 120 days from `first`, each account's from
+// several IPs and places (so that the order of its half-edges shows in its IPs and votes).
+std::vector<CallRecord> BulkCalls(std::mt19937& rng, int n, int64_t first) {
+  auto pick = [&](uint32_t k) { return rng() % k; };
+  const auto* c = kBulkCountries;
+  std::vector<CallRecord> bulk;
+  for (int i = 0; i < n; ++i) {
+    const uint32_t a = pick(6000), b = pick(6000);
+    bulk.push_back(MakeCall(
+        "bulk" + std::to_string(i), "u" + std::to_string(a), pick(4) ? c[a % 8] : c[pick(8)],
+        "u" + std::to_string(b), c[b % 8],
+        first + static_cast<int64_t>(pick(static_cast<uint32_t>(120 * kDay / 1000))) * 1000,
+        1 + pick(60), static_cast<Media>(pick(3)),
+        "10." + std::to_string(a % 200) + "." + std::to_string(pick(4)) + ".1"));
+  }
+  return bulk;
+}
+
+// Adds `calls` with AddBatch in batches of `batch_size`, draining the worker (stats) once
+// after batch 20.
+void AddInBatches(Analyzer& a, const std::vector<CallRecord>& calls, size_t batch_size) {
+  for (size_t at = 0; at < calls.size(); at += batch_size) {
+    PreparedBatch batch;
+    for (size_t i = at; i < std::min(calls.size(), at + batch_size); ++i) batch.Add(a, calls[i]);
+    EXPECT_TRUE(a.AddBatch(batch.calls()).empty());
+    if (at / batch_size == 20) {
+      EXPECT_GT(a.stats().accounts, 5000u);  // drains the worker
+    }
+  }
+}
+
 TEST(AnalyzerBounded, TheWorkersFlushesKeepEachAccountsOrder) {
   // Enough half-edges for the worker to add them in several flushes grouped by ranges of
   // account ids (over 2^18 half-edges, thousands of accounts), with a Drain (stats) in the
-  // middle: the same leads and counts as one Add per call. Each account's calls come from
-  // several IPs and places, so that the order of its half-edges shows in its IPs and votes.
+  // middle: the same leads and counts as one Add per call.
   std::mt19937 rng(5);
-  auto pick = [&](uint32_t n) { return rng() % n; };
-  static const char* const kCountries[] = {"PH", "PH", "US", "GB", "DE", "AU", "JP", "IN"};
+  const auto* kCountries = kBulkCountries;
   std::vector<CallRecord> calls = FourMonths();
-  const int64_t first = calls.front().start_ms, span = 120 * kDay;
-  std::vector<CallRecord> bulk;
-  for (int i = 0; i < 150000; ++i) {
-    const uint32_t a = pick(6000), b = pick(6000);
-    CallRecord r =
-        MakeCall("bulk" + std::to_string(i), "u" + std::to_string(a),
-                 pick(4) ? kCountries[a % 8] : kCountries[pick(8)], "u" + std::to_string(b),
-                 kCountries[b % 8],
-                 first + static_cast<int64_t>(pick(static_cast<uint32_t>(span / 1000))) * 1000,
-                 1 + pick(60), static_cast<Media>(pick(3)),
-                 "10." + std::to_string(a % 200) + "." + std::to_string(pick(4)) + ".1");
-    bulk.push_back(std::move(r));
-  }
+  const int64_t first = calls.front().start_ms;
+  std::vector<CallRecord> bulk = BulkCalls(rng, 150000, first);
   // Hubs (twelve foreign video customers in a week), each on an IP of its own, and hotspot
   // accounts with 100 IPs each, the 70th a hub's: an account keeps its first 64 IPs, so it
   // is linked to the hub only if its half-edges were added out of order. Others have the
@@ -814,14 +837,7 @@ TEST(AnalyzerBounded, TheWorkersFlushesKeepEachAccountsOrder) {
     auto one_by_one = NewWorkerAnalyzer(horizon, kDay);  // Add alone never uses the worker
     auto batched = NewWorkerAnalyzer(horizon, kDay);
     for (const CallRecord& r : calls) one_by_one->Add(r);
-    for (size_t at = 0; at < calls.size(); at += 4099) {
-      PreparedBatch batch;
-      for (size_t i = at; i < std::min(calls.size(), at + 4099); ++i) batch.Add(*batched, calls[i]);
-      EXPECT_TRUE(batched->AddBatch(batch.calls()).empty());
-      if (at / 4099 == 20) {
-        EXPECT_GT(batched->stats().accounts, 5000u);  // drains the worker
-      }
-    }
+    AddInBatches(*batched, calls, 4099);
     ExpectSameCounts(one_by_one->stats(), batched->stats());
     EXPECT_EQ(one_by_one->stats().blocks_scored > 0, horizon > 0);
     const auto want = LeadLines(*one_by_one);
@@ -836,6 +852,53 @@ TEST(AnalyzerBounded, TheWorkersFlushesKeepEachAccountsOrder) {
     }
     EXPECT_EQ(hubs, 10);
   }
+}
+
+TEST(AnalyzerBounded, AddBatchKeepsTheFirstCallOfEachId) {
+  // Batches on the worker thread, over several flushes and a Drain, keep the first call of
+  // each id as one Add per call does, and a duplicate leaves no trace (location counts,
+  // the earliest start, an account only it names). Each duplicate differs from its first
+  // call: another medium and duration, no caller country; some start a month before all
+  // else, some name a caller seen nowhere else.
+  std::mt19937 rng(11);
+  std::vector<CallRecord> calls = FourMonths();
+  const int64_t first = calls.front().start_ms;
+  for (CallRecord& r : BulkCalls(rng, 150000, first)) calls.push_back(std::move(r));
+  std::stable_sort(calls.begin(), calls.end(), [](const CallRecord& x, const CallRecord& y) {
+    return x.start_ms < y.start_ms;
+  });
+  // Every 50th call again, right after it (same batch, same flush) or up to 40,000 calls
+  // later (other batches, often another flush).
+  std::multimap<size_t, CallRecord> later;  // by the index of the call it follows
+  for (size_t i = 0; i < calls.size(); i += 50) {
+    CallRecord d = calls[i];
+    d.media = d.media == Media::kVideo ? Media::kAudio : Media::kVideo;
+    d.duration_s += 3600;
+    d.caller_country.clear();
+    d.caller_region.clear();
+    if (i % 1000 == 0) d.start_ms = first - 30 * kDay;
+    if (i % 700 == 0) d.caller = "ghost" + std::to_string(i);
+    later.emplace(std::min(calls.size() - 1, i % 100 == 0 ? i : i + rng() % 40000), d);
+  }
+  std::vector<CallRecord> with_dups;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    with_dups.push_back(calls[i]);
+    for (auto [it, end] = later.equal_range(i); it != end; ++it) with_dups.push_back(it->second);
+  }
+  std::set<std::string> ids;
+  for (const CallRecord& r : calls) ids.insert(r.call_id);
+  const uint64_t dups = later.size() + (calls.size() - ids.size());  // some in FourMonths
+  auto one_by_one = NewWorkerAnalyzer(0, kDay);  // Add alone never uses the worker
+  auto batched = NewWorkerAnalyzer(0, kDay);
+  for (const CallRecord& r : with_dups) one_by_one->Add(r);
+  AddInBatches(*batched, with_dups, 4099);
+  ExpectSameCounts(one_by_one->stats(), batched->stats());
+  EXPECT_EQ(batched->stats().duplicates, dups);
+  const auto want = LeadLines(*one_by_one);
+  ASSERT_GT(want.size(), 3000u);
+  const auto got = LeadLines(*batched);
+  EXPECT_EQ(got, want);
+  for (const std::string& line : got) EXPECT_EQ(line.find("ghost"), std::string::npos) << line;
 }
 
 }  // namespace
