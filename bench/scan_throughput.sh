@@ -116,7 +116,10 @@ best_of() {
   done
 }
 
-echo "bantay $("$bantay" --version | awk '{ print $NF }') (git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)), $("$rg_bin" --version | head -n 1)" >&2
+# ripgrep's version is taken whole, then its first line: `rg --version | head -n 1` made rg
+# print "error: broken pipe" when head exited before rg had written its other lines.
+rg_version="$("$rg_bin" --version)"
+echo "bantay $("$bantay" --version | awk '{ print $NF }') (git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)), ${rg_version%%$'\n'*}" >&2
 echo "corpus: $bytes bytes, $lines lines, $n conversations (positive share $positive_share); $n_patterns patterns; $threads threads, best of $runs" >&2
 [ -n "$time_bin" ] || echo "note: /usr/bin/time missing (apt-get install time); peak RSS not measured" >&2
 
