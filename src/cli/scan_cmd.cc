@@ -403,7 +403,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
     size_t begin = 0, end = 0;
   };
   struct FinishResult {
-    std::string lines;  // the block's output lines, each ending in '\n'
+    text::TextBuffer lines;  // the block's output lines, each ending in '\n'
     uint64_t flagged = 0;
   };
   constexpr size_t kBlock = 2048;
@@ -421,7 +421,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
     // Room for about what this thread's block before wrote (+1/8), where the lines grew by
     // doubling and were copied once more on the way (up to ~1.8 MB a block on the bench).
     thread_local size_t last_block_bytes = 0;
-    r->lines.reserve(last_block_bytes + last_block_bytes / 8);
+    r->lines.Room(last_block_bytes + last_block_bytes / 8);
     for (size_t i = b.begin; i < b.end; ++i) {
       const Conversation& c = conversations[i];
       const PackedRecord record = ReadRecord(c.record);
@@ -434,12 +434,12 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
         r->flagged += sc.FinishJson(record.id, std::move(thawed), &r->lines);
       }
     }
-    last_block_bytes = r->lines.size();
+    last_block_bytes = r->lines.size;
   };
   std::function<void(FinishBlock&, FinishResult&)> print_block = [&](FinishBlock&,
                                                                      FinishResult& r) {
     summary.flagged += r.flagged;
-    if (!r.lines.empty()) emit(r.lines);
+    if (r.lines.size > 0) emit(r.lines.view());
   };
   OrderedParallelMap<FinishBlock, FinishResult>(threads, produce_block, finish_block,
                                                 print_block);

@@ -190,15 +190,11 @@ size_t LineBound(const Source& s) {
   return n;
 }
 
-// Appends the line for `s` to *out (no newline).
+// Writes the line for `s` (no newline) at `at`, which has room for LineBound(s) bytes;
+// returns its end.
 template <class Source>
-void AppendLine(const Source& s, std::string* out) {
-  // Written into a per-thread buffer that only grows (so it is zero-filled once, not per
-  // line), then appended at its real length.
-  thread_local std::string buffer;
-  const size_t bound = LineBound(s);
-  if (buffer.size() < bound) buffer.resize(std::max(bound, buffer.size() * 2));
-  Writer w(buffer.data());
+char* WriteLine(const Source& s, char* at) {
+  Writer w(at);
   w.Lit("{\"conversation\":");
   w.String(s.conversation());
   w.Lit(",\"score\":");
@@ -267,7 +263,24 @@ void AppendLine(const Source& s, std::string* out) {
   w.Lit(",\"messages\":");
   w.Uint(s.messages());
   w.Char('}');
-  out->append(buffer.data(), static_cast<size_t>(w.end() - buffer.data()));
+  return w.end();
+}
+
+// Appends the line for `s` to *out (no newline), written in place: no copy.
+template <class Source>
+void AppendLine(const Source& s, TextBuffer* out) {
+  char* const at = out->Room(LineBound(s));
+  out->size += static_cast<size_t>(WriteLine(s, at) - at);
+}
+
+// The same for a std::string, through a per-thread buffer that only grows (std::string
+// would zero-fill the room for every line).
+template <class Source>
+void AppendLine(const Source& s, std::string* out) {
+  thread_local TextBuffer buffer;
+  buffer.size = 0;
+  AppendLine(s, &buffer);
+  out->append(buffer.view());
 }
 
 }  // namespace bantay::text::json

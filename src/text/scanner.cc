@@ -774,11 +774,11 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
   return out;
 }
 
-bool Scanner::FinishJson(std::string_view conversation, State&& state, std::string* out) const {
+bool Scanner::FinishJson(std::string_view conversation, State&& state, TextBuffer* out) const {
   const Scored scored = ScoreState(&state);
   if (scored.report) {
     json::AppendLine(StateSource(conversation, state, scored, *this), out);
-    out->push_back('\n');
+    out->PushBack('\n');
   }
   return scored.flagged;
 }

@@ -2,8 +2,10 @@
 // Vectorscan matching, age expressions, conversation scoring, and chat input readers.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <span>
@@ -17,7 +19,32 @@ namespace bantay::text {
 
 // ---- Normalisation ------------------------------------------------------------------------
 
-struct TextBuffer;  // a growable byte buffer (text/scratch_impl.h)
+// A growable byte buffer that, unlike std::string::resize, does not zero-fill what it adds.
+struct TextBuffer {
+  std::unique_ptr<char[]> data;
+  size_t size = 0;
+  size_t capacity = 0;
+  // Room for `more` bytes past `size`; the caller writes there and then advances `size`.
+  char* Room(size_t more) {
+    if (size + more > capacity) {
+      const size_t grown = std::max(size + more, capacity * 2);
+      std::unique_ptr<char[]> bigger(new char[grown]);
+      if (size > 0) std::memcpy(bigger.get(), data.get(), size);
+      data = std::move(bigger);
+      capacity = grown;
+    }
+    return data.get() + size;
+  }
+  void Append(std::string_view s) {
+    if (!s.empty()) std::memcpy(Room(s.size()), s.data(), s.size());
+    size += s.size();
+  }
+  void PushBack(char c) {
+    *Room(1) = c;
+    ++size;
+  }
+  std::string_view view() const { return std::string_view(data.get(), size); }
+};
 
 // Folds text to a canonical form on which lexicon literals are matched: NFKC + case folding,
 // zero-width and format characters removed, diacritics stripped, homoglyphs folded to the
@@ -337,10 +364,11 @@ class Scanner {
   // Reads a state written by Freeze into *state, reusing its buffers; returns the end.
   static const char* Thaw(const char* frozen, State* state);
   ConversationScore Finish(std::string conversation, State&& state) const;
-  // Finish, writing the result's scan output line (AppendScoreJson's, then '\n') to *out
+  // Finish, appending the result's scan output line (AppendScoreJson's, then '\n') to *out
   // when the conversation is flagged or options().keep_unflagged, straight from the state
-  // (no ConversationScore strings). Returns whether it was flagged.
-  bool FinishJson(std::string_view conversation, State&& state, std::string* out) const;
+  // (no ConversationScore strings) and written once, in place. Returns whether it was
+  // flagged.
+  bool FinishJson(std::string_view conversation, State&& state, TextBuffer* out) const;
 
   // Convenience for tests and small inputs: scores one conversation's messages in order.
   ConversationScore ScoreConversation(std::span<const Message> messages,

@@ -256,10 +256,10 @@ TEST(Scanner, FrozenStateThawsToTheSameState) {
   EXPECT_TRUE(age_cue);
   EXPECT_TRUE(bare);
 
-  std::string line_a, line_b;
+  TextBuffer line_a, line_b;
   Sc().FinishJson("c", std::move(state), &line_a);
   Sc().FinishJson("c", std::move(thawed), &line_b);
-  EXPECT_EQ(line_a, line_b);
+  EXPECT_EQ(line_a.view(), line_b.view());
 
   Scanner::State empty, reused;
   Sc().Add(big, scratch, &reused);
@@ -523,6 +523,7 @@ TEST(Scanner, BatchAnalysisEqualsOneByOne) {
 // lines of Finish's ConversationScore, flagged or not, with the scanner reporting all
 // conversations or only flagged ones, on random conversations of keyword-level lines
 // (ages, obfuscations, benign context, quotes and non-ASCII text that must be escaped).
+// They are appended in place after what the buffer holds, which must survive its growth.
 TEST(Scanner, DirectJsonEqualsFinishThenJson) {
   const char* lines[] = {"hi how old are you", "12 po", "p r i v a t e show ok?",
                          "i pay w3stern un1on", "naked cam show", "school fees via gcash",
@@ -538,6 +539,8 @@ TEST(Scanner, DirectJsonEqualsFinishThenJson) {
   std::mt19937 rng(7);
   Scratch scratch;
   int flagged = 0, printed = 0;
+  TextBuffer all;  // every round's lines, one after another
+  std::string all_want;
   for (int round = 0; round < 600; ++round) {
     const int n = 1 + static_cast<int>(rng() % 12);
     std::vector<Message> msgs;
@@ -557,16 +560,21 @@ TEST(Scanner, DirectJsonEqualsFinishThenJson) {
         AppendScoreJson(score, &want);
         want.push_back('\n');
       }
-      std::string got = "kept ";
+      TextBuffer got;
+      got.Append("kept ");
+      Scanner::State three = two;
       EXPECT_EQ(sc->FinishJson("conv \"" + std::to_string(round), std::move(two), &got),
                 score.flagged);
-      ASSERT_EQ(got, "kept " + want) << "round " << round;
+      ASSERT_EQ(got.view(), "kept " + want) << "round " << round;
+      sc->FinishJson("conv \"" + std::to_string(round), std::move(three), &all);
+      all_want += want;
       flagged += score.flagged;
       printed += !want.empty();
     }
   }
   EXPECT_GT(flagged, 100);  // both kinds of conversation were compared
   EXPECT_GT(printed - flagged, 100);
+  EXPECT_EQ(all.view(), all_want);
 }
 
 }  // namespace
