@@ -738,9 +738,17 @@ Scanner::Scored Scanner::ScoreState(State* state) const {
   out.flagged = out.score >= threshold();
   out.report = out.flagged || options_.keep_unflagged;
   if (out.report) {
-    std::stable_sort(features.begin(), features.end(), [](const Feature& a, const Feature& b) {
-      return std::abs(a.contribution) > std::abs(b.contribution);
-    });
+    // Strongest first, ties in the order they were added, as std::stable_sort would put
+    // them; an insertion sort, because there are at most a few dozen features and
+    // std::stable_sort took a temporary buffer from the heap for every printed conversation.
+    for (size_t i = 1; i < features.size(); ++i) {
+      const Feature f = features[i];
+      size_t j = i;
+      for (; j > 0 && std::abs(features[j - 1].contribution) < std::abs(f.contribution); --j) {
+        features[j] = features[j - 1];
+      }
+      features[j] = f;
+    }
   }
   return out;
 }

@@ -449,6 +449,38 @@ TEST(Scanner, WeightedPairsFireWhenBothSidesArePresentBeyond64Pairs) {
   EXPECT_TRUE(pair_reasons({"naked cam show", "i pay bitcoin"}).empty());
 }
 
+// Reasons come strongest first; features of equal strength keep the order in which scoring
+// adds them (structural features, then pairs in the weights' order).
+TEST(Scanner, ReasonsStrongestFirstTiesInTheOrderAdded) {
+  ScoringWeights w = *ScoringWeights::Default();
+  w.sexual_and_payment = w.solicit_and_payment = w.proximity = 1.0;
+  w.pairs = {{"naked", "gcash", 1.0},
+             {"category:sexual", "category:payment", 1.0},
+             {"naked", "gcash", 0.25},
+             {"naked", "gcash", -1.0}};
+  auto norm = *Normaliser::Create();
+  auto sc = *Scanner::Create(*Matcher::Create(*Lexicon::Default(), norm), w,
+                             ScanOptions{.keep_unflagged = true});
+  std::vector<Message> msgs = {{"c", "a", "naked cam show"}, {"c", "a", "send gcash"}};
+  Scratch scratch;
+  const auto reasons = sc->ScoreConversation(msgs, scratch).reasons;
+  double last = 1e9;
+  std::vector<std::string> ones;
+  for (const std::string& r : reasons) {
+    const size_t open = r.rfind(" (");
+    ASSERT_NE(open, std::string::npos) << r;
+    const double magnitude = std::abs(std::stod(r.substr(open + 2)));
+    EXPECT_LE(magnitude, last) << r;
+    last = magnitude;
+    if (magnitude == 1.0) ones.push_back(r);
+  }
+  EXPECT_EQ(ones,
+            (std::vector<std::string>{
+                "sexual + payment (+1.00)", "solicitation + payment (+1.00)",
+                "sexual and payment close together (+1.00)", "pair naked + gcash (+1.00)",
+                "pair category:sexual + category:payment (+1.00)", "pair naked + gcash (-1.00)"}));
+}
+
 TEST(Scanner, UnflaggedOutputNamesNoParticipants) {
   auto s = Score({"A: how was school", "B: fine, we had a quiz"});
   ASSERT_FALSE(s.flagged);
