@@ -1,17 +1,17 @@
 // cli/scan_cmd.cc: `bantay scan`: scores chat conversations and prints scan output JSONL.
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+#include <absl/hash/hash.h>
+#include <absl/strings/string_view.h>
+#include <fmt/core.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <mutex>
-#include <cstdio>
 #include <thread>
-
-#include <absl/container/flat_hash_map.h>
-#include <absl/strings/string_view.h>
-
-#include <fmt/core.h>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
@@ -179,6 +179,39 @@ struct ChunkResult {
   uint64_t messages = 0;
 };
 
+// A conversation of the scan, in order of first appearance.
+struct ScanConversation {
+  const char* record;            // in a packed chunk (ReadRecord)
+  text::Scanner::State* merged;  // when later chunks added to it: the whole state, else null
+};
+
+// The index from conversation id to position in the list of conversations holds only the
+// position (4 bytes a slot) and reads the id from the conversation's packed record to hash
+// or compare it. A map keyed by the id's view took 24 bytes a slot: ~52 MB, every page of
+// it touched, for the bench corpus's 810,000 conversations (2^21 slots).
+absl::string_view IdAt(const std::vector<ScanConversation>& conversations, uint32_t i) {
+  const std::string_view id = ReadRecord(conversations[i].record).id;
+  return absl::string_view(id.data(), id.size());
+}
+struct ConversationIndexHash {
+  using is_transparent = void;
+  const std::vector<ScanConversation>* conversations;
+  size_t operator()(absl::string_view id) const { return absl::Hash<absl::string_view>{}(id); }
+  size_t operator()(uint32_t i) const { return (*this)(IdAt(*conversations, i)); }
+};
+struct ConversationIndexEq {
+  using is_transparent = void;
+  const std::vector<ScanConversation>* conversations;
+  absl::string_view Id(absl::string_view id) const { return id; }
+  absl::string_view Id(uint32_t i) const { return IdAt(*conversations, i); }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return Id(a) == Id(b);
+  }
+};
+using ConversationIndex = absl::flat_hash_set<uint32_t, ConversationIndexHash, ConversationIndexEq>;
+constexpr size_t kMaxConversations = UINT32_MAX;
+
 bool LooksLikeXml(const Chunk& chunk) {
   for (char c : chunk.data) {
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
@@ -222,12 +255,10 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
   // them: moving each state into one global table cost it more than a quarter of its time, mostly
   // in first touches of fresh pages. A conversation that goes on in a later chunk is thawed
   // once and merged into a state of its own.
-  struct Conversation {
-    const char* record;      // in a packed chunk (ReadRecord)
-    Scanner::State* merged;  // when later chunks added to it: the whole state, else null
-  };
-  std::vector<Conversation> conversations;
-  absl::flat_hash_map<absl::string_view, size_t> first_seen;  // id -> index in conversations
+  std::vector<ScanConversation> conversations;
+  // Indices into `conversations`, found by conversation id.
+  ConversationIndex first_seen(0, ConversationIndexHash{&conversations},
+                               ConversationIndexEq{&conversations});
   std::deque<Scanner::State> merged_states;
   const int threads = std::max(1, opt.threads);
   // Scratch space and the conversation table are per thread: workers borrow them per chunk
@@ -249,6 +280,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
   uint64_t total_size = 0;
   uint64_t bytes_done = 0;
 
+  bool index_full = false;  // more conversations than the index can number
   auto merge_packed = [&](const PackedChunk& packed) {
     Scanner::State later;
     for (const std::string_view run : packed.runs) {
@@ -256,12 +288,22 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
       const char* const end = at + run.size();
       while (at < end) {
         const PackedRecord r = ReadRecord(at);
-        auto [it, inserted] = first_seen.try_emplace(absl::string_view(r.id.data(), r.id.size()),
-                                                     conversations.size());
-        if (inserted) {
-          conversations.push_back({at, nullptr});
-        } else {
-          Conversation& c = conversations[it->second];
+        if (conversations.size() >= kMaxConversations) {
+          index_full = true;
+          return;
+        }
+        // Listed first, so that the index can read the id of the entry it adds.
+        const auto index = static_cast<uint32_t>(conversations.size());
+        conversations.push_back({at, nullptr});
+        bool inserted = false;
+        const auto it = first_seen.lazy_emplace(absl::string_view(r.id.data(), r.id.size()),
+                                                [&](const auto& construct) {
+                                                  inserted = true;
+                                                  construct(index);
+                                                });
+        if (!inserted) {
+          conversations.pop_back();
+          ScanConversation& c = conversations[*it];
           if (c.merged == nullptr) {
             c.merged = &merged_states.emplace_back();
             Scanner::Thaw(ReadRecord(c.record).state, c.merged);
@@ -393,12 +435,16 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
     OrderedParallelMap<ChunkWork, ChunkResult>(threads, produce, work, consume);
   }
   progress.Done();
+  if (index_full) {
+    return Fail(ErrorCode::kInternal,
+                "more than " + std::to_string(kMaxConversations) + " conversations in one scan");
+  }
 
   // Score every conversation in parallel, block by block: workers finish blocks while this
   // thread prints the ones before them in first-appearance order, freeing each state as it
   // goes; at most 2 * threads blocks are in flight, so memory for output stays bounded.
   summary.conversations = conversations.size();
-  first_seen = {};
+  ConversationIndex(0, first_seen.hash_function(), first_seen.key_eq()).swap(first_seen);
   struct FinishBlock {
     size_t begin = 0, end = 0;
   };
@@ -423,7 +469,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
     thread_local size_t last_block_bytes = 0;
     r->lines.Room(last_block_bytes + last_block_bytes / 8);
     for (size_t i = b.begin; i < b.end; ++i) {
-      const Conversation& c = conversations[i];
+      const ScanConversation& c = conversations[i];
       const PackedRecord record = ReadRecord(c.record);
       // Flagged lines, or all with --all (the scanner's keep_unflagged).
       if (c.merged != nullptr) {

@@ -121,6 +121,47 @@ TEST_F(ScanCli, Pan12XmlIsDetectedAndTruncationReported) {
 
 // The workers pack conversation states into 4 MiB blocks kept until the end of the scan: a
 // state may end one block's run of records, and one larger than a block gets its own.
+// Input is read in chunks of 4 MB; a conversation that goes on in later chunks is found
+// again by its id and merged. Here every conversation has a message in each of four rounds
+// over all of them (~10 MB: each spans three chunks), some start late and some end early:
+// the lines must be exactly those of the same messages grouped by conversation.
+TEST_F(ScanCli, ConversationsSpreadOverChunksScoreAsTheyDoContiguous) {
+  const char* texts[] = {"hi how old are you", "im 12 po", "naked cam show",
+                         "i send western union"};
+  constexpr int kConversations = 2500, kRounds = 4;
+  std::vector<std::string> grouped(kConversations);
+  std::vector<int> order;  // conversations in order of first appearance
+  std::string spread;
+  for (int round = 0; round < kRounds; ++round) {
+    for (int i = 0; i < kConversations; ++i) {
+      if ((i % 7 == 0 && round == 0) || (i % 11 == 0 && round == kRounds - 1)) continue;
+      if (grouped[i].empty()) order.push_back(i);
+      std::string filler;
+      while (filler.size() < 1000) filler += "just eating " + std::to_string(i * 31 + round) + " ";
+      const std::string line = "{\"conversation\":\"k" + std::to_string(i) + "\",\"author\":\"" +
+                               (round % 2 ? "b" : "a") + "\",\"text\":\"" +
+                               texts[(i + round) % kRounds] + " " + filler + "\"}\n";
+      spread += line;
+      grouped[i] += line;
+    }
+  }
+  ASSERT_GT(spread.size(), 9u << 20);
+  std::string contiguous;
+  for (int i : order) contiguous += grouped[i];
+  Write("spread.jsonl", spread);
+  Write("contiguous.jsonl", contiguous);
+  auto want = Bantay("scan --all --threads 2 " + Path("contiguous.jsonl"));
+  ASSERT_EQ(want.code, 0) << want.err;
+  for (const char* threads : {"1", "2"}) {
+    auto got = Bantay(std::string("scan --all --threads ") + threads + " " + Path("spread.jsonl"));
+    ASSERT_EQ(got.code, 0) << got.err;
+    EXPECT_EQ(got.out, want.out) << threads << " threads";
+  }
+  EXPECT_EQ(static_cast<size_t>(std::count(want.out.begin(), want.out.end(), '\n')),
+            static_cast<size_t>(kConversations));
+  EXPECT_NE(want.out.find("\"flagged\":true"), std::string::npos);
+}
+
 TEST_F(ScanCli, StatesFillingSeveralPackBlocksAreScoredWhole) {
   std::string filler;
   while (filler.size() < 1500) filler += "so hot today, just eating ";
