@@ -40,6 +40,23 @@ ConversationScore Score(std::initializer_list<std::string_view> lines) {
   return Sc().ScoreConversation(msgs, scratch);
 }
 
+// An age statement is looked for only in a message with a digit (or an age cue); the digit
+// test reads short messages in overlapping pieces, so the digit must be seen at every
+// position of every length under 16 bytes (and beyond), after letters, spaces or symbols.
+TEST(Scanner, AgeStatementFoundWhereverItsDigitsLieInShortMessages) {
+  for (const std::string pad :
+       {"", "x", "ok", "oki", "hmm.", "so ok", "ah ha ", "yeah ok", "hello po", "yes ok .."}) {
+    for (const std::string& text : {pad + " i am 12", "12 yrs old " + pad, pad + " 12 yrs old"}) {
+      Scratch scratch;
+      Scanner::State state;
+      Sc().Add({"c", "a", text}, scratch, &state);
+      bool age = false;
+      for (const auto& c : state.cues) age = age || c.term == Scanner::State::kAgeTerm;
+      EXPECT_TRUE(age) << "'" << text << "' (" << text.size() << " bytes)";
+    }
+  }
+}
+
 TEST(Scanner, FlagsPaidShowWithStatedMinorAge) {
   auto s = Score({"A: hi how old are you", "B: 12 po", "A: how much for a private cam show",
                   "A: i send western union, control number later"});
