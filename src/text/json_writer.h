@@ -46,13 +46,17 @@ class Writer {
       const __m128i quote = _mm_set1_epi8('"');
       const __m128i backslash = _mm_set1_epi8('\\');
       const __m128i max_control = _mm_set1_epi8(0x1F);
+      // A bit per byte that needs escaping or is non-ASCII (>= 0x80).
+      const auto specials = [&](__m128i x) {
+        const __m128i special =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                         _mm_cmpeq_epi8(_mm_min_epu8(x, max_control), x));
+        return static_cast<unsigned>(_mm_movemask_epi8(special)) |
+               static_cast<unsigned>(_mm_movemask_epi8(x));
+      };
       while (j + 16 <= s.size()) {
         const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + j));
-        const __m128i special = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-            _mm_cmpeq_epi8(_mm_min_epu8(x, max_control), x));
-        const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special)) |
-                              static_cast<unsigned>(_mm_movemask_epi8(x));  // bytes >= 0x80
+        const unsigned mask = specials(x);
         _mm_storeu_si128(reinterpret_cast<__m128i*>(p_ + (j - i)), x);
         if (mask != 0) {
           j += static_cast<size_t>(__builtin_ctz(mask));
@@ -60,21 +64,38 @@ class Writer {
         }
         j += 16;
       }
-      // The last bytes (fewer than 16) the same way, from a zero-padded copy: short strings
-      // (names, terms, most texts' ends) are all tail.
+      // The last bytes (fewer than 16) the same way, loaded straight from the string (a
+      // zero-padded copy of them could not feed its 16-byte load from the copy's narrower
+      // stores: a store-forwarding stall on every string). From a string of 16 bytes on,
+      // its last 16 bytes, when those before j are plain ones of this run (already written
+      // where the block puts them again); from 8 bytes on, its next 8 and last 8 bytes,
+      // overlapping, each stored where it belongs. Shorter tails take the byte loop.
       if (j < s.size() && s.size() - j < 16) {
         const size_t rest = s.size() - j;
-        alignas(16) char tail[16] = {};
-        std::memcpy(tail, s.data() + j, rest);
-        const __m128i x = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
-        const __m128i special = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-            _mm_cmpeq_epi8(_mm_min_epu8(x, max_control), x));
-        const unsigned mask = (static_cast<unsigned>(_mm_movemask_epi8(special)) |
-                               static_cast<unsigned>(_mm_movemask_epi8(x))) &
-                              ((1u << rest) - 1);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(p_ + (j - i)), x);
-        j += mask != 0 ? static_cast<size_t>(__builtin_ctz(mask)) : rest;
+        if (s.size() >= 16 && s.size() - 16 >= i) {
+          const size_t back = 16 - rest;  // bytes of the block before j
+          const __m128i x =
+              _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + s.size() - 16));
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(p_ + (j - i) - back), x);
+          const unsigned mask = specials(x) >> back;
+          j += mask != 0 ? static_cast<size_t>(__builtin_ctz(mask)) : rest;
+        } else if (rest >= 8) {
+          uint64_t next, last;
+          std::memcpy(&next, s.data() + j, 8);
+          std::memcpy(&last, s.data() + s.size() - 8, 8);
+          const __m128i x =
+              _mm_set_epi64x(static_cast<long long>(last), static_cast<long long>(next));
+          std::memcpy(p_ + (j - i), &next, 8);
+          std::memcpy(p_ + (j - i) + rest - 8, &last, 8);
+          const unsigned mask = specials(x);
+          if ((mask & 0xFF) != 0) {
+            j += static_cast<size_t>(__builtin_ctz(mask & 0xFF));
+          } else if (mask != 0) {
+            j += rest - 16 + static_cast<size_t>(__builtin_ctz(mask));
+          } else {
+            j += rest;
+          }
+        }
       }
 #endif
       while (j < s.size()) {

@@ -3,13 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
 
-#include <nlohmann/json.hpp>
-
 #include "core/utf8.h"
-
 #include "text/text.h"
 
 namespace bantay::text {
@@ -302,6 +301,53 @@ TEST(Scanner, JsonOutputFollowsArchitecture) {
                    "{\"author\":\"B\",\"role\":\"other\"}]"),
             std::string::npos)
       << j;
+}
+
+// Every string of up to 40 bytes with one or two bytes to escape (or a multi-byte
+// character) at every position is written exactly as a byte-at-a-time escaper writes it:
+// the writer reads 16-byte blocks, and a string's last bytes as overlapping loads.
+TEST(Scanner, JsonStringsEscapedAtEveryPositionAndLength) {
+  auto reference = [](const std::string& in) {
+    std::string out = "\"";
+    for (const char ch : in) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '"') {
+        out += "\\\"";
+      } else if (c == '\\') {
+        out += "\\\\";
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      } else {
+        out += ch;  // ASCII or part of valid UTF-8 ("é" below)
+      }
+    }
+    return out + "\"";
+  };
+  const std::string specials[] = {"\"", "\\", "\n", "\x01", "\xC3\xA9"};
+  int checked = 0;
+  for (size_t len = 0; len <= 40; ++len) {
+    for (size_t at = 0; at <= len; ++at) {
+      for (const std::string& special : specials) {
+        for (const bool second : {false, true}) {
+          std::string str(len, 'a');
+          for (size_t k = 0; k < len; ++k) str[k] = static_cast<char>('a' + (k * 7) % 26);
+          str.insert(at, special);
+          if (second) str.insert(at / 2, "\"");  // before it: ASCII, nothing to split
+          ConversationScore score;
+          score.conversation = str;
+          const std::string line = ScoreToJson(score, Sc().matcher().lexicon());
+          const std::string want = "{\"conversation\":" + reference(str) + ",\"score\":";
+          ASSERT_EQ(line.substr(0, want.size()), want) << "length " << len << " at " << at;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 8000);
 }
 
 // Strings of every kind (quotes, backslashes, control characters, multi-byte and invalid
