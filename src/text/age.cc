@@ -238,6 +238,8 @@ bool IsSoftener(std::string_view s, const Word& w) {
 
 }  // namespace
 
+bool IsNumberWord(std::string_view w) { return NumberWordValue(w) >= 0; }
+
 bool MayBeNumberWord(std::string_view w) {
   return w.size() >= 3 && w.size() < kNumberWordStarts.size() && w[0] >= 'a' && w[0] <= 'z' &&
          w[1] >= 'a' && w[1] <= 'z' &&

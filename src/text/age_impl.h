@@ -17,6 +17,10 @@ bool MayBeBareAgeAnswer(std::string_view s);
 // every number word.
 bool MayBeNumberWord(std::string_view w);
 
+// Whether lower-case `w` is a number word ("twelve", "dose", "napulo"); the normaliser
+// does not join a number word to the word after a hyphen ("twelve-year-old").
+bool IsNumberWord(std::string_view w);
+
 // BareAgeAnswer without that test.
 int BareAgeAnswerGeneral(std::string_view s, bool* only_fillers);
 

@@ -91,6 +91,14 @@ std::vector<std::string> Variants(const std::string& literal, bool obfuscated_ca
       }
     }
   }
+  // Two words joined, of three or more: the normaliser joins a word cut by a hyphen, so
+  // "pick-up the money" reads "pickup the money". Only the term as written (each variant
+  // above is a literal more to match).
+  const size_t spaces = static_cast<size_t>(std::count(literal.begin(), literal.end(), ' '));
+  for (size_t at = literal.find(' '); spaces >= 2 && at != std::string::npos;
+       at = literal.find(' ', at + 1)) {
+    out.push_back(literal.substr(0, at) + literal.substr(at + 1));
+  }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -215,7 +223,23 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
     const bool obfuscated_category = terms[t].category == Category::kSexual ||
                                      terms[t].category == Category::kPayment ||
                                      terms[t].category == Category::kSolicitation;
-    for (auto& lit : Variants(normalised, obfuscated_category)) {
+    std::vector<std::string> spellings = Variants(normalised, obfuscated_category);
+    // A hyphenated term ("nag-eskwela") normalises joined, as the same word does in a
+    // message; it is also written with a space ("nag eskwela").
+    if (terms[t].term.find('-') != std::string::npos) {
+      std::string spaced = terms[t].term;
+      std::replace(spaced.begin(), spaced.end(), '-', ' ');
+      std::string spaced_normalised;
+      m->norm_->Normalise(spaced, &spaced_normalised);
+      if (spaced_normalised != normalised) {
+        for (auto& lit : Variants(spaced_normalised, obfuscated_category)) {
+          if (std::find(spellings.begin(), spellings.end(), lit) == spellings.end()) {
+            spellings.push_back(std::move(lit));
+          }
+        }
+      }
+    }
+    for (auto& lit : spellings) {
       auto [it, inserted] = index.emplace(lit, static_cast<uint32_t>(db.literals.size()));
       if (inserted) {
         db.literals.push_back(lit);

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "text/abbreviations.h"
+#include "text/age_impl.h"
 #include "text/normalise_impl.h"
 #include "text/scratch_impl.h"
 #include "text/text.h"
@@ -212,8 +213,12 @@ class TokenPass {
           continue;
         }
       }
-      EmitWord(i, i + 1);
-      ++i;
+      // Words cut by a hyphen ("pri-vate", "bit-coin", "nag-eskwela") are joined, as the
+      // lexicon's terms are (the matcher also knows a hyphenated term with spaces).
+      size_t last = i;
+      while (last + 1 < n && HyphenJoins(tokens_[last], tokens_[last + 1])) ++last;
+      EmitWord(i, last + 1);
+      i = last + 1;
     }
     if (out_off_ != nullptr) out_off_->push_back(OrigEnd());
   }
@@ -261,6 +266,24 @@ class TokenPass {
   bool IsLetterAt(uint32_t i) const {
     const uint8_t c = kTables.cls[static_cast<uint8_t>(src_[i])];
     return c == kLetter || c == kHigh;
+  }
+
+  // Whether tokens a and b (b right after a) are one word cut by a hyphen: one '-' between
+  // them, each of two or more characters with a letter at the cut ("e-wallet" and
+  // "g-c-a-s-h" are spaced letters, "11-year" a number), and `a` not a number word, which an
+  // age may follow ("twelve-year-old" -> "twelve yearold"; "twenty-one" stays two words).
+  // FastAsciiPassTo leaves every text with such a hyphen to this pass (HasHyphenCut).
+  bool HyphenJoins(const Token& a, const Token& b) const {
+    if (b.begin != a.end + 1 || src_[a.end] != '-' || a.end - a.begin < 2 || b.end - b.begin < 2 ||
+        !IsLetterAt(a.end - 1) || !IsLetterAt(b.begin)) {
+      return false;
+    }
+    char word[12];
+    const uint32_t len = a.end - a.begin;
+    if (len > sizeof word) return true;
+    for (uint32_t k = 0; k < len; ++k)
+      word[k] = kTables.lower[static_cast<uint8_t>(src_[a.begin + k])];
+    return !IsNumberWord(std::string_view(word, len));
   }
 
   // Emits tokens [first, last) as one word (several only for a spaced-letter run).
@@ -437,6 +460,26 @@ inline bool IsSingleAt(const uint8_t* p, size_t len, size_t i) {
          (i + 1 == len || kTables.cls[p[i + 1]] == kSep);
 }
 
+}  // namespace
+
+bool HasHyphenCut(std::string_view text) {
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  const size_t len = text.size();
+  const void* at = std::memchr(p, '-', len);
+  while (at != nullptr) {
+    const size_t k = static_cast<size_t>(static_cast<const uint8_t*>(at) - p);
+    if (k >= 2 && k + 2 < len && kTables.cls[p[k - 1]] == kLetter &&
+        kTables.cls[p[k - 2]] != kSep && kTables.cls[p[k + 1]] == kLetter &&
+        kTables.cls[p[k + 2]] != kSep) {
+      return true;
+    }
+    at = k + 1 < len ? std::memchr(p + k + 1, '-', len - k - 1) : nullptr;
+  }
+  return false;
+}
+
+namespace {
+
 // A run of single characters that TokenPass::Run joins into one word ("p a y", "g-c-a-s-h"):
 // its characters are at first + k * step for k < count, every gap spelled the same.
 struct SpacedRun {
@@ -493,6 +536,7 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off,
                           std::vector<uint32_t>* soft_starts) {
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   const size_t len = in.size();
+  if (HasHyphenCut(in)) return -1;
   const size_t soft_before = soft_starts != nullptr ? soft_starts->size() : 0;
   size_t n = 0;
   size_t i = 0;
@@ -673,7 +717,7 @@ ptrdiff_t LettersOnlyPassTo(std::string_view in, char* o) {
   alignas(16) uint8_t src[kMax + 16] = {};  // zero padding: a separator
   std::memcpy(src, in.data(), len);
   alignas(16) uint8_t lower[kMax + 16];
-  uint64_t letters = 0, digits = 0, others = 0;
+  uint64_t letters = 0, digits = 0, others = 0, hyphens = 0;
   const __m128i a = _mm_set1_epi8('a'), z_a = _mm_set1_epi8('z' - 'a');
   const __m128i case_bit = _mm_set1_epi8(0x20);
   const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
@@ -681,7 +725,8 @@ ptrdiff_t LettersOnlyPassTo(std::string_view in, char* o) {
   // kept it a loop) broadcast each one afresh for every block, ~45 instructions a block.
   const __m128i dollar = _mm_set1_epi8('$'), at = _mm_set1_epi8('@'), bang = _mm_set1_epi8('!'),
                 bar = _mm_set1_epi8('|'), apostrophe = _mm_set1_epi8('\''),
-                backtick = _mm_set1_epi8('`'), star = _mm_set1_epi8('*');
+                backtick = _mm_set1_epi8('`'), star = _mm_set1_epi8('*'),
+                hyphen = _mm_set1_epi8('-');
   for (size_t b = 0; b < len; b += 16) {
     const __m128i x = _mm_load_si128(reinterpret_cast<const __m128i*>(src + b));
     const __m128i folded = _mm_or_si128(x, case_bit);
@@ -697,6 +742,9 @@ ptrdiff_t LettersOnlyPassTo(std::string_view in, char* o) {
     _mm_store_si128(reinterpret_cast<__m128i*>(lower + b), folded);
     letters |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(is_letter))) << b;
     digits |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(is_digit))) << b;
+    hyphens |=
+        static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, hyphen))))
+        << b;
     others |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(other)) |
                                     static_cast<unsigned>(_mm_movemask_epi8(x)))  // >= 0x80
               << b;
@@ -705,6 +753,10 @@ ptrdiff_t LettersOnlyPassTo(std::string_view in, char* o) {
   letters &= valid;
   digits &= valid;
   if ((others & valid) != 0) return -2;
+  // A word cut by a hyphen (HasHyphenCut: letters at the cut, each side two characters or
+  // more; here every character that is no separator is a letter or digit).
+  const uint64_t word = letters | digits;
+  if ((hyphens & (letters << 1) & (word << 2) & (letters >> 1) & (word >> 2)) != 0) return -2;
   // A word with both letters and digits is leetspeak or a unit ("n4ked", "12yo"): a letter
   // beside a digit sends the text to FastAsciiPassTo.
   if (((letters << 1) & digits) != 0 || ((digits << 1) & letters) != 0) return -2;

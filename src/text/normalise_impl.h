@@ -15,4 +15,9 @@ namespace bantay::text {
 bool FastAsciiPass(std::string_view in, std::string* out, std::vector<uint32_t>* offsets,
                    std::vector<uint32_t>* soft_starts);
 
+// Whether ASCII `text` has a hyphen that the token pass may join a word across (a letter
+// after two or more characters, '-', a letter and another character): the one-pass paths
+// leave such text to the token pass.
+bool HasHyphenCut(std::string_view text);
+
 }  // namespace bantay::text

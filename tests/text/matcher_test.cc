@@ -57,6 +57,23 @@ TEST(Matcher, LongerHitSuppressesContainedHit) {
   EXPECT_EQ(Terms(*m, "after school sex"), (Strings{"school", "sex"}));
 }
 
+TEST(Matcher, HyphenatedTermsAndWordsMatchEitherWay) {
+  // A hyphenated term matches written with a hyphen, a space or neither; a term of three
+  // or more words matches with two of its words joined by a hyphen.
+  auto m = Make(
+      "nag-eskwela pa\tminor\t1\ttl\npick up the money\tpayment\t1\ten\n"
+      "private show\tsolicitation\t1\ten\n");
+  for (const char* text : {"nag-eskwela pa ka?", "nag eskwela pa ka?", "nageskwela pa ka?"}) {
+    EXPECT_EQ(Terms(*m, text), Strings{"nag-eskwela pa"}) << text;
+  }
+  for (const char* text : {"pick-up the money", "pick up the-money", "pick up the money"}) {
+    EXPECT_EQ(Terms(*m, text), Strings{"pick up the money"}) << text;
+  }
+  for (const char* text : {"a pri-vate show", "private-show", "privateshow", "pri-vate-show"}) {
+    EXPECT_EQ(Terms(*m, text), Strings{"private show"}) << text;
+  }
+}
+
 TEST(Matcher, FindsObfuscatedTerms) {
   auto m = Make("western union\tpayment\t2\tmul\npaypal\tpayment\t2\tmul\n"
                 "naked\tsexual\t2\ten\n");
