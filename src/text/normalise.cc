@@ -1050,6 +1050,15 @@ Result<std::shared_ptr<const Normaliser>> Normaliser::Create(std::string_view pr
         out += ToUtf8(icu::UnicodeString(c));
       }
     }
+    if (!any_letter_or_digit && type == U_OTHER_SYMBOL) {
+      // Emoji and dingbats separate like '~', not a space: put between the letters of
+      // each word ("p❤r❤i❤v❤a❤t❤e s❤h❤o❤w"), a word's letters are joined but not the
+      // next word's, whose gap is another (TokenPass: one run, one gap).
+      e.kind = FoldEntry::kReplace;
+      e.len = 1;
+      e.bytes[0] = '~';
+      return e;
+    }
     if (!any_letter_or_digit || out.empty() || out.size() > sizeof(e.bytes)) {
       e.kind = FoldEntry::kSpace;
       return e;
@@ -1080,9 +1089,9 @@ Result<std::shared_ptr<const Normaliser>> Normaliser::Create(std::string_view pr
     for (auto& t : pool) t.join();
   }
   // Astral planes: only the blocks used to disguise letters (mathematical alphanumerics,
-  // enclosed and squared letters, regional indicators) and tag characters.
+  // enclosed and squared letters, regional indicators), the emoji, and tag characters.
   const std::pair<UChar32, UChar32> astral_blocks[] = {
-      {0x1D400, 0x1D7FF}, {0x1F100, 0x1F1FF}, {0xE0000, 0xE007F}};
+      {0x1D400, 0x1D7FF}, {0x1F100, 0x1F1FF}, {0x1F300, 0x1FAFF}, {0xE0000, 0xE007F}};
   for (auto [lo, hi] : astral_blocks) {
     for (UChar32 cp = lo; cp <= hi; ++cp) {
       FoldEntry e = build(cp);

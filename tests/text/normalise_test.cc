@@ -112,6 +112,20 @@ TEST(Normalise, CurlyApostropheJoinsLikeAscii) {
   EXPECT_EQ(N("i'm 12"), "im 12");
 }
 
+TEST(Normalise, EmojiBetweenLettersJoinEachWordApart) {
+  // An emoji between every letter: each word's letters are joined, and the space between
+  // words ends the run (a space there joined the whole sentence into one word).
+  EXPECT_EQ(N("p\u2764r\u2764i\u2764v\u2764a\u2764t\u2764e s\u2764h\u2764o\u2764w"),
+            "private show");
+  EXPECT_EQ(Back("p\u2764r\u2764i\u2764v\u2764a\u2764t\u2764e s\u2764h\u2764o\u2764w", "show"),
+            "s\u2764h\u2764o\u2764w");
+  // Astral emoji too; as separators anywhere else they change nothing.
+  EXPECT_EQ(N("send \U0001F4B0 via g\U0001F4B0c\U0001F4B0a\U0001F4B0s\U0001F4B0h"),
+            "send via gcash");
+  EXPECT_EQ(N("i \u2764\uFE0F you\U0001F60A\U0001F60A"), "i you");
+  EXPECT_EQ(N("hi\U0001F44B\U0001F3FD there"), "hi there");
+}
+
 TEST(Normalise, OffsetsPointBackToOriginal) {
   EXPECT_EQ(Back("i send w3stern un1on now", "western union"), "w3stern un1on");
   EXPECT_EQ(Back("via p.a.y.p.a.l ok", "paypal"), "p.a.y.p.a.l");
