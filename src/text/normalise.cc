@@ -67,6 +67,15 @@ struct ByteTables {
 };
 const ByteTables kTables;
 
+// Whether leet symbol `b` stands for a letter, given letters before and after it in its
+// word: "$ex" and "@ss" lead a word; "n!ce" only between letters ("hi!" is not "hii");
+// "|" beside any letter, for the l or I it draws ("gir|", "|ove"; the matcher reads an i
+// as an l).
+inline bool LeetSymbolIsLetter(uint8_t b, bool before, bool after) {
+  if (b == '|') return before || after;
+  return after && (before || b == '$' || b == '@');
+}
+
 // Per word length 1..6, a bit per first letter that some abbreviation has: most words are
 // rejected by this one test, inline, before the table below is consulted.
 constexpr std::array<uint32_t, 7> kAbbreviationFirstLetters = [] {
@@ -329,10 +338,7 @@ class TokenPass {
           if (c == 0) c = static_cast<char>(byte);
           break;
         case kLeetSym:
-          // "$ex", "@ss" lead a word; "n!ce", "sh|t" only fold between letters.
-          if (has_after_[k] && (has_before_[k] || byte == '$' || byte == '@')) {
-            c = kTables.leet[byte];
-          }
+          if (LeetSymbolIsLetter(byte, has_before_[k], has_after_[k])) c = kTables.leet[byte];
           break;
         case kApos:
           continue;  // "i'm" -> "im"
@@ -620,7 +626,7 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off,
               break;
             }
             default:  // kLeetSym
-              if (after && (before || b == '$' || b == '@')) {
+              if (LeetSymbolIsLetter(b, before, after)) {
                 put_letter(kTables.leet[b], pos);
               } else {
                 split_word(pos, word_start, piece_start, prev_piece_start, last);
@@ -685,7 +691,7 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off,
           put(static_cast<char>(p[i]), i);
           last = 0;
         }
-      } else if (letter_after && (seen_letter || p[i] == '$' || p[i] == '@')) {
+      } else if (LeetSymbolIsLetter(p[i], seen_letter, letter_after)) {
         put_letter(leet, i);
       } else {
         split_word(i, word_start, piece_start, prev_piece_start, last);

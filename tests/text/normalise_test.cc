@@ -49,6 +49,12 @@ TEST(Normalise, FoldsLeetInsideWords) {
   EXPECT_EQ(N("b1tc0in"), "bitcoin");
   EXPECT_EQ(N("your a9e?"), "your age");
   EXPECT_EQ(N("maghu8ad"), "maghubad");
+  // "|" draws an l or an I beside any letter (the matcher reads i as l); "!" only between
+  // letters, and neither alone.
+  EXPECT_EQ(N("sh|t g!rl gir| |ove"), "shit girl giri iove");
+  EXPECT_EQ(N("hi! ok | bye !!"), "hi ok bye");
+  EXPECT_EQ(N("p a y p a |"), "paypai");              // the one-pass path's spaced letters
+  EXPECT_EQ(N("pr\u0456vate gir|"), "private giri");  // the general pass
 }
 
 TEST(Normalise, KeepsStandaloneNumbers) {
