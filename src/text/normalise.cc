@@ -29,6 +29,14 @@
 
 namespace bantay::text {
 
+namespace {
+constexpr UChar32 kNegativeCircledA = 0x1F150, kNegativeSquaredA = 0x1F170,
+                  kRegionalIndicatorA = 0x1F1E6;
+bool IsRegionalIndicator(UChar32 cp) {
+  return cp >= kRegionalIndicatorA && cp < kRegionalIndicatorA + 26;
+}
+}  // namespace
+
 struct Normaliser::FoldEntry {
   enum Kind : uint8_t { kKeep = 0, kDelete, kSpace, kReplace };
   Kind kind = kKeep;
@@ -980,6 +988,17 @@ Result<std::shared_ptr<const Normaliser>> Normaliser::Create(std::string_view pr
       e.kind = FoldEntry::kDelete;
       return e;
     }
+    // Symbols that draw a Latin capital and have no decomposition: negative circled and
+    // negative squared letters, and regional indicators (two of them in a row are a flag,
+    // which NormaliseGeneral reads as a separator).
+    for (const UChar32 first : {kNegativeCircledA, kNegativeSquaredA, kRegionalIndicatorA}) {
+      if (cp >= first && cp < first + 26) {
+        e.kind = FoldEntry::kReplace;
+        e.len = 1;
+        e.bytes[0] = static_cast<char>('a' + (cp - first));
+        return e;
+      }
+    }
     // A look-alike of an ASCII letter, judged on the character as written. Only letters and
     // digits fold this way, so the (costly) skeleton is not computed for anything else.
     if (cp >= 0x80 && u_isalnum(cp)) {
@@ -1175,6 +1194,18 @@ void Normaliser::NormaliseGeneral(std::string_view in, bool ascii, std::string* 
     }
     UChar32 cp;
     U8_NEXT(p, i, n, cp);
+    if (IsRegionalIndicator(cp) && i < n) {
+      // Two regional indicators in a row are a flag ("🇵🇭"), not the letters "ph".
+      int32_t next_i = i;
+      UChar32 next;
+      U8_NEXT(p, next_i, n, next);
+      if (IsRegionalIndicator(next)) {
+        folded.push_back(' ');
+        folded_off.push_back(static_cast<uint32_t>(start));
+        i = next_i;
+        continue;
+      }
+    }
     const FoldEntry* e = cp < 0 ? nullptr : Lookup(static_cast<uint32_t>(cp));
     if (cp < 0 || e == nullptr || e->kind == FoldEntry::kSpace) {
       folded.push_back(' ');

@@ -132,6 +132,20 @@ TEST(Normalise, EmojiBetweenLettersJoinEachWordApart) {
   EXPECT_EQ(N("hi\U0001F44B\U0001F3FD there"), "hi there");
 }
 
+TEST(Normalise, LetterSymbolsReadAsLettersButFlagsDoNot) {
+  // Regional indicators apart (a space or zero-width space between) are letters; two in a
+  // row are a flag, a separator (Benin's flag is not "bj", Clipperton's not "cp").
+  EXPECT_EQ(N("\U0001F1F5\u200b\U0001F1E6\u200b\U0001F1FE"), "pay");
+  EXPECT_EQ(N("\U0001F1F8 \U0001F1EA \U0001F1FD"), "sex");
+  EXPECT_EQ(N("from \U0001F1F5\U0001F1ED to \U0001F1E7\U0001F1EF \U0001F1E8\U0001F1F5 ok"),
+            "from to ok");
+  // Negative squared and negative circled letters, which have no decomposition.
+  const std::string squared = "\U0001F17F\U0001F170\U0001F188\U0001F17F\U0001F170\U0001F17B";
+  EXPECT_EQ(N("send via " + squared), "send via paypal");
+  EXPECT_EQ(Back("send via " + squared, "paypal"), squared);
+  EXPECT_EQ(N("\U0001F15F\U0001F150\U0001F168"), "pay");
+}
+
 TEST(Normalise, OffsetsPointBackToOriginal) {
   EXPECT_EQ(Back("i send w3stern un1on now", "western union"), "w3stern un1on");
   EXPECT_EQ(Back("via p.a.y.p.a.l ok", "paypal"), "p.a.y.p.a.l");
