@@ -64,6 +64,7 @@ KINDS = {
     "slashes": _words(lambda w: "/".join(w)),
     "emoji_between": _words(lambda w: "\u2764".join(w)),
     "hyphen_inside": _words(lambda w: w[:len(w) // 2] + "-" + w[len(w) // 2:]),
+    "space_inside": _words(lambda w: w[:len(w) // 2] + " " + w[len(w) // 2:]),
     "pipe_bang": _words(lambda w: w.replace("l", "|").replace("i", "!")),
     "upper": lambda t: t.upper(),
     # Regional indicator symbols (the letters of flag emoji), kept apart by zero-width spaces.
