@@ -46,6 +46,34 @@ _SUPERSCRIPT = dict(zip("abdeghikmnoprstuvw",
                         "\u1d43\u1d47\u1d48\u1d49\u1d4d\u02b0\u2071\u1d4f\u1d50\u207f"
                         "\u1d52\u1d56\u02b3\u02e2\u1d57\u1d58\u1d5b\u02b7"))
 
+def _disguised_terms():
+    """Single-word terms of five or more letters that offenders disguise (sexual, payment,
+    solicitation) from the repository's lexicons."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "lexicons")
+    terms = set()
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".tsv"):
+            continue
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            for line in f:
+                cols = line.rstrip("\n").split("\t")
+                if (len(cols) >= 2 and cols[1] in ("sexual", "payment", "solicitation")
+                        and cols[0].isascii() and cols[0].isalpha() and len(cols[0]) >= 5):
+                    terms.add(cols[0].lower())
+    return terms
+
+
+def _cut_terms(text):
+    """Cuts each disguised term in two with a space in its middle ("pay pal")."""
+    global _TERMS
+    if _TERMS is None:
+        _TERMS = _disguised_terms()
+    return " ".join(w[:len(w) // 2] + " " + w[len(w) // 2:] if w.lower() in _TERMS else w
+                    for w in text.split(" "))
+
+
+_TERMS = None
+
 KINDS = {
     # Unicode compatibility forms: NFKC folds them.
     "fullwidth": lambda t: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in t),
@@ -65,6 +93,8 @@ KINDS = {
     "emoji_between": _words(lambda w: "\u2764".join(w)),
     "hyphen_inside": _words(lambda w: w[:len(w) // 2] + "-" + w[len(w) // 2:]),
     "space_inside": _words(lambda w: w[:len(w) // 2] + " " + w[len(w) // 2:]),
+    # Only the lexicon's words that offenders disguise, cut by a space ("pay pal").
+    "space_in_terms": _cut_terms,
     "pipe_bang": _words(lambda w: w.replace("l", "|").replace("i", "!")),
     "upper": lambda t: t.upper(),
     # Regional indicator symbols (the letters of flag emoji), kept apart by zero-width spaces.

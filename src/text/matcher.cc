@@ -91,6 +91,13 @@ std::vector<std::string> Variants(const std::string& literal, bool obfuscated_ca
       }
     }
   }
+  // A word cut by a space ("pay pal", "bit coin", "west ern"): each cut leaving two or more
+  // letters on both sides, for long terms of the categories offenders disguise.
+  if (obfuscated_category && literal.size() >= 5 && literal.find(' ') == std::string::npos) {
+    for (size_t at = 2; at + 2 <= literal.size(); ++at) {
+      out.push_back(literal.substr(0, at) + ' ' + literal.substr(at));
+    }
+  }
   // Two words joined, of three or more: the normaliser joins a word cut by a hyphen, so
   // "pick-up the money" reads "pickup the money". Only the term as written (each variant
   // above is a literal more to match).

@@ -74,6 +74,21 @@ TEST(Matcher, HyphenatedTermsAndWordsMatchEitherWay) {
   }
 }
 
+TEST(Matcher, LongDisguisedTermsMatchCutByASpace) {
+  // "pay pal", "bit coin": a long sexual, payment or solicitation term cut by a space
+  // anywhere leaving two letters or more on each side; not short terms, not other
+  // categories.
+  auto m = Make(
+      "paypal\tpayment\t1\ten\nbitcoin\tpayment\t1\ten\nnaked\tsexual\t1\ten\n"
+      "cam\tsolicitation\t1\ten\nschool\tminor\t1\ten\n");
+  EXPECT_EQ(Terms(*m, "send by pay pal"), Strings{"paypal"});
+  EXPECT_EQ(Terms(*m, "or bi tcoin"), Strings{"bitcoin"});
+  EXPECT_EQ(Terms(*m, "be nak ed"), Strings{"naked"});
+  EXPECT_EQ(Terms(*m, "p aypal or paypa l"), Strings{});  // one letter on a side
+  EXPECT_EQ(Terms(*m, "c am"), Strings{});
+  EXPECT_EQ(Terms(*m, "sch ool"), Strings{});
+}
+
 TEST(Matcher, FindsObfuscatedTerms) {
   auto m = Make("western union\tpayment\t2\tmul\npaypal\tpayment\t2\tmul\n"
                 "naked\tsexual\t2\ten\n");

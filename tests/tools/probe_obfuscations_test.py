@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import probe_obfuscations as probe  # noqa: E402
 
-TEXT = "send the private show via western union, i am 12"
+TEXT = "send the private show via paypal or western union, i am 12"
 
 
 class Rewrites(unittest.TestCase):
@@ -44,6 +44,8 @@ class Rewrites(unittest.TestCase):
         self.assertIn("pri-vate", hyphened)
         self.assertEqual(hyphened.replace("-", ""), TEXT)
         self.assertIn("pri vate", probe.KINDS["space_inside"](TEXT))
+        # Only the lexicon's disguised words: "western" is a payment word, "send" none.
+        self.assertEqual(probe.KINDS["space_in_terms"]("send via paypal"), "send via pay pal")
 
     def test_regional_indicators_are_the_letters(self):
         out = probe.KINDS["regional_indicators"]("pay")
