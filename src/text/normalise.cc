@@ -298,8 +298,9 @@ class TokenPass {
     char word[12];
     const uint32_t len = a.end - a.begin;
     if (len > sizeof word) return true;
-    for (uint32_t k = 0; k < len; ++k)
+    for (uint32_t k = 0; k < len; ++k) {
       word[k] = kTables.lower[static_cast<uint8_t>(src_[a.begin + k])];
+    }
     return !IsNumberWord(std::string_view(word, len));
   }
 
