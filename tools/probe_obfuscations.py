@@ -14,13 +14,15 @@ negatives next to the unobfuscated baseline. It is a probe, not a gate: the exit
 Standard library only.
 """
 
-import argparse
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import unicodedata
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from evalcommon import probe_arguments, probe_failed, run_checked  # noqa: E402
 
 
 def _words(transform):
@@ -102,12 +104,8 @@ KINDS = {
 }
 
 
-def run(args, **kw):
-    return subprocess.run(args, check=True, capture_output=True, text=True, **kw).stdout
-
-
 def flagged_of(bantay, path):
-    out = run([bantay, "scan", "--all", "--threads", "2", "--no-progress", path])
+    out = run_checked([bantay, "scan", "--all", "--threads", "2", "--no-progress", path])
     flagged = {}
     for number, line in enumerate(out.splitlines(), 1):
         r = json.loads(line)
@@ -118,21 +116,11 @@ def flagged_of(bantay, path):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--bantay", required=True)
-    p.add_argument("--n", type=int, default=2000)
-    p.add_argument("--seed", type=int, default=4242)
-    p.add_argument("--kinds", default=",".join(KINDS))
-    p.add_argument("--json", action="store_true", help="one JSON object per kind")
-    a = p.parse_args()
-    kinds = [k for k in a.kinds.split(",") if k]
-    unknown = [k for k in kinds if k not in KINDS]
-    if unknown:
-        p.error(f"unknown kinds: {', '.join(unknown)} (known: {', '.join(KINDS)})")
+    a, kinds = probe_arguments(__doc__, KINDS, [("--n", 2000), ("--seed", 4242)])
     try:
         with tempfile.TemporaryDirectory() as tmp:
             chats, truth = os.path.join(tmp, "chats.jsonl"), os.path.join(tmp, "truth.jsonl")
-            run([a.bantay, "simulate", "chats", "--n", str(a.n), "--seed", str(a.seed),
+            run_checked([a.bantay, "simulate", "chats", "--n", str(a.n), "--seed", str(a.seed),
                  "--obfuscations", "none", "--obfuscation-rate", "0", "--truth", truth,
                  "--out", chats])
             positive = {}
@@ -161,9 +149,7 @@ def main():
                     "negatives_flagged": sum(flagged.get(c, False) for c in neg) / max(1, len(neg)),
                     "positives": len(pos), "negatives": len(neg)})
     except (subprocess.CalledProcessError, ValueError, OSError) as e:
-        detail = e.stderr.strip() if isinstance(e, subprocess.CalledProcessError) else str(e)
-        print(f"probe_obfuscations: {detail}", file=sys.stderr)
-        return 2
+        return probe_failed("probe_obfuscations", e)
     if a.json:
         for r in rows:
             print(json.dumps(r))
