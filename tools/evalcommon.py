@@ -63,6 +63,8 @@ def run_checked(args):
 def probe_failed(name, error):
     """Reports a probe's failed command or unreadable output on stderr; returns exit status 2."""
     import subprocess
-    detail = error.stderr.strip() if isinstance(error, subprocess.CalledProcessError) else str(error)
+    detail = str(error)
+    if isinstance(error, subprocess.CalledProcessError):
+        detail = (error.stderr or "").strip() or detail  # the command and its exit status
     print(f"{name}: {detail}", file=sys.stderr)
     return 2
