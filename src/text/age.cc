@@ -1,10 +1,15 @@
 // text/age.cc: stated ages in normalised text ("i am 11", "11 yrs old", "grade 5", "12 na ako").
 //
 // Works on the Normaliser's output: lowercase, one space between words, repeated letters
-// squeezed ("thirteen" -> "thirten"), apostrophes dropped ("i'm" -> "im").
+// squeezed ("thirteen" -> "thirten"), apostrophes dropped ("i'm" -> "im"). The normaliser
+// reads leet "1" and "|" as i, which in "on1y", "twe1ve" or "o|d" stood for an l, so the
+// parser reads every l as i, on both sides: in the text and in its word lists.
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
+#include <deque>
+#include <string>
 #include <unordered_map>
 
 #include "text/age_impl.h"
@@ -16,6 +21,51 @@ namespace {
 
 constexpr int kMinAge = 4;
 constexpr int kMaxAge = 99;
+
+constexpr char FoldIL(char c) { return c == 'l' ? 'i' : c; }
+
+// `s` with every l read as i.
+std::string FoldedIL(std::string_view s) {
+  std::string folded(s);
+  for (char& c : folded) c = FoldIL(c);
+  return folded;
+}
+
+// The same, in a buffer of the calling thread, valid until its next call: for the text.
+// Eight bytes at a time: each byte equal to 'l' becomes 'i' ('l' - 3), without a borrow.
+std::string_view FoldedText(std::string_view s) {
+  thread_local std::string folded;
+  folded.assign(s);
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  char* p = folded.data();
+  const size_t n = folded.size();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    const uint64_t y = x ^ (kOnes * 'l');                        // a zero byte where x has 'l'
+    const uint64_t zero = ~(((y & kLow7) + kLow7) | y | kLow7);  // 0x80 in exactly those
+    x -= (zero >> 7) * ('l' - 'i');
+    std::memcpy(p + i, &x, 8);
+  }
+  for (; i < n; ++i) p[i] = FoldIL(p[i]);
+  return folded;
+}
+
+// A word list, each word with l read as i.
+class FoldedList {
+ public:
+  template <size_t N>
+  explicit FoldedList(const std::string_view (&list)[N]) {
+    for (std::string_view w : list) words_.push_back(FoldedIL(w));
+  }
+  bool Contains(std::string_view folded_word) const {
+    return std::find(words_.begin(), words_.end(), folded_word) != words_.end();
+  }
+
+ private:
+  std::vector<std::string> words_;
+};
 
 // Number words in normalised spelling: English, Spanish-derived Filipino, Tagalog, Cebuano.
 struct NumberWord {
@@ -74,15 +124,15 @@ constexpr std::string_view kBareStarts[] = {"just", "only", "im", "i", "am", "ag
 constexpr std::array<std::array<uint32_t, 26>, 12> kNumberWordStarts = [] {
   std::array<std::array<uint32_t, 26>, 12> bits{};
   for (const auto& nw : kNumberWords) {
-    bits[nw.word.size()][nw.word[0] - 'a'] |= 1u << (nw.word[1] - 'a');
+    bits[nw.word.size()][FoldIL(nw.word[0]) - 'a'] |= 1u << (FoldIL(nw.word[1]) - 'a');
   }
   return bits;
 }();
 // Per word length, a bit per first letter of the words above and of the number words.
 constexpr std::array<uint32_t, 12> kBareFirstWords = [] {
   std::array<uint32_t, 12> bits{};
-  for (std::string_view w : kBareStarts) bits[w.size()] |= 1u << (w[0] - 'a');
-  for (const auto& nw : kNumberWords) bits[nw.word.size()] |= 1u << (nw.word[0] - 'a');
+  for (std::string_view w : kBareStarts) bits[w.size()] |= 1u << (FoldIL(w[0]) - 'a');
+  for (const auto& nw : kNumberWords) bits[nw.word.size()] |= 1u << (FoldIL(nw.word[0]) - 'a');
   return bits;
 }();
 
@@ -113,20 +163,27 @@ int ParseNumber(std::string_view w) {
   return v;
 }
 
+// The value of a number word, l read as i on both sides ("twe1ve" is "tweive"), or -1.
 int NumberWordValue(std::string_view w) {
   // Most words are not number words: reject on length and first letter before the search.
   // Buckets by first letter and length: a lookup compares with at most a few words.
   struct Buckets {
-    std::array<std::vector<const NumberWord*>, 26 * 12> by;
+    std::array<std::vector<std::pair<std::string, int>>, 26 * 12> by;
     Buckets() {
-      for (const auto& nw : kNumberWords) by[Index(nw.word)].push_back(&nw);
+      for (const auto& nw : kNumberWords) {
+        const std::string folded = FoldedIL(nw.word);
+        by[Index(folded)].emplace_back(folded, nw.value);
+      }
     }
     static size_t Index(std::string_view w) { return (w[0] - 'a') * 12 + w.size(); }
   };
   static const Buckets kBuckets;
   if (w.size() < 3 || w.size() > 11 || w[0] < 'a' || w[0] > 'z') return -1;
-  for (const NumberWord* nw : kBuckets.by[Buckets::Index(w)]) {
-    if (nw->word == w) return nw->value;
+  char folded[11];
+  for (size_t k = 0; k < w.size(); ++k) folded[k] = FoldIL(w[k]);
+  const std::string_view f(folded, w.size());
+  for (const auto& [word, value] : kBuckets.by[Buckets::Index(f)]) {
+    if (word == f) return value;
   }
   return -1;
 }
@@ -137,7 +194,8 @@ class PhraseSet {
  public:
   template <size_t N>
   explicit PhraseSet(const std::string_view (&list)[N]) {
-    for (std::string_view p : list) {
+    for (std::string_view phrase : list) {
+      const std::string_view p = owned_.emplace_back(FoldedIL(phrase));
       std::vector<std::string_view> ws;
       size_t pos = 0;
       while (pos <= p.size()) {
@@ -202,6 +260,7 @@ class PhraseSet {
   static std::string_view WordAt(std::string_view s, const std::vector<Word>& words, size_t i) {
     return s.substr(words[i].begin, words[i].end - words[i].begin);
   }
+  std::deque<std::string> owned_;  // the phrases, l read as i (deque: views stay valid)
   WordBits first_words_{}, last_words_{};
   std::unordered_map<std::string_view, std::vector<std::vector<std::string_view>>> by_first_,
       by_last_;
@@ -232,8 +291,8 @@ constexpr std::string_view kSofteners[] = {"only", "just", "already", "still", "
                                           "nearly", "about", "lang", "palang", "pa", "na"};
 
 bool IsSoftener(std::string_view s, const Word& w) {
-  const std::string_view word = s.substr(w.begin, w.end - w.begin);
-  return std::find(std::begin(kSofteners), std::end(kSofteners), word) != std::end(kSofteners);
+  static const FoldedList softeners(kSofteners);
+  return softeners.Contains(s.substr(w.begin, w.end - w.begin));
 }
 
 }  // namespace
@@ -243,11 +302,13 @@ bool IsNumberWord(std::string_view w) { return NumberWordValue(w) >= 0; }
 bool MayBeNumberWord(std::string_view w) {
   return w.size() >= 3 && w.size() < kNumberWordStarts.size() && w[0] >= 'a' && w[0] <= 'z' &&
          w[1] >= 'a' && w[1] <= 'z' &&
-         ((kNumberWordStarts[w.size()][w[0] - 'a'] >> (w[1] - 'a')) & 1) != 0;
+         ((kNumberWordStarts[w.size()][FoldIL(w[0]) - 'a'] >> (FoldIL(w[1]) - 'a')) & 1) != 0;
 }
 
-void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
+void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
   out->clear();
+  static const FoldedList age_units(kAgeUnits);
+  const std::string_view s = FoldedText(normalised);  // same length: offsets hold
   thread_local std::vector<Word> words;
   SplitWords(s, &words);
   for (size_t i = 0; i < words.size(); ++i) {
@@ -271,7 +332,7 @@ void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
     bool is_age = false;
     bool grade = false;
     if (!glued.empty()) {
-      for (auto u : kAgeUnits) is_age = is_age || glued == u;
+      is_age = age_units.Contains(glued);
       if (!is_age) continue;  // "5pm", "20usd", "3x"
     } else {
       if (NotAgeUnits().At(s, words, i + 1) > 0) continue;
@@ -301,7 +362,7 @@ void FindAges(std::string_view s, std::vector<AgeStatement>* out) {
 }
 
 bool MayBeBareAgeAnswer(std::string_view s) {
-  // Leads as in BareAgeAnswerGeneral's kLeading, by length, then by fixed-size compares
+  // Leads as in kBareStarts, by length, then by fixed-size compares
   // (which the compiler turns into single loads).
   const auto is_lead = [](std::string_view w) {
     const char* p = w.data();
@@ -309,7 +370,9 @@ bool MayBeBareAgeAnswer(std::string_view s) {
       case 1: return p[0] == 'i';
       case 2: return std::memcmp(p, "im", 2) == 0 || std::memcmp(p, "am", 2) == 0;
       case 3: return std::memcmp(p, "age", 3) == 0 || std::memcmp(p, "mga", 3) == 0;
-      case 4: return std::memcmp(p, "just", 4) == 0 || std::memcmp(p, "only", 4) == 0;
+      case 4:  // "only" also as "oniy" (the normaliser's "on1y")
+        return std::memcmp(p, "just", 4) == 0 || std::memcmp(p, "only", 4) == 0 ||
+               std::memcmp(p, "oniy", 4) == 0;
       case 5: return std::memcmp(p, "about", 5) == 0;
       case 6: return std::memcmp(p, "around", 6) == 0;
       default: return false;
@@ -338,10 +401,11 @@ int BareAgeAnswer(std::string_view s, bool* only_fillers) {
   return BareAgeAnswerGeneral(s, only_fillers);
 }
 
-int BareAgeAnswerGeneral(std::string_view s, bool* only_fillers) {
+int BareAgeAnswerGeneral(std::string_view normalised, bool* only_fillers) {
   if (only_fillers != nullptr) *only_fillers = false;
   // Fast rejection: a bare age has a digit or starts with a lead or a number word.
-  if (s.empty()) return -1;
+  if (normalised.empty()) return -1;
+  const std::string_view s = FoldedText(normalised);
   if (!(s[0] >= '0' && s[0] <= '9')) {
     const std::string_view first_word = s.substr(0, s.find(' '));
     // Most first words are rejected by length and first letter alone.
@@ -350,22 +414,18 @@ int BareAgeAnswerGeneral(std::string_view s, bool* only_fillers) {
         ((kBareFirstWords[first_word.size()] >> (first_word[0] - 'a')) & 1) == 0) {
       return -1;
     }
-    if (std::find(std::begin(kBareStarts), std::end(kBareStarts), first_word) ==
-            std::end(kBareStarts) &&
-        NumberWordValue(first_word) < 0) {
-      return -1;
-    }
+    static const FoldedList bare_starts(kBareStarts);
+    if (!bare_starts.Contains(first_word) && NumberWordValue(first_word) < 0) return -1;
   }
   thread_local std::vector<Word> words;
   SplitWords(s, &words);
   // Leading softeners and leads: "just 11", "only 9", "im 12", "i am 10".
-  static constexpr std::string_view kLeading[] = {"just", "only", "im", "i", "am", "age",
-                                                  "mga", "around", "about"};
+  static const FoldedList leading(kBareStarts);
   size_t first_index = 0;
   while (first_index < words.size() && first_index < 3) {
     std::string_view w = s.substr(words[first_index].begin,
                                   words[first_index].end - words[first_index].begin);
-    if (std::find(std::begin(kLeading), std::end(kLeading), w) == std::end(kLeading)) break;
+    if (!leading.Contains(w)) break;
     ++first_index;
   }
   if (first_index > 0) words.erase(words.begin(), words.begin() + first_index);
@@ -378,6 +438,7 @@ int BareAgeAnswerGeneral(std::string_view s, bool* only_fillers) {
       "po", "na", "pa", "lang", "lng", "palang", "ako", "ko", "yo", "yrs", "years", "old",
       "only", "haha", "hehe", "sir", "kuya", "ate", "nako", "man", "ra", "age", "y", "o",
       "lol", "hihi", "yr", "year", "taon", "tuig", "anyos", "pud", "sad", "gyud"};
+  static const FoldedList filler_words(kFillers);
   if (NotAgeUnits().At(s, words, 1) > 0) return -1;  // "50 usd", "5 min"
   if (first.size() > 1 && first[0] >= '0' && first[0] <= '9' &&
       !(first.back() >= '0' && first.back() <= '9')) {
@@ -386,9 +447,7 @@ int BareAgeAnswerGeneral(std::string_view s, bool* only_fillers) {
   bool fillers = true;
   for (size_t k = 1; k < words.size(); ++k) {
     std::string_view w = s.substr(words[k].begin, words[k].end - words[k].begin);
-    if (std::find(std::begin(kFillers), std::end(kFillers), w) == std::end(kFillers)) {
-      fillers = false;
-    }
+    if (!filler_words.Contains(w)) fillers = false;
   }
   if (only_fillers != nullptr) *only_fillers = fillers && words.size() > 1;
   return value;

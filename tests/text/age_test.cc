@@ -20,6 +20,14 @@ std::vector<int> Ages(std::string_view raw) {
   return out;
 }
 
+// BareAgeAnswer of the normalised `raw`.
+int Bare(std::string_view raw, bool* only_fillers = nullptr) {
+  static auto norm = *Normaliser::Create();
+  std::string s;
+  norm->Normalise(raw, &s);
+  return BareAgeAnswer(s, only_fillers);
+}
+
 using V = std::vector<int>;
 
 TEST(Age, StatedAges) {
@@ -97,6 +105,23 @@ TEST(Age, PhrasesOfEveryShapeAreFound) {
   EXPECT_EQ(Ages("i am 12 usdt"), V{});
 }
 
+// The normaliser reads leet "1" and "|" as i; where they stood for an l, the age parser
+// still knows the word ("on1y" -> "oniy", "twe1ve" -> "tweive").
+TEST(Age, LeetForLIsReadAsL) {
+  EXPECT_EQ(Ages("i am on1y 12"), V{12});
+  EXPECT_EQ(Ages("im on|y 12"), V{12});
+  EXPECT_EQ(Ages("she is twe1ve"), V{12});
+  EXPECT_EQ(Ages("e1even years o1d"), V{11});
+  EXPECT_EQ(Ages("10 pa |ang ako"), V{10});
+  EXPECT_EQ(Ages("labinda1awa na ako"), V{12});
+  EXPECT_EQ(Ages("i am 12 |bs"), V{});  // a weight, as "12 lbs"
+  bool fillers = false;
+  EXPECT_EQ(Bare("on1y 11"), 11);
+  EXPECT_EQ(Bare("13 |ang po", &fillers), 13);
+  EXPECT_TRUE(fillers);
+  EXPECT_EQ(Bare("twe1ve"), 12);
+}
+
 TEST(Age, NumbersThatAreNotAges) {
   EXPECT_EQ(Ages("50 usd"), V{});
   EXPECT_EQ(Ages("i am 5 min away"), V{});
@@ -108,21 +133,15 @@ TEST(Age, NumbersThatAreNotAges) {
 }
 
 TEST(Age, BareAnswers) {
-  static auto norm = *Normaliser::Create();
-  auto bare = [&](std::string_view raw) {
-    std::string s;
-    norm->Normalise(raw, &s);
-    return BareAgeAnswer(s);
-  };
-  EXPECT_EQ(bare("11"), 11);
-  EXPECT_EQ(bare("12 po"), 12);
-  EXPECT_EQ(bare("13 lang"), 13);
-  EXPECT_EQ(bare("twelve"), 12);
-  EXPECT_EQ(bare("just 11"), 11);
-  EXPECT_EQ(bare("15 why?"), 15);  // an age only when it answers an age question
-  EXPECT_EQ(bare("11 and you are how old"), -1);
-  EXPECT_EQ(bare("2"), -1);
-  EXPECT_EQ(bare("hello"), -1);
+  EXPECT_EQ(Bare("11"), 11);
+  EXPECT_EQ(Bare("12 po"), 12);
+  EXPECT_EQ(Bare("13 lang"), 13);
+  EXPECT_EQ(Bare("twelve"), 12);
+  EXPECT_EQ(Bare("just 11"), 11);
+  EXPECT_EQ(Bare("15 why?"), 15);  // an age only when it answers an age question
+  EXPECT_EQ(Bare("11 and you are how old"), -1);
+  EXPECT_EQ(Bare("2"), -1);
+  EXPECT_EQ(Bare("hello"), -1);
 }
 
 // Most short messages are rejected by a cheap first test before the general parse; the two
@@ -130,10 +149,12 @@ TEST(Age, BareAnswers) {
 // leads, numbers, number words, fillers, units and other words, with stray spaces.
 TEST(Age, BareAnswerEarlyRejectAgreesWithGeneralPath) {
   const std::string_view words[] = {
-      "just", "only", "im", "i", "am", "age", "mga", "around", "about", "11", "4", "3", "99",
-      "100", "07", "5pm", "12yo", "twelve", "dose", "napulo", "thirten", "one", "po", "lang",
-      "yrs", "old", "usd", "min", "hello", "you", "a", "ijust", "ages", "y", "o", "sir",
-      "haha", "9", "1", "kwatro", "siyam", "labindalawa", "disinuwebe", "x"};
+      "just", "only", "im", "i", "am", "age", "mga", "around", "about", "11", "4", "3", "99", "100",
+      "07", "5pm", "12yo", "twelve", "dose", "napulo", "thirten", "one", "po", "lang", "yrs", "old",
+      "usd", "min", "hello", "you", "a", "ijust", "ages", "y", "o", "sir", "haha", "9", "1",
+      "kwatro", "siyam", "labindalawa", "disinuwebe", "x",
+      // l as i (the normaliser's reading of "on1y", "1ang", "twe1ve")
+      "oniy", "iang", "tweive", "eieven", "iabindaiawa", "oid"};
   std::mt19937 rng(21);
   std::string s;
   int accepted = 0;
