@@ -568,6 +568,12 @@ TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
                      "A: i will send u money thru remitly"}).flagged);
   EXPECT_TRUE(Score({"A: bata pa ba yan? 8 yrs?", "B: opo 8", "A: magkano show? hubo",
                      "B: 2k via palawan"}).flagged);
+  // The body asked for on camera, in Tagalog and in Cebuano, and payment promised.
+  EXPECT_TRUE(Score({"A: ilang taon ka na", "B: 12",
+                     "A: pakita mo katawan mo sa video call, padalhan kita pera"})
+                  .flagged);
+  EXPECT_TRUE(
+      Score({"A: pila ka tuig ka", "B: napulo", "A: maghubo ka sa video, bayran tika"}).flagged);
 }
 
 TEST(Scanner, DoesNotFlagOtherStylesOfHardNegatives) {
@@ -577,6 +583,11 @@ TEST(Scanner, DoesNotFlagOtherStylesOfHardNegatives) {
                       "B: salamat pa", "A: video call tayo mamaya kasama si bunso"}).flagged);
   EXPECT_FALSE(Score({"A: hi babe im 25, u look hot, send nudes?",
                       "B: lol no im 27 and married"}).flagged);
+  // A parent abroad asks to see the child's school project on camera and pays the printing.
+  EXPECT_FALSE(
+      Score({"A: nak pakita mo nga yung project mo sa cam", "B: eto po",
+             "A: galing! padala ako pera sa gcash pang print", "B: grade 5 project po yan"})
+          .flagged);
 }
 
 }  // namespace
