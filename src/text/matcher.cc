@@ -91,11 +91,17 @@ std::vector<std::string> Variants(const std::string& literal, bool obfuscated_ca
       }
     }
   }
-  // A word cut by a space ("pay pal", "bit coin", "west ern"): each cut leaving two or more
-  // letters on both sides, for long terms of the categories offenders disguise.
-  if (obfuscated_category && literal.size() >= 5 && literal.find(' ') == std::string::npos) {
-    for (size_t at = 2; at + 2 <= literal.size(); ++at) {
-      out.push_back(literal.substr(0, at) + ' ' + literal.substr(at));
+  // A word cut by a space ("pay pal", "bit coin", "west ern", "pak ita ka sa cam"): each
+  // cut leaving two or more letters on both sides, of each word of five or more letters,
+  // one word of a phrase at a time, for the categories offenders disguise.
+  if (obfuscated_category) {
+    for (size_t begin = 0; begin < literal.size();) {
+      size_t end = literal.find(' ', begin);
+      if (end == std::string::npos) end = literal.size();
+      for (size_t at = begin + 2; end - begin >= 5 && at + 2 <= end; ++at) {
+        out.push_back(literal.substr(0, at) + ' ' + literal.substr(at));
+      }
+      begin = end + 1;
     }
   }
   // Two words joined, of three or more: the normaliser joins a word cut by a hyphen, so

@@ -89,6 +89,20 @@ TEST(Matcher, LongDisguisedTermsMatchCutByASpace) {
   EXPECT_EQ(Terms(*m, "sch ool"), Strings{});
 }
 
+TEST(Matcher, PhrasesMatchWithOneLongWordCutByASpace) {
+  // "pak ita ka sa cam": the disguised word of a phrase, cut as above; the phrase, not only
+  // the word, is found. Short words of the phrase are not cut ("c am").
+  auto m = Make(
+      "pakita ka sa cam\tsolicitation\t1.8\ttl\n"
+      "western union\tpayment\t1\ten\nhow old\tage_probe\t1\ten\n");
+  EXPECT_EQ(Terms(*m, "pak ita ka sa cam"), Strings{"pakita ka sa cam"});
+  EXPECT_EQ(Terms(*m, "via west ern union"), Strings{"western union"});
+  EXPECT_EQ(Terms(*m, "via western un ion"), Strings{"western union"});
+  EXPECT_EQ(Terms(*m, "pakita ka sa c am"), Strings{});
+  EXPECT_EQ(Terms(*m, "via we stern uni on"), Strings{});  // one word at a time
+  EXPECT_EQ(Terms(*m, "ho w old"), Strings{});             // not a category offenders disguise
+}
+
 TEST(Matcher, FindsObfuscatedTerms) {
   auto m = Make("western union\tpayment\t2\tmul\npaypal\tpayment\t2\tmul\n"
                 "naked\tsexual\t2\ten\n");
