@@ -101,18 +101,70 @@ constexpr std::string_view kNotAgeUnits[] = {
     "euro", "euros", "gbp", "eur", "aud", "cad", "btc", "eth", "usdt", "sec", "secs", "mins",
     "oclock", "each", "per", "m", "s", "p"};
 // Words before a number that make it an age ("i am 11", "age 11", "edad 11").
-constexpr std::string_view kAgeLeads[] = {
-    "im", "i am", "iam", "am", "age", "aged", "edad", "edad ko", "turning", "turned",
-    "just turned", "i turned", "ako ay", "ko ay", "nako", "edad nako", "akong edad",
-    "imong edad", "she is", "he is", "shes", "hes", "i m", "son is", "daughter is",
-    "niece is", "nephew is", "girl is", "boy is", "kid is", "child is", "sister is",
-    "brother is", "anak ko ay", "she just turned", "he just turned", "anak ko", "one is",
-    "mag", "magiging", "pa ko", "pa ako", "my son", "my daughter", "my niece", "my nephew",
-    "pamangkin ko", "akong anak", "si bunso", "you are", "youre", "your", "are you"};
+constexpr std::string_view kAgeLeads[] = {"im",
+                                          "i am",
+                                          "iam",
+                                          "am",
+                                          "age",
+                                          "aged",
+                                          "edad",
+                                          "edad ko",
+                                          "turning",
+                                          "turned",
+                                          "just turned",
+                                          "i turned",
+                                          "ako ay",
+                                          "ko ay",
+                                          "nako",
+                                          "edad nako",
+                                          "akong edad",
+                                          "imong edad",
+                                          "she is",
+                                          "he is",
+                                          "shes",
+                                          "hes",
+                                          "i m",
+                                          "son is",
+                                          "daughter is",
+                                          "niece is",
+                                          "nephew is",
+                                          "girl is",
+                                          "boy is",
+                                          "kid is",
+                                          "child is",
+                                          "sister is",
+                                          "brother is",
+                                          "anak ko ay",
+                                          "she just turned",
+                                          "he just turned",
+                                          "anak ko",
+                                          "one is",
+                                          "mag",
+                                          "magiging",
+                                          "pa ko",
+                                          "pa ako",
+                                          "my son",
+                                          "my daughter",
+                                          "my niece",
+                                          "my nephew",
+                                          "pamangkin ko",
+                                          "akong anak",
+                                          "si bunso",
+                                          "you are",
+                                          "youre",
+                                          "your",
+                                          "are you",
+                                          "age is",
+                                          "i turn",
+                                          "will turn",
+                                          "gonna turn"};
 // Words after a number that make it an age in Filipino ("11 na ako", "11 pa lang ako").
 constexpr std::string_view kAgeTails[] = {
     "na ako", "pa ako", "pa lang ako", "palang ako", "na ko", "pa ko", "lang ako",
     "ako", "na siya", "pa siya", "na sya", "pa sya", "po ako", "na po ako", "pa po ako"};
+// Ordinal endings of a grade ("6th grade") and the words after them that make it one.
+constexpr std::string_view kOrdinalEndings[] = {"st", "nd", "rd", "th"};
+constexpr std::string_view kGradeWordsAfter[] = {"grade", "grader", "graders"};
 // Words before a number that make it a school grade.
 constexpr std::string_view kGradeLeads[] = {"grade", "gr", "grd", "baitang", "year", "class",
                                             "primary", "std"};
@@ -315,14 +367,12 @@ void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
     const Word& w = words[i];
     std::string_view word = s.substr(w.begin, w.end - w.begin);
     int value = -1;
-    bool numeric = false;
     std::string_view glued;  // a unit written onto the number: "12yo", "12yrs"
     if (word[0] >= '0' && word[0] <= '9') {
       size_t d = 0;
       while (d < word.size() && word[d] >= '0' && word[d] <= '9') ++d;
       value = ParseNumber(word.substr(0, d));
       glued = word.substr(d);
-      numeric = true;
     } else if (MayBeNumberWord(word)) {
       value = NumberWordValue(word);
     }
@@ -331,7 +381,19 @@ void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
     size_t used = 0;
     bool is_age = false;
     bool grade = false;
-    if (!glued.empty()) {
+    static const FoldedList ordinal_endings(kOrdinalEndings), grade_words_after(kGradeWordsAfter);
+    if (!glued.empty() && ordinal_endings.Contains(glued)) {
+      // An ordinal is a grade before "grade" or after a grade lead ("6th grade", "a 5th
+      // grader", "grade 6th"), else nothing ("the 5th time", "6th floor").
+      if (value < 1 || value > 12) continue;
+      if (i + 1 < words.size() && grade_words_after.Contains(s.substr(
+                                      words[i + 1].begin, words[i + 1].end - words[i + 1].begin))) {
+        end = words[i + 1].end;
+      } else if (!GradeLeads().Before(s, words, i)) {
+        continue;
+      }
+      is_age = grade = true;
+    } else if (!glued.empty()) {
       is_age = age_units.Contains(glued);
       if (!is_age) continue;  // "5pm", "20usd", "3x"
     } else {
@@ -339,7 +401,8 @@ void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
       used = std::max(AgeUnits().At(s, words, i + 1), AgeTails().At(s, words, i + 1));
       // A grade lead wins over a Filipino tail: "grade 3 po ako" is grade 3 (about eight),
       // not a stated age of 3.
-      if (numeric && value >= 1 && value <= 12 && GradeLeads().Before(s, words, i)) {
+      // Digits or a number word ("grade six"; number words start at four).
+      if (value >= 1 && value <= 12 && GradeLeads().Before(s, words, i)) {
         is_age = grade = true;
         if (used > 0) end = words[i + used].end;
       } else if (used > 0) {

@@ -122,6 +122,22 @@ TEST(Age, LeetForLIsReadAsL) {
   EXPECT_EQ(Bare("twe1ve"), 12);
 }
 
+// US ordinal grades, grades in words, and two more leads.
+TEST(Age, OrdinalGradesNumberWordGradesAndMoreLeads) {
+  EXPECT_EQ(Ages("im in 6th grade"), V{-11});
+  EXPECT_EQ(Ages("a 5th grader"), V{-10});
+  EXPECT_EQ(Ages("grade 6th"), V{-11});
+  EXPECT_EQ(Ages("1st grade"), V{-6});
+  EXPECT_EQ(Ages("grade six"), V{-11});
+  EXPECT_EQ(Ages("my age is 11"), V{11});
+  EXPECT_EQ(Ages("i turn 12 next month"), V{12});
+  EXPECT_EQ(Ages("she will turn 10"), V{10});
+  EXPECT_EQ(Ages("for the 5th time"), V{});
+  EXPECT_EQ(Ages("6th floor"), V{});
+  EXPECT_EQ(Ages("on the 12th"), V{});
+  EXPECT_EQ(Ages("13th grade"), V{});
+}
+
 TEST(Age, NumbersThatAreNotAges) {
   EXPECT_EQ(Ages("50 usd"), V{});
   EXPECT_EQ(Ages("i am 5 min away"), V{});
