@@ -592,6 +592,14 @@ TEST(Scanner, DoesNotFlagOtherStylesOfHardNegatives) {
       Score({"A: nak pakita mo nga yung project mo sa cam", "B: eto po",
              "A: galing! padala ako pera sa gcash pang print", "B: grade 5 project po yan"})
           .flagged);
+  // A grandmother checks that a child home alone is safe and sends money for food; the
+  // child answers "yes lola". Asked by a stranger, "where is your lola" is no family context.
+  EXPECT_FALSE(Score({"A: are you alone at home? mama is at work?", "B: yes lola, im 10",
+                      "A: ok lock the door, i send money for food via palawan"})
+                   .flagged);
+  EXPECT_TRUE(Score({"A: are you alone? where is your lola", "B: market, im 10",
+                     "A: show me on cam, take off your shirt", "A: i send money via palawan"})
+                  .flagged);
 }
 
 }  // namespace
