@@ -574,6 +574,10 @@ TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
                   .flagged);
   EXPECT_TRUE(
       Score({"A: pila ka tuig ka", "B: napulo", "A: maghubo ka sa video, bayran tika"}).flagged);
+  // A facilitator offering children by number, their ages a bare list.
+  EXPECT_TRUE(Score({"A: sir 3 kids available for live show tonight", "B: ages?",
+                     "A: 7, 9, 13. 40 dollars each, all naked, pay with bitcoin"})
+                  .flagged);
   // Words and brands the generator does not write: a US ordinal grade, slang, a bank.
   EXPECT_TRUE(Score({"A: what grade r u", "B: 6th grade", "A: send noods, boobies pls",
                      "A: i pay to your bdo"})
