@@ -12,7 +12,8 @@ most often, next to the base month. Two families of kinds:
 * rewrites of the base month's records: the same calls written as another platform might
   export them (JSONL, local-time offsets, epoch seconds, opaque account ids, in order of
   call end, no location columns), or fewer of them (video calls only, a 50% sample), or
-  coarser (durations in whole minutes);
+  coarser (durations in whole minutes), or a population behaving otherwise (call-centre
+  agents who take a third, or most, of their calls on video);
 * other months from the simulator with one setting changed (fewer or more hubs, many calls
   behind VPNs, busier ordinary users, two weeks, two months).
 
@@ -81,21 +82,42 @@ def _sampled(rows):
             yield r
 
 
+def _centre_video(share):
+    """Call-centre agents who take `share` of their audio calls on video (video support)."""
+    def apply(rows, populations):
+        rng = random.Random(11)
+        for r in rows:
+            if r["media"] == "audio" and "call_centre" in (populations.get(r["caller"]),
+                                                         populations.get(r["callee"])):
+                if rng.random() < share:
+                    r = dict(r, media="video")
+            yield r
+    return apply
+
+
+def _rows_only(f):
+    return lambda rows, populations: f(rows)
+
+
 def _per_row(f):
     return lambda rows: (f(r) for r in rows)
 
 
-# Rewrites of the base month: kind -> (function of the rows, output format).
+# Rewrites of the base month: kind -> (function of the rows and the truth's population of
+# each account, output format).
 REWRITES = {
-    "jsonl": (lambda rows: rows, "jsonl"),
-    "manila_offsets": (_per_row(_manila), "csv"),
-    "epoch_seconds": (_per_row(_epoch), "csv"),
-    "opaque_ids": (_per_row(_opaque), "csv"),
-    "end_order": (_end_order, "csv"),
-    "ip_only": (_per_row(_no_location), "csv"),
-    "video_only": (lambda rows: (r for r in rows if r["media"] == "video"), "csv"),
-    "sampled_half": (_sampled, "csv"),
-    "whole_minutes": (_per_row(_minutes), "csv"),
+    "jsonl": (_rows_only(lambda rows: rows), "jsonl"),
+    "manila_offsets": (_rows_only(_per_row(_manila)), "csv"),
+    "epoch_seconds": (_rows_only(_per_row(_epoch)), "csv"),
+    "opaque_ids": (_rows_only(_per_row(_opaque)), "csv"),
+    "end_order": (_rows_only(_end_order), "csv"),
+    "ip_only": (_rows_only(_per_row(_no_location)), "csv"),
+    "video_only": (_rows_only(lambda rows: (r for r in rows if r["media"] == "video")), "csv"),
+    "sampled_half": (_rows_only(_sampled), "csv"),
+    "whole_minutes": (_rows_only(_per_row(_minutes)), "csv"),
+    # A population variant: call centres that take a third, or most, of their calls on video.
+    "centre_video_third": (_centre_video(0.3), "csv"),
+    "centre_video_most": (_centre_video(0.6), "csv"),
 }
 # Other months: kind -> extra `bantay simulate calls` arguments.
 MONTHS = {
@@ -167,13 +189,15 @@ def main():
             base_calls, base_truth = simulate("base", [])
             rows.append(measure(a.bantay, "base", base_calls, base_truth, tmp))
             base_rows = read_rows(base_calls) if any(k in REWRITES for k in kinds) else []
+            with open(base_truth, encoding="utf-8") as f:
+                populations = {r["account"]: r["population"] for r in map(json.loads, f)}
             for kind in kinds:
                 if kind in MONTHS:
                     calls, truth = simulate(kind, MONTHS[kind])
                 else:
                     rewrite, fmt = REWRITES[kind]
                     calls = os.path.join(tmp, f"{kind}.{fmt}")
-                    write_rows(rewrite(base_rows), calls, fmt)
+                    write_rows(rewrite(base_rows, populations), calls, fmt)
                     truth = base_truth
                     if kind == "opaque_ids":
                         truth = os.path.join(tmp, "opaque.truth.jsonl")
@@ -188,9 +212,9 @@ def main():
             print(json.dumps(r))
         return 0
     print(f"{a.accounts} accounts, {a.days} days, seed {a.seed}")
-    print(f"{'kind':16s} {'supply F1':>9s} {'demand F1':>9s}  most flagged legitimate population")
+    print(f"{'kind':20s} {'supply F1':>9s} {'demand F1':>9s}  most flagged legitimate population")
     for r in rows:
-        print(f"{r['kind']:16s} {r['supply_f1']:9.3f} {r['demand_f1']:9.3f}  "
+        print(f"{r['kind']:20s} {r['supply_f1']:9.3f} {r['demand_f1']:9.3f}  "
               f"{r['worst_legitimate']} {r['worst_rate']:.4f} of {r['worst_n']}")
     return 0
 

@@ -31,8 +31,8 @@ ROWS = [row("c1", "2026-03-01T23:30:00Z", 3600), row("c2", "2026-03-02T00:00:00Z
         row("c3", "2026-03-02T00:10:00Z", 60), row("c2", "2026-03-02T00:00:00Z", 61, "audio")]
 
 
-def rewrite(kind):
-    return list(probe.REWRITES[kind][0](ROWS))
+def rewrite(kind, populations=None):
+    return list(probe.REWRITES[kind][0](ROWS, populations or {}))
 
 
 def instant(text):
@@ -70,11 +70,20 @@ class Rewrites(unittest.TestCase):
             self.assertEqual(r["caller_country"] + r["callee_region"], "")
             self.assertEqual(r["caller_ip"], "1.37.0.1")
         many = [row(f"c{i}", "2026-03-01T00:00:00Z", 60) for i in range(2000)]
-        kept = list(probe.REWRITES["sampled_half"][0](many + many[:100]))
+        kept = list(probe.REWRITES["sampled_half"][0](many + many[:100], {}))
         ids = [r["call_id"] for r in kept]
         self.assertLess(abs(len(set(ids)) - 1000), 100)
         # A duplicate record shares its call's fate.
         self.assertEqual(len(ids) - len(set(ids)), len({f"c{i}" for i in range(100)} & set(ids)))
+
+    def test_call_centres_take_some_audio_calls_on_video(self):
+        many = [row(f"c{i}", "2026-03-01T00:00:00Z", 60, "audio", caller=f"u{i % 2}")
+                for i in range(2000)]
+        out = list(probe.REWRITES["centre_video_most"][0](many, {"u1": "call_centre"}))
+        video = [r for r in out if r["media"] == "video"]
+        self.assertTrue(all(r["caller"] == "u1" for r in video))  # the agent's calls only
+        self.assertLess(abs(len(video) - 600), 80)
+        self.assertEqual([r["call_id"] for r in out], [r["call_id"] for r in many])
 
     def test_jsonl_has_numbers_and_no_empty_columns(self):
         with tempfile.TemporaryDirectory() as tmp:
