@@ -574,6 +574,13 @@ TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
                   .flagged);
   EXPECT_TRUE(
       Score({"A: pila ka tuig ka", "B: napulo", "A: maghubo ka sa video, bayran tika"}).flagged);
+  // Undressing asked for in Tagalog and in Cebuano, the camera opened, money promised.
+  EXPECT_TRUE(Score({"A: ilang taon ka", "B: 11", "A: tanggalin mo damit mo, buksan mo cam",
+                     "A: magpapadala ako"})
+                  .flagged);
+  EXPECT_TRUE(Score({"A: pila imong edad", "B: 10", "A: kuhaa imong sinina, abri cam",
+                     "A: hatagan tika ug load"})
+                  .flagged);
   // A facilitator offering children by number, their ages a bare list.
   EXPECT_TRUE(Score({"A: sir 3 kids available for live show tonight", "B: ages?",
                      "A: 7, 9, 13. 40 dollars each, all naked, pay with bitcoin"})
