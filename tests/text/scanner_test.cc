@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
+#include <span>
 
 #include "core/utf8.h"
 #include "text/text.h"
@@ -26,7 +27,7 @@ const Scanner& Sc() {
 }
 
 // Lines are "A: text" or "B: text".
-ConversationScore Score(std::initializer_list<std::string_view> lines) {
+ConversationScore Score(std::span<const std::string_view> lines) {
   std::vector<Message> msgs;
   for (auto l : lines) {
     Message m;
@@ -38,6 +39,10 @@ ConversationScore Score(std::initializer_list<std::string_view> lines) {
   Scratch scratch;
   return Sc().ScoreConversation(msgs, scratch);
 }
+ConversationScore Score(std::initializer_list<std::string_view> lines) {
+  return Score(std::span<const std::string_view>(lines.begin(), lines.size()));
+}
+using Lines = std::vector<std::string_view>;
 
 // An age statement is looked for only in a message with a digit (or an age cue); the digit
 // test reads short messages in overlapping pieces, so the digit must be seen at every
@@ -78,8 +83,8 @@ TEST(Scanner, FlagsPaidShowWithStatedMinorAge) {
 }
 
 TEST(Scanner, FlagsObfuscatedSolicitation) {
-  auto s = Score({"A: a.s.l?", "B: im 11", "A: d0 a pr1vate sh0w on c4m",
-                  "A: i pay via g-c-a-s-h", "A: раураl also ok"});
+  auto s = Score({"A: a.s.l?", "B: im 11", "A: d0 a pr1vate sh0w on c4m", "A: i pay via g-c-a-s-h",
+                  "A: раураl also ok"});
   EXPECT_TRUE(s.flagged) << s.score;
 }
 
@@ -172,8 +177,8 @@ TEST(Scanner, BareNumberIsAnAgeOnlyAfterAnAgeQuestion) {
 
 TEST(Scanner, BenignContextLowersScore) {
   auto plain = Score({"B: im 12", "A: send money western union", "A: show me naked"});
-  auto benign = Score({"B: im 12", "A: send money western union for school fees",
-                       "A: show me naked"});
+  auto benign =
+      Score({"B: im 12", "A: send money western union for school fees", "A: show me naked"});
   EXPECT_LT(benign.score, plain.score);
 }
 
@@ -185,8 +190,8 @@ TEST(Scanner, UnflaggedConversationsKeepNoText) {
 
 TEST(Scanner, MergeOfPiecesEqualsWholeConversation) {
   std::vector<Message> msgs;
-  const char* lines[] = {"hi how old are you", "12 po", "private show", "i pay bitcoin",
-                         "ok", "naked"};
+  const char* lines[] = {"hi how old are you", "12 po", "private show",
+                         "i pay bitcoin",      "ok",    "naked"};
   for (int i = 0; i < 6; ++i) {
     Message m;
     m.conversation = "c";
@@ -356,10 +361,11 @@ TEST(Scanner, JsonStringsEscapedAtEveryPositionAndLength) {
 // as U+FFFD.
 TEST(Scanner, JsonOutputEscapesAndRoundTrips) {
   std::mt19937 rng(20261206);
-  const std::string pieces[] = {"a",        "\"",       "\\",       "\n",     "\t",
-                                "\r",       "\x01",     "\x1f",     "\x7f",   "é",
-                                "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\x80", "\xC0\xAF",
-                                "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82", "plain text "};
+  const std::string pieces[] = {"a",        "\"",         "\\",           "\n",
+                                "\t",       "\r",         "\x01",         "\x1f",
+                                "\x7f",     "é",          "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+                                "\x80",     "\xC0\xAF",   "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                                "\xE2\x82", "plain text "};
   for (int round = 0; round < 400; ++round) {
     ConversationScore s;
     auto random_string = [&] {
@@ -428,19 +434,27 @@ TEST(Scanner, JsonStringsEscapeAsCharacterByCharacter) {
         i += n == 0 ? 1 : n;
         continue;
       }
-      if (c == '"') out += "\\\"";
-      else if (c == '\\') out += "\\\\";
-      else if (c == '\n') out += "\\n";
-      else if (c == '\r') out += "\\r";
-      else if (c == '\t') out += "\\t";
-      else if (c < 0x20) out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 15];
-      else out += static_cast<char>(c);
+      if (c == '"')
+        out += "\\\"";
+      else if (c == '\\')
+        out += "\\\\";
+      else if (c == '\n')
+        out += "\\n";
+      else if (c == '\r')
+        out += "\\r";
+      else if (c == '\t')
+        out += "\\t";
+      else if (c < 0x20)
+        out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 15];
+      else
+        out += static_cast<char>(c);
       ++i;
     }
     return out + "\"";
   };
-  const std::string pieces[] = {"a", "b", "Z", " ", "\"", "\\", "\n", "\x01", "\x7f", "é",
-                                "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\x80", "\xE2\x82"};
+  const std::string pieces[] = {"a",    "b",       "Z",    " ", "\"",           "\\",
+                                "\n",   "\x01",    "\x7f", "é", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+                                "\x80", "\xE2\x82"};
   std::mt19937 rng(41);
   for (int round = 0; round < 20000; ++round) {
     ConversationScore score;
@@ -559,58 +573,54 @@ namespace {
 // Styles the simulator does not write (abbreviations, masking stars, other word orders):
 // a guard against fitting the detector to its own generator.
 TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
-  EXPECT_TRUE(Score({"A: hey cutie how old r u?", "B: 13",
-                     "A: wanna make some money? show me ur body on cam",
-                     "A: i pay 20$ thru paypal"}).flagged);
-  EXPECT_TRUE(Score({"A: u r 11 right? send me n*ked pix, i send ca$h app", "B: ok"}).flagged);
-  EXPECT_TRUE(Score({"A: wat grade u in", "B: grade 6",
-                     "A: u want earn money? just take off ur shirt on skype",
-                     "A: i will send u money thru remitly"}).flagged);
-  EXPECT_TRUE(Score({"A: bata pa ba yan? 8 yrs?", "B: opo 8", "A: magkano show? hubo",
-                     "B: 2k via palawan"}).flagged);
-  // The body asked for on camera, in Tagalog and in Cebuano, and payment promised.
-  EXPECT_TRUE(Score({"A: ilang taon ka na", "B: 12",
-                     "A: pakita mo katawan mo sa video call, padalhan kita pera"})
-                  .flagged);
-  EXPECT_TRUE(
-      Score({"A: pila ka tuig ka", "B: napulo", "A: maghubo ka sa video, bayran tika"}).flagged);
-  // Undressing asked for in Tagalog and in Cebuano, the camera opened, money promised.
-  EXPECT_TRUE(Score({"A: ilang taon ka", "B: 11", "A: tanggalin mo damit mo, buksan mo cam",
-                     "A: magpapadala ako"})
-                  .flagged);
-  EXPECT_TRUE(Score({"A: pila imong edad", "B: 10", "A: kuhaa imong sinina, abri cam",
-                     "A: hatagan tika ug load"})
-                  .flagged);
-  // A facilitator offering children by number, their ages a bare list.
-  EXPECT_TRUE(Score({"A: sir 3 kids available for live show tonight", "B: ages?",
-                     "A: 7, 9, 13. 40 dollars each, all naked, pay with bitcoin"})
-                  .flagged);
-  // Words and brands the generator does not write: a US ordinal grade, slang, a bank.
-  EXPECT_TRUE(Score({"A: what grade r u", "B: 6th grade", "A: send noods, boobies pls",
-                     "A: i pay to your bdo"})
-                  .flagged);
+  const Lines cases[] = {
+      {"A: hey cutie how old r u?", "B: 13", "A: wanna make some money? show me ur body on cam",
+       "A: i pay 20$ thru paypal"},
+      {"A: u r 11 right? send me n*ked pix, i send ca$h app", "B: ok"},
+      {"A: wat grade u in", "B: grade 6", "A: u want earn money? just take off ur shirt on skype",
+       "A: i will send u money thru remitly"},
+      {"A: bata pa ba yan? 8 yrs?", "B: opo 8", "A: magkano show? hubo", "B: 2k via palawan"},
+      // The body asked for on camera, in Tagalog and in Cebuano, and payment promised.
+      {"A: ilang taon ka na", "B: 12", "A: pakita mo katawan mo sa video call, padalhan kita pera"},
+      {"A: pila ka tuig ka", "B: napulo", "A: maghubo ka sa video, bayran tika"},
+      // Undressing asked for in Tagalog and in Cebuano, the camera opened, money promised.
+      {"A: ilang taon ka", "B: 11", "A: tanggalin mo damit mo, buksan mo cam",
+       "A: magpapadala ako"},
+      {"A: pila imong edad", "B: 10", "A: kuhaa imong sinina, abri cam", "A: hatagan tika ug load"},
+      // A facilitator offering children by number, their ages a bare list.
+      {"A: sir 3 kids available for live show tonight", "B: ages?",
+       "A: 7, 9, 13. 40 dollars each, all naked, pay with bitcoin"},
+      // Words and brands the generator does not write: a US ordinal grade, slang, a bank.
+      {"A: what grade r u", "B: 6th grade", "A: send noods, boobies pls", "A: i pay to your bdo"},
+      // Asked by a stranger, "where is your lola" is no family context.
+      {"A: are you alone? where is your lola", "B: market, im 10",
+       "A: show me on cam, take off your shirt", "A: i send money via palawan"},
+  };
+  for (const Lines& c : cases) {
+    const auto s = Score(c);
+    EXPECT_TRUE(s.flagged) << c.back() << " (score " << s.score << ")";
+  }
 }
 
 TEST(Scanner, DoesNotFlagOtherStylesOfHardNegatives) {
-  EXPECT_FALSE(Score({"A: my daughter is 12, she needs money for her school project",
-                      "A: pls send via gcash"}).flagged);
-  EXPECT_FALSE(Score({"A: anak padala ko na ang pang tuition mo sa western union",
-                      "B: salamat pa", "A: video call tayo mamaya kasama si bunso"}).flagged);
-  EXPECT_FALSE(Score({"A: hi babe im 25, u look hot, send nudes?",
-                      "B: lol no im 27 and married"}).flagged);
-  // A parent abroad asks to see the child's school project on camera and pays the printing.
-  EXPECT_FALSE(
-      Score({"A: nak pakita mo nga yung project mo sa cam", "B: eto po",
-             "A: galing! padala ako pera sa gcash pang print", "B: grade 5 project po yan"})
-          .flagged);
-  // A grandmother checks that a child home alone is safe and sends money for food; the
-  // child answers "yes lola". Asked by a stranger, "where is your lola" is no family context.
-  EXPECT_FALSE(Score({"A: are you alone at home? mama is at work?", "B: yes lola, im 10",
-                      "A: ok lock the door, i send money for food via palawan"})
-                   .flagged);
-  EXPECT_TRUE(Score({"A: are you alone? where is your lola", "B: market, im 10",
-                     "A: show me on cam, take off your shirt", "A: i send money via palawan"})
-                  .flagged);
+  const Lines cases[] = {
+      {"A: my daughter is 12, she needs money for her school project", "A: pls send via gcash"},
+      {"A: anak padala ko na ang pang tuition mo sa western union", "B: salamat pa",
+       "A: video call tayo mamaya kasama si bunso"},
+      {"A: hi babe im 25, u look hot, send nudes?", "B: lol no im 27 and married"},
+      // A parent abroad asks to see the child's school project on camera and pays the printing.
+      {"A: nak pakita mo nga yung project mo sa cam", "B: eto po",
+       "A: galing! padala ako pera sa gcash pang print", "B: grade 5 project po yan"},
+      // A grandmother checks that a child home alone is safe and sends money for food; the
+      // child answers "yes lola" (FlagsStylesTheSimulatorDoesNotWrite: a stranger's "where
+      // is your lola").
+      {"A: are you alone at home? mama is at work?", "B: yes lola, im 10",
+       "A: ok lock the door, i send money for food via palawan"},
+  };
+  for (const Lines& c : cases) {
+    const auto s = Score(c);
+    EXPECT_FALSE(s.flagged) << c.back() << " (score " << s.score << ")";
+  }
 }
 
 }  // namespace
@@ -620,9 +630,16 @@ namespace bantay::text {
 namespace {
 
 TEST(Scanner, BatchAnalysisEqualsOneByOne) {
-  const char* lines[] = {"hi how old are you", "12 po", "p r i v a t e show ok?",
-                         "i pay w3stern un1on", "", "naked cam show", "school fees via gcash",
-                         "a p a y p a l", "ｓｈｏｗ me", "grade 5 po"};
+  const char* lines[] = {"hi how old are you",
+                         "12 po",
+                         "p r i v a t e show ok?",
+                         "i pay w3stern un1on",
+                         "",
+                         "naked cam show",
+                         "school fees via gcash",
+                         "a p a y p a l",
+                         "ｓｈｏｗ me",
+                         "grade 5 po"};
   std::vector<Message> msgs;
   for (size_t i = 0; i < std::size(lines); ++i) {
     Message m;
@@ -654,12 +671,26 @@ TEST(Scanner, BatchAnalysisEqualsOneByOne) {
 // (ages, obfuscations, benign context, quotes and non-ASCII text that must be escaped).
 // They are appended in place after what the buffer holds, which must survive its growth.
 TEST(Scanner, DirectJsonEqualsFinishThenJson) {
-  const char* lines[] = {"hi how old are you", "12 po", "p r i v a t e show ok?",
-                         "i pay w3stern un1on", "naked cam show", "school fees via gcash",
-                         "grade 5 po", "im 19", "ok", "send \"pics\" \\ now",
-                         "\u0455h\u043Ew me on cam", "i send bitcoin for a private show",
-                         "ilang taon ka na", "11", "tuition for grade 6", "18+ only",
-                         "ｓｈｏｗ me", "c\u200Bam now", "how much", "sex education class"};
+  const char* lines[] = {"hi how old are you",
+                         "12 po",
+                         "p r i v a t e show ok?",
+                         "i pay w3stern un1on",
+                         "naked cam show",
+                         "school fees via gcash",
+                         "grade 5 po",
+                         "im 19",
+                         "ok",
+                         "send \"pics\" \\ now",
+                         "\u0455h\u043Ew me on cam",
+                         "i send bitcoin for a private show",
+                         "ilang taon ka na",
+                         "11",
+                         "tuition for grade 6",
+                         "18+ only",
+                         "ｓｈｏｗ me",
+                         "c\u200Bam now",
+                         "how much",
+                         "sex education class"};
   auto only_flagged = [] {
     auto norm = *Normaliser::Create();
     auto matcher = *Matcher::Create(*Lexicon::Default(), norm);
