@@ -359,7 +359,8 @@ bool MayBeNumberWord(std::string_view w) {
 
 void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
   out->clear();
-  static const FoldedList age_units(kAgeUnits);
+  static const FoldedList age_units(kAgeUnits), ordinal_endings(kOrdinalEndings),
+      grade_words_after(kGradeWordsAfter);
   const std::string_view s = FoldedText(normalised);  // same length: offsets hold
   thread_local std::vector<Word> words;
   SplitWords(s, &words);
@@ -381,7 +382,6 @@ void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
     size_t used = 0;
     bool is_age = false;
     bool grade = false;
-    static const FoldedList ordinal_endings(kOrdinalEndings), grade_words_after(kGradeWordsAfter);
     if (!glued.empty() && ordinal_endings.Contains(glued)) {
       // An ordinal is a grade before "grade" or after a grade lead ("6th grade", "a 5th
       // grader", "grade 6th"), else nothing ("the 5th time", "6th floor").
