@@ -115,9 +115,10 @@ REWRITES = {
     "video_only": (_rows_only(lambda rows: (r for r in rows if r["media"] == "video")), "csv"),
     "sampled_half": (_rows_only(_sampled), "csv"),
     "whole_minutes": (_rows_only(_per_row(_minutes)), "csv"),
-    # A population variant: call centres that take a third, or most, of their calls on video.
+    # A population variant: call centres that take a third, most or all of their calls on video.
     "centre_video_third": (_centre_video(0.3), "csv"),
     "centre_video_most": (_centre_video(0.6), "csv"),
+    "centre_video_all": (_centre_video(1.0), "csv"),
 }
 # Other months: kind -> extra `bantay simulate calls` arguments.
 MONTHS = {

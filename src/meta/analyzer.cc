@@ -239,18 +239,28 @@ struct WindowFeatures {
 
 double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
+// How many of a window's qualifying counterparts in its most common country exceed what a
+// clientele spread over countries gives: at most `share` of them in one country, plus two
+// standard deviations of a binomial draw. A call centre serves one market (a US client's
+// line takes US callers only); a hub's customers come from many high-income countries.
+double OneCountryExcess(const WindowFeatures& f, double share) {
+  uint32_t top = 0;
+  for (const auto& c : f.countries) top = std::max(top, c.second);
+  const double d = f.distinct;
+  const double expected = share * d + 2 * std::sqrt(d * share * (1 - share));
+  return std::max(0.0, top - expected);
+}
+
 // One side's weights, looked up once rather than by name per account.
 struct SideWeights {
-  double bias, distinct, new_share, video_share, mid_duration, weekly_repeat, volume,
-      audio_share, long_recurring, evening_share, flagged, flagged_calls, fixed_duration,
-      too_few;
+  double bias, distinct, new_share, video_share, mid_duration, weekly_repeat, volume, audio_share,
+      long_recurring, evening_share, flagged, flagged_calls, fixed_duration, too_few, one_country;
   static SideWeights Of(const MetaWeights& w, const std::string& prefix) {
     auto get = [&](const char* name) { return w.Get(prefix + name); };
-    return {get("bias"),           get("distinct"),      get("new_share"),
-            get("video_share"),    get("mid_duration"),  get("weekly_repeat"),
-            get("volume"),         get("audio_share"),   get("long_recurring"),
-            get("evening_share"),  get("flagged"),       get("flagged_calls"),
-            get("fixed_duration"), get("too_few")};
+    return {get("bias"),           get("distinct"),      get("new_share"),  get("video_share"),
+            get("mid_duration"),   get("weekly_repeat"), get("volume"),     get("audio_share"),
+            get("long_recurring"), get("evening_share"), get("flagged"),    get("flagged_calls"),
+            get("fixed_duration"), get("too_few"),       get("one_country")};
   }
 };
 
@@ -1370,6 +1380,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     }
   });
   const double min_distinct = w.Get("window_min_distinct");
+  const double market_share = w.Get("one_country_share");
   // Scale-out: what other members know about their accounts (see ScoreExchange).
   std::vector<float> supply_score, demand_score;
   auto share = [&](int round, const std::function<bool(size_t, SharedAccount*)>& mine,
@@ -1457,7 +1468,8 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
                  k_video = k.video_share, k_mid = k.mid_duration, k_repeat = k.weekly_repeat,
                  k_volume = k.volume, k_audio = k.audio_share, k_long = k.long_recurring,
                  k_evening = k.evening_share, k_flagged = k.flagged,
-                 k_flagged_calls = k.flagged_calls, k_fixed = k.fixed_duration, k_few = k.too_few;
+                 k_flagged_calls = k.flagged_calls, k_fixed = k.fixed_duration, k_few = k.too_few,
+                 k_one = k.one_country;
     m.Sweep(static_cast<uint32_t>(i), qualifies, other_score, range, [&](const WindowFeatures& f) {
       if (f.distinct == 0 && f.flagged == 0) return;
       // The window's parts on the stack; copied out only when it beats the best so far.
@@ -1484,6 +1496,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
       add("long recurring calls", k_long * f.long_recurring);
       add("counterpart evening", k_evening * f.evening_share);
       add("calls of one fixed length", k_fixed * f.fixed_duration);
+      add("counterparts of one country", k_one * std::log1p(OneCountryExcess(f, market_share)));
       add("flagged counterparts", k_flagged * std::log1p(f.flagged_score));
       add("video calls with flagged counterparts", k_flagged_calls * std::log1p(f.flagged_calls));
       // One contact is no pattern, unless that one is flagged on the other side: a foreign
