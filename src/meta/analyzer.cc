@@ -23,7 +23,6 @@
 #include <cstring>
 #include <deque>
 #include <functional>
-#include <map>
 #include <mutex>
 #include <span>
 #include <thread>
@@ -418,10 +417,9 @@ uint64_t HashName(std::string_view s) {
 // kept, as nothing prints an IP.
 uint64_t IpHash(std::string_view ip) { return ip.empty() ? 0 : HashName(ip) | 1; }
 
-using internal::HashSlots;
 using internal::Interner;
 using internal::NameHead;
-using internal::NoValue;
+using internal::TaggedHashSet;
 
 // An ISO 3166-2 code ("PH-07", at most 6 bytes) packed into an integer; 0 for none or for
 // a longer text, which no ISO 3166-2 code is.
@@ -480,7 +478,7 @@ struct Analyzer::Impl {
 
   Interner account_ids;  // index into `accounts`
   std::vector<AccountData> accounts;
-  HashSlots<NoValue> seen_calls;  // call-id hashes
+  TaggedHashSet seen_calls;  // call-id hashes, tagged with their block (bounded state)
   // Index 0 is "unknown", then every alpha-2 code (CountrySlot).
   std::vector<std::string> country_codes;
   std::vector<IncomeGroup> income;
@@ -509,8 +507,6 @@ struct Analyzer::Impl {
   int64_t max_start_ms = INT64_MIN;
   int64_t future_limit_ms = INT64_MAX;     // MetaOptions::now_ms plus a day
   int64_t released_before_ms = INT64_MIN;  // half-edges before this were released
-  // Call hashes by block, to forget: deques grow without copying or doubling their memory.
-  std::map<int64_t, std::deque<uint64_t>> block_calls;
   // A pass places accounts by the calls up to its context's end, whichever later calls came
   // early (within the lateness). A pass starts when the input's time less the lateness
   // enters a new block, and reads the calls before that block: the places of calls from
@@ -623,7 +619,7 @@ struct Analyzer::Impl {
         return AddResult::kLate;
       }
     }
-    if (!seen_calls.Insert(p.call_hash).second) {
+    if (!seen_calls.Insert(p.call_hash, static_cast<uint8_t>(block))) {
       ++stats.duplicates;
       return AddResult::kDuplicate;
     }
@@ -633,7 +629,6 @@ struct Analyzer::Impl {
           account_ids.Id(p.side[k].account_hash, p.side[k].account, p.side[k].account_head);
     }
     if (horizon_ms > 0) {
-      block_calls[block].push_back(p.call_hash);
       // Decided before the call moves the input's time: a call that closes blocks is
       // after the context of the pass it starts.
       c->defer_votes = p.start_ms >= vote_limit_ms;
@@ -1253,7 +1248,7 @@ void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
     ++m.stats.out_of_range;
     return;
   }
-  if (!m.seen_calls.Insert(p.call_hash * 2 + caller_side).second) {
+  if (!m.seen_calls.Insert(p.call_hash * 2 + caller_side, 0)) {
     ++m.stats.duplicates;
     return;
   }
@@ -1309,10 +1304,13 @@ void Analyzer::Impl::Release(int64_t before_ms) {
   stats.released_half_edges += released;
   released_before_ms = before_ms;
   // A record in a scored block is late and never reaches the duplicate check: the call ids
-  // of those blocks are no longer needed.
-  for (auto it = block_calls.begin(); it != block_calls.end() && it->first < next_block;) {
-    for (uint64_t h : it->second) seen_calls.Erase(h);
-    it = block_calls.erase(it);
+  // of those blocks are no longer needed. Tags are blocks modulo 256: with more unscored
+  // blocks than that (a lateness of hundreds of blocks) the ids all stay.
+  const int64_t unscored = BlockOf(max_start_ms) - next_block;
+  if (unscored >= 0 && unscored < 256) {
+    seen_calls.Keep([&](uint8_t tag) {
+      return static_cast<uint8_t>(tag - static_cast<uint8_t>(next_block)) <= unscored;
+    });
   }
 }
 

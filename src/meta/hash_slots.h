@@ -1,5 +1,5 @@
-// meta/hash_slots.h: the open-addressing table of the ingest tables (call ids, account and
-// IP ids), internal to meta; a header so that it can be tested on its own.
+// meta/hash_slots.h: the open-addressing tables of the ingest (call ids, account and IP
+// ids), internal to meta; a header so that it can be tested on its own.
 #pragma once
 
 #include <algorithm>
@@ -14,9 +14,8 @@ namespace bantay::meta::internal {
 // probing and the key inside the slot: a lookup reads one slot, mostly one cache line,
 // where absl's tables read a control byte and then the slot, two cache misses on tables
 // far larger than the cache (the ingest tables of large inputs). Key 0 marks an empty
-// slot, so a zero hash is stored as 1 (the interner compares names on every hit; for call
-// ids the 64-bit hash is the identity anyway). At most 80% full.
-struct NoValue {};
+// slot, so a zero hash is stored as 1 (the interner compares names on every hit). At most
+// 80% full.
 template <class Value>
 class HashSlots {
  public:
@@ -40,26 +39,6 @@ class HashSlots {
       }
     }
   }
-  // Removes `hash`, moving later slots of its run back so that no probe is cut short.
-  void Erase(uint64_t hash) {
-    if (slots_.empty()) return;
-    const uint64_t key = hash != 0 ? hash : 1;
-    size_t i = key & mask_;
-    while (slots_[i].key != key) {
-      if (slots_[i].key == 0) return;
-      i = (i + 1) & mask_;
-    }
-    for (size_t j = (i + 1) & mask_; slots_[j].key != 0; j = (j + 1) & mask_) {
-      const size_t home = slots_[j].key & mask_;
-      // Slot j may move to the hole at i unless its home lies cyclically in (i, j].
-      if (((j - home) & mask_) >= ((j - i) & mask_)) {
-        slots_[i] = slots_[j];
-        i = j;
-      }
-    }
-    slots_[i].key = 0;
-    --size_;
-  }
   size_t size() const { return size_; }
   // Starts loading the home slot of `hash` (a lookup a few calls ahead).
   void Prefetch(uint64_t hash) const {
@@ -79,6 +58,71 @@ class HashSlots {
     }
   }
   std::vector<Slot> slots_;
+  size_t mask_ = 0, size_ = 0;
+};
+
+// A set of already mixed 64-bit hashes kept by their low 56 bits, each with an 8-bit tag in
+// the top byte of the same word (the block of a call under bounded state): one 8-byte slot
+// per entry, and the entries of tags no longer wanted go at once (Keep). Linear probing,
+// at most 80% full; a zero word is an empty slot, so low bits 0 are stored as 1. Two hashes
+// equal in their low 56 bits are one entry (for 10^8 entries, ~0.07 such pairs expected).
+class TaggedHashSet {
+ public:
+  static constexpr uint64_t kIdBits = (uint64_t{1} << 56) - 1;
+  // Adds `hash` with `tag`; false (the tag unchanged) when its id is there already.
+  bool Insert(uint64_t hash, uint8_t tag) {
+    if ((size_ + 1) * 5 > slots_.size() * 4) Rebuild(std::max<size_t>(1024, slots_.size() * 2));
+    const uint64_t id = Id(hash);
+    for (size_t i = id & mask_;; i = (i + 1) & mask_) {
+      const uint64_t w = slots_[i];
+      if (w == 0) {
+        slots_[i] = id | uint64_t{tag} << 56;
+        ++size_;
+        return true;
+      }
+      if ((w & kIdBits) == id) return false;
+    }
+  }
+  // Keeps the entries whose tag `keep(tag)` accepts, in a table sized for them.
+  template <class KeepTag>
+  void Keep(const KeepTag& keep) {
+    std::vector<uint64_t> old;
+    old.swap(slots_);
+    size_ = 0;
+    for (const uint64_t w : old) size_ += w != 0 && keep(static_cast<uint8_t>(w >> 56));
+    size_t want = 1024;
+    while (want * 4 < size_ * 5) want *= 2;
+    Place(old, want, keep);
+  }
+  size_t size() const { return size_; }
+  // Starts loading the home slot of `hash` (a lookup a few calls ahead).
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[Id(hash) & mask_]);
+  }
+
+ private:
+  static uint64_t Id(uint64_t hash) {
+    const uint64_t id = hash & kIdBits;
+    return id != 0 ? id : 1;
+  }
+  void Rebuild(size_t n) {
+    std::vector<uint64_t> old;
+    old.swap(slots_);
+    Place(old, n, [](uint8_t) { return true; });
+  }
+  // Moves the kept words of `old` into a fresh table of `n` slots (a power of two).
+  template <class KeepTag>
+  void Place(const std::vector<uint64_t>& old, size_t n, const KeepTag& keep) {
+    slots_.assign(n, 0);
+    mask_ = n - 1;
+    for (const uint64_t w : old) {
+      if (w == 0 || !keep(static_cast<uint8_t>(w >> 56))) continue;
+      size_t i = (w & kIdBits) & mask_;
+      while (slots_[i] != 0) i = (i + 1) & mask_;
+      slots_[i] = w;
+    }
+  }
+  std::vector<uint64_t> slots_;
   size_t mask_ = 0, size_ = 0;
 };
 

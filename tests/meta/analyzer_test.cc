@@ -574,6 +574,30 @@ TEST(AnalyzerBounded, InputWithinTwoBlocksScoresAsUnbounded) {
   EXPECT_EQ(bounded->stats().released_half_edges, 0u);
 }
 
+// Releasing a block forgets its call ids and no others: over five years in blocks of a week
+// (more blocks than the 256 tags the ids carry), every call sent again hours later, while its
+// block is still unscored, counts as a duplicate.
+TEST(AnalyzerBounded, ReleasesTheCallIdsOfScoredBlocksOnly) {
+  auto bounded = NewBoundedAnalyzer(7, kHour);
+  std::vector<CallRecord> sent;
+  uint64_t again = 0;
+  for (int64_t t = kStart - 1850 * kDay; t < kStart; t += 3 * kHour) {
+    const auto n = sent.size();
+    sent.push_back(MakeCall("k" + std::to_string(n), "a" + std::to_string(n % 7), "PH",
+                            "b" + std::to_string(n % 5), "US", t, 3, Media::kAudio));
+    EXPECT_EQ(bounded->Add(sent.back()), AddResult::kAdded) << n;
+    if (n >= 3) {
+      EXPECT_EQ(bounded->Add(sent[n - 3]), AddResult::kDuplicate) << n;
+      ++again;
+    }
+  }
+  (void)bounded->Finish(1);
+  const MetaStats& s = bounded->stats();
+  EXPECT_EQ(s.duplicates, again);
+  EXPECT_GE(s.blocks_scored, 260u);
+  EXPECT_GT(s.released_half_edges, 2 * sent.size() * 9 / 10);
+}
+
 TEST(AnalyzerBounded, ReleasesOldCallsAndStillFindsTheHubs) {
   const auto calls = FourMonths();
   auto bounded = NewBoundedAnalyzer(7, kHour);

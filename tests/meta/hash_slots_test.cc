@@ -1,5 +1,6 @@
-// Tests for meta::internal::HashSlots against std::unordered_map on random inserts and
-// erases, with hashes crowded into few home slots so that runs wrap and erases shift.
+// Tests for meta::internal::HashSlots and TaggedHashSet against std::unordered_map/set on
+// random inserts (and, for the tagged set, drops by tag), with hashes crowded into few home
+// slots so that runs wrap.
 #include "meta/hash_slots.h"
 
 #include <gtest/gtest.h>
@@ -10,7 +11,7 @@
 namespace bantay::meta::internal {
 namespace {
 
-TEST(HashSlots, MatchesAReferenceMapUnderInsertsAndErases) {
+TEST(HashSlots, MatchesAReferenceMapUnderInserts) {
   for (uint64_t spread : {uint64_t{1} << 40, uint64_t{5000}, uint64_t{64}}) {
     std::mt19937_64 rng(spread);
     HashSlots<uint32_t> table;
@@ -21,35 +22,61 @@ TEST(HashSlots, MatchesAReferenceMapUnderInsertsAndErases) {
       uint64_t key = rng() % spread;
       if (step % 7 == 0) key *= 1024;
       if (key == 0) key = 1;
-      if (rng() % 3 == 0) {
-        table.Erase(key);
-        want.erase(key);
-      } else {
-        auto [slot, inserted] = table.Insert(key);
-        auto [it, want_inserted] = want.try_emplace(key, static_cast<uint32_t>(step));
-        ASSERT_EQ(inserted, want_inserted) << key;
-        if (inserted) slot->value = static_cast<uint32_t>(step);
-        ASSERT_EQ(slot->value, it->second) << key;
-      }
+      auto [slot, inserted] = table.Insert(key);
+      auto [it, want_inserted] = want.try_emplace(key, static_cast<uint32_t>(step));
+      ASSERT_EQ(inserted, want_inserted) << key;
+      if (inserted) slot->value = static_cast<uint32_t>(step);
+      ASSERT_EQ(slot->value, it->second) << key;
       ASSERT_EQ(table.size(), want.size());
     }
-    // Every key still there is found with its value; no erased key comes back.
-    for (const auto& [key, value] : want) {
-      auto [slot, inserted] = table.Insert(key);
-      EXPECT_FALSE(inserted);
-      EXPECT_EQ(slot->value, value);
-    }
-    EXPECT_EQ(table.size(), want.size());
   }
 }
 
-TEST(HashSlots, ZeroAndOneAreOneKeyAndASetSlotIsEightBytes) {
-  HashSlots<NoValue> set;
-  EXPECT_TRUE(set.Insert(0).second);
-  EXPECT_FALSE(set.Insert(1).second);
-  set.Erase(1);
-  EXPECT_EQ(set.size(), 0u);
-  static_assert(sizeof(HashSlots<NoValue>::Slot) == 8);
+TEST(HashSlots, ZeroAndOneAreOneKey) {
+  HashSlots<uint32_t> table;
+  EXPECT_TRUE(table.Insert(0).second);
+  EXPECT_FALSE(table.Insert(1).second);
+  EXPECT_EQ(table.size(), 1u);
+}
+
+// Entries come with tags 0..7; now and then every entry of some tags is dropped. The set
+// answers as a reference map from id (the low 56 bits) to tag does.
+TEST(TaggedHashSet, MatchesAReferenceUnderInsertsAndDropsByTag) {
+  for (uint64_t spread : {uint64_t{1} << 40, uint64_t{5000}, uint64_t{64}}) {
+    std::mt19937_64 rng(spread);
+    TaggedHashSet set;
+    std::unordered_map<uint64_t, uint8_t> want;
+    for (int step = 0; step < 200000; ++step) {
+      uint64_t hash = rng() % spread;
+      if (step % 7 == 0) hash *= 1024;
+      hash |= (rng() & 0xFF) << 56;  // the top byte is no part of the id
+      const uint64_t id = (hash & TaggedHashSet::kIdBits) != 0 ? hash & TaggedHashSet::kIdBits : 1;
+      const auto tag = static_cast<uint8_t>(rng() % 8);
+      ASSERT_EQ(set.Insert(hash, tag), want.try_emplace(id, tag).second) << hash;
+      if (step % 20000 == 19999) {
+        const auto dropped = static_cast<uint8_t>(rng() % 8);
+        set.Keep([&](uint8_t t) { return t != dropped; });
+        std::erase_if(want, [&](const auto& kv) { return kv.second == dropped; });
+      }
+      ASSERT_EQ(set.size(), want.size());
+    }
+    // What is kept is found; nothing dropped comes back.
+    for (const auto& [id, tag] : want) EXPECT_FALSE(set.Insert(id, tag)) << id;
+    EXPECT_EQ(set.size(), want.size());
+  }
+}
+
+TEST(TaggedHashSet, TheIdIsTheLow56Bits) {
+  TaggedHashSet set;
+  EXPECT_TRUE(set.Insert(0x0100000000000005, 1));
+  EXPECT_FALSE(set.Insert(0xFF00000000000005, 2));  // same id, another top byte
+  EXPECT_TRUE(set.Insert(0, 3));
+  EXPECT_FALSE(set.Insert(1, 3));  // an id of 0 is stored as 1
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_FALSE(set.Insert(5, 0));
+  set.Keep([](uint8_t tag) { return tag != 1; });  // the first entry's tag
+  EXPECT_EQ(set.size(), 1u);
+  EXPECT_TRUE(set.Insert(5, 0));
 }
 
 }  // namespace
