@@ -13,7 +13,8 @@ most often, next to the base month. Two families of kinds:
   export them (JSONL, local-time offsets, epoch seconds, opaque account ids, in order of
   call end, no location columns), or fewer of them (video calls only, a 50% sample), or
   coarser (durations in whole minutes), or a population behaving otherwise (call-centre
-  agents who take a third, or most, of their calls on video);
+  agents who take a third, most or all of their calls on video; tutors whose lessons keep
+  no weekly slot; hubs whose shows all last 20 minutes);
 * other months from the simulator with one setting changed (fewer or more hubs, many calls
   behind VPNs, busier ordinary users, two weeks, two months).
 
@@ -95,6 +96,28 @@ def _centre_video(share):
     return apply
 
 
+def _tutor_off_schedule(rows, populations):
+    """Tutors whose students book lessons at any free hour: each lesson moved by a whole number
+    of hours, up to three days either way, so that no weekly slot is kept."""
+    rng = random.Random(5)
+    out = []
+    for r in rows:
+        if r["media"] == "video" and "tutor" in (populations.get(r["caller"]),
+                                                 populations.get(r["callee"])):
+            moved = _utc(r["start"]) + timedelta(hours=rng.randint(-72, 72))
+            r = dict(r, start=moved.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        out.append(r)
+    return sorted(out, key=lambda r: _utc(r["start"]))
+
+
+def _hub_shows_one_length(rows, populations):
+    """Hubs whose every call lasts exactly 20 minutes (the opposite case to booked lessons)."""
+    for r in rows:
+        if "hub" in (populations.get(r["caller"]), populations.get(r["callee"])):
+            r = dict(r, duration_s="1200")
+        yield r
+
+
 def _rows_only(f):
     return lambda rows, populations: f(rows)
 
@@ -119,6 +142,10 @@ REWRITES = {
     "centre_video_third": (_centre_video(0.3), "csv"),
     "centre_video_most": (_centre_video(0.6), "csv"),
     "centre_video_all": (_centre_video(1.0), "csv"),
+    # Tutors teaching on demand: the same lessons, at no fixed weekday and hour.
+    "tutor_off_schedule": (_tutor_off_schedule, "csv"),
+    # Hubs whose shows all last the same 20 minutes.
+    "hub_shows_one_length": (_hub_shows_one_length, "csv"),
 }
 # Other months: kind -> extra `bantay simulate calls` arguments.
 MONTHS = {

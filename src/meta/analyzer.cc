@@ -221,7 +221,7 @@ struct WindowFeatures {
   uint32_t q_calls = 0, q_video = 0, q_audio = 0;  // calls with qualifying counterparts
   uint32_t flagged_calls = 0;  // video calls with counterparts flagged on the other side
   uint32_t distinct = 0;       // qualifying counterparts (see Sweep)
-  uint32_t unscheduled = 0;    // of those, not met in a repeated weekly slot
+  uint32_t unscheduled = 0;    // of those, neither met in a repeated weekly slot nor booked
   uint32_t new_contacts = 0;   // qualifying counterparts first met inside the window
   uint32_t flagged = 0;        // qualifying counterparts flagged on the other side
   double flagged_score = 0;    // sum of their scores
@@ -462,6 +462,7 @@ struct SweepScratch {
   std::vector<uint32_t> others;
   std::vector<int64_t> first_seen;
   std::vector<uint8_t> scheduled;
+  std::vector<uint8_t> booked;  // calls at the account's booked length (MarkBookedRegulars)
   std::vector<PerOther> in_window;
   std::vector<uint8_t> listed;
   std::vector<uint32_t> active;
@@ -487,6 +488,10 @@ struct Analyzer::Impl {
   std::vector<std::string> region_codes{""};
 
   double threshold = 0.5;
+  // Sweep: the share of an account's qualifying video calls at one length from which its
+  // counterparts met three times at that length are booked regulars (weights.tsv
+  // booked_min_share; above 1, as when the weights leave it out, never).
+  double booked_min_share = 2;
   int64_t data_start_ms = 0;  // earliest call: contacts are "new" only with history before
   int64_t earliest_ms = INT64_MAX;  // earliest half-edge added
   uint64_t half_edges = 0;          // held now
@@ -857,6 +862,35 @@ struct Analyzer::Impl {
 
   bool IsHigh(uint16_t c) const { return income[c] == IncomeGroup::kHigh; }
 
+  // Booked regulars (a tutor's students, who book lessons of one fixed length at any free
+  // hour, no weekly slot): when at least booked_min_share of an account's qualifying video
+  // calls, and ten or more, are of one length (the modal minute +-1), its counterparts met
+  // three times or more at that length are explained as scheduled ones are. A hub whose
+  // shows vary in length keeps every customer; one whose shows all last the same keeps
+  // those who come once or twice. Sets s->booked[j] to the number of such calls, capped
+  // at 3.
+  void MarkBookedRegulars(std::span<const Edge> edges, SweepScratch* s) const {
+    std::array<uint32_t, 242> minutes{};
+    uint32_t video = 0;
+    for (size_t k = 0; k < edges.size(); ++k) {
+      if (!s->q[k] || edges[k].media != static_cast<uint8_t>(Media::kVideo)) continue;
+      ++minutes[std::min<uint32_t>(edges[k].duration_s / 60, 240)];
+      ++video;
+    }
+    if (video < 10) return;
+    uint32_t best = 0, modal = 0;
+    for (uint32_t m = 0; m <= 240; ++m) {
+      const uint32_t around = minutes[m] + minutes[m + 1] + (m > 0 ? minutes[m - 1] : 0);
+      if (around > best) best = around, modal = m;
+    }
+    if (best < booked_min_share * video) return;
+    for (size_t k = 0; k < edges.size(); ++k) {
+      if (!s->q[k] || edges[k].media != static_cast<uint8_t>(Media::kVideo)) continue;
+      const uint32_t m = std::min<uint32_t>(edges[k].duration_s / 60, 240);
+      if (m + 1 >= modal && m <= modal + 1 && s->booked[s->at[k]] < 3) ++s->booked[s->at[k]];
+    }
+  }
+
   // Sweeps one account's windows. `qualifies(edge)` says which counterparts count;
   // `other_score[other]` (may be empty) is the other side's score of each account.
   // Calls `on_window` for each window ending on an active day (none when no counterpart
@@ -892,6 +926,7 @@ struct Analyzer::Impl {
     s.others.clear();
     s.first_seen.clear();
     s.scheduled.clear();
+    s.booked.clear();
     s.at.resize(edges.size());
     for (size_t k = 0; k < edges.size(); ++k) {
       const Edge& e = edges[k];
@@ -900,6 +935,7 @@ struct Analyzer::Impl {
         s.others.push_back(e.other);
         s.first_seen.push_back(e.start_ms());
         s.scheduled.push_back(0);
+        s.booked.push_back(0);
       }
       const uint32_t j = s.at[k] = at->second;
       const int64_t hours = e.start_ms() / kHourMs;
@@ -911,6 +947,7 @@ struct Analyzer::Impl {
         if (it->second.second >= 2) s.scheduled[j] = 1;
       }
     }
+    MarkBookedRegulars(edges, &s);
     const int64_t window_ms = static_cast<int64_t>(opt.window_days) * kDayMs;
     size_t lo = 0;
     size_t hi = 0;
@@ -1022,7 +1059,7 @@ struct Analyzer::Impl {
         if (history && s.first_seen[j] >= start_ms) ++f.new_contacts;
         if (s.scheduled[j]) {
           ++scheduled_n;
-        } else {
+        } else if (s.booked[j] < 3) {
           ++f.unscheduled;
         }
         if (p.calls >= 3 && p.long_calls >= 2) ++long_rec;
@@ -1101,6 +1138,7 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const CountryTable* countries
   m.w = std::move(weights);
   m.opt = options;
   m.threshold = options.min_score >= 0 ? options.min_score : m.w.Get("flag_threshold");
+  if (const double b = m.w.Get("booked_min_share"); b > 0) m.booked_min_share = b;  // 0: off
   m.InitCountries();
   m.horizon_ms = static_cast<int64_t>(options.horizon_days) * kDayMs;
   m.future_limit_ms =

@@ -133,6 +133,51 @@ TEST(Analyzer, DoesNotFlagTutorWithWeeklyStudents) {
   EXPECT_GT(leads["tutor/supply"].weekly_repeat, 0.5);
 }
 
+// On-demand lessons: a tutor's students book 25-minute lessons at any free hour, no weekly
+// slot. Students met three or more times at the one booked length are explained as weekly
+// slots are. The same calls at lengths of 10 to 40 minutes are flagged.
+TEST(Analyzer, DoesNotFlagATutorWhoseLessonsKeepNoWeeklySlot) {
+  Calls c;
+  c.Add("a", "US", "b", "US", kStart, 5);
+  std::mt19937 rng(7);
+  for (const bool booked : {true, false}) {
+    const std::string tutor = booked ? "tutor" : "varied";
+    for (int day = 8; day < 28; ++day) {
+      for (int k = 0; k < 4; ++k) {
+        const int student = static_cast<int>(rng() % 16);
+        const auto minutes = booked ? 25 : static_cast<uint32_t>(10 + rng() % 31);
+        c.Add(tutor, "PH", tutor + "student" + std::to_string(student), student % 2 ? "JP" : "KR",
+              kStart + day * kDay + (8 + rng() % 12) * kHour, minutes);
+      }
+    }
+  }
+  auto leads = c.Run();
+  ASSERT_TRUE(leads.count("tutor/supply"));
+  ASSERT_TRUE(leads.count("varied/supply"));
+  EXPECT_FALSE(leads["tutor/supply"].flagged) << leads["tutor/supply"].score;
+  EXPECT_LT(leads["tutor/supply"].weekly_repeat, 0.5);
+  EXPECT_TRUE(leads["varied/supply"].flagged) << leads["varied/supply"].score;
+}
+
+// A hub whose shows all last 20 minutes, its customers coming once or twice, is flagged:
+// the length alone books no one.
+TEST(Analyzer, FlagsAHubWhoseShowsAllLastTheSame) {
+  Calls c;
+  c.Add("a", "US", "b", "US", kStart, 5);
+  for (int k = 0; k < 30; ++k) {
+    const int64_t day = 8 + k / 2;
+    c.Add("cust" + std::to_string(k), kRich[k % 8], "hub", "PH",
+          kStart + day * kDay + (14 + k % 6) * kHour, 20);
+    if (k % 3 == 0) {
+      c.Add("cust" + std::to_string(k), kRich[k % 8], "hub", "PH",
+            kStart + (day + 3) * kDay + 15 * kHour, 20);
+    }
+  }
+  auto leads = c.Run();
+  ASSERT_TRUE(leads.count("hub/supply"));
+  EXPECT_TRUE(leads["hub/supply"].flagged) << leads["hub/supply"].score;
+}
+
 TEST(Analyzer, DoesNotFlagOverseasWorkerFamilyOrCallCentre) {
   Calls c;
   // A family: three relatives abroad, long video calls several times a week.

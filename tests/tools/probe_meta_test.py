@@ -85,6 +85,25 @@ class Rewrites(unittest.TestCase):
         self.assertLess(abs(len(video) - 600), 80)
         self.assertEqual([r["call_id"] for r in out], [r["call_id"] for r in many])
 
+    def test_tutors_lessons_move_by_whole_hours_and_stay_in_start_order(self):
+        many = [row(f"c{i}", "2026-03-10T00:00:00Z", 1500, caller=f"u{i % 2}")
+                for i in range(200)]
+        out = list(probe.REWRITES["tutor_off_schedule"][0](many, {"u1": "tutor"}))
+        self.assertEqual(sorted(r["call_id"] for r in out), sorted(r["call_id"] for r in many))
+        moves = {r["caller"]: set() for r in out}
+        for r in out:
+            moves[r["caller"]].add(instant(r["start"]) - instant("2026-03-10T00:00:00Z"))
+        self.assertEqual(moves["u0"], {0})  # not a tutor's call
+        self.assertGreater(len(moves["u1"]), 20)
+        self.assertTrue(all(m % 3600 == 0 and abs(m) <= 72 * 3600 for m in moves["u1"]))
+        starts = [instant(r["start"]) for r in out]
+        self.assertEqual(starts, sorted(starts))
+
+    def test_hubs_shows_all_last_twenty_minutes(self):
+        out = rewrite("hub_shows_one_length", {"u2": "hub"})
+        self.assertEqual([r["duration_s"] for r in out], ["1200"] * 4)
+        self.assertEqual(rewrite("hub_shows_one_length"), ROWS)
+
     def test_jsonl_has_numbers_and_no_empty_columns(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "calls.jsonl")
