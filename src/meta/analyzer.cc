@@ -221,7 +221,7 @@ struct WindowFeatures {
   uint32_t q_calls = 0, q_video = 0, q_audio = 0;  // calls with qualifying counterparts
   uint32_t flagged_calls = 0;  // video calls with counterparts flagged on the other side
   uint32_t distinct = 0;       // qualifying counterparts (see Sweep)
-  uint32_t unscheduled = 0;    // of those, neither met in a repeated weekly slot nor booked
+  uint32_t unscheduled = 0;    // of those, neither in a repeated weekly slot nor regulars
   uint32_t new_contacts = 0;   // qualifying counterparts first met inside the window
   uint32_t flagged = 0;        // qualifying counterparts flagged on the other side
   double flagged_score = 0;    // sum of their scores
@@ -462,7 +462,9 @@ struct SweepScratch {
   std::vector<uint32_t> others;
   std::vector<int64_t> first_seen;
   std::vector<uint8_t> scheduled;
-  std::vector<uint8_t> booked;  // calls at the account's booked length (MarkBookedRegulars)
+  std::vector<uint8_t> regular;               // explained as a relationship (MarkRegulars)
+  std::vector<uint32_t> at_length, days_met;  // MarkRegulars' counts per counterpart
+  std::vector<int64_t> last_day;
   std::vector<PerOther> in_window;
   std::vector<uint8_t> listed;
   std::vector<uint32_t> active;
@@ -488,10 +490,13 @@ struct Analyzer::Impl {
   std::vector<std::string> region_codes{""};
 
   double threshold = 0.5;
-  // Sweep: the share of an account's qualifying video calls at one length from which its
-  // counterparts met three times at that length are booked regulars (weights.tsv
-  // booked_min_share; above 1, as when the weights leave it out, never).
+  // Sweep (MarkRegulars): the share of an account's qualifying video calls at one length
+  // from which its counterparts met three times at that length are booked regulars
+  // (weights.tsv booked_min_share; above 1, as when the weights leave it out, never), and
+  // the days a hotspot account meets a counterpart on video from which it is a supply
+  // regular (regular_min_days; 0: never).
   double booked_min_share = 2;
+  uint32_t regular_min_days = 0;
   int64_t data_start_ms = 0;  // earliest call: contacts are "new" only with history before
   int64_t earliest_ms = INT64_MAX;  // earliest half-edge added
   uint64_t half_edges = 0;          // held now
@@ -862,32 +867,55 @@ struct Analyzer::Impl {
 
   bool IsHigh(uint16_t c) const { return income[c] == IncomeGroup::kHigh; }
 
-  // Booked regulars (a tutor's students, who book lessons of one fixed length at any free
-  // hour, no weekly slot): when at least booked_min_share of an account's qualifying video
-  // calls, and ten or more, are of one length (the modal minute +-1), its counterparts met
-  // three times or more at that length are explained as scheduled ones are. A hub whose
-  // shows vary in length keeps every customer; one whose shows all last the same keeps
-  // those who come once or twice. Sets s->booked[j] to the number of such calls, capped
-  // at 3.
-  void MarkBookedRegulars(std::span<const Edge> edges, SweepScratch* s) const {
+  // Regulars: qualifying counterparts explained as a relationship, as those met in a
+  // repeated weekly slot are (Sweep leaves both out of the distinct count). Over the
+  // account's held half-edges, on video:
+  // * booked regulars (a tutor's students, who book lessons of one fixed length at any free
+  //   hour, no weekly slot): when at least booked_min_share of the account's qualifying
+  //   video calls, and ten or more, are of one length (the modal minute +-1), the
+  //   counterparts met three times or more at that length. A hub whose shows vary in length
+  //   keeps every customer; one whose shows all last the same keeps those who come once or
+  //   twice;
+  // * with `supply_side`, the counterparts met on regular_min_days different days or more
+  //   (relatives abroad, students, clients, whom a sampled log or a long period leaves
+  //   without the weekly slot or the long calls that clear them). A hub's customers mostly
+  //   come on fewer days; its loyal ones no longer add to its count, the others do.
+  // Sets s->regular[j] to 1 for each.
+  void MarkRegulars(std::span<const Edge> edges, bool supply_side, SweepScratch* s) const {
+    auto video_q = [&](size_t k) {
+      return s->q[k] && edges[k].media == static_cast<uint8_t>(Media::kVideo);
+    };
     std::array<uint32_t, 242> minutes{};
     uint32_t video = 0;
     for (size_t k = 0; k < edges.size(); ++k) {
-      if (!s->q[k] || edges[k].media != static_cast<uint8_t>(Media::kVideo)) continue;
+      if (!video_q(k)) continue;
       ++minutes[std::min<uint32_t>(edges[k].duration_s / 60, 240)];
       ++video;
     }
-    if (video < 10) return;
     uint32_t best = 0, modal = 0;
     for (uint32_t m = 0; m <= 240; ++m) {
       const uint32_t around = minutes[m] + minutes[m + 1] + (m > 0 ? minutes[m - 1] : 0);
       if (around > best) best = around, modal = m;
     }
-    if (best < booked_min_share * video) return;
+    const bool booked = video >= 10 && best >= booked_min_share * video;
+    const bool by_days = supply_side && regular_min_days > 0;
+    if (!booked && !by_days) return;
+    // Per counterpart: calls at the booked length, days met and the last of them.
+    s->at_length.assign(s->others.size(), 0);
+    s->days_met.assign(s->others.size(), 0);
+    s->last_day.assign(s->others.size(), INT64_MIN);
     for (size_t k = 0; k < edges.size(); ++k) {
-      if (!s->q[k] || edges[k].media != static_cast<uint8_t>(Media::kVideo)) continue;
+      if (!video_q(k)) continue;
+      const uint32_t j = s->at[k];
       const uint32_t m = std::min<uint32_t>(edges[k].duration_s / 60, 240);
-      if (m + 1 >= modal && m <= modal + 1 && s->booked[s->at[k]] < 3) ++s->booked[s->at[k]];
+      if (booked && m + 1 >= modal && m <= modal + 1 && ++s->at_length[j] >= 3) {
+        s->regular[j] = 1;
+      }
+      const int64_t day = edges[k].start_ms() / kDayMs;
+      if (by_days && day != s->last_day[j]) {
+        s->last_day[j] = day;
+        if (++s->days_met[j] >= regular_min_days) s->regular[j] = 1;
+      }
     }
   }
 
@@ -898,8 +926,9 @@ struct Analyzer::Impl {
   // Only windows and half-edges in `range` (edges sorted by time).
   // A template, so that `qualifies` (asked per half-edge) and `on_window` are inlined.
   template <class Qualifies, class OnWindow>
-  void Sweep(uint32_t account, const Qualifies& qualifies, const std::vector<float>& other_score,
-             const SweepRange& range, const OnWindow& on_window) const {
+  void Sweep(uint32_t account, bool supply_side, const Qualifies& qualifies,
+             const std::vector<float>& other_score, const SweepRange& range,
+             const OnWindow& on_window) const {
     const auto& held = accounts[account].edges;
     const std::span<const Edge> edges(
         held.data(),
@@ -926,7 +955,7 @@ struct Analyzer::Impl {
     s.others.clear();
     s.first_seen.clear();
     s.scheduled.clear();
-    s.booked.clear();
+    s.regular.clear();
     s.at.resize(edges.size());
     for (size_t k = 0; k < edges.size(); ++k) {
       const Edge& e = edges[k];
@@ -935,7 +964,7 @@ struct Analyzer::Impl {
         s.others.push_back(e.other);
         s.first_seen.push_back(e.start_ms());
         s.scheduled.push_back(0);
-        s.booked.push_back(0);
+        s.regular.push_back(0);
       }
       const uint32_t j = s.at[k] = at->second;
       const int64_t hours = e.start_ms() / kHourMs;
@@ -947,7 +976,7 @@ struct Analyzer::Impl {
         if (it->second.second >= 2) s.scheduled[j] = 1;
       }
     }
-    MarkBookedRegulars(edges, &s);
+    MarkRegulars(edges, supply_side, &s);
     const int64_t window_ms = static_cast<int64_t>(opt.window_days) * kDayMs;
     size_t lo = 0;
     size_t hi = 0;
@@ -1059,7 +1088,7 @@ struct Analyzer::Impl {
         if (history && s.first_seen[j] >= start_ms) ++f.new_contacts;
         if (s.scheduled[j]) {
           ++scheduled_n;
-        } else if (s.booked[j] < 3) {
+        } else if (!s.regular[j]) {
           ++f.unscheduled;
         }
         if (p.calls >= 3 && p.long_calls >= 2) ++long_rec;
@@ -1139,6 +1168,7 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const CountryTable* countries
   m.opt = options;
   m.threshold = options.min_score >= 0 ? options.min_score : m.w.Get("flag_threshold");
   if (const double b = m.w.Get("booked_min_share"); b > 0) m.booked_min_share = b;  // 0: off
+  m.regular_min_days = static_cast<uint32_t>(std::clamp(m.w.Get("regular_min_days"), 0.0, 1e6));
   m.InitCountries();
   m.horizon_ms = static_cast<int64_t>(options.horizon_days) * kDayMs;
   m.future_limit_ms =
@@ -1506,46 +1536,50 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
                  k_evening = k.evening_share, k_flagged = k.flagged,
                  k_flagged_calls = k.flagged_calls, k_fixed = k.fixed_duration, k_few = k.too_few,
                  k_one = k.one_country;
-    m.Sweep(static_cast<uint32_t>(i), qualifies, other_score, range, [&](const WindowFeatures& f) {
-      if (f.distinct == 0 && f.flagged == 0) return;
-      // The window's parts on the stack; copied out only when it beats the best so far.
-      std::array<std::pair<const char*, double>, 16> parts;
-      size_t n_parts = 0;
-      auto add = [&](const char* name, double v) {
-        if (v != 0) parts[n_parts++] = {name, v};
-      };
-      // Shares over the calls with qualifying counterparts: a call centre talks to its
-      // foreign customers by audio, a hub's customers come on video.
-      const double video_share = f.q_calls ? static_cast<double>(f.q_video) / f.q_calls : 0;
-      const double audio_share = f.q_calls ? static_cast<double>(f.q_audio) / f.q_calls : 0;
-      const double new_share = f.distinct ? static_cast<double>(f.new_contacts) / f.distinct : 0;
-      // Counterparts kept on a weekly schedule are explained (lessons, clients): only the
-      // others count as many foreigners within days, and only as far as the contact with
-      // such foreigners is on video.
-      add("distinct counterparts", k_distinct * std::log1p(f.unscheduled) * video_share);
-      add("new contacts", k_new * new_share);
-      add("video share", k_video * video_share);
-      add("5-60 minute video calls", k_mid * f.mid_duration);
-      add("weekly schedule", k_repeat * f.weekly_repeat);
-      add("call volume", k_volume * std::log1p(std::max(0.0, f.calls_per_day - 10)));
-      add("audio share", k_audio * audio_share);
-      add("long recurring calls", k_long * f.long_recurring);
-      add("counterpart evening", k_evening * f.evening_share);
-      add("calls of one fixed length", k_fixed * f.fixed_duration);
-      add("counterparts of one country", k_one * std::log1p(OneCountryExcess(f, market_share)));
-      add("flagged counterparts", k_flagged * std::log1p(f.flagged_score));
-      add("video calls with flagged counterparts", k_flagged_calls * std::log1p(f.flagged_calls));
-      // One contact is no pattern, unless that one is flagged on the other side: a foreign
-      // account that keeps video-calling one flagged hub is that hub's customer.
-      if (f.distinct < min_distinct && f.flagged == 0) add("too few counterparts", k_few);
-      double z = bias;
-      for (size_t j = 0; j < n_parts; ++j) z += parts[j].second;
-      if (z > best->z) {
-        best->z = z;
-        best->f = f;
-        best->parts.assign(parts.begin(), parts.begin() + n_parts);
-      }
-    });
+    m.Sweep(static_cast<uint32_t>(i), supply, qualifies, other_score, range,
+            [&](const WindowFeatures& f) {
+              if (f.distinct == 0 && f.flagged == 0) return;
+              // The window's parts on the stack; copied out only when it beats the best so far.
+              std::array<std::pair<const char*, double>, 16> parts;
+              size_t n_parts = 0;
+              auto add = [&](const char* name, double v) {
+                if (v != 0) parts[n_parts++] = {name, v};
+              };
+              // Shares over the calls with qualifying counterparts: a call centre talks to its
+              // foreign customers by audio, a hub's customers come on video.
+              const double video_share = f.q_calls ? static_cast<double>(f.q_video) / f.q_calls : 0;
+              const double audio_share = f.q_calls ? static_cast<double>(f.q_audio) / f.q_calls : 0;
+              const double new_share =
+                  f.distinct ? static_cast<double>(f.new_contacts) / f.distinct : 0;
+              // Counterparts kept on a weekly schedule are explained (lessons, clients): only the
+              // others count as many foreigners within days, and only as far as the contact with
+              // such foreigners is on video.
+              add("distinct counterparts", k_distinct * std::log1p(f.unscheduled) * video_share);
+              add("new contacts", k_new * new_share);
+              add("video share", k_video * video_share);
+              add("5-60 minute video calls", k_mid * f.mid_duration);
+              add("weekly schedule", k_repeat * f.weekly_repeat);
+              add("call volume", k_volume * std::log1p(std::max(0.0, f.calls_per_day - 10)));
+              add("audio share", k_audio * audio_share);
+              add("long recurring calls", k_long * f.long_recurring);
+              add("counterpart evening", k_evening * f.evening_share);
+              add("calls of one fixed length", k_fixed * f.fixed_duration);
+              add("counterparts of one country",
+                  k_one * std::log1p(OneCountryExcess(f, market_share)));
+              add("flagged counterparts", k_flagged * std::log1p(f.flagged_score));
+              add("video calls with flagged counterparts",
+                  k_flagged_calls * std::log1p(f.flagged_calls));
+              // One contact is no pattern, unless that one is flagged on the other side: a foreign
+              // account that keeps video-calling one flagged hub is that hub's customer.
+              if (f.distinct < min_distinct && f.flagged == 0) add("too few counterparts", k_few);
+              double z = bias;
+              for (size_t j = 0; j < n_parts; ++j) z += parts[j].second;
+              if (z > best->z) {
+                best->z = z;
+                best->f = f;
+                best->parts.assign(parts.begin(), parts.begin() + n_parts);
+              }
+            });
     if (best->z > -1e9) *out = std::make_unique<Scored>(std::move(best_window));
   };
 

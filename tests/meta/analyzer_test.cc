@@ -178,6 +178,34 @@ TEST(Analyzer, FlagsAHubWhoseShowsAllLastTheSame) {
   EXPECT_TRUE(leads["hub/supply"].flagged) << leads["hub/supply"].score;
 }
 
+// A family whose six relatives work in six high-income countries: each calls on video twice
+// a week, at no fixed hour, for under an hour (neither a weekly slot nor long calls, as a
+// sampled log may leave them). Relatives met on four or more days are regulars, not new
+// foreigners. The same number of calls with 24 people met once each is flagged.
+TEST(Analyzer, DoesNotFlagAFamilyWhoseRelativesCallOftenButBriefly) {
+  Calls c;
+  c.Add("a", "US", "b", "US", kStart, 5);
+  std::mt19937 rng(3);
+  const char* abroad[] = {"SA", "HK", "SG", "US", "AE", "JP"};
+  for (int week = 1; week < 4; ++week) {
+    for (int r = 0; r < 6; ++r) {
+      for (int call = 0; call < 2; ++call) {
+        const int64_t at = kStart + (week * 7 + call * 3 + static_cast<int>(rng() % 3)) * kDay +
+                           (10 + static_cast<int>(rng() % 12)) * kHour;
+        const auto minutes = static_cast<uint32_t>(20 + rng() % 30);
+        c.Add("relative" + std::to_string(r), abroad[r], "family", "PH", at, minutes);
+        c.Add("stranger" + std::to_string(week * 12 + r * 2 + call), abroad[r], "hublike", "PH", at,
+              minutes);
+      }
+    }
+  }
+  auto leads = c.Run();
+  ASSERT_TRUE(leads.count("family/supply"));
+  ASSERT_TRUE(leads.count("hublike/supply"));
+  EXPECT_FALSE(leads["family/supply"].flagged) << leads["family/supply"].score;
+  EXPECT_TRUE(leads["hublike/supply"].flagged) << leads["hublike/supply"].score;
+}
+
 TEST(Analyzer, DoesNotFlagOverseasWorkerFamilyOrCallCentre) {
   Calls c;
   // A family: three relatives abroad, long video calls several times a week.
