@@ -111,7 +111,8 @@ def _tutor_off_schedule(rows, populations):
 
 
 def _hub_shows_one_length(rows, populations):
-    """Hubs whose every call lasts exactly 20 minutes (the opposite case to booked lessons)."""
+    """Hubs whose every call lasts exactly 20 minutes ("calls of one fixed length" counts
+    against them)."""
     for r in rows:
         if "hub" in (populations.get(r["caller"]), populations.get(r["callee"])):
             r = dict(r, duration_s="1200")

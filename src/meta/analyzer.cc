@@ -463,7 +463,7 @@ struct SweepScratch {
   std::vector<int64_t> first_seen;
   std::vector<uint8_t> scheduled;
   std::vector<uint8_t> regular;               // explained as a relationship (MarkRegulars)
-  std::vector<uint32_t> at_length, days_met;  // MarkRegulars' counts per counterpart
+  std::vector<uint32_t> days_met;  // MarkRegulars' days per counterpart, and the last one
   std::vector<int64_t> last_day;
   std::vector<PerOther> in_window;
   std::vector<uint8_t> listed;
@@ -490,12 +490,8 @@ struct Analyzer::Impl {
   std::vector<std::string> region_codes{""};
 
   double threshold = 0.5;
-  // Sweep (MarkRegulars): the share of an account's qualifying video calls at one length
-  // from which its counterparts met three times at that length are booked regulars
-  // (weights.tsv booked_min_share; above 1, as when the weights leave it out, never), and
-  // the days a hotspot account meets a counterpart on video from which it is a supply
-  // regular (regular_min_days; 0: never).
-  double booked_min_share = 2;
+  // Sweep (MarkRegulars): the days a hotspot account meets a counterpart on video from
+  // which it is a supply regular (weights.tsv regular_min_days; 0: never).
   uint32_t regular_min_days = 0;
   int64_t data_start_ms = 0;  // earliest call: contacts are "new" only with history before
   int64_t earliest_ms = INT64_MAX;  // earliest half-edge added
@@ -867,55 +863,24 @@ struct Analyzer::Impl {
 
   bool IsHigh(uint16_t c) const { return income[c] == IncomeGroup::kHigh; }
 
-  // Regulars: qualifying counterparts explained as a relationship, as those met in a
-  // repeated weekly slot are (Sweep leaves both out of the distinct count). Over the
-  // account's held half-edges, on video:
-  // * booked regulars (a tutor's students, who book lessons of one fixed length at any free
-  //   hour, no weekly slot): when at least booked_min_share of the account's qualifying
-  //   video calls, and ten or more, are of one length (the modal minute +-1), the
-  //   counterparts met three times or more at that length. A hub whose shows vary in length
-  //   keeps every customer; one whose shows all last the same keeps those who come once or
-  //   twice;
-  // * with `supply_side`, the counterparts met on regular_min_days different days or more
-  //   (relatives abroad, students, clients, whom a sampled log or a long period leaves
-  //   without the weekly slot or the long calls that clear them). A hub's customers mostly
-  //   come on fewer days; its loyal ones no longer add to its count, the others do.
-  // Sets s->regular[j] to 1 for each.
-  void MarkRegulars(std::span<const Edge> edges, bool supply_side, SweepScratch* s) const {
-    auto video_q = [&](size_t k) {
-      return s->q[k] && edges[k].media == static_cast<uint8_t>(Media::kVideo);
-    };
-    std::array<uint32_t, 242> minutes{};
-    uint32_t video = 0;
-    for (size_t k = 0; k < edges.size(); ++k) {
-      if (!video_q(k)) continue;
-      ++minutes[std::min<uint32_t>(edges[k].duration_s / 60, 240)];
-      ++video;
-    }
-    uint32_t best = 0, modal = 0;
-    for (uint32_t m = 0; m <= 240; ++m) {
-      const uint32_t around = minutes[m] + minutes[m + 1] + (m > 0 ? minutes[m - 1] : 0);
-      if (around > best) best = around, modal = m;
-    }
-    const bool booked = video >= 10 && best >= booked_min_share * video;
-    const bool by_days = supply_side && regular_min_days > 0;
-    if (!booked && !by_days) return;
-    // Per counterpart: calls at the booked length, days met and the last of them.
-    s->at_length.assign(s->others.size(), 0);
+  // Supply regulars: a hotspot account's qualifying counterparts met on video on
+  // regular_min_days different days or more, explained as a relationship (relatives
+  // abroad, students who book lessons at any free hour, clients), as those met in a
+  // repeated weekly slot are: Sweep leaves both out of the distinct count. A sampled log or
+  // a long period can leave such counterparts without the weekly slot or the long calls
+  // that clear them. A hub's customers mostly come on fewer days; its loyal ones no longer
+  // add to its count, the others do. Sets s->regular[j] to 1 for each.
+  void MarkRegulars(std::span<const Edge> edges, SweepScratch* s) const {
+    if (regular_min_days == 0) return;
     s->days_met.assign(s->others.size(), 0);
     s->last_day.assign(s->others.size(), INT64_MIN);
     for (size_t k = 0; k < edges.size(); ++k) {
-      if (!video_q(k)) continue;
+      if (!s->q[k] || edges[k].media != static_cast<uint8_t>(Media::kVideo)) continue;
       const uint32_t j = s->at[k];
-      const uint32_t m = std::min<uint32_t>(edges[k].duration_s / 60, 240);
-      if (booked && m + 1 >= modal && m <= modal + 1 && ++s->at_length[j] >= 3) {
-        s->regular[j] = 1;
-      }
       const int64_t day = edges[k].start_ms() / kDayMs;
-      if (by_days && day != s->last_day[j]) {
-        s->last_day[j] = day;
-        if (++s->days_met[j] >= regular_min_days) s->regular[j] = 1;
-      }
+      if (day == s->last_day[j]) continue;
+      s->last_day[j] = day;
+      if (++s->days_met[j] >= regular_min_days) s->regular[j] = 1;
     }
   }
 
@@ -976,7 +941,7 @@ struct Analyzer::Impl {
         if (it->second.second >= 2) s.scheduled[j] = 1;
       }
     }
-    MarkRegulars(edges, supply_side, &s);
+    if (supply_side) MarkRegulars(edges, &s);
     const int64_t window_ms = static_cast<int64_t>(opt.window_days) * kDayMs;
     size_t lo = 0;
     size_t hi = 0;
@@ -1167,7 +1132,6 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const CountryTable* countries
   m.w = std::move(weights);
   m.opt = options;
   m.threshold = options.min_score >= 0 ? options.min_score : m.w.Get("flag_threshold");
-  if (const double b = m.w.Get("booked_min_share"); b > 0) m.booked_min_share = b;  // 0: off
   m.regular_min_days = static_cast<uint32_t>(std::clamp(m.w.Get("regular_min_days"), 0.0, 1e6));
   m.InitCountries();
   m.horizon_ms = static_cast<int64_t>(options.horizon_days) * kDayMs;

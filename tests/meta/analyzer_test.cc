@@ -133,34 +133,33 @@ TEST(Analyzer, DoesNotFlagTutorWithWeeklyStudents) {
   EXPECT_GT(leads["tutor/supply"].weekly_repeat, 0.5);
 }
 
-// On-demand lessons: a tutor's students book 25-minute lessons at any free hour, no weekly
-// slot. Students met three or more times at the one booked length are explained as weekly
-// slots are. The same calls at lengths of 10 to 40 minutes are flagged.
+// On-demand lessons: a tutor's sixteen students book 25-minute lessons at any free hour, no
+// weekly slot. Students met on four or more days are regulars, explained as weekly slots
+// are. An account with as many calls, each with a foreigner met once, is flagged.
 TEST(Analyzer, DoesNotFlagATutorWhoseLessonsKeepNoWeeklySlot) {
   Calls c;
   c.Add("a", "US", "b", "US", kStart, 5);
   std::mt19937 rng(7);
-  for (const bool booked : {true, false}) {
-    const std::string tutor = booked ? "tutor" : "varied";
-    for (int day = 8; day < 28; ++day) {
-      for (int k = 0; k < 4; ++k) {
-        const int student = static_cast<int>(rng() % 16);
-        const auto minutes = booked ? 25 : static_cast<uint32_t>(10 + rng() % 31);
-        c.Add(tutor, "PH", tutor + "student" + std::to_string(student), student % 2 ? "JP" : "KR",
-              kStart + day * kDay + (8 + rng() % 12) * kHour, minutes);
-      }
+  int n = 0;
+  for (int day = 8; day < 28; ++day) {
+    for (int k = 0; k < 4; ++k, ++n) {
+      const int student = static_cast<int>(rng() % 16);
+      const int64_t at = kStart + day * kDay + (8 + static_cast<int>(rng() % 12)) * kHour;
+      c.Add("tutor", "PH", "student" + std::to_string(student), student % 2 ? "JP" : "KR", at, 25);
+      c.Add("churn", "PH", "once" + std::to_string(n), kRich[n % 8], at,
+            static_cast<uint32_t>(10 + rng() % 31));
     }
   }
   auto leads = c.Run();
   ASSERT_TRUE(leads.count("tutor/supply"));
-  ASSERT_TRUE(leads.count("varied/supply"));
+  ASSERT_TRUE(leads.count("churn/supply"));
   EXPECT_FALSE(leads["tutor/supply"].flagged) << leads["tutor/supply"].score;
   EXPECT_LT(leads["tutor/supply"].weekly_repeat, 0.5);
-  EXPECT_TRUE(leads["varied/supply"].flagged) << leads["varied/supply"].score;
+  EXPECT_TRUE(leads["churn/supply"].flagged) << leads["churn/supply"].score;
 }
 
 // A hub whose shows all last 20 minutes, its customers coming once or twice, is flagged:
-// the length alone books no one.
+// neither the one length nor its few returning customers clear it.
 TEST(Analyzer, FlagsAHubWhoseShowsAllLastTheSame) {
   Calls c;
   c.Add("a", "US", "b", "US", kStart, 5);
