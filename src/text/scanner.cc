@@ -174,7 +174,9 @@ class Scanner::StateSource {
     for (size_t i = 0; i < cues.size(); ++i) {
       if (cues[i].term != State::kAgeTerm) continue;
       const auto begin = static_cast<uint32_t>(b_.age_terms.size());
-      b_.age_terms.append(cues[i].from_grade ? "grade age " : "age ");
+      b_.age_terms.append(cues[i].unasked      ? "unasked age "
+                          : cues[i].from_grade ? "grade age "
+                                               : "age ");
       char digits[8];
       b_.age_terms.append(digits, std::to_chars(digits, digits + sizeof digits, cues[i].age).ptr);
       b_.term_bounds[i] = {begin, static_cast<uint32_t>(b_.age_terms.size())};
@@ -211,7 +213,8 @@ class Scanner::StateSource {
   double weight(size_t i) const {
     const State::Cue& c = state_.cues[i];
     if (c.term == State::kAgeTerm) {
-      return c.category == Category::kMinor ? w_.minor_age : -w_.adult_age;
+      if (c.category != Category::kMinor) return -w_.adult_age;
+      return c.from_grade ? w_.minor_cue_floor : w_.minor_age;  // as ScoreState weighs it
     }
     return CueWeight(c, terms_, w_);
   }
@@ -384,18 +387,17 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
   const auto& terms = matcher_->lexicon().terms();
   for (const Hit& h : hits) {
     state->cues.push_back({index, author, h.term, text_index, h.begin, h.end, 0,
-                           terms[h.term].category, false, false, same});
+                           terms[h.term].category, false, false, same, false});
   }
   for (const AgeStatement& a : s.ages) {
     const Category c = a.age < 18 ? Category::kMinor : Category::kAdult;
     state->cues.push_back({index, author, State::kAgeTerm, text_index, a.begin, a.end,
-                           static_cast<int16_t>(a.age), c, a.from_grade, false, same});
+                           static_cast<int16_t>(a.age), c, a.from_grade, false, same, false});
   }
   if (bare >= 0) {
     state->cues.push_back({index, author, State::kBareNumber, text_index, 0,
-                           static_cast<uint32_t>(normalised.size()),
-                           static_cast<int16_t>(bare), Category::kCount, bare_fillers, false,
-                           same});
+                           static_cast<uint32_t>(normalised.size()), static_cast<int16_t>(bare),
+                           Category::kCount, bare_fillers, false, same, false});
   }
 }
 
@@ -523,6 +525,7 @@ const char* Scanner::Thaw(const char* in, State* state) {
     c.from_grade = (bits >> 5) & 1;
     c.discounted = (bits >> 6) & 1;
     c.same_text = (bits >> 7) & 1;
+    c.unasked = false;  // set by ScoreState, never frozen
   }
   state->text_starts.resize(texts);
   uint32_t start = 0;
@@ -558,6 +561,7 @@ Scanner::Scored Scanner::ScoreState(State* state) const {
           c.term = State::kAgeTerm;
           c.category = Category::kMinor;
           c.from_grade = true;
+          c.unasked = true;
         }
       } else if (c.category == Category::kAgeProbe) {
         probe_author = static_cast<int>(c.author);

@@ -424,6 +424,8 @@ struct Scanner::State {
     bool from_grade : 1;  // an age inferred from a school grade
     bool discounted : 1;  // benign context in the same message (set when scored)
     bool same_text : 1;   // the message normalises to itself, and its kept text is whole
+    bool unasked : 1;     // an age said as a bare number, not asked for (set when scored;
+                          // weighted as from_grade)
   };
   static_assert(sizeof(Cue) == 28);
   static constexpr uint32_t kAgeTerm = UINT32_MAX;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
@@ -173,6 +174,29 @@ TEST(Scanner, BareNumberIsAnAgeOnlyAfterAnAgeQuestion) {
   auto unasked = Score({"A: how many do you want", "B: 11", "A: naked cam show for me"});
   EXPECT_GT(asked.score, unasked.score);
   EXPECT_TRUE(asked.flagged);
+}
+
+// Evidence says how each age was found and weighs it as the score does: an answer to an
+// age question is a stated age; a school grade and a bare number nobody asked for are
+// weaker cues, and say so.
+TEST(Scanner, AgeEvidenceSaysHowTheAgeWasFound) {
+  auto s = Score({"A: how old are you", "B: 12 po", "B: grade 5 ako", "B: 10 lang po",
+                  "A: naked cam show for me, i pay gcash"});
+  ASSERT_TRUE(s.flagged);
+  std::map<std::string, double> ages;
+  for (const Evidence& e : s.evidence) {
+    if (e.term.find("age ") != std::string::npos) ages[e.term] = e.weight;
+  }
+  ASSERT_TRUE(ages.count("age 12")) << ::testing::PrintToString(ages);
+  ASSERT_TRUE(ages.count("unasked age 10")) << ::testing::PrintToString(ages);
+  const auto grade = std::find_if(ages.begin(), ages.end(), [](const auto& kv) {
+    return kv.first.rfind("grade age ", 0) == 0;
+  });
+  ASSERT_NE(grade, ages.end()) << ::testing::PrintToString(ages);
+  const ScoringWeights& w = Sc().weights();
+  EXPECT_DOUBLE_EQ(ages["age 12"], w.minor_age);
+  EXPECT_DOUBLE_EQ(ages["unasked age 10"], w.minor_cue_floor);
+  EXPECT_DOUBLE_EQ(grade->second, w.minor_cue_floor);
 }
 
 TEST(Scanner, BenignContextLowersScore) {
