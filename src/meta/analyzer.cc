@@ -1528,8 +1528,10 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
               add("long recurring calls", k_long * f.long_recurring);
               add("counterpart evening", k_evening * f.evening_share);
               add("calls of one fixed length", k_fixed * f.fixed_duration);
-              add("counterparts of one country",
-                  k_one * std::log1p(OneCountryExcess(f, market_share)));
+              if (k_one != 0) {  // supply only: the demand side has no such weight
+                add("counterparts of one country",
+                    k_one * std::log1p(OneCountryExcess(f, market_share)));
+              }
               add("flagged counterparts", k_flagged * std::log1p(f.flagged_score));
               add("video calls with flagged counterparts",
                   k_flagged_calls * std::log1p(f.flagged_calls));
