@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <string_view>
 
 #ifdef BANTAY_MIMALLOC
 #include <sys/mman.h>
@@ -13,14 +14,18 @@
 
 #ifdef BANTAY_MIMALLOC
 namespace {
-// Gives the allocator an arena of address space backed by transparent huge pages
-// (madvise mode, Debian's default): a scan or meta run fills hundreds of MB with small
-// per-conversation or per-account state, and the first-touch faults of 4 KiB pages cost
-// ~15-25% of a scan (1.1 GB bench, one thread: 67 k faults -> 11 k). Nothing is committed
-// until touched; past the arena mimalloc takes memory from the OS as before. mimalloc's own
-// MIMALLOC_LARGE_OS_PAGES is read before main, too late to set from here; when the user
-// sets it, that decides instead.
+// With BANTAY_HUGE_PAGES=1, gives the allocator an arena of address space backed by
+// transparent huge pages (madvise mode, Debian's default). Off by default: which costs less,
+// a run's first touches of fresh memory in 4 KiB pages or in huge pages, depends on the
+// machine. On one VM (2026-12-06) 4 KiB faults were ~15-25% of a one-thread scan and the
+// arena took them from 67 k to 10 k; on another (2026-12-07) a huge page the guest had not
+// used before cost ~2 ms per MB to clear against ~0.3 ms per MB in 4 KiB pages, and the
+// arena made meta ~15% and scan ~10% slower. Nothing is committed until touched; past the
+// arena mimalloc takes memory from the OS as before. mimalloc's own MIMALLOC_LARGE_OS_PAGES
+// is read before main, too late to set from here; when the user sets it, that decides.
 void ReserveHugePageArena() {
+  const char* want = std::getenv("BANTAY_HUGE_PAGES");
+  if (want == nullptr || std::string_view(want) != "1") return;
   if (std::getenv("MIMALLOC_LARGE_OS_PAGES") != nullptr) return;
   constexpr size_t kAlign = size_t{64} << 20;  // a multiple of mimalloc's segment size
   constexpr size_t kSize = size_t{16} << 30;   // address space only
