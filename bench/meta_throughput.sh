@@ -6,10 +6,11 @@
 #   --keep    keep the temporary directory (CSV, logs) instead of removing it
 #
 # Uses build/src/cli/bantay as built (never builds it). The records come from
-# `bantay simulate calls --accounts ACCOUNTS --days 30 --seed 5`. On that same file, after a
-# warm-up read, bantay and DuckDB run three times each, alternately (so that a change in the
-# machine's load between runs hits both), then SQLite twice; the best wall time counts (peak
-# RSS is the largest of the runs, from /usr/bin/time, apt package `time`):
+# `bantay simulate calls --accounts ACCOUNTS --days 30 --seed 5`. On that same file, once it
+# is written back to disk and read into the page cache (bench_settle), bantay and DuckDB
+# run three times each, alternately (so that a change in the machine's load between runs
+# hits both), then SQLite twice; the best wall time counts (peak RSS is the largest of the
+# runs, from /usr/bin/time, apt package `time`):
 #   bantay  `bantay meta --threads 2 --stats FILE > /dev/null`: the full analysis (its own
 #           split of the time into reading and scoring is printed below the table).
 #   sqlite  sqlite3 CLI (apt package sqlite3): `.import` into an in-memory DB, then the core query.
@@ -54,7 +55,7 @@ records=$(( $(wc -l < "$csv") - 1 ))
 bytes=$(stat -c %s "$csv")
 echo "records=$records bytes=$bytes" >&2
 if [ "$records" -lt 10000000 ]; then echo "note: fewer than 10M records ($records)" >&2; fi
-cat "$csv" > /dev/null  # warm the page cache
+bench_settle "$csv"  # written back, then read into the page cache
 
 # The core query; $1 is the engine's expression for the window of `start`.
 core_sql() {

@@ -11,8 +11,8 @@
 # Uses build/src/cli/bantay as built; builds it only when missing (never rebuilds). The corpus
 # comes from `bantay simulate chats --seed 4242`; the ripgrep patterns are every lexicon term
 # in data/lexicons/*.tsv (column 1, trailing '*' stripped), matched with `rg -F -i -c`.
-# After a warm-up read both tools run from the page cache, twice each with 2 threads, and the
-# best wall time counts. Peak RSS comes from /usr/bin/time (apt package `time`) when present.
+# Once the file is written back and read into the page cache (bench_settle), both tools
+# read it from there, twice each with 2 threads, and the best wall time counts. Peak RSS comes from /usr/bin/time (apt package `time`) when present.
 # The last line is machine-readable: bantay_mb_s=... ripgrep_mb_s=... ratio=...
 set -euo pipefail
 
@@ -78,7 +78,7 @@ awk -F'\t' 'FNR == 1 { header = 1 }
 n_patterns=$(wc -l < "$patterns")
 if [ "$n_patterns" -eq 0 ]; then echo "no lexicon terms found in data/lexicons/*.tsv" >&2; exit 1; fi
 
-cat "$corpus" > /dev/null  # warm the page cache
+bench_settle "$corpus"  # written back, then read into the page cache
 
 now() { date +%s.%N; }
 # best_of NAME CMD...: runs CMD $runs times with stdout to /dev/null and stderr to a log;
