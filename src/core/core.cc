@@ -1,11 +1,17 @@
 // core/core.cc: errors, UTC time parsing and formatting, chunked line input.
 #include "core/core.h"
 
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -226,11 +232,90 @@ uint64_t CountNewlines(std::string_view s) {
   return n;
 }
 
+// Mapped inputs, for the SIGBUS handler: a file truncated while it is mapped faults on its
+// missing pages, and the handler names it and ends the run with exit code 1 (an input
+// error) rather than a crash. Slots are claimed under a mutex; the handler only reads them.
+struct MappedInput {
+  std::atomic<uintptr_t> begin{0}, end{0};
+  std::atomic<const char*> name{nullptr};
+};
+constexpr size_t kMaxMappedInputs = 64;
+MappedInput g_mapped[kMaxMappedInputs];
+std::mutex g_mapped_mu;
+struct sigaction g_previous_bus_action;
+
+void WriteStderr(const char* s) {
+  for (size_t n = std::strlen(s); n > 0;) {
+    const ssize_t w = write(STDERR_FILENO, s, n);
+    if (w <= 0) return;
+    s += w;
+    n -= static_cast<size_t>(w);
+  }
+}
+
+void OnBusError(int sig, siginfo_t* info, void* context) {
+  const auto at = reinterpret_cast<uintptr_t>(info->si_addr);
+  for (const MappedInput& m : g_mapped) {
+    const uintptr_t begin = m.begin.load(std::memory_order_acquire);
+    if (begin != 0 && at >= begin && at < m.end.load(std::memory_order_acquire)) {
+      WriteStderr("bantay: ");
+      WriteStderr(m.name.load(std::memory_order_acquire));
+      WriteStderr(
+          ": the input file shrank while it was being read (truncated or rotated?); "
+          "stopped\n");
+      _exit(1);
+    }
+  }
+  // Not an input of ours: what was there before decides (the fault repeats on return).
+  (void)sig;
+  (void)context;
+  sigaction(SIGBUS, &g_previous_bus_action, nullptr);
+}
+
+// Maps `size` bytes of `fd` for reading; null when it cannot (the reader then reads).
+std::shared_ptr<const char> MapInput(int fd, size_t size, const std::string& name) {
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    struct sigaction action {};
+    action.sa_sigaction = OnBusError;
+    action.sa_flags = SA_SIGINFO;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGBUS, &action, &g_previous_bus_action);
+  });
+  MappedInput* slot = nullptr;
+  {
+    std::lock_guard lock(g_mapped_mu);
+    for (MappedInput& m : g_mapped) {
+      if (m.name.load() == nullptr) {
+        slot = &m;
+        slot->name.store(strdup(name.c_str()));
+        break;
+      }
+    }
+  }
+  if (slot == nullptr) return nullptr;
+  void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (p == MAP_FAILED) {
+    std::lock_guard lock(g_mapped_mu);
+    std::free(const_cast<char*>(slot->name.exchange(nullptr)));
+    return nullptr;
+  }
+  const auto begin = reinterpret_cast<uintptr_t>(p);
+  slot->end.store(begin + size, std::memory_order_release);
+  slot->begin.store(begin, std::memory_order_release);
+  return std::shared_ptr<const char>(static_cast<const char*>(p), [slot, size](const char* q) {
+    std::lock_guard lock(g_mapped_mu);
+    slot->begin.store(0, std::memory_order_release);
+    munmap(const_cast<char*>(q), size);
+    std::free(const_cast<char*>(slot->name.exchange(nullptr)));
+  });
+}
+
 }  // namespace
 
-
 Result<std::unique_ptr<LineChunkReader>> LineChunkReader::Open(const std::string& path,
-                                                               size_t target_chunk_bytes) {
+                                                               size_t target_chunk_bytes,
+                                                               uint64_t map_min_bytes) {
   std::unique_ptr<LineChunkReader> r(new LineChunkReader());
   r->name_ = path == "-" ? "<stdin>" : path;
   r->target_ = target_chunk_bytes < 4096 ? 4096 : target_chunk_bytes;
@@ -246,17 +331,17 @@ Result<std::unique_ptr<LineChunkReader>> LineChunkReader::Open(const std::string
     struct stat st;
     if (fstat(fileno(r->file_), &st) == 0 && S_ISREG(st.st_mode)) {
       r->size_hint_ = static_cast<uint64_t>(st.st_size);
+      const char* no_mmap = std::getenv("BANTAY_NO_MMAP");
+      if (r->size_hint_ > 0 && r->size_hint_ >= map_min_bytes &&
+          (no_mmap == nullptr || std::string_view(no_mmap) != "1")) {
+        r->map_ = MapInput(fileno(r->file_), static_cast<size_t>(r->size_hint_), r->name_);
+      }
     }
   }
   return r;
 }
 
-LineChunkReader::~LineChunkReader() {
-  if (owns_file_ && file_ != nullptr) std::fclose(file_);
-}
-
-Result<bool> LineChunkReader::Next(Chunk* chunk) {
-  if (eof_ && carry_.empty()) return false;
+std::shared_ptr<std::string> LineChunkReader::FreeBuffer(size_t bytes) {
   std::shared_ptr<std::string> storage;
   for (auto& b : buffers_) {
     if (b.use_count() == 1) {  // only this reader holds it: its chunk is done
@@ -269,11 +354,61 @@ Result<bool> LineChunkReader::Next(Chunk* chunk) {
     if (buffers_.size() < 16) buffers_.push_back(storage);
   }
   // The buffer's size() stays at its high-water mark, so reusing it never zero-fills 4 MB
-  // again; `used` is the logical length and the chunk is a view of its first bytes.
-  std::string& buf = *storage;
-  if (buf.size() < std::max(target_, carry_.size()) + kChunkPadding) {
-    buf.resize(std::max(target_, carry_.size()) + kChunkPadding);
+  // again; the chunk is a view of its first bytes.
+  if (storage->size() < bytes + kChunkPadding) storage->resize(bytes + kChunkPadding);
+  return storage;
+}
+
+Result<bool> LineChunkReader::NextMapped(Chunk* chunk) {
+  const uint64_t size = size_hint_;
+  if (map_pos_ >= size) return false;
+  const char* base = map_.get();
+  const char* begin = base + map_pos_;
+  const size_t left = static_cast<size_t>(size - map_pos_);
+  size_t len = left;
+  if (left > target_) {  // up to the last line end within the target, else to the line's end
+    if (const void* nl = memrchr(begin, '\n', target_); nl != nullptr) {
+      len = static_cast<size_t>(static_cast<const char*>(nl) - begin) + 1;
+    } else if (const void* far = std::memchr(begin + target_, '\n', left - target_)) {
+      len = static_cast<size_t>(static_cast<const char*>(far) - begin) + 1;
+    }
   }
+  chunk->sequence = sequence_++;
+  chunk->first_line = next_line_;
+  if (map_pos_ + len + kChunkPadding > size) {
+    // The file ends within the padding: a copy, so that parsers may over-read.
+    std::shared_ptr<std::string> buf = FreeBuffer(len);
+    std::memcpy(buf->data(), begin, len);
+    chunk->data = std::string_view(buf->data(), len);
+    chunk->storage = std::move(buf);
+  } else {
+    chunk->data = std::string_view(begin, len);
+    // When the chunk is done, its whole pages leave the mapping (they stay in the page
+    // cache): without that, every page of the file stays mapped, and counted in RSS, to
+    // the end of the run.
+    const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    chunk->storage = std::shared_ptr<const void>(begin, [map = map_, page, len](const void* p) {
+      const uintptr_t from = (reinterpret_cast<uintptr_t>(p) + page - 1) & ~(page - 1);
+      const uintptr_t to = (reinterpret_cast<uintptr_t>(p) + len) & ~(page - 1);
+      if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+    });
+  }
+  next_line_ += CountNewlines(chunk->data);
+  map_pos_ += len;
+  bytes_read_ += len;
+  return true;
+}
+
+LineChunkReader::~LineChunkReader() {
+  if (owns_file_ && file_ != nullptr) std::fclose(file_);
+}
+
+Result<bool> LineChunkReader::Next(Chunk* chunk) {
+  if (map_ != nullptr) return NextMapped(chunk);
+  if (eof_ && carry_.empty()) return false;
+  std::shared_ptr<std::string> storage = FreeBuffer(std::max(target_, carry_.size()));
+  // `used` is the logical length of the buffer.
+  std::string& buf = *storage;
   size_t used = carry_.size();
   if (used > 0) std::memcpy(buf.data(), carry_.data(), used);
   carry_.clear();

@@ -62,21 +62,28 @@ void CivilFromDays(int64_t days, int64_t* year, unsigned* month, unsigned* day);
 // A block of whole lines from one input. `data` holds the lines; the buffer behind it has at
 // least kChunkPadding readable bytes past the end so that SIMD parsers may over-read.
 inline constexpr size_t kChunkPadding = 64;
+// Files at least this large are mapped rather than read (LineChunkReader).
+inline constexpr uint64_t kMapMinBytes = uint64_t{64} << 20;
 
 struct Chunk {
   uint64_t sequence = 0;      // 0, 1, 2, ... in input order
   uint64_t first_line = 1;    // 1-based number of the first line in `data`
   std::string_view data;      // whole lines, each ending in '\n' except maybe the last
-  std::shared_ptr<std::string> storage;  // owns the bytes behind `data`
+  std::shared_ptr<const void> storage;  // keeps the bytes behind `data` alive
 };
 
 // Reads a file, or stdin for "-", in large blocks cut at line ends. Lines longer than the
 // block size are read whole (the block grows), so every chunk holds only whole lines.
-// Not thread-safe; one reader per input.
+// A regular file of kMapMinBytes or more is mapped instead of read (no copy out of the page
+// cache); each chunk's pages leave the process's mapping when its storage is released, and
+// the last chunk, which has no file bytes after it to over-read, is copied into a padded
+// buffer. Not thread-safe; one reader per input.
 class LineChunkReader {
  public:
+  // `map_min_bytes`: regular files at least this large are mapped (tests set it).
   static Result<std::unique_ptr<LineChunkReader>> Open(const std::string& path,
-                                                       size_t target_chunk_bytes = 4 << 20);
+                                                       size_t target_chunk_bytes = 4 << 20,
+                                                       uint64_t map_min_bytes = kMapMinBytes);
   ~LineChunkReader();
   LineChunkReader(const LineChunkReader&) = delete;
   LineChunkReader& operator=(const LineChunkReader&) = delete;
@@ -90,6 +97,12 @@ class LineChunkReader {
 
  private:
   LineChunkReader() = default;
+  // Mapped input (regular files of kMapMinBytes or more; BANTAY_NO_MMAP=1 turns it off).
+  Result<bool> NextMapped(Chunk* chunk);
+  // A buffer of at least `bytes` + kChunkPadding that no chunk holds any more.
+  std::shared_ptr<std::string> FreeBuffer(size_t bytes);
+  std::shared_ptr<const char> map_;
+  uint64_t map_pos_ = 0;
   std::string name_;
   std::FILE* file_ = nullptr;
   bool owns_file_ = false;

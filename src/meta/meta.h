@@ -281,7 +281,7 @@ class PreparedBatch {
   void Keep(std::string_view text, uint32_t side, std::string_view inside);
 
   std::vector<PreparedCall> calls_;
-  std::vector<std::shared_ptr<std::string>> kept_;  // chunks that uncopied names point into
+  std::vector<std::shared_ptr<const void>> kept_;   // chunks that uncopied names point into
   std::string names_;                               // the other names, back to back
   std::vector<Copied> copied_;
   bool views_ok_ = true;

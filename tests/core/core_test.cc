@@ -1,16 +1,17 @@
 // Tests for core: time parsing and formatting, chunked line input, ordered parallel map.
-#include <gtest/gtest.h>
+#include "core/core.h"
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
-#include <algorithm>
-#include <ctime>
 #include <optional>
 #include <random>
-
-#include "core/core.h"
 
 namespace bantay {
 namespace {
@@ -127,12 +128,17 @@ class TempFile {
   static inline int n_ = 0;
 };
 
-// Reads `content` back in chunks of about 4 KiB and checks that each chunk's first line
-// number follows the line ends before it. Returns the chunks' data.
-std::vector<std::string> ReadChunksCheckingLines(const std::string& content) {
+// Mapped input for every file, and for none.
+constexpr uint64_t kAlwaysMap = 0, kNeverMap = UINT64_MAX;
+
+// Reads `content` back in chunks of about `target` bytes and checks that each chunk's first
+// line number follows the line ends before it. Returns the chunks' data.
+std::vector<std::string> ReadChunksCheckingLines(const std::string& content,
+                                                 uint64_t map_min = kNeverMap,
+                                                 size_t target = 4096) {
   std::vector<std::string> out;
   TempFile f(content);
-  auto r = LineChunkReader::Open(f.path(), 4096);
+  auto r = LineChunkReader::Open(f.path(), target, map_min);
   EXPECT_TRUE(r);
   if (!r) return out;
   uint64_t expected_line = 1;
@@ -157,41 +163,209 @@ TEST(LineChunkReader, NumbersLinesInDenseAndSparseRuns) {
   for (int len = 0; len < 70; ++len) content += std::string(len, 'x') + "\n";
   content += std::string(5000, 'y') + "\n";
   for (int i = 0; i < 3000; ++i) content += "ab\n";
-  const std::vector<std::string> chunks = ReadChunksCheckingLines(content);
-  EXPECT_GT(chunks.size(), 3u);
-  uint64_t lines = 0;
-  for (const std::string& c : chunks) lines += std::count(c.begin(), c.end(), '\n');
-  EXPECT_EQ(lines, 9000u + 70 + 1 + 3000);
+  for (uint64_t map_min : {kNeverMap, kAlwaysMap}) {
+    const std::vector<std::string> chunks = ReadChunksCheckingLines(content, map_min);
+    EXPECT_GT(chunks.size(), 3u);
+    uint64_t lines = 0;
+    for (const std::string& c : chunks) lines += std::count(c.begin(), c.end(), '\n');
+    EXPECT_EQ(lines, 9000u + 70 + 1 + 3000) << map_min;
+  }
 }
 
 TEST(LineChunkReader, CutsAtLineEndsAndNumbersLines) {
   std::string content;
   for (int i = 1; i <= 5000; ++i) content += "line " + std::to_string(i) + "\n";
   content += "last line without newline";
-  const std::vector<std::string> chunks = ReadChunksCheckingLines(content);
-  std::string joined;
-  for (const std::string& c : chunks) {
-    EXPECT_TRUE(c.back() == '\n' || c.back() == 'e');
-    joined += c;
+  for (uint64_t map_min : {kNeverMap, kAlwaysMap}) {
+    const std::vector<std::string> chunks = ReadChunksCheckingLines(content, map_min);
+    std::string joined;
+    for (const std::string& c : chunks) {
+      EXPECT_TRUE(c.back() == '\n' || c.back() == 'e');
+      joined += c;
+    }
+    EXPECT_GT(chunks.size(), 5u);
+    EXPECT_EQ(joined, content) << map_min;
   }
-  EXPECT_GT(chunks.size(), 5u);
-  EXPECT_EQ(joined, content);
 }
 
 TEST(LineChunkReader, ReadsALineLongerThanTheBlock) {
   const std::string longline(100000, 'x');
   TempFile f("a\n" + longline + "\nb\n");
-  auto r = LineChunkReader::Open(f.path(), 4096);
+  for (uint64_t map_min : {kNeverMap, kAlwaysMap}) {
+    auto r = LineChunkReader::Open(f.path(), 4096, map_min);
+    ASSERT_TRUE(r);
+    std::string joined;
+    Chunk c;
+    for (;;) {
+      auto more = (*r)->Next(&c);
+      ASSERT_TRUE(more);
+      if (!*more) break;
+      joined.append(c.data);
+    }
+    EXPECT_EQ(joined, "a\n" + longline + "\nb\n") << map_min;
+  }
+}
+
+// A mapped file is cut into whole lines with the right line numbers (ReadChunksCheckingLines),
+// each chunk at most the block size unless it is one longer line, and, while no line is
+// longer than the block (a read grows its block for good after one), into the same chunks
+// as a read file: lines of random lengths, empty ones, with and without a last line end,
+// at several block sizes.
+TEST(LineChunkReader, MappedInputGivesTheChunksOfReadInput) {
+  std::mt19937 rng(20261207);
+  for (int trial = 0; trial < 60; ++trial) {
+    const bool long_lines = trial % 2 == 1;
+    std::string content;
+    const int lines = std::uniform_int_distribution<int>(0, 400)(rng);
+    for (int i = 0; i < lines; ++i) {
+      const int len = long_lines && rng() % 10 == 0
+                          ? std::uniform_int_distribution<int>(0, 20000)(rng)
+                          : std::uniform_int_distribution<int>(0, 120)(rng);
+      content += std::string(static_cast<size_t>(len), static_cast<char>('a' + i % 26)) + "\n";
+    }
+    if (trial % 3 == 0) content += "no line end";
+    const size_t target = 4096 << (trial % 3);
+    SCOPED_TRACE("trial " + std::to_string(trial) + ", " + std::to_string(content.size()) +
+                 " bytes");
+    const auto mapped = ReadChunksCheckingLines(content, kAlwaysMap, target);
+    std::string joined;
+    for (size_t i = 0; i < mapped.size(); ++i) {
+      joined += mapped[i];
+      if (i + 1 < mapped.size()) {
+        EXPECT_EQ(mapped[i].back(), '\n');
+      }
+      if (mapped[i].size() > target) {  // one line, longer than the block
+        EXPECT_EQ(std::count(mapped[i].begin(), mapped[i].end(), '\n'), 1);
+      }
+    }
+    EXPECT_EQ(joined, content);
+    if (!long_lines) {
+      EXPECT_EQ(mapped, ReadChunksCheckingLines(content, kNeverMap, target));
+    }
+  }
+}
+
+// Where this process maps `path` (from /proc/self/maps): [first, last) of its first mapping.
+std::pair<uintptr_t, uintptr_t> MappingOf(const std::string& path) {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    if (line.size() < path.size() ||
+        line.compare(line.size() - path.size(), path.size(), path) != 0) {
+      continue;
+    }
+    const size_t dash = line.find('-');
+    return {std::stoull(line.substr(0, dash), nullptr, 16),
+            std::stoull(line.substr(dash + 1), nullptr, 16)};
+  }
+  return {0, 0};
+}
+
+// Parsers over-read up to kChunkPadding bytes past a chunk: a chunk that lies in the mapping
+// must end at least that far before the file does (a mapping may have nothing readable
+// past its last page), and those that cannot, the last one at least, are copies; whatever
+// the file's size against the page size.
+TEST(LineChunkReader, MappedChunksCanBeOverReadByThePadding) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  for (size_t size : {page, 2 * page, 3 * page, 2 * page + 100, 2 * page - 30}) {
+    std::string content;
+    while (content.size() < size) content += "0123456789abcdef\n";
+    content.resize(size - 1);
+    content += "\n";
+    TempFile f(content);
+    auto r = LineChunkReader::Open(f.path(), 4096, kAlwaysMap);
+    ASSERT_TRUE(r);
+    const auto [first, last] = MappingOf(f.path());
+    ASSERT_NE(first, 0u) << "not mapped";
+    std::string joined;
+    int copies = 0;
+    Chunk c;
+    for (;;) {
+      auto more = (*r)->Next(&c);
+      ASSERT_TRUE(more);
+      if (!*more) break;
+      const auto at = reinterpret_cast<uintptr_t>(c.data.data());
+      if (at >= first && at < last) {
+        EXPECT_LE(at + c.data.size() + kChunkPadding, first + content.size()) << size;
+      } else {
+        ++copies;
+      }
+      joined.append(c.data);
+    }
+    // The last chunk, and one before it that ends within the padding of the file's end.
+    EXPECT_GE(copies, 1) << size;
+    EXPECT_LE(copies, 2) << size;
+    EXPECT_EQ(joined, content);
+  }
+}
+
+// A mapped file truncated while it is read faults on its missing pages (SIGBUS): the run
+// stops with exit code 1 and names the file, instead of crashing.
+TEST(LineChunkReaderDeathTest, AFileTruncatedWhileMappedStopsTheRunWithItsName) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  std::string content;
+  while (content.size() < (size_t{256} << 10)) content += "a line of some thirty bytes..\n";
+  TempFile f(content);
+  EXPECT_EXIT(
+      {
+        auto r = LineChunkReader::Open(f.path(), 4096, kAlwaysMap);
+        if (!r) std::exit(3);
+        std::filesystem::resize_file(f.path(), 0);
+        Chunk c;
+        uint64_t sum = 0;
+        for (;;) {
+          auto more = (*r)->Next(&c);
+          if (!more || !*more) break;
+          for (char ch : c.data) sum += static_cast<unsigned char>(ch);
+        }
+        std::exit(sum > 0 ? 4 : 5);  // read to the end: not what a truncated file allows
+      },
+      testing::ExitedWithCode(1),
+      "bantay_core_test_.*: the input file shrank while it was being read");
+}
+
+// The resident size, in KiB, of this process's mappings of `path` (from /proc/self/smaps).
+uint64_t MappedRssKb(const std::string& path) {
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool in = false;
+  uint64_t kb = 0;
+  while (std::getline(smaps, line)) {
+    if (!line.empty() && std::isxdigit(static_cast<unsigned char>(line[0])) &&
+        line.find('-') < line.find(' ')) {
+      in = line.size() >= path.size() &&
+           line.compare(line.size() - path.size(), path.size(), path) == 0;
+    } else if (in && line.rfind("Rss:", 0) == 0) {
+      kb += std::stoull(line.substr(4));
+    }
+  }
+  return kb;
+}
+
+// A released chunk's pages leave the mapping (they would otherwise all count in the
+// process's RSS until the end of the run, 1.1 GB for the bench's file).
+TEST(LineChunkReader, ReleasedMappedChunksLeaveTheMapping) {
+  std::string content;
+  while (content.size() < (size_t{2} << 20)) content += "a line of some thirty bytes..\n";
+  TempFile f(content);
+  auto r = LineChunkReader::Open(f.path(), 64 << 10, kAlwaysMap);
   ASSERT_TRUE(r);
-  std::string joined;
-  Chunk c;
+  std::vector<Chunk> held;
+  uint64_t sum = 0;
   for (;;) {
+    Chunk c;
     auto more = (*r)->Next(&c);
     ASSERT_TRUE(more);
     if (!*more) break;
-    joined.append(c.data);
+    for (char ch : c.data) sum += static_cast<unsigned char>(ch);  // touches every page
+    held.push_back(std::move(c));
   }
-  EXPECT_EQ(joined, "a\n" + longline + "\nb\n");
+  EXPECT_GT(sum, 0u);
+  const uint64_t before = MappedRssKb(f.path());
+  EXPECT_GT(before, 1500u);  // most of the 2 MiB
+  held.clear();
+  const uint64_t after = MappedRssKb(f.path());
+  EXPECT_LT(after * 8, before) << before << " KiB -> " << after << " KiB";
 }
 
 TEST(LineChunkReader, MissingFileIsNotFound) {

@@ -24,9 +24,10 @@ Chunk MakeChunk(const std::string& text, uint64_t first_line = 1, uint64_t seque
   Chunk c;
   c.sequence = sequence;
   c.first_line = first_line;
-  c.storage = std::make_shared<std::string>(text);
-  c.storage->append(kChunkPadding, '\0');
-  c.data = std::string_view(c.storage->data(), text.size());
+  auto storage = std::make_shared<std::string>(text);
+  storage->append(kChunkPadding, '\0');
+  c.data = std::string_view(storage->data(), text.size());
+  c.storage = std::move(storage);
   return c;
 }
 
