@@ -233,8 +233,9 @@ uint64_t CountNewlines(std::string_view s) {
 }
 
 // Mapped inputs, for the SIGBUS handler: a file truncated while it is mapped faults on its
-// missing pages, and the handler names it and ends the run with exit code 1 (an input
-// error) rather than a crash. Slots are claimed under a mutex; the handler only reads them.
+// missing pages (as does a page the disk fails to read), and the handler names it and ends
+// the run with exit code 1 (an input error) rather than a crash. Slots are claimed under a mutex;
+// the handler only reads them.
 struct MappedInput {
   std::atomic<uintptr_t> begin{0}, end{0};
   std::atomic<const char*> name{nullptr};
@@ -261,8 +262,8 @@ void OnBusError(int sig, siginfo_t* info, void* context) {
       WriteStderr("bantay: ");
       WriteStderr(m.name.load(std::memory_order_acquire));
       WriteStderr(
-          ": the input file shrank while it was being read (truncated or rotated?); "
-          "stopped\n");
+          ": the input file could not be read through its mapping (truncated or rotated "
+          "while being read, or an I/O error); stopped\n");
       _exit(1);
     }
   }
