@@ -92,6 +92,9 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
     if (!*more) continue;
     auto records = meta::CallRecordReader::Create(first, reader.name());
     if (!records) return tl::unexpected(records.error());
+    // The chunks after the first come from a thread of their own: this one admits calls
+    // (AddBatch), which bounds reading, and no longer counts line ends between batches.
+    ChunkReadAhead ahead(&reader, 4);
     bool have_first = true;
     std::function<bool(ParsedChunk*)> produce = [&](ParsedChunk* c) {
       if (!failed) return false;
@@ -100,7 +103,7 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
         have_first = false;
         return true;
       }
-      auto m = reader.Next(&c->chunk);
+      auto m = ahead.Next(&c->chunk);
       if (!m) {
         report({reader.name(), m.error().ToString(), false});
         return false;

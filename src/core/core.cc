@@ -9,9 +9,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <mutex>
+#include <optional>
+#include <thread>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -445,6 +449,67 @@ Result<bool> LineChunkReader::Next(Chunk* chunk) {
   chunk->data = std::string_view(buf.data(), keep);
   chunk->storage = std::move(storage);
   return true;
+}
+
+struct ChunkReadAhead::State {
+  LineChunkReader* reader;
+  size_t depth;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Chunk> ready;
+  std::optional<Error> error;
+  bool done = false, stop = false;
+  std::thread thread;
+};
+
+ChunkReadAhead::ChunkReadAhead(LineChunkReader* reader, size_t depth)
+    : state_(std::make_unique<State>()) {
+  State& st = *state_;
+  st.reader = reader;
+  st.depth = std::max<size_t>(depth, 1);
+  st.thread = std::thread([&st] {
+    for (;;) {
+      {
+        std::unique_lock lock(st.mu);
+        st.cv.wait(lock, [&] { return st.stop || st.ready.size() < st.depth; });
+        if (st.stop) return;
+      }
+      Chunk chunk;
+      Result<bool> more = st.reader->Next(&chunk);
+      std::lock_guard lock(st.mu);
+      if (!more) {
+        st.error = more.error();
+      } else if (*more) {
+        st.ready.push_back(std::move(chunk));
+      }
+      if (!more || !*more) st.done = true;
+      st.cv.notify_all();
+      if (st.done) return;
+    }
+  });
+}
+
+ChunkReadAhead::~ChunkReadAhead() {
+  {
+    std::lock_guard lock(state_->mu);
+    state_->stop = true;
+  }
+  state_->cv.notify_all();
+  state_->thread.join();
+}
+
+Result<bool> ChunkReadAhead::Next(Chunk* chunk) {
+  State& st = *state_;
+  std::unique_lock lock(st.mu);
+  st.cv.wait(lock, [&] { return !st.ready.empty() || st.done; });
+  if (!st.ready.empty()) {
+    *chunk = std::move(st.ready.front());
+    st.ready.pop_front();
+    st.cv.notify_all();
+    return true;
+  }
+  if (st.error) return tl::unexpected(*st.error);
+  return false;
 }
 
 Status ForEachTsvRow(std::string_view content, std::string_view file_name,

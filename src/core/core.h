@@ -118,6 +118,24 @@ class LineChunkReader {
   uint64_t size_hint_ = 0;
 };
 
+// Calls a LineChunkReader's Next on a thread of its own, up to `depth` chunks ahead, so that
+// the thread that consumes the chunks does not also count their line ends or copy them
+// (bantay meta: the thread that admits calls bounds reading). Not thread-safe; one
+// consumer. The reader must outlive this.
+class ChunkReadAhead {
+ public:
+  ChunkReadAhead(LineChunkReader* reader, size_t depth);
+  ~ChunkReadAhead();  // stops the thread (chunks not taken are dropped)
+  ChunkReadAhead(const ChunkReadAhead&) = delete;
+  ChunkReadAhead& operator=(const ChunkReadAhead&) = delete;
+  // As LineChunkReader::Next, in the same order.
+  Result<bool> Next(Chunk* chunk);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 // Reads a whole file (or stdin for "-") into memory.
 Result<std::string> ReadFile(const std::string& path);
 

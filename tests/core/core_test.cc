@@ -368,6 +368,46 @@ TEST(LineChunkReader, ReleasedMappedChunksLeaveTheMapping) {
   EXPECT_LT(after * 8, before) << before << " KiB -> " << after << " KiB";
 }
 
+// Read ahead on a thread of its own, the chunks come in the reader's order with its line
+// numbers, mapped or read, whatever the depth; dropped before the end, it stops.
+TEST(ChunkReadAhead, GivesTheReadersChunksInOrder) {
+  std::string content;
+  for (int i = 1; i <= 20000; ++i) content += "line " + std::to_string(i) + "\n";
+  const std::vector<std::string> direct = ReadChunksCheckingLines(content);
+  ASSERT_GT(direct.size(), 20u);
+  TempFile f(content);
+  for (uint64_t map_min : {kNeverMap, kAlwaysMap}) {
+    for (size_t depth : {1, 3}) {
+      auto r = LineChunkReader::Open(f.path(), 4096, map_min);
+      ASSERT_TRUE(r);
+      ChunkReadAhead ahead(r->get(), depth);
+      std::vector<std::string> got;
+      uint64_t expected_line = 1;
+      Chunk c;
+      for (;;) {
+        auto more = ahead.Next(&c);
+        ASSERT_TRUE(more);
+        if (!*more) break;
+        EXPECT_EQ(c.first_line, expected_line);
+        expected_line += static_cast<uint64_t>(std::count(c.data.begin(), c.data.end(), '\n'));
+        got.emplace_back(c.data);
+      }
+      EXPECT_EQ(got, direct) << map_min << " " << depth;
+      auto again = ahead.Next(&c);  // the end stays the end
+      ASSERT_TRUE(again);
+      EXPECT_FALSE(*again);
+    }
+    auto r = LineChunkReader::Open(f.path(), 4096, map_min);
+    ASSERT_TRUE(r);
+    {
+      ChunkReadAhead ahead(r->get(), 2);
+      Chunk c;
+      ASSERT_TRUE(ahead.Next(&c));
+      EXPECT_EQ(std::string(c.data), direct[0]);
+    }  // dropped with chunks still to read: returns
+  }
+}
+
 TEST(LineChunkReader, MissingFileIsNotFound) {
   auto r = LineChunkReader::Open("/nonexistent/file.jsonl");
   ASSERT_FALSE(r);
