@@ -27,4 +27,11 @@ struct CommandRegistration {
 // Adds every registered subcommand to `app`, in order.
 void RegisterAll(CLI::App& app, std::function<int()>* run);
 
+// How the process reads its input files, before any is opened (main): BANTAY_NO_MMAP=1
+// reads files instead of mapping them (LineChunkReader::SetMapping), and a SIGBUS on a
+// mapped input (the file truncated while it is read, or a page the disk fails to read)
+// prints the file's name and exits with kExitFindings, as a read error does, instead of
+// crashing; any other SIGBUS goes to the handler there was before.
+void ConfigureInputs();
+
 }  // namespace bantay::cli

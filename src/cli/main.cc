@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   ReserveHugePageArena();
   KeepFreedMemoryASecond();
 #endif
+  bantay::cli::ConfigureInputs();
   CLI::App app{"bantay: finds live-streamed sexual exploitation of children in chats and calls"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "bantay 0.1.0");

@@ -1,7 +1,6 @@
 // core/core.cc: errors, UTC time parsing and formatting, chunked line input.
 #include "core/core.h"
 
-#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,7 +9,6 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
-#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -236,10 +234,8 @@ uint64_t CountNewlines(std::string_view s) {
   return n;
 }
 
-// Mapped inputs, for the SIGBUS handler: a file truncated while it is mapped faults on its
-// missing pages (as does a page the disk fails to read), and the handler names it and ends
-// the run with exit code 1 (an input error) rather than a crash. Slots are claimed under a mutex;
-// the handler only reads them.
+// Mapped inputs, for MappedInputAt: slots are claimed under a mutex and read, lock-free,
+// from a signal handler.
 struct MappedInput {
   std::atomic<uintptr_t> begin{0}, end{0};
   std::atomic<const char*> name{nullptr};
@@ -247,46 +243,10 @@ struct MappedInput {
 constexpr size_t kMaxMappedInputs = 64;
 MappedInput g_mapped[kMaxMappedInputs];
 std::mutex g_mapped_mu;
-struct sigaction g_previous_bus_action;
-
-void WriteStderr(const char* s) {
-  for (size_t n = std::strlen(s); n > 0;) {
-    const ssize_t w = write(STDERR_FILENO, s, n);
-    if (w <= 0) return;
-    s += w;
-    n -= static_cast<size_t>(w);
-  }
-}
-
-void OnBusError(int sig, siginfo_t* info, void* context) {
-  const auto at = reinterpret_cast<uintptr_t>(info->si_addr);
-  for (const MappedInput& m : g_mapped) {
-    const uintptr_t begin = m.begin.load(std::memory_order_acquire);
-    if (begin != 0 && at >= begin && at < m.end.load(std::memory_order_acquire)) {
-      WriteStderr("bantay: ");
-      WriteStderr(m.name.load(std::memory_order_acquire));
-      WriteStderr(
-          ": the input file could not be read through its mapping (truncated or rotated "
-          "while being read, or an I/O error); stopped\n");
-      _exit(1);
-    }
-  }
-  // Not an input of ours: what was there before decides (the fault repeats on return).
-  (void)sig;
-  (void)context;
-  sigaction(SIGBUS, &g_previous_bus_action, nullptr);
-}
+std::atomic<bool> g_map_inputs{true};
 
 // Maps `size` bytes of `fd` for reading; null when it cannot (the reader then reads).
 std::shared_ptr<const char> MapInput(int fd, size_t size, const std::string& name) {
-  static std::once_flag installed;
-  std::call_once(installed, [] {
-    struct sigaction action {};
-    action.sa_sigaction = OnBusError;
-    action.sa_flags = SA_SIGINFO;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGBUS, &action, &g_previous_bus_action);
-  });
   MappedInput* slot = nullptr;
   {
     std::lock_guard lock(g_mapped_mu);
@@ -318,6 +278,19 @@ std::shared_ptr<const char> MapInput(int fd, size_t size, const std::string& nam
 
 }  // namespace
 
+const char* MappedInputAt(const void* address) {
+  const auto at = reinterpret_cast<uintptr_t>(address);
+  for (const MappedInput& m : g_mapped) {
+    const uintptr_t begin = m.begin.load(std::memory_order_acquire);
+    if (begin != 0 && at >= begin && at < m.end.load(std::memory_order_acquire)) {
+      return m.name.load(std::memory_order_acquire);
+    }
+  }
+  return nullptr;
+}
+
+void LineChunkReader::SetMapping(bool enabled) { g_map_inputs.store(enabled); }
+
 Result<std::unique_ptr<LineChunkReader>> LineChunkReader::Open(const std::string& path,
                                                                size_t target_chunk_bytes,
                                                                uint64_t map_min_bytes) {
@@ -336,9 +309,7 @@ Result<std::unique_ptr<LineChunkReader>> LineChunkReader::Open(const std::string
     struct stat st;
     if (fstat(fileno(r->file_), &st) == 0 && S_ISREG(st.st_mode)) {
       r->size_hint_ = static_cast<uint64_t>(st.st_size);
-      const char* no_mmap = std::getenv("BANTAY_NO_MMAP");
-      if (r->size_hint_ > 0 && r->size_hint_ >= map_min_bytes &&
-          (no_mmap == nullptr || std::string_view(no_mmap) != "1")) {
+      if (r->size_hint_ > 0 && r->size_hint_ >= map_min_bytes && g_map_inputs.load()) {
         r->map_ = MapInput(fileno(r->file_), static_cast<size_t>(r->size_hint_), r->name_);
       }
     }

@@ -76,10 +76,14 @@ struct Chunk {
 // block size are read whole (the block grows), so every chunk holds only whole lines.
 // A regular file of kMapMinBytes or more is mapped instead of read (no copy out of the page
 // cache); each chunk's pages leave the process's mapping when its storage is released, and
-// the last chunk, which has no file bytes after it to over-read, is copied into a padded
-// buffer. Not thread-safe; one reader per input.
+// a chunk that ends within kChunkPadding of the file's end, which has too few file bytes
+// after it to over-read, is copied into a padded buffer. Not thread-safe; one reader per
+// input.
 class LineChunkReader {
  public:
+  // Whether regular files of `map_min_bytes` or more are mapped (the default) or read, for
+  // every reader opened after the call (the CLI: BANTAY_NO_MMAP=1).
+  static void SetMapping(bool enabled);
   // `map_min_bytes`: regular files at least this large are mapped (tests set it).
   static Result<std::unique_ptr<LineChunkReader>> Open(const std::string& path,
                                                        size_t target_chunk_bytes = 4 << 20,
@@ -117,6 +121,11 @@ class LineChunkReader {
   uint64_t bytes_read_ = 0;
   uint64_t size_hint_ = 0;
 };
+
+// The name of the mapped input file (LineChunkReader) whose mapping holds `address`, null
+// when none does. Async-signal-safe: a file truncated while mapped, or a page the disk
+// fails to read, raises SIGBUS on access, and the CLI's handler names the file with this.
+const char* MappedInputAt(const void* address);
 
 // Calls a LineChunkReader's Next on a thread of its own, up to `depth` chunks ahead, so that
 // the thread that consumes the chunks does not also count their line ends or copy them
