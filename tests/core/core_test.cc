@@ -131,27 +131,42 @@ class TempFile {
 // Mapped input for every file, and for none.
 constexpr uint64_t kAlwaysMap = 0, kNeverMap = UINT64_MAX;
 
-// Reads `content` back in chunks of about `target` bytes and checks that each chunk's first
-// line number follows the line ends before it. Returns the chunks' data.
-std::vector<std::string> ReadChunksCheckingLines(const std::string& content,
-                                                 uint64_t map_min = kNeverMap,
-                                                 size_t target = 4096) {
-  std::vector<std::string> out;
-  TempFile f(content);
-  auto r = LineChunkReader::Open(f.path(), target, map_min);
-  EXPECT_TRUE(r);
-  if (!r) return out;
-  uint64_t expected_line = 1;
+// Calls `fn(chunk)` for each chunk that `next` (a reader's or a read-ahead's Next) gives, to
+// the end; each must succeed.
+template <class NextFn, class Fn>
+void ForEachChunk(const NextFn& next, const Fn& fn) {
   Chunk c;
   for (;;) {
-    auto more = (*r)->Next(&c);
-    EXPECT_TRUE(more);
-    if (!more || !*more) break;
+    auto more = next(&c);
+    ASSERT_TRUE(more);
+    if (!*more) return;
+    fn(c);
+  }
+}
+
+// The chunks that `next` gives, to the end, checking that each chunk's first line number
+// follows the line ends before it.
+template <class NextFn>
+std::vector<std::string> ChunksCheckingLines(const NextFn& next) {
+  std::vector<std::string> out;
+  uint64_t expected_line = 1;
+  ForEachChunk(next, [&](const Chunk& c) {
     EXPECT_EQ(c.first_line, expected_line);
     expected_line += static_cast<uint64_t>(std::count(c.data.begin(), c.data.end(), '\n'));
     out.emplace_back(c.data);
-  }
+  });
   return out;
+}
+
+// Reads `content` back in chunks of about `target` bytes (ChunksCheckingLines).
+std::vector<std::string> ReadChunksCheckingLines(const std::string& content,
+                                                 uint64_t map_min = kNeverMap,
+                                                 size_t target = 4096) {
+  TempFile f(content);
+  auto r = LineChunkReader::Open(f.path(), target, map_min);
+  EXPECT_TRUE(r);
+  if (!r) return {};
+  return ChunksCheckingLines([&](Chunk* c) { return (*r)->Next(c); });
 }
 
 // Line numbers come from counting line ends 16 bytes at a time in lanes summed every 255
@@ -195,13 +210,8 @@ TEST(LineChunkReader, ReadsALineLongerThanTheBlock) {
     auto r = LineChunkReader::Open(f.path(), 4096, map_min);
     ASSERT_TRUE(r);
     std::string joined;
-    Chunk c;
-    for (;;) {
-      auto more = (*r)->Next(&c);
-      ASSERT_TRUE(more);
-      if (!*more) break;
-      joined.append(c.data);
-    }
+    ForEachChunk([&](Chunk* c) { return (*r)->Next(c); },
+                 [&](const Chunk& c) { joined.append(c.data); });
     EXPECT_EQ(joined, "a\n" + longline + "\nb\n") << map_min;
   }
 }
@@ -279,19 +289,16 @@ TEST(LineChunkReader, MappedChunksCanBeOverReadByThePadding) {
     ASSERT_NE(first, 0u) << "not mapped";
     std::string joined;
     int copies = 0;
-    Chunk c;
-    for (;;) {
-      auto more = (*r)->Next(&c);
-      ASSERT_TRUE(more);
-      if (!*more) break;
-      const auto at = reinterpret_cast<uintptr_t>(c.data.data());
-      if (at >= first && at < last) {
-        EXPECT_LE(at + c.data.size() + kChunkPadding, first + content.size()) << size;
-      } else {
-        ++copies;
-      }
-      joined.append(c.data);
-    }
+    ForEachChunk([&](Chunk* c) { return (*r)->Next(c); },
+                 [&](const Chunk& c) {
+                   const auto at = reinterpret_cast<uintptr_t>(c.data.data());
+                   if (at >= first && at < last) {
+                     EXPECT_LE(at + c.data.size() + kChunkPadding, first + content.size()) << size;
+                   } else {
+                     ++copies;
+                   }
+                   joined.append(c.data);
+                 });
     // The last chunk, and one before it that ends within the padding of the file's end.
     EXPECT_GE(copies, 1) << size;
     EXPECT_LE(copies, 2) << size;
@@ -328,14 +335,11 @@ TEST(LineChunkReader, MappedInputAtNamesTheFileOfAnAddressInItsMapping) {
   LineChunkReader::SetMapping(true);
   ASSERT_TRUE(r);
   std::string joined;
-  Chunk c;
-  for (;;) {
-    auto more = (*r)->Next(&c);
-    ASSERT_TRUE(more);
-    if (!*more) break;
-    EXPECT_EQ(MappedInputAt(c.data.data()), nullptr);
-    joined.append(c.data);
-  }
+  ForEachChunk([&](Chunk* c) { return (*r)->Next(c); },
+               [&](const Chunk& c) {
+                 EXPECT_EQ(MappedInputAt(c.data.data()), nullptr);
+                 joined.append(c.data);
+               });
   EXPECT_EQ(joined, content);
 }
 
@@ -367,14 +371,11 @@ TEST(LineChunkReader, ReleasedMappedChunksLeaveTheMapping) {
   ASSERT_TRUE(r);
   std::vector<Chunk> held;
   uint64_t sum = 0;
-  for (;;) {
-    Chunk c;
-    auto more = (*r)->Next(&c);
-    ASSERT_TRUE(more);
-    if (!*more) break;
-    for (char ch : c.data) sum += static_cast<unsigned char>(ch);  // touches every page
-    held.push_back(std::move(c));
-  }
+  ForEachChunk([&](Chunk* c) { return (*r)->Next(c); },
+               [&](const Chunk& c) {
+                 for (char ch : c.data) sum += static_cast<unsigned char>(ch);  // every page
+                 held.push_back(c);
+               });
   EXPECT_GT(sum, 0u);
   const uint64_t before = MappedRssKb(f.path());
   EXPECT_GT(before, 1500u);  // most of the 2 MiB
@@ -396,18 +397,9 @@ TEST(ChunkReadAhead, GivesTheReadersChunksInOrder) {
       auto r = LineChunkReader::Open(f.path(), 4096, map_min);
       ASSERT_TRUE(r);
       ChunkReadAhead ahead(r->get(), depth);
-      std::vector<std::string> got;
-      uint64_t expected_line = 1;
+      EXPECT_EQ(ChunksCheckingLines([&](Chunk* c) { return ahead.Next(c); }), direct)
+          << map_min << " " << depth;
       Chunk c;
-      for (;;) {
-        auto more = ahead.Next(&c);
-        ASSERT_TRUE(more);
-        if (!*more) break;
-        EXPECT_EQ(c.first_line, expected_line);
-        expected_line += static_cast<uint64_t>(std::count(c.data.begin(), c.data.end(), '\n'));
-        got.emplace_back(c.data);
-      }
-      EXPECT_EQ(got, direct) << map_min << " " << depth;
       auto again = ahead.Next(&c);  // the end stays the end
       ASSERT_TRUE(again);
       EXPECT_FALSE(*again);
