@@ -285,7 +285,8 @@ TEST(LineChunkReader, MappedChunksCanBeOverReadByThePadding) {
     TempFile f(content);
     auto r = LineChunkReader::Open(f.path(), 4096, kAlwaysMap);
     ASSERT_TRUE(r);
-    const auto [first, last] = MappingOf(f.path());
+    const std::pair<uintptr_t, uintptr_t> mapping = MappingOf(f.path());
+    const uintptr_t first = mapping.first, last = mapping.second;  // captured below
     ASSERT_NE(first, 0u) << "not mapped";
     std::string joined;
     int copies = 0;
