@@ -476,8 +476,7 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
         r->flagged += sc.FinishJson(record.id, std::move(*c.merged), &r->lines);
         *c.merged = Scanner::State();  // free it now
       } else {
-        Scanner::Thaw(record.state, &thawed);
-        r->flagged += sc.FinishJson(record.id, std::move(thawed), &r->lines);
+        r->flagged += sc.FinishFrozenJson(record.id, record.state, &thawed, &r->lines);
       }
     }
     last_block_bytes = r->lines.size;

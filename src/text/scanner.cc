@@ -299,6 +299,8 @@ Result<std::shared_ptr<const Scanner>> Scanner::Create(std::shared_ptr<const Mat
       if (sides[p].second[t]) s->pair_side_b_[t * s->pair_words_ + p / 64] |= bit;
     }
   }
+  State empty;
+  s->reports_without_cues_ = s->ScoreState(&empty).report;
   return std::shared_ptr<const Scanner>(std::move(s));
 }
 
@@ -814,6 +816,19 @@ bool Scanner::FinishJson(std::string_view conversation, State&& state, TextBuffe
     out->PushBack('\n');
   }
   return scored.flagged;
+}
+
+bool Scanner::FinishFrozenJson(std::string_view conversation, const char* frozen, State* scratch,
+                               TextBuffer* out) const {
+  if (!reports_without_cues_) {
+    // Thaw's header: messages, authors, cues.
+    const char* in = frozen;
+    GetVar(&in);
+    GetVar(&in);
+    if (GetVar(&in) == 0) return false;
+  }
+  Thaw(frozen, scratch);
+  return FinishJson(conversation, std::move(*scratch), out);
 }
 
 ConversationScore Scanner::ScoreConversation(std::span<const Message> messages,

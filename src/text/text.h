@@ -369,6 +369,12 @@ class Scanner {
   // (no ConversationScore strings) and written once, in place. Returns whether it was
   // flagged.
   bool FinishJson(std::string_view conversation, State&& state, TextBuffer* out) const;
+  // FinishJson of a frozen state, thawed into *scratch only when it can print a line: a
+  // conversation without a cue scores the same whatever it said (the weights' "no minor
+  // cue", "no sexual request"), so when that score is neither flagged nor reported it is
+  // not thawed at all (most conversations of a platform's day).
+  bool FinishFrozenJson(std::string_view conversation, const char* frozen, State* scratch,
+                        TextBuffer* out) const;
 
   // Convenience for tests and small inputs: scores one conversation's messages in order.
   ConversationScore ScoreConversation(std::span<const Message> messages,
@@ -393,6 +399,8 @@ class Scanner {
   // at [term * pair_words_ + pair / 64]: one pass over the cues finds every pair present.
   size_t pair_words_ = 0;
   std::vector<uint64_t> pair_side_a_, pair_side_b_;
+  // Whether a conversation without a cue is reported (flagged, or keep_unflagged).
+  bool reports_without_cues_ = true;
   // What Finish's scoring decides; the features that fired are kept per thread in
   // scanner.cc, strongest first when `report`.
   struct Scored {

@@ -236,6 +236,46 @@ TEST(Scanner, MergeOfPiecesEqualsWholeConversation) {
   }
 }
 
+// A frozen conversation is finished as its thawed state is, with and without unflagged
+// lines; one without a cue, which no weights here flag, is not even thawed when only
+// flagged conversations are printed (the scratch state keeps what it held).
+TEST(Scanner, FinishFrozenJsonSkipsThawingAConversationWithoutCues) {
+  auto norm = *Normaliser::Create();
+  auto matcher = *Matcher::Create(*Lexicon::Default(), norm);
+  auto flagged_only = *Scanner::Create(matcher, *ScoringWeights::Default(), ScanOptions{});
+  const std::vector<std::vector<const char*>> conversations = {
+      {"hi how old are you", "12 po", "private show on cam", "i send gcash", "naked"},
+      {"good morning", "how was school", "fine thanks"},  // no cue
+      {"i send money for your school fees", "thank you tito"},
+      {},
+  };
+  for (const Scanner* sc : {&Sc(), flagged_only.get()}) {
+    for (const auto& lines : conversations) {
+      Scratch scratch;
+      Scanner::State state;
+      for (size_t i = 0; i < lines.size(); ++i) {
+        Message m;
+        m.author = i % 2 ? "b" : "a";
+        m.text = lines[i];
+        sc->Add(m, scratch, &state);
+      }
+      const bool no_cue = state.cues.empty();
+      std::string frozen;
+      Scanner::Freeze(state, &frozen);
+      TextBuffer want, got;
+      Scanner::State copy;
+      Scanner::Thaw(frozen.data(), &copy);
+      const bool want_flagged = sc->FinishJson("c", std::move(copy), &want);
+      Scanner::State scratch_state;
+      scratch_state.messages = 4242;  // what a skipped conversation leaves alone
+      EXPECT_EQ(sc->FinishFrozenJson("c", frozen.data(), &scratch_state, &got), want_flagged);
+      EXPECT_EQ(got.view(), want.view());
+      const bool skipped = no_cue && !sc->options().keep_unflagged;
+      EXPECT_EQ(scratch_state.messages == 4242, skipped) << lines.size() << " lines";
+    }
+  }
+}
+
 // A state frozen and thawed is the same state: every cue field (ages, bare numbers, the
 // markers, flags, offsets past one varint byte), authors, text starts and kept text; a
 // thawed state reused for a smaller one keeps nothing of the larger.
