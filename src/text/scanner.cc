@@ -502,10 +502,26 @@ void Scanner::Freeze(const State& state, std::string* out) {
   out->resize(at + static_cast<size_t>(Freeze(state, begin) - begin));
 }
 
+namespace {
+// The counts a frozen state starts with (Freeze writes them first).
+struct FrozenHeader {
+  uint32_t messages, authors, cues, texts, arena;
+};
+const char* ReadFrozenHeader(const char* in, FrozenHeader* h) {
+  h->messages = GetVar(&in);
+  h->authors = GetVar(&in);
+  h->cues = GetVar(&in);
+  h->texts = GetVar(&in);
+  h->arena = GetVar(&in);
+  return in;
+}
+}  // namespace
+
 const char* Scanner::Thaw(const char* in, State* state) {
-  state->messages = GetVar(&in);
-  const uint32_t authors = GetVar(&in), cues = GetVar(&in), texts = GetVar(&in),
-                 arena = GetVar(&in);
+  FrozenHeader h;
+  in = ReadFrozenHeader(in, &h);
+  state->messages = h.messages;
+  const uint32_t authors = h.authors, cues = h.cues, texts = h.texts, arena = h.arena;
   state->authors.resize(authors);
   for (std::string& a : state->authors) {
     const uint32_t len = GetVar(&in);
@@ -810,6 +826,7 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
 }
 
 bool Scanner::FinishJson(std::string_view conversation, State&& state, TextBuffer* out) const {
+  if (state.cues.empty() && !reports_without_cues_) return false;  // FinishFrozenJson
   const Scored scored = ScoreState(&state);
   if (scored.report) {
     json::AppendLine(StateSource(conversation, state, scored, *this), out);
@@ -821,11 +838,9 @@ bool Scanner::FinishJson(std::string_view conversation, State&& state, TextBuffe
 bool Scanner::FinishFrozenJson(std::string_view conversation, const char* frozen, State* scratch,
                                TextBuffer* out) const {
   if (!reports_without_cues_) {
-    // Thaw's header: messages, authors, cues.
-    const char* in = frozen;
-    GetVar(&in);
-    GetVar(&in);
-    if (GetVar(&in) == 0) return false;
+    FrozenHeader h;
+    ReadFrozenHeader(frozen, &h);
+    if (h.cues == 0) return false;
   }
   Thaw(frozen, scratch);
   return FinishJson(conversation, std::move(*scratch), out);

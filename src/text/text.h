@@ -372,7 +372,8 @@ class Scanner {
   // FinishJson of a frozen state, thawed into *scratch only when it can print a line: a
   // conversation without a cue scores the same whatever it said (the weights' "no minor
   // cue", "no sexual request"), so when that score is neither flagged nor reported it is
-  // not thawed at all (most conversations of a platform's day).
+  // not thawed at all (most conversations of a platform's day), and FinishJson does not
+  // score it either.
   bool FinishFrozenJson(std::string_view conversation, const char* frozen, State* scratch,
                         TextBuffer* out) const;
 
