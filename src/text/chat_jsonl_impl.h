@@ -18,7 +18,7 @@ namespace bantay::text {
 namespace BANTAY_JSONL_VARIANT {
 
 static_assert(kChunkPadding >= simdjson::SIMDJSON_PADDING);
-static_assert(kChunkPadding >= 32);  // QuoteParse reads a 32-byte block past a line
+static_assert(kChunkPadding >= 32);  // QuoteParseLine reads a 32-byte block past the chunk
 
 namespace {
 
@@ -122,7 +122,7 @@ class LineParser {
 
   // `capacity`: readable bytes from line.data() (at least line.size() + padding).
   void Parse(std::string_view line, size_t capacity, uint64_t line_no) {
-    if (fast_path_ && (QuoteParse(line, line_no) || FastParse(line, line_no))) return;
+    if (fast_path_ && FastParse(line, line_no)) return;
     const simdjson::error_code e = TryParse(line, capacity, line_no);
     if (e == simdjson::UTF8_ERROR) {
       repaired_buf_.clear();  // keeps its capacity: no allocation per repaired line
@@ -247,80 +247,131 @@ class LineParser {
     on_message_(ref_);
   }
 
+ public:
   // The commonest record of all, from the positions of its quotes: a flat object of ASCII
   // string keys and values, without whitespace between tokens, escapes or control
-  // characters ({"k":"v","k":"v"}). One pass of 32-byte blocks (16 without AVX2) lists the
-  // quotes, then each field is four of them with ':' and ',' between. Returns false, having
-  // delivered nothing, for any other line, which FastParse then reads. REQUIRES: 32
-  // readable bytes past the line (the chunk padding).
-  bool QuoteParse(std::string_view line, uint64_t line_no) {
+  // characters ({"k":"v","k":"v"}), on a line of its own that starts at `p` (at most
+  // `avail` bytes, to the chunk's end). One pass of 32-byte blocks (16 without AVX2) finds
+  // the line's end and lists the quotes, so that the line is read once; then each field is
+  // four quotes with ':' and ',' between. On success, delivers the record and returns the
+  // line's length with its line end ("\n" or "\r\n"; none at the chunk's end). Otherwise
+  // returns 0, having delivered nothing, and sets *no_line_end_before to how far the line
+  // is known to have no '\n'; the caller finds the line's end and FastParse reads it.
+  // REQUIRES: 32 readable bytes past `avail` (the chunk padding).
+  size_t QuoteParseLine(const char* p, size_t avail, size_t max_line_bytes, uint64_t line_no,
+                        size_t* no_line_end_before) {
+    *no_line_end_before = 0;
 #ifdef __SSE2__
-    const char* p = line.data();
-    const size_t n = line.size();
-    if (n < 2 || p[0] != '{' || p[n - 1] != '}') return false;
+    if (avail < 2 || p[0] != '{') return 0;
     constexpr size_t kMaxQuotes = 64;
 #ifdef __AVX2__
     constexpr size_t kBlock = 32;
     const __m256i quote = _mm256_set1_epi8('"');
     const __m256i backslash = _mm256_set1_epi8('\\');
     const __m256i space = _mm256_set1_epi8(' ');  // below it: control characters
+    const __m256i newline = _mm256_set1_epi8('\n');
 #else
     constexpr size_t kBlock = 16;
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
     const __m128i space = _mm_set1_epi8(' ');
+    const __m128i newline = _mm_set1_epi8('\n');
 #endif
     // Room for one block's quotes past the limit: the count is checked once per block.
     uint32_t q[kMaxQuotes + kBlock];
     size_t nq = 0;
-    for (size_t b = 0; b < n; b += kBlock) {
+    size_t n = 0;     // the line's length without its line end
+    size_t next = 0;  // the offset of the next line
+    for (size_t b = 0;; b += kBlock) {
+      if (b >= avail) {  // the chunk's last line, without a line end
+        n = next = avail;
+        break;
+      }
       const uint32_t valid =
-          n - b >= kBlock ? ~uint32_t{0} >> (32 - kBlock) : (uint32_t{1} << (n - b)) - 1;
+          avail - b >= kBlock ? ~uint32_t{0} >> (32 - kBlock) : (uint32_t{1} << (avail - b)) - 1;
       // Control characters, bytes >= 0x80 (negative as signed) and backslashes. Spaces may
       // be in strings; between tokens the position checks below catch them.
 #ifdef __AVX2__
       const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + b));
-      const __m256i other =
-          _mm256_or_si256(_mm256_cmpgt_epi8(space, x), _mm256_cmpeq_epi8(x, backslash));
-      if ((static_cast<uint32_t>(_mm256_movemask_epi8(other)) & valid) != 0) return false;
+      uint32_t other = static_cast<uint32_t>(_mm256_movemask_epi8(
+          _mm256_or_si256(_mm256_cmpgt_epi8(space, x), _mm256_cmpeq_epi8(x, backslash))));
+      const uint32_t line_end =
+          static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, newline))) & valid;
       uint32_t m = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, quote)));
 #else
       const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + b));
-      const __m128i other =
-          _mm_or_si128(_mm_cmpgt_epi8(space, x), _mm_cmpeq_epi8(x, backslash));
-      if ((static_cast<uint32_t>(_mm_movemask_epi8(other)) & valid) != 0) return false;
+      uint32_t other = static_cast<uint32_t>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_cmpgt_epi8(space, x), _mm_cmpeq_epi8(x, backslash))));
+      const uint32_t line_end =
+          static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, newline))) & valid;
       uint32_t m = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote)));
 #endif
-      for (m &= valid; m != 0; m &= m - 1) {
+      uint32_t in_line = valid;
+      if (line_end != 0) {
+        const unsigned at = static_cast<unsigned>(__builtin_ctz(line_end));
+        in_line = (uint32_t{1} << at) - 1;
+        n = b + at;
+        next = n + 1;
+        // A "\r" before the line end is part of it.
+        if (n > 0 && p[n - 1] == '\r') {
+          --n;
+          if (at > 0) in_line &= ~(uint32_t{1} << (at - 1));
+        }
+      }
+      if ((other & in_line) != 0) {
+        *no_line_end_before = line_end != 0 ? b : b + kBlock;
+        if (*no_line_end_before > avail) *no_line_end_before = avail;
+        return 0;
+      }
+      for (m &= in_line; m != 0; m &= m - 1) {
         q[nq++] = static_cast<uint32_t>(b + static_cast<size_t>(__builtin_ctz(m)));
       }
-      if (nq > kMaxQuotes) return false;
+      if (line_end != 0) break;
+      if (nq > kMaxQuotes) {
+        *no_line_end_before = std::min(b + kBlock, avail);
+        return 0;
+      }
     }
-    if (nq == 0 || nq % 4 != 0 || q[0] != 1) return false;
+    // The caller settles an overlong line, and FastParse reads any line the checks below
+    // refuse (and one whose "\r" ends a block before its line end).
+    if (nq == 0 || nq > kMaxQuotes || nq % 4 != 0 || q[0] != 1 || n > max_line_bytes ||
+        p[n - 1] != '}') {
+      *no_line_end_before = n;
+      return 0;
+    }
     std::string_view values[4];
     bool seen[4] = {false, false, false, false};
     for (size_t f = 0; f < nq; f += 4) {
       const uint32_t key_open = q[f], key_close = q[f + 1];
       const uint32_t value_open = q[f + 2], value_close = q[f + 3];
-      if (value_open != key_close + 2 || p[key_close + 1] != ':') return false;
       const uint32_t after = value_close + 1;
-      if (f + 4 < nq ? p[after] != ',' || q[f + 4] != after + 1 : after != n - 1) return false;
+      if (value_open != key_close + 2 || p[key_close + 1] != ':' ||
+          (f + 4 < nq ? p[after] != ',' || q[f + 4] != after + 1 : after != n - 1)) {
+        *no_line_end_before = n;
+        return 0;
+      }
       const Field which = Classify(std::string_view(p + key_open + 1, key_close - key_open - 1));
       if (which == Field::kOther) continue;
       const auto slot = static_cast<size_t>(which);
-      if (seen[slot]) return false;
+      if (seen[slot]) {
+        *no_line_end_before = n;
+        return 0;
+      }
       seen[slot] = true;
       values[slot] = std::string_view(p + value_open + 1, value_close - value_open - 1);
     }
     DeliverViews(line_no, values, seen, /*time_null=*/false);
-    return true;
+    return next;
 #else
-    (void)line;
+    (void)p;
+    (void)avail;
+    (void)max_line_bytes;
     (void)line_no;
-    return false;
+    return 0;
 #endif
   }
 
+ private:
   // The common record shape without simdjson: one flat object whose values are strings
   // without escapes (time may be null). Returns false, having delivered nothing, for
   // anything else (numbers, escapes, nested values, a repeated field, control characters,
@@ -448,7 +499,16 @@ void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t m
   uint64_t line_no = chunk.first_line;
   size_t pos = 0;
   while (pos < size) {
-    const void* nl = std::memchr(data + pos, '\n', size - pos);
+    size_t known = 0;  // no line end before data + pos + known
+    if (fast_path) {
+      if (const size_t len =
+              parser.QuoteParseLine(data + pos, size - pos, max_line_bytes, line_no, &known)) {
+        pos += len;
+        ++line_no;
+        continue;
+      }
+    }
+    const void* nl = std::memchr(data + pos + known, '\n', size - pos - known);
     const size_t end = nl ? static_cast<const char*>(nl) - data : size;
     std::string_view line(data + pos, end - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);

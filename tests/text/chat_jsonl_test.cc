@@ -14,7 +14,8 @@ struct Parsed {
   std::vector<Rejection> rejects;
 };
 
-Parsed Parse(const std::string& content, uint64_t first_line = 1, bool fast_path = true) {
+Parsed Parse(const std::string& content, uint64_t first_line = 1, bool fast_path = true,
+             size_t max_line_bytes = 1 << 20) {
   auto storage = std::make_shared<std::string>(content);
   storage->reserve(content.size() + kChunkPadding);
   Chunk chunk;
@@ -22,8 +23,9 @@ Parsed Parse(const std::string& content, uint64_t first_line = 1, bool fast_path
   chunk.data = *storage;
   chunk.storage = storage;
   Parsed p;
-  ParseChatJsonl(chunk, "in.jsonl", 1 << 20, [&](Message&& m) { p.messages.push_back(m); },
-                 &p.rejects, fast_path);
+  ParseChatJsonl(
+      chunk, "in.jsonl", max_line_bytes, [&](Message&& m) { p.messages.push_back(m); }, &p.rejects,
+      fast_path);
   return p;
 }
 
@@ -252,6 +254,51 @@ TEST(ChatJsonl, QuotePathReadsBlocksUpToTheLineEndAndAtMost64Quotes) {
     EXPECT_EQ(fast.messages[i].text, slow.messages[i].text);
     EXPECT_EQ(fast.messages[i].conversation, slow.messages[i].conversation);
   }
+}
+
+void ExpectSameAsSimdjson(const std::string& corpus, size_t max_line_bytes = 1 << 20) {
+  const Parsed fast = Parse(corpus, 1, true, max_line_bytes);
+  const Parsed slow = Parse(corpus, 1, false, max_line_bytes);
+  ASSERT_EQ(fast.messages.size(), slow.messages.size());
+  for (size_t i = 0; i < fast.messages.size(); ++i) {
+    EXPECT_EQ(fast.messages[i].line, slow.messages[i].line);
+    EXPECT_EQ(fast.messages[i].text, slow.messages[i].text);
+  }
+  ASSERT_EQ(fast.rejects.size(), slow.rejects.size());
+  for (size_t i = 0; i < fast.rejects.size(); ++i) {
+    EXPECT_EQ(fast.rejects[i].where, slow.rejects[i].where);
+    EXPECT_EQ(fast.rejects[i].message, slow.rejects[i].message);
+  }
+}
+
+// The quote-position path also finds each line's end in the same pass: CRLF line ends with
+// the "\r" at every position in a block, a last line without a line end (of every length
+// around the block edges), blank lines, and lines over --max-line-bytes.
+TEST(ChatJsonl, QuotePathFindsLineEndsAsTheLineSplitDoes) {
+  std::string crlf;
+  for (int len = 0; len <= 70; ++len) {
+    crlf += R"({"conversation":"c1","author":"a","text":")" + std::string(len, 'x') + "\"}\r\n";
+    if (len % 7 == 0) crlf += "\r\n\n";
+  }
+  const Parsed parsed = Parse(crlf);
+  ASSERT_EQ(parsed.messages.size(), 71u);
+  EXPECT_TRUE(parsed.rejects.empty());
+  EXPECT_EQ(parsed.messages[70].text, std::string(70, 'x'));
+  ExpectSameAsSimdjson(crlf);
+  for (int len = 0; len <= 70; ++len) {
+    const std::string last =
+        R"({"conversation":"c1","author":"a","text":")" + std::string(len, 'y') + "\"}";
+    const Parsed one = Parse("\n" + last);
+    ASSERT_EQ(one.messages.size(), 1u) << len;
+    EXPECT_EQ(one.messages[0].line, 2u);
+    EXPECT_EQ(one.messages[0].text, std::string(len, 'y'));
+    ExpectSameAsSimdjson(last + "\n" + last);
+    ExpectSameAsSimdjson(last + "\r");
+  }
+  const Parsed limited = Parse(crlf, 1, true, 60);
+  EXPECT_EQ(limited.messages.size(), 17u);  // text of up to 16 bytes: a line of 60 or less
+  EXPECT_EQ(limited.rejects.size(), 54u);
+  ExpectSameAsSimdjson(crlf, 60);
 }
 
 // Compact lines broken at each structural position the quote-position path checks.
