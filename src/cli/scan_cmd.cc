@@ -335,6 +335,9 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
     auto reader_or = LineChunkReader::Open(path);
     if (!reader_or) return tl::unexpected(reader_or.error());
     LineChunkReader& reader = **reader_or;
+    // The JSONL parser counts the lines (the workers report every chunk); the XML path
+    // numbers its own.
+    reader.DeferLineNumbers();
     total_size += reader.size_hint();
     ++summary.files;
     Chunk first;

@@ -350,7 +350,6 @@ Result<bool> LineChunkReader::NextMapped(Chunk* chunk) {
     }
   }
   chunk->sequence = sequence_++;
-  chunk->first_line = next_line_;
   if (map_pos_ + len + kChunkPadding > size) {
     // The file ends within the padding: a copy, so that parsers may over-read.
     std::shared_ptr<std::string> buf = FreeBuffer(len);
@@ -369,7 +368,7 @@ Result<bool> LineChunkReader::NextMapped(Chunk* chunk) {
       if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
     });
   }
-  next_line_ += CountNewlines(chunk->data);
+  NumberLines(chunk);
   map_pos_ += len;
   bytes_read_ += len;
   return true;
@@ -415,11 +414,54 @@ Result<bool> LineChunkReader::Next(Chunk* chunk) {
   if (!eof_ && last_newline != nullptr) keep = static_cast<size_t>(last_newline - buf.data()) + 1;
   carry_.assign(buf.data() + keep, used - keep);
   chunk->sequence = sequence_++;
-  chunk->first_line = next_line_;
-  next_line_ += CountNewlines(std::string_view(buf.data(), keep));
   chunk->data = std::string_view(buf.data(), keep);
   chunk->storage = std::move(storage);
+  NumberLines(chunk);
   return true;
+}
+
+void LineChunkReader::DeferLineNumbers() {
+  if (ledger_ == nullptr) ledger_ = std::make_shared<LineLedger>();
+}
+
+void LineChunkReader::NumberLines(Chunk* chunk) {
+  chunk->lines = ledger_;
+  if (ledger_ != nullptr) {
+    chunk->first_line = 0;
+    return;
+  }
+  chunk->first_line = next_line_;
+  next_line_ += CountNewlines(chunk->data);
+}
+
+struct LineLedger::State {
+  std::mutex mu;
+  std::condition_variable resolved;
+  std::vector<uint64_t> counts;       // per chunk, kUnknown until it reports
+  std::vector<uint64_t> first = {1};  // first lines of chunks 0..first.size()-1
+  static constexpr uint64_t kUnknown = ~uint64_t{0};
+};
+
+LineLedger::LineLedger() : state_(std::make_unique<State>()) {}
+LineLedger::~LineLedger() = default;
+
+void LineLedger::Report(uint64_t sequence, uint64_t lines) {
+  State& s = *state_;
+  std::lock_guard lock(s.mu);
+  if (s.counts.size() <= sequence) s.counts.resize(sequence + 1, State::kUnknown);
+  s.counts[sequence] = lines;
+  const size_t before = s.first.size();
+  while (s.first.size() <= s.counts.size() && s.counts[s.first.size() - 1] != State::kUnknown) {
+    s.first.push_back(s.first.back() + s.counts[s.first.size() - 1]);
+  }
+  if (s.first.size() != before) s.resolved.notify_all();
+}
+
+uint64_t LineLedger::FirstLine(uint64_t sequence) {
+  State& s = *state_;
+  std::unique_lock lock(s.mu);
+  s.resolved.wait(lock, [&] { return s.first.size() > sequence; });
+  return s.first[sequence];
 }
 
 struct ChunkReadAhead::State {

@@ -65,11 +65,36 @@ inline constexpr size_t kChunkPadding = 64;
 // Files at least this large are mapped rather than read (LineChunkReader).
 inline constexpr uint64_t kMapMinBytes = uint64_t{64} << 20;
 
+// The line numbers of a reader's chunks when their parsers count the lines instead of the
+// reader (LineChunkReader::DeferLineNumbers), which saves a pass over the input: each
+// chunk's parser reports its chunk's line count once, and asks for the chunk's first line
+// only when it needs it (to name a rejected line), after reporting. Thread-safe.
+class LineLedger {
+ public:
+  LineLedger();
+  ~LineLedger();
+  LineLedger(const LineLedger&) = delete;
+  LineLedger& operator=(const LineLedger&) = delete;
+  // Chunk `sequence` holds `lines` lines (a last line without a line end counts).
+  void Report(uint64_t sequence, uint64_t lines);
+  // The 1-based number of chunk `sequence`'s first line; waits until every earlier chunk
+  // has reported. REQUIRES: this chunk has reported, so that two parsers never wait for
+  // each other, and every earlier chunk is being parsed or has been.
+  uint64_t FirstLine(uint64_t sequence);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 struct Chunk {
   uint64_t sequence = 0;      // 0, 1, 2, ... in input order
-  uint64_t first_line = 1;    // 1-based number of the first line in `data`
+  uint64_t first_line = 1;    // 1-based number of the first line in `data`; 0 with `lines`
   std::string_view data;      // whole lines, each ending in '\n' except maybe the last
   std::shared_ptr<const void> storage;  // keeps the bytes behind `data` alive
+  // Set when the reader defers line numbers: the chunk's parser must report its line count
+  // here, and ask here for its first line.
+  std::shared_ptr<LineLedger> lines;
 };
 
 // Reads a file, or stdin for "-", in large blocks cut at line ends. Lines longer than the
@@ -92,6 +117,9 @@ class LineChunkReader {
   LineChunkReader(const LineChunkReader&) = delete;
   LineChunkReader& operator=(const LineChunkReader&) = delete;
 
+  // Leaves line numbers to the chunks' parsers (Chunk::lines) from the next chunk on,
+  // instead of counting each chunk's line ends: for callers whose parsers all report.
+  void DeferLineNumbers();
   // Fills `chunk` with the next lines. Returns false at end of input.
   Result<bool> Next(Chunk* chunk);
   // Total bytes read so far and the size of the input when known (0 for pipes).
@@ -103,6 +131,8 @@ class LineChunkReader {
   LineChunkReader() = default;
   // Mapped input (regular files of kMapMinBytes or more; BANTAY_NO_MMAP=1 turns it off).
   Result<bool> NextMapped(Chunk* chunk);
+  // Sets the chunk's first line and counts its lines, or hands it the ledger.
+  void NumberLines(Chunk* chunk);
   // A buffer of at least `bytes` + kChunkPadding that no chunk holds any more.
   std::shared_ptr<std::string> FreeBuffer(size_t bytes);
   std::shared_ptr<const char> map_;
@@ -118,6 +148,7 @@ class LineChunkReader {
   bool eof_ = false;
   uint64_t sequence_ = 0;
   uint64_t next_line_ = 1;
+  std::shared_ptr<LineLedger> ledger_;  // set by DeferLineNumbers
   uint64_t bytes_read_ = 0;
   uint64_t size_hint_ = 0;
 };

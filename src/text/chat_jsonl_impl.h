@@ -117,8 +117,12 @@ simdjson::error_code ReadId(simdjson::ondemand::value v, std::string* out) {
 class LineParser {
  public:
   LineParser(std::string_view file, const std::function<void(const MessageRef&)>& on_message,
-             std::vector<Rejection>* rejects, bool fast_path)
-      : file_(file), on_message_(on_message), rejects_(rejects), fast_path_(fast_path) {}
+             std::vector<Rejection>* rejects, bool fast_path, bool deferred_lines)
+      : file_(file),
+        on_message_(on_message),
+        rejects_(rejects),
+        fast_path_(fast_path),
+        deferred_(deferred_lines) {}
 
   // `capacity`: readable bytes from line.data() (at least line.size() + padding).
   void Parse(std::string_view line, size_t capacity, uint64_t line_no) {
@@ -131,8 +135,7 @@ class LineParser {
       repaired_buf_.resize(n + simdjson::SIMDJSON_PADDING);
       const std::string_view fixed(repaired_buf_.data(), n);
       if (TryParse(fixed, repaired_buf_.size(), line_no) == simdjson::SUCCESS) {
-        rejects_->push_back(
-            {Where(file_, line_no), "invalid UTF-8 replaced with U+FFFD", true});
+        Reject(line_no, "", "invalid UTF-8 replaced with U+FFFD", /*repaired=*/true);
         return;
       }
     }
@@ -190,9 +193,8 @@ class LineParser {
             if (auto e = v.get_double().get(secs)) return e;
             // Epoch seconds; beyond year 9999 either way is not a time.
             if (!(secs > -62135596800.0 && secs < 253402300800.0)) {
-              rejects_->push_back({Where(file_, line_no, "time"),
-                                   "epoch seconds out of range; message kept without a time",
-                                   true});
+              Reject(line_no, "time", "epoch seconds out of range; message kept without a time",
+                     /*repaired=*/true);
               break;
             }
             ref_.time = static_cast<int64_t>(secs * 1000.0);
@@ -239,15 +241,37 @@ class LineParser {
       if (t) {
         ref_.time = *t;
       } else {
-        rejects_->push_back({Where(file_, line_no, "time"),
-                             t.error().message + "; message kept without a time", true});
+        Reject(line_no, "time", t.error().message + "; message kept without a time",
+               /*repaired=*/true);
       }
     }
-    ref_.line = line_no;
+    ref_.line = deferred_ ? 0 : line_no;
     on_message_(ref_);
   }
 
  public:
+  // Records a rejected (or repaired) line. With deferred line numbers `line_no` counts from
+  // the chunk's start, and the rejection is named by ResolveLines.
+  void Reject(uint64_t line_no, std::string_view field, std::string message,
+              bool repaired = false) {
+    if (deferred_) {
+      unnamed_.push_back({rejects_->size(), line_no, std::string(field)});
+      rejects_->push_back({"", std::move(message), repaired});
+      return;
+    }
+    rejects_->push_back({Where(file_, line_no, field), std::move(message), repaired});
+  }
+
+  // Names the rejections recorded with deferred line numbers, once the chunk's first line
+  // is known.
+  void ResolveLines(uint64_t first_line) {
+    for (const Unnamed& u : unnamed_) {
+      (*rejects_)[u.index].where = Where(file_, first_line + u.line - 1, u.field);
+    }
+    unnamed_.clear();
+  }
+  bool HasUnnamed() const { return !unnamed_.empty(); }
+
   // The commonest record of all, from the positions of its quotes: a flat object of ASCII
   // string keys and values, without whitespace between tokens, escapes or control
   // characters ({"k":"v","k":"v"}), on a line of its own that starts at `p` (at most
@@ -470,14 +494,17 @@ class LineParser {
     return e;
   }
 
-  void Reject(uint64_t line_no, std::string_view field, std::string message) {
-    rejects_->push_back({Where(file_, line_no, field), std::move(message), false});
-  }
-
   std::string_view file_;
   const std::function<void(const MessageRef&)>& on_message_;
   std::vector<Rejection>* rejects_;
   bool fast_path_;
+  bool deferred_;  // line numbers count from the chunk's start (Chunk::lines)
+  struct Unnamed {
+    size_t index;  // in *rejects_
+    uint64_t line;
+    std::string field;
+  };
+  std::vector<Unnamed> unnamed_;
   simdjson::ondemand::parser parser_;
   Message msg_;     // the simdjson path's decoded values
   MessageRef ref_;  // what is delivered
@@ -492,11 +519,11 @@ class LineParser {
 void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
                     const std::function<void(const MessageRef&)>& on_message,
                     std::vector<Rejection>* rejects, bool fast_path) {
-  LineParser parser(file_name, on_message, rejects, fast_path);
+  LineParser parser(file_name, on_message, rejects, fast_path, chunk.lines != nullptr);
   const char* data = chunk.data.data();
   const size_t size = chunk.data.size();
   const size_t capacity_end = size + kChunkPadding;
-  uint64_t line_no = chunk.first_line;
+  uint64_t line_no = chunk.lines != nullptr ? 1 : chunk.first_line;
   size_t pos = 0;
   while (pos < size) {
     size_t known = 0;  // no line end before data + pos + known
@@ -516,17 +543,20 @@ void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t m
     while (first < line.size() && (line[first] == ' ' || line[first] == '\t')) ++first;
     if (first < line.size()) {
       if (line.size() > max_line_bytes) {
-        rejects->push_back({Where(file_name, line_no),
-                            "line of " + std::to_string(line.size()) +
-                                " bytes is longer than the limit of " +
-                                std::to_string(max_line_bytes) + " (--max-line-bytes)",
-                            false});
+        parser.Reject(line_no, "",
+                      "line of " + std::to_string(line.size()) +
+                          " bytes is longer than the limit of " + std::to_string(max_line_bytes) +
+                          " (--max-line-bytes)");
       } else {
         parser.Parse(line, capacity_end - pos, line_no);
       }
     }
     pos = end + 1;
     ++line_no;
+  }
+  if (chunk.lines != nullptr) {
+    chunk.lines->Report(chunk.sequence, line_no - 1);
+    if (parser.HasUnnamed()) parser.ResolveLines(chunk.lines->FirstLine(chunk.sequence));
   }
 }
 

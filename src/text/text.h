@@ -249,7 +249,8 @@ struct Message {
   std::string author;
   std::string text;
   int64_t time = kNoTime;  // UTC ms, kNoTime when absent
-  uint64_t line = 0;       // line of the record in its input (the reader knows the file)
+  uint64_t line = 0;       // line of the record in its input (the reader knows the file;
+                           // 0 when the reader defers line numbers)
 };
 
 // A message as views into storage someone else owns (see ParseChatJsonlRefs).
@@ -258,7 +259,7 @@ struct MessageRef {
   std::string_view author;
   std::string_view text;
   int64_t time = kNoTime;
-  uint64_t line = 0;
+  uint64_t line = 0;    // 0 when the chunk's reader defers line numbers
   bool stable = false;  // the views outlive the callback that receives them
 };
 
@@ -469,6 +470,9 @@ using bantay::Rejection;
 // Records of the usual shape (flat, string values without escapes) take a hand-written
 // path; everything else goes through simdjson. `fast_path = false` sends every line through
 // simdjson (tests check that both give the same results). Thread-safe (a parser per call).
+// A chunk whose reader defers line numbers (Chunk::lines) gets them counted here: the
+// parser reports the chunk's line count and, to name a rejected line, waits until the
+// chunks before it have reported theirs; its messages then carry line 0.
 void ParseChatJsonl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
                     const std::function<void(Message&&)>& on_message,
                     std::vector<Rejection>* rejects, bool fast_path = true);

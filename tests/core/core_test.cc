@@ -5,13 +5,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <random>
+#include <thread>
 
 namespace bantay {
 namespace {
@@ -413,6 +416,63 @@ TEST(ChunkReadAhead, GivesTheReadersChunksInOrder) {
       ASSERT_TRUE(ahead.Next(&c));
       EXPECT_EQ(std::string(c.data), direct[0]);
     }  // dropped with chunks still to read: returns
+  }
+}
+
+// Chunks report their line counts in any order; a chunk's first line is known once every
+// earlier chunk has reported, and a thread that asks sooner waits for them.
+TEST(LineLedger, GivesFirstLinesOnceEveryEarlierChunkHasReported) {
+  LineLedger ledger;
+  ledger.Report(2, 7);
+  ledger.Report(0, 10);
+  EXPECT_EQ(ledger.FirstLine(0), 1u);
+  std::atomic<uint64_t> third{0};
+  std::thread waiter([&] { third = ledger.FirstLine(2); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(third.load(), 0u);  // chunk 1 has not reported
+  ledger.Report(1, 0);          // an empty chunk
+  waiter.join();
+  EXPECT_EQ(third.load(), 11u);
+  EXPECT_EQ(ledger.FirstLine(1), 11u);
+  ledger.Report(3, 1);
+  EXPECT_EQ(ledger.FirstLine(3), 18u);
+}
+
+// A reader that defers line numbers hands every chunk the same ledger and no first line,
+// mapped or read; counting each chunk's lines into the ledger gives the first lines the
+// reader would have given.
+TEST(LineChunkReader, DeferredLineNumbersComeFromTheLedger) {
+  std::string content;
+  for (int i = 1; i <= 3000; ++i) content += std::string(static_cast<size_t>(i % 50), 'x') + "\n";
+  content += "last";
+  TempFile f(content);
+  for (uint64_t map_min : {kNeverMap, kAlwaysMap}) {
+    auto counted = LineChunkReader::Open(f.path(), 4096, map_min);
+    auto deferred = LineChunkReader::Open(f.path(), 4096, map_min);
+    ASSERT_TRUE(counted && deferred);
+    (*deferred)->DeferLineNumbers();
+    std::vector<uint64_t> want;
+    ForEachChunk([&](Chunk* c) { return (*counted)->Next(c); },
+                 [&](const Chunk& c) {
+                   EXPECT_EQ(c.lines, nullptr);
+                   want.push_back(c.first_line);
+                 });
+    std::vector<Chunk> chunks;
+    ForEachChunk([&](Chunk* c) { return (*deferred)->Next(c); },
+                 [&](const Chunk& c) { chunks.push_back(c); });
+    ASSERT_EQ(chunks.size(), want.size());
+    ASSERT_GT(chunks.size(), 5u);
+    for (size_t i = chunks.size(); i-- > 0;) {  // reported last to first
+      const Chunk& c = chunks[i];
+      EXPECT_EQ(c.first_line, 0u);
+      ASSERT_NE(c.lines, nullptr);
+      EXPECT_EQ(c.lines, chunks[0].lines);
+      c.lines->Report(c.sequence,
+                      static_cast<uint64_t>(std::count(c.data.begin(), c.data.end(), '\n')));
+    }
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      EXPECT_EQ(chunks[i].lines->FirstLine(chunks[i].sequence), want[i]) << i << " " << map_min;
+    }
   }
 }
 

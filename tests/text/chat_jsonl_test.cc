@@ -1,8 +1,9 @@
 // Tests for the chat JSONL reader: good records, every kind of bad one, and repairs.
-#include <random>
-#include <tuple>
-
 #include <gtest/gtest.h>
+
+#include <random>
+#include <thread>
+#include <tuple>
 
 #include "text/text.h"
 
@@ -299,6 +300,63 @@ TEST(ChatJsonl, QuotePathFindsLineEndsAsTheLineSplitDoes) {
   EXPECT_EQ(limited.messages.size(), 17u);  // text of up to 16 bytes: a line of 60 or less
   EXPECT_EQ(limited.rejects.size(), 54u);
   ExpectSameAsSimdjson(crlf, 60);
+}
+
+// With line numbers deferred to the parser (LineChunkReader::DeferLineNumbers), chunks
+// parsed at once on several threads, the later ones first, name their rejected lines as a
+// parse with counted line numbers does; their messages carry line 0.
+TEST(ChatJsonl, DeferredLineNumbersNameRejectedLinesAsCountedOnesDo) {
+  std::vector<std::string> parts(6);
+  uint64_t line = 0;
+  for (std::string& part : parts) {
+    for (int i = 0; i < 40; ++i) {
+      ++line;
+      part += line % 7 == 0    ? "{broken\n"
+              : line % 9 == 0  ? "\n"
+              : line % 11 == 0 ? R"({"conversation":"c","author":"a","text":"t","time":"x"})"
+                                 "\n"
+                               : R"({"conversation":"c","author":"a","text":"t"})"
+                                 "\n";
+    }
+  }
+  const auto ledger = std::make_shared<LineLedger>();
+  std::vector<Parsed> got(parts.size());
+  std::vector<std::thread> threads;
+  for (size_t k = parts.size(); k-- > 0;) {
+    threads.emplace_back([&, k] {
+      auto storage = std::make_shared<std::string>(parts[k]);
+      storage->reserve(parts[k].size() + kChunkPadding);
+      Chunk chunk;
+      chunk.sequence = k;
+      chunk.first_line = 0;
+      chunk.lines = ledger;
+      chunk.data = *storage;
+      chunk.storage = storage;
+      ParseChatJsonl(
+          chunk, "in.jsonl", 1 << 20, [&](Message&& m) { got[k].messages.push_back(m); },
+          &got[k].rejects);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  std::string whole;
+  for (const std::string& part : parts) whole += part;
+  const Parsed want = Parse(whole);
+  std::vector<Rejection> rejects;
+  size_t messages = 0;
+  for (const Parsed& p : got) {
+    rejects.insert(rejects.end(), p.rejects.begin(), p.rejects.end());
+    messages += p.messages.size();
+    for (const Message& m : p.messages) EXPECT_EQ(m.line, 0u);
+  }
+  EXPECT_EQ(messages, want.messages.size());
+  ASSERT_EQ(rejects.size(), want.rejects.size());
+  ASSERT_GT(rejects.size(), 40u);
+  for (size_t i = 0; i < rejects.size(); ++i) {
+    EXPECT_EQ(rejects[i].where, want.rejects[i].where);
+    EXPECT_EQ(rejects[i].message, want.rejects[i].message);
+    EXPECT_EQ(rejects[i].repaired, want.rejects[i].repaired);
+  }
+  EXPECT_EQ(ledger->FirstLine(parts.size() - 1), 1 + 40 * (parts.size() - 1));
 }
 
 // Compact lines broken at each structural position the quote-position path checks.
