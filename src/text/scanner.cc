@@ -515,20 +515,18 @@ const char* ReadFrozenHeader(const char* in, FrozenHeader* h) {
   h->arena = GetVar(&in);
   return in;
 }
-}  // namespace
 
-const char* Scanner::Thaw(const char* in, State* state) {
-  FrozenHeader h;
-  in = ReadFrozenHeader(in, &h);
+// Thaw in two steps, so that a conversation that prints nothing is scored from its cues
+// alone: ThawCues reads the counts and the cues (and sizes the authors, whose names it
+// skips; scoring needs only how many there are), ThawTexts the names, the text starts and
+// the text arena. `authors_at` is where ReadFrozenHeader ended; ThawCues returns where the
+// text starts begin.
+const char* ThawCues(const FrozenHeader& h, const char* in, Scanner::State* state) {
+  using State = Scanner::State;
   state->messages = h.messages;
-  const uint32_t authors = h.authors, cues = h.cues, texts = h.texts, arena = h.arena;
-  state->authors.resize(authors);
-  for (std::string& a : state->authors) {
-    const uint32_t len = GetVar(&in);
-    a.assign(in, len);
-    in += len;
-  }
-  state->cues.resize(cues);
+  state->authors.resize(h.authors);
+  for (uint32_t a = 0; a < h.authors; ++a) in += GetVar(&in);
+  state->cues.resize(h.cues);
   for (State::Cue& c : state->cues) {
     c.message = GetVar(&in);
     c.author = GetVar(&in);
@@ -545,14 +543,32 @@ const char* Scanner::Thaw(const char* in, State* state) {
     c.same_text = (bits >> 7) & 1;
     c.unasked = false;  // set by ScoreState, never frozen
   }
-  state->text_starts.resize(texts);
+  return in;
+}
+
+const char* ThawTexts(const FrozenHeader& h, const char* authors_at, const char* texts_at,
+                      Scanner::State* state) {
+  for (std::string& a : state->authors) {
+    const uint32_t len = GetVar(&authors_at);
+    a.assign(authors_at, len);
+    authors_at += len;
+  }
+  state->text_starts.resize(h.texts);
   uint32_t start = 0;
   for (uint32_t& t : state->text_starts) {
-    start += GetVar(&in);
+    start += GetVar(&texts_at);
     t = start;
   }
-  state->text_arena.assign(in, arena);
-  return in + arena;
+  state->text_arena.assign(texts_at, h.arena);
+  return texts_at + h.arena;
+}
+
+}  // namespace
+
+const char* Scanner::Thaw(const char* in, State* state) {
+  FrozenHeader h;
+  const char* authors_at = ReadFrozenHeader(in, &h);
+  return ThawTexts(h, authors_at, ThawCues(h, authors_at, state), state);
 }
 
 Scanner::Scored Scanner::ScoreState(State* state) const {
@@ -828,22 +844,29 @@ ConversationScore Scanner::Finish(std::string conversation, State&& state) const
 bool Scanner::FinishJson(std::string_view conversation, State&& state, TextBuffer* out) const {
   if (state.cues.empty() && !reports_without_cues_) return false;  // FinishFrozenJson
   const Scored scored = ScoreState(&state);
-  if (scored.report) {
-    json::AppendLine(StateSource(conversation, state, scored, *this), out);
-    out->PushBack('\n');
-  }
+  if (scored.report) WriteScored(conversation, state, scored, out);
   return scored.flagged;
+}
+
+void Scanner::WriteScored(std::string_view conversation, const State& state, const Scored& scored,
+                          TextBuffer* out) const {
+  json::AppendLine(StateSource(conversation, state, scored, *this), out);
+  out->PushBack('\n');
 }
 
 bool Scanner::FinishFrozenJson(std::string_view conversation, const char* frozen, State* scratch,
                                TextBuffer* out) const {
-  if (!reports_without_cues_) {
-    FrozenHeader h;
-    ReadFrozenHeader(frozen, &h);
-    if (h.cues == 0) return false;
+  FrozenHeader h;
+  const char* authors_at = ReadFrozenHeader(frozen, &h);
+  if (h.cues == 0 && !reports_without_cues_) return false;
+  // Scored from the cues; the names and texts are read only for a line to print.
+  const char* texts_at = ThawCues(h, authors_at, scratch);
+  const Scored scored = ScoreState(scratch);
+  if (scored.report) {
+    ThawTexts(h, authors_at, texts_at, scratch);
+    WriteScored(conversation, *scratch, scored, out);
   }
-  Thaw(frozen, scratch);
-  return FinishJson(conversation, std::move(*scratch), out);
+  return scored.flagged;
 }
 
 ConversationScore Scanner::ScoreConversation(std::span<const Message> messages,

@@ -370,11 +370,11 @@ class Scanner {
   // (no ConversationScore strings) and written once, in place. Returns whether it was
   // flagged.
   bool FinishJson(std::string_view conversation, State&& state, TextBuffer* out) const;
-  // FinishJson of a frozen state, thawed into *scratch only when it can print a line: a
-  // conversation without a cue scores the same whatever it said (the weights' "no minor
-  // cue", "no sexual request"), so when that score is neither flagged nor reported it is
-  // not thawed at all (most conversations of a platform's day), and FinishJson does not
-  // score it either.
+  // FinishJson of a frozen state, thawed into *scratch as far as it is needed: the cues
+  // for its score, the names and texts only for a line to print. A conversation without a
+  // cue scores the same whatever it said (the weights' "no minor cue", "no sexual
+  // request"), so when that score is neither flagged nor reported it is not thawed at all
+  // (most conversations of a platform's day), and not scored either.
   bool FinishFrozenJson(std::string_view conversation, const char* frozen, State* scratch,
                         TextBuffer* out) const;
 
@@ -412,8 +412,12 @@ class Scanner {
     int requester = -1;
     std::array<uint32_t, kCategoryCount> signals{};
   };
-  // Resolves bare numbers and benign context in state->cues and scores them.
+  // Resolves bare numbers and benign context in state->cues and scores them; reads nothing
+  // else of the state but how many authors it has.
   Scored ScoreState(State* state) const;
+  // Appends a scored state's output line and '\n' (FinishJson).
+  void WriteScored(std::string_view conversation, const State& state, const Scored& scored,
+                   TextBuffer* out) const;
   class StateSource;  // a scored state as the output line writer reads it (scanner.cc)
   // Add, after normalisation and matching: ages, bare answers, cues.
   void AddAnalysed(std::string_view author, std::string_view text, std::string_view normalised,

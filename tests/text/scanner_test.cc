@@ -237,8 +237,9 @@ TEST(Scanner, MergeOfPiecesEqualsWholeConversation) {
 }
 
 // A frozen conversation is finished as its thawed state is, with and without unflagged
-// lines; one without a cue, which no weights here flag, is not even thawed when only
-// flagged conversations are printed (the scratch state keeps what it held).
+// lines, into a fresh scratch state or one reused from conversation to conversation; one
+// without a cue, which no weights here flag, is not even thawed when only flagged
+// conversations are printed (the scratch state keeps what it held).
 TEST(Scanner, FinishFrozenJsonSkipsThawingAConversationWithoutCues) {
   auto norm = *Normaliser::Create();
   auto matcher = *Matcher::Create(*Lexicon::Default(), norm);
@@ -250,12 +251,14 @@ TEST(Scanner, FinishFrozenJsonSkipsThawingAConversationWithoutCues) {
       {},
   };
   for (const Scanner* sc : {&Sc(), flagged_only.get()}) {
-    for (const auto& lines : conversations) {
+    Scanner::State reused;  // one scratch state for every conversation, as the CLI has
+    for (size_t k = 0; k < conversations.size(); ++k) {
+      const auto& lines = conversations[k];
       Scratch scratch;
       Scanner::State state;
       for (size_t i = 0; i < lines.size(); ++i) {
         Message m;
-        m.author = i % 2 ? "b" : "a";
+        m.author = (i % 2 ? "b" : "a") + std::to_string(k);
         m.text = lines[i];
         sc->Add(m, scratch, &state);
       }
@@ -272,6 +275,9 @@ TEST(Scanner, FinishFrozenJsonSkipsThawingAConversationWithoutCues) {
       EXPECT_EQ(got.view(), want.view());
       const bool skipped = no_cue && !sc->options().keep_unflagged;
       EXPECT_EQ(scratch_state.messages == 4242, skipped) << lines.size() << " lines";
+      TextBuffer again;
+      EXPECT_EQ(sc->FinishFrozenJson("c", frozen.data(), &reused, &again), want_flagged);
+      EXPECT_EQ(again.view(), want.view());
     }
   }
 }
