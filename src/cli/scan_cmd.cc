@@ -286,7 +286,22 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
     for (const std::string_view run : packed.runs) {
       const char* at = run.data();
       const char* const end = at + run.size();
+      // The index's slots for the id a few records on are fetched while this one is
+      // inserted: each insert into a table of every conversation so far is otherwise a
+      // cache miss or two.
+      constexpr int kAhead = 4;
+      const char* ahead = at;
+      for (int k = 0; k < kAhead && ahead < end; ++k) {
+        const PackedRecord a = ReadRecord(ahead);
+        first_seen.prefetch(absl::string_view(a.id.data(), a.id.size()));
+        ahead = a.next;
+      }
       while (at < end) {
+        if (ahead < end) {
+          const PackedRecord a = ReadRecord(ahead);
+          first_seen.prefetch(absl::string_view(a.id.data(), a.id.size()));
+          ahead = a.next;
+        }
         const PackedRecord r = ReadRecord(at);
         if (conversations.size() >= kMaxConversations) {
           index_full = true;
