@@ -89,7 +89,7 @@ class ConversationTable {
  public:
   Scanner::State& Get(std::string_view id) {
     // Messages of one conversation usually come together: skip the hash lookup then.
-    if (last_ != nullptr && last_->id == id) return last_->state;
+    if (last_ != nullptr && SameBytes(last_->id, id)) return last_->state;
     auto it = index_.find(absl::string_view(id.data(), id.size()));
     if (it != index_.end()) {
       last_ = &items_[it->second];

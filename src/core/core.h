@@ -3,14 +3,14 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tl/expected.hpp>
 #include <utility>
 #include <vector>
-
-#include <tl/expected.hpp>
 
 namespace bantay {
 
@@ -44,6 +44,36 @@ inline tl::unexpected<Error> Fail(ErrorCode code, std::string message, std::stri
 
 // "file:line:field" with empty parts left out.
 std::string Where(std::string_view file, uint64_t line, std::string_view field = {});
+
+namespace internal {
+// The first and last sizeof(Word) bytes of p and q (n of them, n >= sizeof(Word)) agree.
+template <class Word>
+bool SameEnds(const char* p, const char* q, size_t n) {
+  Word x, y, u, v;
+  std::memcpy(&x, p, sizeof x);
+  std::memcpy(&y, q, sizeof y);
+  std::memcpy(&u, p + n - sizeof u, sizeof u);
+  std::memcpy(&v, q + n - sizeof v, sizeof v);
+  return ((x ^ y) | (u ^ v)) == 0;
+}
+}  // namespace internal
+
+// Whether `a` and `b` hold the same bytes. Inline for up to 16 bytes (two overlapping
+// loads a side), for the short names, ids and words that per-message code compares, where
+// a call to memcmp cost more than the comparison itself.
+inline bool SameBytes(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n > 16) return std::memcmp(p, q, n) == 0;
+  if (n >= 8) return internal::SameEnds<uint64_t>(p, q, n);
+  if (n >= 4) return internal::SameEnds<uint32_t>(p, q, n);
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] != q[i]) return false;
+  }
+  return true;
+}
 
 // ---- Time -------------------------------------------------------------------------------
 // Times are UTC milliseconds since the Unix epoch; kNoTime marks an absent time.

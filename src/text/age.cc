@@ -65,7 +65,8 @@ class FoldedList {
     for (std::string_view w : list) words_.push_back(FoldedIL(w));
   }
   bool Contains(std::string_view folded_word) const {
-    return std::find(words_.begin(), words_.end(), folded_word) != words_.end();
+    return std::any_of(words_.begin(), words_.end(),
+                       [&](const std::string& w) { return SameBytes(w, folded_word); });
   }
 
  private:
@@ -194,7 +195,7 @@ int NumberWordValue(std::string_view w) {
   for (size_t k = 0; k < w.size(); ++k) folded[k] = FoldIL(w[k]);
   const std::string_view f(folded, w.size());
   for (const auto& [word, value] : kBuckets.by[Buckets::Index(f)]) {
-    if (word == f) return value;
+    if (SameBytes(word, f)) return value;
   }
   return -1;
 }
@@ -273,8 +274,12 @@ class PhraseSet {
   }
   std::deque<std::string> owned_;  // the phrases, l read as i (deque: views stay valid)
   WordBits first_words_{}, last_words_{};
-  std::unordered_map<std::string_view, std::vector<std::vector<std::string_view>>> by_first_,
-      by_last_;
+  struct Same {
+    bool operator()(std::string_view a, std::string_view b) const { return SameBytes(a, b); }
+  };
+  std::unordered_map<std::string_view, std::vector<std::vector<std::string_view>>,
+                     std::hash<std::string_view>, Same>
+      by_first_, by_last_;
 };
 
 const PhraseSet& AgeUnits() {

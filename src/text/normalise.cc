@@ -134,7 +134,7 @@ std::string_view ExpansionLookup(std::string_view w) {
   const int8_t start = kTable.first[(w[0] - 'a') * 7 + w.size()];
   if (start == 0) return {};
   for (size_t i = start - 1; i < std::size(kAbbreviations); ++i) {
-    if (kAbbreviations[i].from == w) return kAbbreviations[i].to;
+    if (SameBytes(kAbbreviations[i].from, w)) return kAbbreviations[i].to;
   }
   return {};
 }

@@ -80,7 +80,7 @@ std::string_view CutUtf8(std::string_view s, size_t max) {
 
 uint32_t AuthorIndex(std::vector<std::string>* authors, std::string_view name) {
   for (uint32_t i = 0; i < authors->size(); ++i) {
-    if ((*authors)[i] == name) return i;
+    if (SameBytes((*authors)[i], name)) return i;
   }
   authors->emplace_back(name);
   return static_cast<uint32_t>(authors->size() - 1);

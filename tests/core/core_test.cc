@@ -499,6 +499,26 @@ TEST(OrderedParallelMap, DeliversResultsInProductionOrder) {
   }
 }
 
+// SameBytes reads short strings in overlapping words: every length around the word sizes,
+// equal, and differing at each position (first, last, the overlap) or in length.
+TEST(SameBytes, AgreesWithStringEqualityAtEveryLengthAndPosition) {
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string a(n, 'a');
+    for (size_t i = 0; i < n; ++i) a[i] = static_cast<char>('a' + (i * 7) % 26);
+    const std::string b = a;
+    EXPECT_TRUE(SameBytes(a, b)) << n;
+    EXPECT_FALSE(SameBytes(a, b + "x")) << n;
+    for (size_t i = 0; i < n; ++i) {
+      std::string c = a;
+      c[i] = static_cast<char>(c[i] ^ 0x20);
+      EXPECT_FALSE(SameBytes(a, c)) << n << " at " << i;
+    }
+  }
+  const std::string text = "author42 author43";  // views into one buffer, as the parsers use
+  EXPECT_FALSE(SameBytes(std::string_view(text).substr(0, 8), std::string_view(text).substr(9)));
+  EXPECT_TRUE(SameBytes(std::string_view(text).substr(0, 6), std::string_view(text).substr(9, 6)));
+}
+
 TEST(Error, ToStringNamesWhere) {
   Error e{ErrorCode::kParse, "bad field", Where("a.jsonl", 7, "text")};
   EXPECT_EQ(e.ToString(), "a.jsonl:7:text: bad field");
