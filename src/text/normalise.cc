@@ -725,12 +725,38 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off,
 // which FastAsciiPassTo then handles;
 // otherwise exactly what FastAsciiPassTo returns (a randomised test checks this). `o` needs
 // room for FastAsciiRoom(in.size()) + 16 bytes.
+// Copies `len` (at most 64) bytes to `out` as overlapping moves of the largest width that
+// fits: a variable-length memcpy was a call into glibc per message.
+inline void CopyShort(const char* in, size_t len, uint8_t* out) {
+  const auto move = [&](auto word, size_t at) {
+    std::memcpy(&word, in + at, sizeof word);
+    std::memcpy(out + at, &word, sizeof word);
+  };
+  if (len >= 32) {
+    move(__m128i{}, 0);
+    move(__m128i{}, 16);
+    move(__m128i{}, len - 32);
+    move(__m128i{}, len - 16);
+  } else if (len >= 16) {
+    move(__m128i{}, 0);
+    move(__m128i{}, len - 16);
+  } else if (len >= 8) {
+    move(uint64_t{}, 0);
+    move(uint64_t{}, len - 8);
+  } else if (len >= 4) {
+    move(uint32_t{}, 0);
+    move(uint32_t{}, len - 4);
+  } else {
+    for (size_t i = 0; i < len; ++i) out[i] = static_cast<uint8_t>(in[i]);
+  }
+}
+
 ptrdiff_t LettersOnlyPassTo(std::string_view in, char* o) {
   constexpr size_t kMax = 64;
   const size_t len = in.size();
   if (len == 0 || len > kMax) return -2;
   alignas(16) uint8_t src[kMax + 16] = {};  // zero padding: a separator
-  std::memcpy(src, in.data(), len);
+  CopyShort(in.data(), len, src);
   alignas(16) uint8_t lower[kMax + 16];
   uint64_t letters = 0, digits = 0, others = 0, hyphens = 0;
   const __m128i a = _mm_set1_epi8('a'), z_a = _mm_set1_epi8('z' - 'a');
@@ -1149,16 +1175,17 @@ void Normaliser::NormaliseAppend(std::string_view in, TextBuffer* out,
                                  std::vector<uint32_t>* soft_starts) const {
   soft_starts->clear();
   if (in.size() >= UINT32_MAX) in = in.substr(0, UINT32_MAX - 1);
+  char* room = out->Room(FastAsciiRoom(in.size()) + 16);
+#ifdef __SSE2__
+  // It refuses any byte >= 0x80 itself: most messages need no separate ASCII check.
+  if (const ptrdiff_t n = LettersOnlyPassTo(in, room); n >= 0) {
+    out->size += static_cast<size_t>(n);
+    return;
+  }
+#endif
   const bool ascii = IsAsciiOnly(in);
   if (ascii) {
-    char* room = out->Room(FastAsciiRoom(in.size()) + 16);
-#ifdef __SSE2__
-    ptrdiff_t n = LettersOnlyPassTo(in, room);
-    if (n < 0) n = FastAsciiPassTo(in, room, nullptr, soft_starts);
-#else
-    const ptrdiff_t n = FastAsciiPassTo(in, room, nullptr, soft_starts);
-#endif
-    if (n >= 0) {
+    if (const ptrdiff_t n = FastAsciiPassTo(in, room, nullptr, soft_starts); n >= 0) {
       out->size += static_cast<size_t>(n);
       return;
     }
