@@ -16,6 +16,29 @@ struct Matcher::Db {
   std::vector<std::string> literals;                 // unique normalised literals
   std::vector<std::vector<uint32_t>> literal_terms;  // terms each literal stands for
   std::vector<uint8_t> term_prefix;                  // per term: trailing '*' in the lexicon
+  // What OnMatch reads per match, packed from the above (Index): per literal its length
+  // and its run in `match_terms`, each term with its prefix flag.
+  struct LiteralInfo {
+    uint32_t len;
+    uint32_t first;  // into match_terms
+    uint32_t count;
+  };
+  struct MatchTerm {
+    uint32_t term;
+    bool prefix;
+  };
+  std::vector<LiteralInfo> literal_info;
+  std::vector<MatchTerm> match_terms;
+  void Index() {
+    literal_info.clear();
+    match_terms.clear();
+    for (size_t i = 0; i < literals.size(); ++i) {
+      literal_info.push_back({static_cast<uint32_t>(literals[i].size()),
+                              static_cast<uint32_t>(match_terms.size()),
+                              static_cast<uint32_t>(literal_terms[i].size())});
+      for (uint32_t t : literal_terms[i]) match_terms.push_back({t, term_prefix[t] != 0});
+    }
+  }
   ~Db() { hs_free_database(db); }
 };
 
@@ -128,21 +151,22 @@ struct MatchContext {
 int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
             unsigned int /*flags*/, void* ctx_ptr) {
   auto* ctx = static_cast<MatchContext*>(ctx_ptr);
-  const size_t lit_len = ctx->db->literals[id].size();
-  const size_t begin = to - lit_len;
+  const Matcher::Db::LiteralInfo& literal = ctx->db->literal_info[id];
+  const size_t begin = to - literal.len;
   if (begin > 0 && IsWordByte(ctx->text[begin - 1]) &&
       std::find(ctx->soft_starts.begin(), ctx->soft_starts.end(), begin) ==
           ctx->soft_starts.end()) {
     return 0;
   }
   const bool right_ok = to >= ctx->len || !IsWordByte(ctx->text[to]);
-  for (uint32_t term : ctx->db->literal_terms[id]) {
+  const Matcher::Db::MatchTerm* terms = ctx->db->match_terms.data() + literal.first;
+  for (uint32_t k = 0; k < literal.count; ++k) {
     size_t end = to;
     if (!right_ok) {
-      if (!ctx->db->term_prefix[term]) continue;
+      if (!terms[k].prefix) continue;
       while (end < ctx->len && IsWordByte(ctx->text[end])) ++end;  // evidence: whole word
     }
-    ctx->hits->push_back({term, static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
+    ctx->hits->push_back({terms[k].term, static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
   }
   return 0;
 }
@@ -270,6 +294,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
       m->patterns_.push_back({lit, t});
     }
   }
+  db.Index();
   if (!prebuilt.empty()) {
     db.db = LoadPrebuilt(prebuilt, db.literals);
     m->used_prebuilt_ = db.db != nullptr;
