@@ -407,32 +407,19 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
     };
     std::function<void(ChunkWork&, ChunkResult*)> work = [&](ChunkWork& w, ChunkResult* r) {
       auto ws = acquire();
-      // Messages are analysed in batches: one Vectorscan pass per batch.
-      constexpr size_t kBatch = 256;
-      std::vector<text::MessageRef> batch(kBatch);
-      // Copies of records whose views die with the callback (simdjson-parsed ones).
-      std::vector<std::string> owned(2 * kBatch);
+      // Messages are analysed in the parser's batches: one Vectorscan pass per batch.
       std::vector<Scanner::State*> states;
-      size_t n = 0;
-      auto flush = [&] {
-        sc.AddBatch(std::span<const text::MessageRef>(batch.data(), n), states, ws->scratch);
-        n = 0;
-        states.clear();
-      };
-      text::ParseChatJsonlRefs(w.chunk, w.file, opt.max_line_bytes,
-                               [&](const text::MessageRef& m) {
-                                 ++r->messages;
-                                 // Analysis needs only the author and the text.
-                                 batch[n] = m;
-                                 if (!m.stable) {
-                                   batch[n].author = owned[2 * n].assign(m.author);
-                                   batch[n].text = owned[2 * n + 1].assign(m.text);
-                                 }
-                                 states.push_back(&ws->table.Get(m.conversation));
-                                 if (++n == kBatch) flush();
-                               },
-                               &r->rejects);
-      if (n > 0) flush();
+      text::ParseChatJsonlRefs(
+          w.chunk, w.file, opt.max_line_bytes,
+          [&](std::span<const text::MessageRef> batch) {
+            r->messages += batch.size();
+            states.clear();
+            for (const text::MessageRef& m : batch) {
+              states.push_back(&ws->table.Get(m.conversation));
+            }
+            sc.AddBatch(batch, states, ws->scratch);
+          },
+          &r->rejects);
       r->packed = ws->table.Pack(&ws->packed);
       release(std::move(ws));
     };

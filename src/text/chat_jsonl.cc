@@ -6,7 +6,7 @@
 namespace bantay::text {
 namespace avx2 {
 void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
-                        const std::function<void(const MessageRef&)>& on_message,
+                        const std::function<void(std::span<const MessageRef>)>& on_batch,
                         std::vector<Rejection>* rejects, bool fast_path);
 }  // namespace avx2
 
@@ -14,28 +14,30 @@ void ParseChatJsonl(const Chunk& chunk, std::string_view file_name, size_t max_l
                     const std::function<void(Message&&)>& on_message,
                     std::vector<Rejection>* rejects, bool fast_path) {
   Message m;
-  ParseChatJsonlRefs(chunk, file_name, max_line_bytes,
-                     [&](const MessageRef& r) {
-                       m.conversation.assign(r.conversation);
-                       m.author.assign(r.author);
-                       m.text.assign(r.text);
-                       m.time = r.time;
-                       m.line = r.line;
-                       on_message(std::move(m));
-                     },
-                     rejects, fast_path);
+  ParseChatJsonlRefs(
+      chunk, file_name, max_line_bytes,
+      [&](std::span<const MessageRef> batch) {
+        for (const MessageRef& r : batch) {
+          m.conversation.assign(r.conversation);
+          m.author.assign(r.author);
+          m.text.assign(r.text);
+          m.time = r.time;
+          m.line = r.line;
+          on_message(std::move(m));
+        }
+      },
+      rejects, fast_path);
 }
 
 void ParseChatJsonlRefs(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
-                        const std::function<void(const MessageRef&)>& on_message,
+                        const std::function<void(std::span<const MessageRef>)>& on_batch,
                         std::vector<Rejection>* rejects, bool fast_path) {
   static const bool has_avx2 = __builtin_cpu_supports("avx2") &&
                                __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
   if (has_avx2) {
-    avx2::ParseChatJsonlImpl(chunk, file_name, max_line_bytes, on_message, rejects, fast_path);
+    avx2::ParseChatJsonlImpl(chunk, file_name, max_line_bytes, on_batch, rejects, fast_path);
   } else {
-    portable::ParseChatJsonlImpl(chunk, file_name, max_line_bytes, on_message, rejects,
-                                 fast_path);
+    portable::ParseChatJsonlImpl(chunk, file_name, max_line_bytes, on_batch, rejects, fast_path);
   }
 }
 

@@ -1,7 +1,10 @@
 // text/chat_jsonl_impl.h: the chat JSONL parser body, compiled once per instruction set
 // (chat_jsonl.cc: portable; chat_jsonl_avx2.cc: AVX2), because simdjson's On-Demand API
 // picks its SIMD kernel at compile time. Included only by those two files.
+#include <array>
 #include <cstring>
+#include <memory>
+#include <span>
 #ifdef __AVX2__
 #include <immintrin.h>
 #endif
@@ -114,12 +117,43 @@ simdjson::error_code ReadId(simdjson::ondemand::value v, std::string* out) {
   return simdjson::INCORRECT_TYPE;
 }
 
+// Gathers delivered records into batches of kChatBatch for ParseChatJsonlRefs' callback:
+// one call per batch, not per record. A record whose views would die with its delivery
+// (decoded by simdjson into the parser's buffers) is copied into the batch's own strings.
+class BatchSink {
+ public:
+  explicit BatchSink(const std::function<void(std::span<const MessageRef>)>& on_batch)
+      : on_batch_(on_batch) {}
+  void Add(const MessageRef& m) {
+    MessageRef& slot = refs_[n_];
+    slot = m;
+    if (!m.stable) {
+      std::string* owned = &owned_[3 * n_];
+      slot.conversation = owned[0].assign(m.conversation);
+      slot.author = owned[1].assign(m.author);
+      slot.text = owned[2].assign(m.text);
+    }
+    if (++n_ == kChatBatch) Flush();
+  }
+  void Flush() {
+    if (n_ == 0) return;
+    on_batch_(std::span<const MessageRef>(refs_.data(), n_));
+    n_ = 0;
+  }
+
+ private:
+  const std::function<void(std::span<const MessageRef>)>& on_batch_;
+  std::array<MessageRef, kChatBatch> refs_;
+  std::array<std::string, 3 * kChatBatch> owned_;
+  size_t n_ = 0;
+};
+
 class LineParser {
  public:
-  LineParser(std::string_view file, const std::function<void(const MessageRef&)>& on_message,
-             std::vector<Rejection>* rejects, bool fast_path, bool deferred_lines)
+  LineParser(std::string_view file, BatchSink* sink, std::vector<Rejection>* rejects,
+             bool fast_path, bool deferred_lines)
       : file_(file),
-        on_message_(on_message),
+        sink_(sink),
         rejects_(rejects),
         fast_path_(fast_path),
         deferred_(deferred_lines) {}
@@ -246,7 +280,7 @@ class LineParser {
       }
     }
     ref_.line = deferred_ ? 0 : line_no;
-    on_message_(ref_);
+    sink_->Add(ref_);
   }
 
  public:
@@ -495,7 +529,7 @@ class LineParser {
   }
 
   std::string_view file_;
-  const std::function<void(const MessageRef&)>& on_message_;
+  BatchSink* sink_;
   std::vector<Rejection>* rejects_;
   bool fast_path_;
   bool deferred_;  // line numbers count from the chunk's start (Chunk::lines)
@@ -517,9 +551,11 @@ class LineParser {
 }  // namespace
 
 void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
-                    const std::function<void(const MessageRef&)>& on_message,
-                    std::vector<Rejection>* rejects, bool fast_path) {
-  LineParser parser(file_name, on_message, rejects, fast_path, chunk.lines != nullptr);
+                        const std::function<void(std::span<const MessageRef>)>& on_batch,
+                        std::vector<Rejection>* rejects, bool fast_path) {
+  // Heap-allocated: the batch's refs and strings are ~26 KB.
+  const auto sink = std::make_unique<BatchSink>(on_batch);
+  LineParser parser(file_name, sink.get(), rejects, fast_path, chunk.lines != nullptr);
   const char* data = chunk.data.data();
   const size_t size = chunk.data.size();
   const size_t capacity_end = size + kChunkPadding;
@@ -554,6 +590,7 @@ void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t m
     pos = end + 1;
     ++line_no;
   }
+  sink->Flush();
   if (chunk.lines != nullptr) {
     chunk.lines->Report(chunk.sequence, line_no - 1);
     if (parser.HasUnnamed()) parser.ResolveLines(chunk.lines->FirstLine(chunk.sequence));

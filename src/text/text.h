@@ -480,10 +480,12 @@ using bantay::Rejection;
 void ParseChatJsonl(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
                     const std::function<void(Message&&)>& on_message,
                     std::vector<Rejection>* rejects, bool fast_path = true);
-// The same, handing each record on as views (no copies): into the chunk when
+// The same, handing the records on as views (no copies), in input order, in batches of at
+// most kChatBatch (one call per batch, not per record): into the chunk when
 // `MessageRef::stable`, otherwise into the parser's buffers and valid only during the call.
+inline constexpr size_t kChatBatch = 256;
 void ParseChatJsonlRefs(const Chunk& chunk, std::string_view file_name, size_t max_line_bytes,
-                        const std::function<void(const MessageRef&)>& on_message,
+                        const std::function<void(std::span<const MessageRef>)>& on_batch,
                         std::vector<Rejection>* rejects, bool fast_path = true);
 
 // Parses PAN 2012 XML (<conversations><conversation id><message line><author/><time/>

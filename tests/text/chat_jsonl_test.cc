@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <span>
 #include <thread>
 #include <tuple>
 
@@ -48,17 +49,60 @@ TEST(ChatJsonl, RefsPointIntoTheChunkOnlyWhenStable) {
   std::vector<std::tuple<std::string, std::string, bool, bool>> got;
   const char* begin = chunk.data.data();
   const char* end = begin + chunk.data.size();
-  ParseChatJsonlRefs(chunk, "in.jsonl", 1 << 20,
-                     [&](const MessageRef& r) {
-                       const bool inside = r.text.data() >= begin && r.text.data() < end;
-                       got.emplace_back(std::string(r.conversation), std::string(r.text),
-                                        r.stable, inside);
-                     },
-                     &rejects);
+  ParseChatJsonlRefs(
+      chunk, "in.jsonl", 1 << 20,
+      [&](std::span<const MessageRef> batch) {
+        for (const MessageRef& r : batch) {
+          const bool inside = r.text.data() >= begin && r.text.data() < end;
+          got.emplace_back(std::string(r.conversation), std::string(r.text), r.stable, inside);
+        }
+      },
+      &rejects);
   ASSERT_TRUE(rejects.empty());
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0], std::make_tuple(std::string("c1"), std::string("plain"), true, true));
   EXPECT_EQ(got[1], std::make_tuple(std::string("5"), std::string("esc\"aped"), false, false));
+}
+
+// Records come in batches of at most kChatBatch, in input order; a decoded record's views
+// (escapes, a number id) stay valid, each its own, until the batch's call returns.
+TEST(ChatJsonl, RefsComeInBatchesWhoseDecodedRecordsKeepTheirOwnValues) {
+  std::string content;
+  for (int i = 0; i < 1000; ++i) {
+    if (i % 3 == 0) {
+      content += R"({"conversation":)" + std::to_string(i) + R"(,"author":"a\u0062","text":"q\")" +
+                 std::to_string(i) + "\"}\n";
+    } else {
+      content += R"({"conversation":"c)" + std::to_string(i) + R"(","author":"ab","text":"p)" +
+                 std::to_string(i) + "\"}\n";
+    }
+  }
+  auto storage = std::make_shared<std::string>(content);
+  storage->reserve(content.size() + kChunkPadding);
+  Chunk chunk;
+  chunk.data = *storage;
+  chunk.storage = storage;
+  std::vector<Rejection> rejects;
+  std::vector<size_t> sizes;
+  int next = 0;
+  ParseChatJsonlRefs(
+      chunk, "in.jsonl", 1 << 20,
+      [&](std::span<const MessageRef> batch) {
+        sizes.push_back(batch.size());
+        for (const MessageRef& r : batch) {  // read only now, at the batch's end
+          const int i = next++;
+          const bool decoded = i % 3 == 0;
+          EXPECT_EQ(r.stable, !decoded) << i;
+          EXPECT_EQ(r.conversation, (decoded ? "" : "c") + std::to_string(i));
+          EXPECT_EQ(r.author, "ab") << i;
+          EXPECT_EQ(r.text, (decoded ? "q\"" : "p") + std::to_string(i));
+        }
+      },
+      &rejects);
+  EXPECT_TRUE(rejects.empty());
+  EXPECT_EQ(next, 1000);
+  EXPECT_EQ(sizes,
+            (std::vector<size_t>{kChatBatch, kChatBatch, kChatBatch, 1000 - 3 * kChatBatch}));
 }
 
 TEST(ChatJsonl, ParsesRecordsWithOptionalTimeAndUnknownFields) {
