@@ -16,14 +16,20 @@ struct Parsed {
   std::vector<Rejection> rejects;
 };
 
-Parsed Parse(const std::string& content, uint64_t first_line = 1, bool fast_path = true,
-             size_t max_line_bytes = 1 << 20) {
+// A chunk holding a copy of `content`, with the padding the parsers may over-read.
+Chunk ChunkOf(const std::string& content) {
   auto storage = std::make_shared<std::string>(content);
   storage->reserve(content.size() + kChunkPadding);
   Chunk chunk;
-  chunk.first_line = first_line;
   chunk.data = *storage;
   chunk.storage = storage;
+  return chunk;
+}
+
+Parsed Parse(const std::string& content, uint64_t first_line = 1, bool fast_path = true,
+             size_t max_line_bytes = 1 << 20) {
+  Chunk chunk = ChunkOf(content);
+  chunk.first_line = first_line;
   Parsed p;
   ParseChatJsonl(
       chunk, "in.jsonl", max_line_bytes, [&](Message&& m) { p.messages.push_back(m); }, &p.rejects,
@@ -40,11 +46,7 @@ TEST(ChatJsonl, RefsPointIntoTheChunkOnlyWhenStable) {
       "\n"
       R"({"conversation":5,"author":"u2","text":"esc\"aped"})"
       "\n";
-  auto storage = std::make_shared<std::string>(content);
-  storage->reserve(content.size() + kChunkPadding);
-  Chunk chunk;
-  chunk.data = *storage;
-  chunk.storage = storage;
+  const Chunk chunk = ChunkOf(content);
   std::vector<Rejection> rejects;
   std::vector<std::tuple<std::string, std::string, bool, bool>> got;
   const char* begin = chunk.data.data();
@@ -77,11 +79,7 @@ TEST(ChatJsonl, RefsComeInBatchesWhoseDecodedRecordsKeepTheirOwnValues) {
                  std::to_string(i) + "\"}\n";
     }
   }
-  auto storage = std::make_shared<std::string>(content);
-  storage->reserve(content.size() + kChunkPadding);
-  Chunk chunk;
-  chunk.data = *storage;
-  chunk.storage = storage;
+  const Chunk chunk = ChunkOf(content);
   std::vector<Rejection> rejects;
   std::vector<size_t> sizes;
   int next = 0;
@@ -368,14 +366,10 @@ TEST(ChatJsonl, DeferredLineNumbersNameRejectedLinesAsCountedOnesDo) {
   std::vector<std::thread> threads;
   for (size_t k = parts.size(); k-- > 0;) {
     threads.emplace_back([&, k] {
-      auto storage = std::make_shared<std::string>(parts[k]);
-      storage->reserve(parts[k].size() + kChunkPadding);
-      Chunk chunk;
+      Chunk chunk = ChunkOf(parts[k]);
       chunk.sequence = k;
       chunk.first_line = 0;
       chunk.lines = ledger;
-      chunk.data = *storage;
-      chunk.storage = storage;
       ParseChatJsonl(
           chunk, "in.jsonl", 1 << 20, [&](Message&& m) { got[k].messages.push_back(m); },
           &got[k].rejects);
