@@ -1,10 +1,10 @@
 // Tests for the chat JSONL reader: good records, every kind of bad one, and repairs.
-#include <gtest/gtest.h>
-
 #include <random>
 #include <span>
 #include <thread>
 #include <tuple>
+
+#include <gtest/gtest.h>
 
 #include "text/text.h"
 
