@@ -347,7 +347,12 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
   };
 
   for (const std::string& path : opt.files) {
-    auto reader_or = LineChunkReader::Open(path);
+    // Chunks of 1 MB rather than the reader's default 4: a chunk's conversation table (each
+    // state a worker touches per message) stays small enough for the core's cache. On the
+    // bench corpus, alternating runs: CPU 1.7-3% lower than with 4 MB (16 MB: 8% higher),
+    // peak RSS 94 instead of 111 MiB on a 1% corpus; output identical.
+    constexpr size_t kScanChunkBytes = size_t{1} << 20;
+    auto reader_or = LineChunkReader::Open(path, kScanChunkBytes);
     if (!reader_or) return tl::unexpected(reader_or.error());
     LineChunkReader& reader = **reader_or;
     // The JSONL parser counts the lines (the workers report every chunk); the XML path
