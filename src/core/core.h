@@ -47,14 +47,20 @@ inline tl::unexpected<Error> Fail(ErrorCode code, std::string message, std::stri
 std::string Where(std::string_view file, uint64_t line, std::string_view field = {});
 
 namespace internal {
-// The first and last sizeof(Word) bytes of p and q (n of them, n >= sizeof(Word)) agree.
+// The first and the last sizeof(Word) bytes of the n at p (n >= sizeof(Word)), as two
+// overlapping loads: together they cover every byte of a short string.
+template <class Word>
+std::pair<Word, Word> EndWords(const char* p, size_t n) {
+  Word first, last;
+  std::memcpy(&first, p, sizeof first);
+  std::memcpy(&last, p + n - sizeof last, sizeof last);
+  return {first, last};
+}
+// The n bytes at p and q (sizeof(Word) <= n <= 2 * sizeof(Word)) agree.
 template <class Word>
 bool SameEnds(const char* p, const char* q, size_t n) {
-  Word x, y, u, v;
-  std::memcpy(&x, p, sizeof x);
-  std::memcpy(&y, q, sizeof y);
-  std::memcpy(&u, p + n - sizeof u, sizeof u);
-  std::memcpy(&v, q + n - sizeof v, sizeof v);
+  const auto [x, u] = EndWords<Word>(p, n);
+  const auto [y, v] = EndWords<Word>(q, n);
   return ((x ^ y) | (u ^ v)) == 0;
 }
 }  // namespace internal

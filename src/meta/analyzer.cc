@@ -26,6 +26,7 @@
 #include <mutex>
 #include <span>
 #include <thread>
+#include <tuple>
 
 #include "meta/hash_slots.h"
 #include "meta/interner.h"
@@ -389,14 +390,9 @@ uint64_t HashName(std::string_view s) {
   const size_t n = s.size();
   uint64_t a = 0, b = 0, seed = k0;
   if (n >= 8 && n <= 16) {
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + n - 8, 8);
+    std::tie(a, b) = bantay::internal::EndWords<uint64_t>(p, n);
   } else if (n >= 4 && n < 8) {
-    uint32_t x, y;
-    std::memcpy(&x, p, 4);
-    std::memcpy(&y, p + n - 4, 4);
-    a = x;
-    b = y;
+    std::tie(a, b) = bantay::internal::EndWords<uint32_t>(p, n);
   } else if (n > 0 && n < 4) {
     a = static_cast<uint64_t>(static_cast<uint8_t>(p[0])) << 16 |
         static_cast<uint64_t>(static_cast<uint8_t>(p[n / 2])) << 8 | static_cast<uint8_t>(p[n - 1]);
