@@ -41,6 +41,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (i > 0 && offsets[i] < offsets[i - 1]) __builtin_trap();
   }
 
+  // The matcher's contract (Matcher::Match): words of word bytes (a-z, 0-9, >= 0x80), each
+  // separated by one space, none before the first or after the last.
+  for (size_t i = 0; i < out.size(); ++i) {
+    const auto b = static_cast<unsigned char>(out[i]);
+    const bool word = (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b >= 0x80;
+    if (!word && (b != ' ' || i == 0 || i + 1 == out.size() || out[i + 1] == ' ')) {
+      __builtin_trap();
+    }
+  }
+
   // Without offsets the text is the same.
   std::string plain;
   normaliser.Normalise(in, &plain);

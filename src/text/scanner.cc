@@ -325,18 +325,19 @@ void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* co
   for (const MessageRef& m : messages) {
     const uint32_t start = static_cast<uint32_t>(s.batch_text.size);
     s.batch_starts.push_back(start);
+    s.batch_text.PushBack(' ');  // padded for MatchPadded: no match crosses messages
     norm.NormaliseAppend(m.text, &s.batch_text, &s.soft_starts);
-    s.batch_text.PushBack('\n');  // not a word byte: no match crosses messages
-    for (uint32_t soft : s.soft_starts) s.batch_soft.push_back(start + soft);
+    s.batch_text.PushBack(' ');
+    for (uint32_t soft : s.soft_starts) s.batch_soft.push_back(start + 1 + soft);
   }
   s.batch_starts.push_back(static_cast<uint32_t>(s.batch_text.size));
   const std::string_view batch_text = s.batch_text.view();
   // Hits come sorted by position, so each message's are a contiguous run.
-  matcher_->Match(batch_text, scratch, &s.batch_hits, s.batch_soft);
+  matcher_->MatchPadded(batch_text, scratch, &s.batch_hits, s.batch_soft);
   size_t h = 0;
   std::vector<Hit>& local = s.hits;
   for (size_t i = 0; i < messages.size(); ++i) {
-    const uint32_t begin = s.batch_starts[i], end = s.batch_starts[i + 1];
+    const uint32_t begin = s.batch_starts[i] + 1, end = s.batch_starts[i + 1] - 1;
     local.clear();
     for (; h < s.batch_hits.size() && s.batch_hits[h].begin < end; ++h) {
       Hit hit = s.batch_hits[h];
@@ -344,8 +345,7 @@ void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* co
       hit.end -= begin;
       local.push_back(hit);
     }
-    const std::string_view normalised =
-        batch_text.substr(begin, end - begin - 1);
+    const std::string_view normalised = batch_text.substr(begin, end - begin);
     AddAnalysed(messages[i].author, messages[i].text, normalised, local, scratch, states[i]);
   }
 }

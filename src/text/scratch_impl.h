@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "text/text.h"
@@ -22,7 +23,16 @@ struct Scratch::Impl {
   std::vector<uint32_t> soft_starts;
   std::vector<Hit> hits;
   std::vector<AgeStatement> ages;
-  // AddBatch: the batch's normalised texts one after another, each followed by '\n'.
+  // Match: the text padded for MatchPadded, and its soft starts.
+  TextBuffer padded;
+  std::vector<uint32_t> padded_soft;
+  // MatchPadded: the copies made for soft starts, each as (where it begins in `soft_text`,
+  // the soft start), and their hits.
+  TextBuffer soft_text;
+  std::vector<std::pair<uint32_t, uint32_t>> soft_copies;
+  std::vector<Hit> soft_hits;
+  // AddBatch: the batch's normalised texts one after another, each padded as MatchPadded
+  // expects.
   TextBuffer batch_text;
   std::vector<uint32_t> batch_starts;
   std::vector<uint32_t> batch_soft;

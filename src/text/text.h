@@ -197,9 +197,16 @@ class Matcher {
   bool used_prebuilt() const { return used_prebuilt_; }
 
   // Appends the hits in `normalised` to `hits` (cleared first), sorted by position.
-  // `soft_starts` (from Normalise) are positions that count as word starts.
+  // `normalised` is Normalise's output: words of word bytes (a-z, 0-9, bytes >= 0x80) with
+  // one space between words. `soft_starts` (from Normalise) are positions that count as
+  // word starts.
   void Match(std::string_view normalised, Scratch& scratch, std::vector<Hit>* hits,
              std::span<const uint32_t> soft_starts = {}) const;
+  // The same for texts laid out one after another, each as a space, a normalised text and
+  // a space ("  " therefore separates texts, and no hit spans two). Positions, of hits and
+  // of `soft_starts`, are in `padded`. Saves Match's copy for a batch of texts.
+  void MatchPadded(std::string_view padded, Scratch& scratch, std::vector<Hit>* hits,
+                   std::span<const uint32_t> soft_starts = {}) const;
 
   // The normalised literal patterns and the term each stands for (for tests and for the
   // ripgrep side of the benchmark).

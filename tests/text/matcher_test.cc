@@ -1,6 +1,7 @@
 // Tests for text::Matcher, including a differential test against a plain reference matcher.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -117,9 +118,11 @@ TEST(Matcher, FindsObfuscatedTerms) {
   EXPECT_EQ(Terms(*m, "a n a k e d"), Strings{"naked"});
 }
 
-// Reference: every occurrence of every pattern literal at word boundaries, by plain search.
+// Reference: every occurrence of every pattern literal at word boundaries (or beginning at
+// a soft start), by plain search.
 std::set<std::tuple<uint32_t, uint32_t, uint32_t>> Reference(const Matcher& m,
-                                                            std::string_view text) {
+                                                             std::string_view text,
+                                                             const std::set<uint32_t>& soft) {
   auto word = [](char c) {
     const auto b = static_cast<unsigned char>(c);
     return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b >= 0x80;
@@ -130,7 +133,7 @@ std::set<std::tuple<uint32_t, uint32_t, uint32_t>> Reference(const Matcher& m,
     for (size_t pos = text.find(p.literal); pos != std::string_view::npos;
          pos = text.find(p.literal, pos + 1)) {
       size_t end = pos + p.literal.size();
-      if (pos > 0 && word(text[pos - 1])) continue;
+      if (pos > 0 && word(text[pos - 1]) && soft.count(static_cast<uint32_t>(pos)) == 0) continue;
       if (end < text.size() && word(text[end])) {
         if (!prefix) continue;
         while (end < text.size() && word(text[end])) ++end;
@@ -157,17 +160,32 @@ TEST(Matcher, AgreesWithReferenceMatcherOnRandomText) {
   std::mt19937 rng(20261123);
   Scratch scratch;
   std::vector<Hit> hits;
-  size_t compared = 0, nonempty = 0;
+  size_t compared = 0, nonempty = 0, soft_hits = 0;
   for (int round = 0; round < 3000; ++round) {
     std::string text;
     const int n = 1 + static_cast<int>(rng() % 12);
+    // In every other text, a one-letter word joined to the next one ("aprivate"), as the
+    // normaliser joins a spaced-out run, with a soft start after it: where a piece begins
+    // (so that they lead to hits), and elsewhere at random.
+    std::vector<uint32_t> soft;
     for (int k = 0; k < n; ++k) {
+      const bool word_start = text.empty() || text.back() == ' ';
+      if (round % 2 == 1 && word_start && rng() % 3 == 0) {
+        text += 'a';
+        soft.push_back(static_cast<uint32_t>(text.size()));
+      }
       text += pieces[rng() % pieces.size()];
       text += fillers[rng() % std::size(fillers)];
     }
-    m->Match(text, scratch, &hits);
+    for (uint32_t i = 2; round % 2 == 1 && i < text.size(); ++i) {
+      const bool second_byte = text[i - 1] != ' ' && text[i - 2] == ' ';
+      if (second_byte && text[i] != ' ' && rng() % 5 == 0) soft.push_back(i);
+    }
+    std::sort(soft.begin(), soft.end());
+    soft.erase(std::unique(soft.begin(), soft.end()), soft.end());
+    m->Match(text, scratch, &hits, soft);
     // The matcher removes hits contained in longer ones; apply the same rule to the reference.
-    auto ref = Reference(*m, text);
+    auto ref = Reference(*m, text, std::set<uint32_t>(soft.begin(), soft.end()));
     std::set<std::tuple<uint32_t, uint32_t, uint32_t>> expected;
     for (const auto& [t, b, e] : ref) {
       bool contained = false;
@@ -177,13 +195,64 @@ TEST(Matcher, AgreesWithReferenceMatcherOnRandomText) {
       if (!contained) expected.emplace(t, b, e);
     }
     std::set<std::tuple<uint32_t, uint32_t, uint32_t>> got;
-    for (const auto& h : hits) got.emplace(h.term, h.begin, h.end);
+    for (const auto& h : hits) {
+      got.emplace(h.term, h.begin, h.end);
+      soft_hits += h.begin > 0 && text[h.begin - 1] != ' ';
+    }
     ASSERT_EQ(got, expected) << "text: '" << text << "'";
     ++compared;
     nonempty += !got.empty();
   }
   EXPECT_EQ(compared, 3000u);
   EXPECT_GT(nonempty, 1000u);  // most random texts contain a match
+  EXPECT_GT(soft_hits, 50u);   // and hits at soft starts are common
+}
+
+// MatchPadded on a batch of padded texts finds in each what Match finds in it alone: no hit
+// crosses from one text into the next, and soft starts count up to their own text's end.
+TEST(Matcher, MatchPaddedFindsWhatMatchFindsInEachText) {
+  auto m = *Matcher::Create(*Lexicon::Default(), SharedNorm());
+  const char* messages[] = {"how much",  "for a private show", "",       "video",
+                            "call now",  "i want aprivate",    "show",   "sex",
+                            "education", "western union ok",   "paypal", "aprivate show"};
+  std::mt19937 rng(7);
+  Scratch scratch;
+  std::vector<Hit> hits, alone;
+  for (int round = 0; round < 200; ++round) {
+    std::string batch;
+    std::vector<uint32_t> starts, soft_all;
+    std::vector<std::string> texts;
+    for (int k = 0, n = 1 + static_cast<int>(rng() % 8); k < n; ++k) {
+      texts.emplace_back(messages[rng() % std::size(messages)]);
+      starts.push_back(static_cast<uint32_t>(batch.size()) + 1);
+      // "aprivate": a soft start before "private", as the normaliser marks it.
+      if (const size_t at = texts.back().find("aprivate"); at != std::string::npos) {
+        soft_all.push_back(starts.back() + static_cast<uint32_t>(at) + 1);
+      }
+      batch += ' ' + texts.back() + ' ';
+    }
+    m->MatchPadded(batch, scratch, &hits, soft_all);
+    std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> want, got;
+    for (size_t k = 0; k < texts.size(); ++k) {
+      std::vector<uint32_t> soft;
+      for (uint32_t at : soft_all) {
+        if (at >= starts[k] && at < starts[k] + texts[k].size()) soft.push_back(at - starts[k]);
+      }
+      m->Match(texts[k], scratch, &alone, soft);
+      for (const Hit& h : alone) want.emplace_back(h.term, h.begin + starts[k], h.end + starts[k]);
+    }
+    for (const Hit& h : hits) got.emplace_back(h.term, h.begin, h.end);
+    ASSERT_EQ(got, want) << "batch: '" << batch << "'";
+  }
+  // The soft start is what finds "private show" in "aprivate show".
+  std::vector<uint32_t> soft{1};
+  m->Match("aprivate show", scratch, &alone, soft);
+  ASSERT_FALSE(alone.empty());
+  EXPECT_EQ(m->lexicon().terms()[alone[0].term].term, "private show");
+  EXPECT_EQ(alone[0].begin, 1u);
+  EXPECT_EQ(alone[0].end, 13u);
+  m->Match("aprivate show", scratch, &alone);
+  for (const Hit& h : alone) EXPECT_NE(h.begin, 1u);
 }
 
 }  // namespace
