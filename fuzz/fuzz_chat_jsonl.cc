@@ -3,7 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/core.h"
@@ -43,5 +45,51 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       },
       &slow_rejects, /*fast_path=*/false);
   if (k != messages.size() || slow_rejects.size() != rejects.size()) __builtin_trap();
+
+  // As `bantay scan` reads: records as views in batches, from chunks cut at line ends whose
+  // reader defers line numbers to a LineLedger. The same records, in order (line 0), and
+  // the same rejections, named at the same lines. The cuts come from the input's bytes.
+  auto ledger = std::make_shared<bantay::LineLedger>();
+  std::vector<bantay::text::Rejection> chunk_rejects;
+  size_t got = 0;
+  uint64_t sequence = 0;
+  size_t from = 0;
+  const std::string_view all(storage->data(), size);
+  while (from < size) {
+    size_t to = size;
+    // A cut after the line end nearest past a point the data chooses.
+    const size_t point = from + (data[from] * 131u + sequence * 17u) % (size - from + 1);
+    const size_t end = all.find('\n', point);
+    if (end != std::string_view::npos && end + 1 < size) to = end + 1;
+    bantay::Chunk piece;
+    piece.sequence = sequence++;
+    piece.first_line = 0;
+    piece.lines = ledger;
+    piece.data = all.substr(from, to - from);  // the next chunk's bytes follow it
+    piece.storage = storage;
+    bantay::text::ParseChatJsonlRefs(
+        piece, "fuzz", 1 << 20,
+        [&](std::span<const bantay::text::MessageRef> batch) {
+          if (batch.empty() || batch.size() > bantay::text::kChatBatch) __builtin_trap();
+          for (const bantay::text::MessageRef& m : batch) {
+            if (got >= messages.size()) __builtin_trap();
+            const bantay::text::Message& f = messages[got++];
+            if (m.line != 0 || f.conversation != m.conversation || f.author != m.author ||
+                f.text != m.text || f.time != m.time) {
+              __builtin_trap();
+            }
+          }
+        },
+        &chunk_rejects);
+    from = to;
+  }
+  if (got != messages.size() || chunk_rejects.size() != rejects.size()) __builtin_trap();
+  for (size_t r = 0; r < rejects.size(); ++r) {
+    if (chunk_rejects[r].where != rejects[r].where ||
+        chunk_rejects[r].message != rejects[r].message ||
+        chunk_rejects[r].repaired != rejects[r].repaired) {
+      __builtin_trap();
+    }
+  }
   return 0;
 }
