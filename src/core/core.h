@@ -1,6 +1,7 @@
 // core/core.h: errors as values, UTC time, and chunked line input shared by every module.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -8,10 +9,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tl/expected.hpp>
 #include <utility>
 #include <vector>
-
-#include <tl/expected.hpp>
 
 namespace bantay {
 
@@ -101,6 +101,8 @@ void CivilFromDays(int64_t days, int64_t* year, unsigned* month, unsigned* day);
 inline constexpr size_t kChunkPadding = 64;
 // Files at least this large are mapped rather than read (LineChunkReader).
 inline constexpr uint64_t kMapMinBytes = uint64_t{64} << 20;
+// Mapped input leaves the mapping in steps of at least this many bytes as it is read.
+inline constexpr uint64_t kMapReleaseBytes = uint64_t{16} << 20;
 
 // The line numbers of a reader's chunks when their parsers count the lines instead of the
 // reader (LineChunkReader::DeferLineNumbers), which saves a pass over the input: each
@@ -174,6 +176,8 @@ class LineChunkReader {
   std::shared_ptr<std::string> FreeBuffer(size_t bytes);
   std::shared_ptr<const char> map_;
   uint64_t map_pos_ = 0;
+  // The mapping's pages below this address have left it (NextMapped).
+  std::shared_ptr<std::atomic<uintptr_t>> map_released_;
   std::string name_;
   std::FILE* file_ = nullptr;
   bool owns_file_ = false;
