@@ -140,16 +140,28 @@ bool IsIpv6Chars(std::string_view text) {
 
 bool ParseIp(std::string_view text, in6_addr* out) {
   if (text.empty() || text.size() > 45) return false;
+  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  // IPv4 text that IsIpv4Text accepts (what inet_pton accepts) is read here: inet_pton
+  // wants a terminated copy and measures it, ~2% of a large meta run's time when every
+  // IPv4 lookup went through it.
+  if (IsIpv4Text(text)) {
+    std::memcpy(out->s6_addr, kMapped, 12);
+    unsigned octet = 0;
+    size_t k = 12;
+    for (const char c : text) {
+      if (c == '.') {
+        out->s6_addr[k++] = static_cast<uint8_t>(octet);
+        octet = 0;
+      } else {
+        octet = octet * 10 + static_cast<unsigned>(c - '0');
+      }
+    }
+    out->s6_addr[k] = static_cast<uint8_t>(octet);
+    return true;
+  }
   char buf[48];
   std::memcpy(buf, text.data(), text.size());
   buf[text.size()] = '\0';
-  in_addr v4;
-  if (inet_pton(AF_INET, buf, &v4) == 1) {
-    static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    std::memcpy(out->s6_addr, kMapped, 12);
-    std::memcpy(out->s6_addr + 12, &v4, 4);
-    return true;
-  }
   return IsIpv6Chars(text) && inet_pton(AF_INET6, buf, out) == 1;
 }
 

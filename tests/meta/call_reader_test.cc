@@ -544,7 +544,8 @@ TEST(CallReaderJsonl, LaterLinesThatAreNotObjectsAreRejected) {
 
 // ---- IP addresses ---------------------------------------------------------------------------
 
-// The reader's fast IPv4 check must agree with inet_pton, which the locators use.
+// The reader's fast IPv4 check, and ParseIp's reading of what it accepts, must agree with
+// inet_pton.
 TEST(CallReaderIp, Ipv4CheckAgreesWithInetPton) {
   std::mt19937 rng(11);
   const char alphabet[] = "0123456789.........:a 2255";
@@ -563,6 +564,10 @@ TEST(CallReaderIp, Ipv4CheckAgreesWithInetPton) {
     ASSERT_EQ(internal::IsIpv4Text(t), expected) << "'" << t << "'";
     in6_addr b;
     ASSERT_EQ(internal::IsIpText(t), internal::ParseIp(t, &b)) << "'" << t << "'";
+    if (expected) {  // the address inet_pton reads, IPv4-mapped
+      ASSERT_TRUE(IN6_IS_ADDR_V4MAPPED(&b)) << "'" << t << "'";
+      ASSERT_EQ(std::memcmp(b.s6_addr + 12, &a, 4), 0) << "'" << t << "'";
+    }
   }
   for (const char* ok : {"0.0.0.0", "1.2.3.4", "255.255.255.255", "10.20.30.40", "::1",
                          "2001:db8::1", "::ffff:1.2.3.4", "fe80::1:2:3:4"}) {
