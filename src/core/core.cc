@@ -468,6 +468,27 @@ void LineLedger::Report(uint64_t sequence, uint64_t lines) {
   if (s.first.size() != before) s.resolved.notify_all();
 }
 
+void ChunkLines::Reject(uint64_t line_no, std::string_view field, std::string message,
+                        bool repaired) {
+  if (deferred()) {
+    unnamed_.push_back({rejects_->size(), line_no, std::string(field)});
+    rejects_->push_back({"", std::move(message), repaired});
+    return;
+  }
+  rejects_->push_back({Where(file_, line_no, field), std::move(message), repaired});
+}
+
+void ChunkLines::Finish(uint64_t lines) {
+  if (!deferred()) return;
+  chunk_.lines->Report(chunk_.sequence, lines);
+  if (unnamed_.empty()) return;
+  const uint64_t first_line = chunk_.lines->FirstLine(chunk_.sequence);
+  for (const Unnamed& u : unnamed_) {
+    (*rejects_)[u.index].where = Where(file_, first_line + u.line - 1, u.field);
+  }
+  unnamed_.clear();
+}
+
 uint64_t LineLedger::FirstLine(uint64_t sequence) {
   State& s = *state_;
   std::unique_lock lock(s.mu);

@@ -248,6 +248,41 @@ struct Rejection {
   bool repaired = false;  // the record was kept after repair (counted, not dropped)
 };
 
+// The line numbers a chunk's parser gives its lines, and its rejections named by them,
+// whether the reader counted the chunk's lines (Chunk::first_line) or left them to the
+// parser (Chunk::lines, LineChunkReader::DeferLineNumbers). With deferred numbers the
+// parser counts from 1 within the chunk, Reject keeps what it cannot name yet, and Finish
+// reports the chunk's line count to the ledger and then names those rejections (waiting for
+// the chunks before it, as LineLedger::FirstLine says).
+class ChunkLines {
+ public:
+  ChunkLines(const Chunk& chunk, std::string_view file, std::vector<Rejection>* rejects)
+      : chunk_(chunk), file_(file), rejects_(rejects) {}
+  ChunkLines(const ChunkLines&) = delete;
+  ChunkLines& operator=(const ChunkLines&) = delete;
+  bool deferred() const { return chunk_.lines != nullptr; }
+  // The number the parser gives the chunk's first line: the input's, or 1 when deferred.
+  uint64_t first() const { return deferred() ? 1 : chunk_.first_line; }
+  // Whether the chunk begins with the input's first line.
+  bool at_input_start() const { return deferred() ? chunk_.sequence == 0 : chunk_.first_line == 1; }
+  // Adds the rejection of line `line_no` (numbered from first()), named now or by Finish.
+  void Reject(uint64_t line_no, std::string_view field, std::string message, bool repaired = false);
+  // The parser is done with the chunk's `lines` lines (a last line without a line end
+  // counts). REQUIRES: called once, after the last Reject.
+  void Finish(uint64_t lines);
+
+ private:
+  const Chunk& chunk_;
+  std::string_view file_;
+  std::vector<Rejection>* rejects_;
+  struct Unnamed {
+    size_t index;  // into *rejects_
+    uint64_t line;
+    std::string field;
+  };
+  std::vector<Unnamed> unnamed_;
+};
+
 // ---- Embedded data ------------------------------------------------------------------------
 // Data files built into the binary (data/lexicons/*.tsv, data/scoring/*.tsv) as
 // {path relative to the source root, content}, in path order.

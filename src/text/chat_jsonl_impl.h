@@ -150,13 +150,8 @@ class BatchSink {
 
 class LineParser {
  public:
-  LineParser(std::string_view file, BatchSink* sink, std::vector<Rejection>* rejects,
-             bool fast_path, bool deferred_lines)
-      : file_(file),
-        sink_(sink),
-        rejects_(rejects),
-        fast_path_(fast_path),
-        deferred_(deferred_lines) {}
+  LineParser(BatchSink* sink, ChunkLines* lines, bool fast_path)
+      : sink_(sink), lines_(lines), fast_path_(fast_path) {}
 
   // `capacity`: readable bytes from line.data() (at least line.size() + padding).
   void Parse(std::string_view line, size_t capacity, uint64_t line_no) {
@@ -279,32 +274,16 @@ class LineParser {
                /*repaired=*/true);
       }
     }
-    ref_.line = deferred_ ? 0 : line_no;
+    ref_.line = lines_->deferred() ? 0 : line_no;
     sink_->Add(ref_);
   }
 
  public:
-  // Records a rejected (or repaired) line. With deferred line numbers `line_no` counts from
-  // the chunk's start, and the rejection is named by ResolveLines.
+  // Records a rejected (or repaired) line (numbered as ChunkLines says).
   void Reject(uint64_t line_no, std::string_view field, std::string message,
               bool repaired = false) {
-    if (deferred_) {
-      unnamed_.push_back({rejects_->size(), line_no, std::string(field)});
-      rejects_->push_back({"", std::move(message), repaired});
-      return;
-    }
-    rejects_->push_back({Where(file_, line_no, field), std::move(message), repaired});
+    lines_->Reject(line_no, field, std::move(message), repaired);
   }
-
-  // Names the rejections recorded with deferred line numbers, once the chunk's first line
-  // is known.
-  void ResolveLines(uint64_t first_line) {
-    for (const Unnamed& u : unnamed_) {
-      (*rejects_)[u.index].where = Where(file_, first_line + u.line - 1, u.field);
-    }
-    unnamed_.clear();
-  }
-  bool HasUnnamed() const { return !unnamed_.empty(); }
 
   // The commonest record of all, from the positions of its quotes: a flat object of ASCII
   // string keys and values, without whitespace between tokens, escapes or control
@@ -528,17 +507,9 @@ class LineParser {
     return e;
   }
 
-  std::string_view file_;
   BatchSink* sink_;
-  std::vector<Rejection>* rejects_;
+  ChunkLines* lines_;
   bool fast_path_;
-  bool deferred_;  // line numbers count from the chunk's start (Chunk::lines)
-  struct Unnamed {
-    size_t index;  // in *rejects_
-    uint64_t line;
-    std::string field;
-  };
-  std::vector<Unnamed> unnamed_;
   simdjson::ondemand::parser parser_;
   Message msg_;     // the simdjson path's decoded values
   MessageRef ref_;  // what is delivered
@@ -555,11 +526,12 @@ void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t m
                         std::vector<Rejection>* rejects, bool fast_path) {
   // Heap-allocated: the batch's refs and strings are ~26 KB.
   const auto sink = std::make_unique<BatchSink>(on_batch);
-  LineParser parser(file_name, sink.get(), rejects, fast_path, chunk.lines != nullptr);
+  ChunkLines lines(chunk, file_name, rejects);
+  LineParser parser(sink.get(), &lines, fast_path);
   const char* data = chunk.data.data();
   const size_t size = chunk.data.size();
   const size_t capacity_end = size + kChunkPadding;
-  uint64_t line_no = chunk.lines != nullptr ? 1 : chunk.first_line;
+  uint64_t line_no = lines.first();
   size_t pos = 0;
   while (pos < size) {
     size_t known = 0;  // no line end before data + pos + known
@@ -591,10 +563,7 @@ void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t m
     ++line_no;
   }
   sink->Flush();
-  if (chunk.lines != nullptr) {
-    chunk.lines->Report(chunk.sequence, line_no - 1);
-    if (parser.HasUnnamed()) parser.ResolveLines(chunk.lines->FirstLine(chunk.sequence));
-  }
+  lines.Finish(line_no - lines.first());
 }
 
 }  // namespace BANTAY_JSONL_VARIANT
