@@ -86,6 +86,10 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
     if (!reader_or) return tl::unexpected(reader_or.error());
     LineChunkReader& reader = **reader_or;
     total += reader.size_hint();
+    // Into an Analyzer, the parse threads count the lines, not the reader (a pass over the
+    // input on the read-ahead thread: 2.4% of a large run's CPU); the records' lines are
+    // then counted from their chunk's start (Consume below names them).
+    if (analyzer != nullptr) reader.DeferLineNumbers();
     Chunk first;
     auto more = reader.Next(&first);
     if (!more) return tl::unexpected(more.error());
@@ -132,8 +136,11 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
       if (analyzer != nullptr) {
         const std::vector<meta::PreparedCall>& calls = r.prepared.calls();
         records_read += calls.size();
+        // The chunks are consumed in order, each parsed before: its first line is known.
+        const uint64_t first_line =
+            c.chunk.lines != nullptr ? c.chunk.lines->FirstLine(c.chunk.sequence) : 1;
         for (const auto& [j, why] : analyzer->AddBatch(calls)) {
-          report({Where(file_name, calls[j].line, "start"),
+          report({Where(file_name, first_line + calls[j].line - 1, "start"),
                   why == meta::AddResult::kFuture
                       ? "more than a day in the future (it would close every block before it)"
                   : why == meta::AddResult::kOutOfRange

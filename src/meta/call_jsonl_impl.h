@@ -16,9 +16,8 @@ namespace {
 
 class LineParser {
  public:
-  LineParser(std::string_view file, const std::function<void(const CallRecordView&)>& on_record,
-             std::vector<Rejection>* rejects)
-      : file_(file), on_record_(on_record), rejects_(rejects) {}
+  LineParser(const std::function<void(const CallRecordView&)>& on_record, ChunkLines* lines)
+      : on_record_(on_record), lines_(lines) {}
 
   // `capacity`: readable bytes from line.data() (at least line.size() + padding).
   void Parse(std::string_view line, size_t capacity, uint64_t line_no) {
@@ -144,12 +143,11 @@ class LineParser {
   }
 
   void Reject(uint64_t line_no, std::string_view field, std::string message) {
-    rejects_->push_back({Where(file_, line_no, field), std::move(message), false});
+    lines_->Reject(line_no, field, std::move(message));
   }
 
-  std::string_view file_;
   const std::function<void(const CallRecordView&)>& on_record_;
-  std::vector<Rejection>* rejects_;
+  ChunkLines* lines_;
   simdjson::ondemand::parser parser_;
   RecordBuilder builder_;
   Column column_ = Column::kIgnore;
@@ -161,16 +159,17 @@ class LineParser {
 void ParseCallJsonlImpl(const Chunk& chunk, std::string_view file_name,
                         const std::function<void(const CallRecordView&)>& on_record,
                         std::vector<Rejection>* rejects) {
-  LineParser parser(file_name, on_record, rejects);
+  ChunkLines lines(chunk, file_name, rejects);
+  LineParser parser(on_record, &lines);
   const char* data = chunk.data.data();
   size_t size = chunk.data.size();
   size_t capacity_end = size + kChunkPadding;
-  if (chunk.first_line == 1 && size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+  if (lines.at_input_start() && size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
     data += 3;  // UTF-8 byte-order mark
     size -= 3;
     capacity_end -= 3;
   }
-  uint64_t line_no = chunk.first_line;
+  uint64_t line_no = lines.first();
   size_t pos = 0;
   while (pos < size) {
     const void* nl = std::memchr(data + pos, '\n', size - pos);
@@ -181,11 +180,9 @@ void ParseCallJsonlImpl(const Chunk& chunk, std::string_view file_name,
     while (first < line.size() && (line[first] == ' ' || line[first] == '\t')) ++first;
     if (first < line.size()) {
       if (line.size() > kMaxLineBytes) {
-        rejects->push_back({Where(file_name, line_no),
-                            "line of " + std::to_string(line.size()) +
-                                " bytes is longer than the limit of " +
-                                std::to_string(kMaxLineBytes),
-                            false});
+        lines.Reject(line_no, "",
+                     "line of " + std::to_string(line.size()) +
+                         " bytes is longer than the limit of " + std::to_string(kMaxLineBytes));
       } else {
         parser.Parse(line, capacity_end - pos, line_no);
       }
@@ -193,6 +190,7 @@ void ParseCallJsonlImpl(const Chunk& chunk, std::string_view file_name,
     pos = end + 1;
     ++line_no;
   }
+  lines.Finish(line_no - lines.first());
 }
 
 }  // namespace BANTAY_CALL_JSONL_VARIANT

@@ -19,9 +19,9 @@ namespace {
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 // The chunk's bytes, without a UTF-8 byte-order mark at the start of the input.
-std::string_view Body(const Chunk& chunk) {
+std::string_view Body(const Chunk& chunk, const ChunkLines& lines) {
   std::string_view data = chunk.data;
-  if (chunk.first_line == 1 && data.substr(0, 3) == kBom) data.remove_prefix(3);
+  if (lines.at_input_start() && data.substr(0, 3) == kBom) data.remove_prefix(3);
   return data;
 }
 
@@ -37,9 +37,10 @@ std::string TooLong(size_t bytes) {
          std::to_string(internal::kMaxLineBytes);
 }
 
-// Calls fn(line, line_no) for each line of the chunk, without its line end.
+// Calls fn(line, line_no) for each line of the chunk, without its line end, until fn
+// returns false. Returns the number of lines it went through.
 template <class Fn>
-void ForEachLine(std::string_view data, uint64_t first_line, Fn&& fn) {
+uint64_t ForEachLine(std::string_view data, uint64_t first_line, Fn&& fn) {
   uint64_t line_no = first_line;
   size_t pos = 0;
   while (pos < data.size()) {
@@ -48,10 +49,11 @@ void ForEachLine(std::string_view data, uint64_t first_line, Fn&& fn) {
         nl ? static_cast<size_t>(static_cast<const char*>(nl) - data.data()) : data.size();
     std::string_view line = data.substr(pos, end - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (!fn(line, line_no)) return;
+    if (!fn(line, line_no)) return line_no - first_line + 1;
     pos = end + 1;
     ++line_no;
   }
+  return line_no - first_line;
 }
 
 void ParseCsv(const CallRecordReader::Columns& cols, const Chunk& chunk, std::string_view file,
@@ -65,44 +67,46 @@ void ParseCsv(const CallRecordReader::Columns& cols, const Chunk& chunk, std::st
   const size_t want = cols.by_index.size();
   const Column* by_index = cols.by_index.data();
   const char* const end = chunk.data.data() + chunk.data.size() + kChunkPadding;
-  ForEachLine(Body(chunk), chunk.first_line, [&](std::string_view line, uint64_t line_no) {
-    if (line.empty() || line_no == cols.header_line) return true;
-    if ((line.front() == ' ' || line.front() == '\t') && Blank(line)) return true;
-    if (line.size() > internal::kMaxLineBytes) {
-      rejects->push_back({Where(file, line_no), TooLong(line.size()), false});
-      return true;
-    }
-    if (scratch.capacity() < line.size()) scratch.reserve(line.size());
-    const char* error = nullptr;
-    bool clean = false;
-    const size_t readable = static_cast<size_t>(end - line.data());
-    if (!internal::SplitCsvLine(line, &fields, &scratch, &error, &clean, readable)) {
-      rejects->push_back({Where(file, line_no), error, false});
-      return true;
-    }
-    if (fields.size() != want) {
-      rejects->push_back({Where(file, line_no),
-                          "expected " + std::to_string(want) + " fields as in the header, found " +
-                              std::to_string(fields.size()),
-                          false});
-      return true;
-    }
-    builder.Reset(line_no);
-    bool ok = true;
-    if (clean) {
-      ok = builder.SetCleanTexts(by_index, fields.data(), want);
-    } else {
-      for (size_t i = 0; i < want && ok; ++i) ok = builder.SetText(by_index[i], fields[i]);
-    }
-    if (ok && builder.Finish()) {
-      on_record(builder.record());
-    } else {
-      rejects->push_back(
-          {Where(file, line_no, internal::ColumnName(builder.bad_column())), builder.error(),
-           false});
-    }
-    return true;
-  });
+  ChunkLines lines(chunk, file, rejects);
+  // The header is a line of the input's first chunk (CallRecordReader::Create).
+  const uint64_t header_line = lines.at_input_start() ? cols.header_line : 0;
+  const uint64_t count =
+      ForEachLine(Body(chunk, lines), lines.first(), [&](std::string_view line, uint64_t line_no) {
+        if (line.empty() || line_no == header_line) return true;
+        if ((line.front() == ' ' || line.front() == '\t') && Blank(line)) return true;
+        if (line.size() > internal::kMaxLineBytes) {
+          lines.Reject(line_no, "", TooLong(line.size()));
+          return true;
+        }
+        if (scratch.capacity() < line.size()) scratch.reserve(line.size());
+        const char* error = nullptr;
+        bool clean = false;
+        const size_t readable = static_cast<size_t>(end - line.data());
+        if (!internal::SplitCsvLine(line, &fields, &scratch, &error, &clean, readable)) {
+          lines.Reject(line_no, "", error);
+          return true;
+        }
+        if (fields.size() != want) {
+          lines.Reject(line_no, "",
+                       "expected " + std::to_string(want) + " fields as in the header, found " +
+                           std::to_string(fields.size()));
+          return true;
+        }
+        builder.Reset(line_no);
+        bool ok = true;
+        if (clean) {
+          ok = builder.SetCleanTexts(by_index, fields.data(), want);
+        } else {
+          for (size_t i = 0; i < want && ok; ++i) ok = builder.SetText(by_index[i], fields[i]);
+        }
+        if (ok && builder.Finish()) {
+          on_record(builder.record());
+        } else {
+          lines.Reject(line_no, internal::ColumnName(builder.bad_column()), builder.error());
+        }
+        return true;
+      });
+  lines.Finish(count);
 }
 
 }  // namespace
@@ -113,16 +117,18 @@ Result<CallRecordReader> CallRecordReader::Create(const Chunk& first,
   reader.file_ = std::string(file_name);
   std::string_view header;
   uint64_t header_line = 0;
-  ForEachLine(Body(first), first.first_line, [&](std::string_view line, uint64_t line_no) {
+  // Read only: Parse reports the first chunk's lines and names its rejections.
+  std::vector<Rejection> none;
+  const ChunkLines lines(first, file_name, &none);
+  ForEachLine(Body(first, lines), lines.first(), [&](std::string_view line, uint64_t line_no) {
     if (Blank(line)) return true;
     header = line;
     header_line = line_no;
     return false;
   });
   if (header_line == 0) {
-    return Fail(ErrorCode::kParse,
-                "no header line (expected CSV column names or a JSON object)",
-                Where(file_name, first.first_line));
+    return Fail(ErrorCode::kParse, "no header line (expected CSV column names or a JSON object)",
+                Where(file_name, lines.first()));
   }
   size_t lead = 0;
   while (lead < header.size() && (header[lead] == ' ' || header[lead] == '\t')) ++lead;

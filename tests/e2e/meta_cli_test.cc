@@ -34,7 +34,7 @@ TEST_F(MetaCli, LateRecordIsRejectedWithItsLineOnceItsDaysAreScored) {
   {
     std::ofstream csv(Path("calls.csv"));
     cli::SimulateCallsOptions o;
-    o.accounts = 1000;
+    o.accounts = 4000;  // ~9.5 MB: the late record is in the reader's third chunk
     o.days = 40;
     o.seed = 9;
     auto st = cli::SimulateCalls(o, [&](std::string_view line) {

@@ -542,6 +542,95 @@ TEST(CallReaderJsonl, LaterLinesThatAreNotObjectsAreRejected) {
   EXPECT_EQ(p.rejects[1].where, "calls.jsonl:3");
 }
 
+// ---- Deferred line numbers ------------------------------------------------------------------
+
+// Chunks whose reader defers line numbers (Chunk::lines), parsed at once on a thread each,
+// later ones started first, name their rejected lines as a counted parse does; their
+// records' lines count from the chunk's start, so that their chunk's first line gives the
+// counted one. CSV (with a byte-order mark) and JSONL.
+TEST(CallReaderDeferredLines, NameLinesAsACountedParseDoes) {
+  std::string csv = "\xEF\xBB\xBF" + std::string(kHeader), jsonl = "\xEF\xBB\xBF";
+  for (int i = 1; i <= 600; ++i) {
+    const std::string id = "c" + std::to_string(i), who = "u" + std::to_string(i % 17);
+    if (i % 41 == 0) {
+      csv += id + ",not a time,5,u1,u2,video,,,,,,\n";
+      jsonl += "{\"call_id\": \"" + id + "\", \"start\": \"soon\"}\n";
+    } else if (i % 53 == 0) {
+      csv += "broken line\n";
+      jsonl += "{broken\n";
+    } else {
+      csv += id + ",2026-03-01T10:00:00Z,60," + who + ",u99,video,,,,,,\n";
+      jsonl += "{\"call_id\": \"" + id +
+               "\", \"start\": \"2026-03-01T10:00:00Z\", "
+               "\"duration_s\": 60, \"caller\": \"" +
+               who +
+               "\", \"callee\": \"u99\", "
+               "\"media\": \"video\"}\n";
+    }
+  }
+  for (const auto& [text, file] : {std::pair{csv, "calls.csv"}, std::pair{jsonl, "calls.jsonl"}}) {
+    // Six chunks cut at line ends.
+    std::vector<std::string> pieces;
+    size_t from = 0;
+    for (int k = 1; k < 6; ++k) {
+      const size_t to = text.find('\n', text.size() * k / 6) + 1;
+      pieces.push_back(text.substr(from, to - from));
+      from = to;
+    }
+    pieces.push_back(text.substr(from));
+    // Counted.
+    std::vector<Chunk> counted;
+    uint64_t line = 1;
+    for (size_t k = 0; k < pieces.size(); ++k) {
+      counted.push_back(MakeChunk(pieces[k], line, k));
+      line += static_cast<uint64_t>(std::count(pieces[k].begin(), pieces[k].end(), '\n'));
+    }
+    auto reader = CallRecordReader::Create(counted[0], file);
+    ASSERT_TRUE(reader) << reader.error().ToString();
+    std::vector<std::vector<CallRecord>> want_records(pieces.size());
+    std::vector<std::vector<Rejection>> want_rejects(pieces.size());
+    for (size_t k = 0; k < pieces.size(); ++k) {
+      reader->Parse(
+          counted[k], [&](CallRecord&& r) { want_records[k].push_back(std::move(r)); },
+          &want_rejects[k]);
+    }
+    // Deferred, the first chunk through Create too.
+    auto ledger = std::make_shared<LineLedger>();
+    std::vector<Chunk> deferred;
+    for (size_t k = 0; k < pieces.size(); ++k) {
+      deferred.push_back(MakeChunk(pieces[k], 0, k));
+      deferred.back().lines = ledger;
+    }
+    auto deferring = CallRecordReader::Create(deferred[0], file);
+    ASSERT_TRUE(deferring) << deferring.error().ToString();
+    std::vector<std::vector<CallRecord>> records(pieces.size());
+    std::vector<std::vector<Rejection>> rejects(pieces.size());
+    std::vector<std::thread> threads;
+    for (size_t k = pieces.size(); k-- > 0;) {
+      threads.emplace_back([&, k] {
+        deferring->Parse(
+            deferred[k], [&](CallRecord&& r) { records[k].push_back(std::move(r)); }, &rejects[k]);
+      });
+    }
+    for (auto& t : threads) t.join();
+    size_t named = 0, recs = 0;
+    for (size_t k = 0; k < pieces.size(); ++k) {
+      EXPECT_EQ(Wheres(rejects[k]), Wheres(want_rejects[k])) << file << " chunk " << k;
+      named += rejects[k].size();
+      ASSERT_EQ(records[k].size(), want_records[k].size()) << file << " chunk " << k;
+      const uint64_t first = ledger->FirstLine(k);
+      EXPECT_EQ(first, counted[k].first_line) << file << " chunk " << k;
+      for (size_t j = 0; j < records[k].size(); ++j) {
+        EXPECT_EQ(records[k][j].call_id, want_records[k][j].call_id);
+        EXPECT_EQ(first + records[k][j].line - 1, want_records[k][j].line) << file << " " << j;
+      }
+      recs += records[k].size();
+    }
+    EXPECT_EQ(named, 14u + 11u) << file;  // every 41st line and every 53rd (none both)
+    EXPECT_EQ(recs, 575u) << file;
+  }
+}
+
 // ---- IP addresses ---------------------------------------------------------------------------
 
 // The reader's fast IPv4 check, and ParseIp's reading of what it accepts, must agree with
