@@ -1,7 +1,8 @@
 // fuzz/fuzz_call_records.cc: libFuzzer target for the call-record reader (CSV and JSONL).
 // The input is cut into two chunks at a line end, as LineChunkReader would, so that header
-// handling and line numbering across chunks are exercised too. Checks that every record the
-// reader passes is well formed and every rejection says where and why.
+// handling and line numbering across chunks are exercised too, counted by the reader and
+// deferred to the parser. Checks that every record the reader passes is well formed and
+// every rejection says where and why.
 
 #include <netinet/in.h>
 
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/core.h"
@@ -59,7 +61,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   std::vector<bantay::Rejection> rejects;
-  auto check = [](bantay::meta::CallRecord&& r) {
+  std::vector<uint64_t> lines;  // of the records passed, in order
+  auto check = [&lines](bantay::meta::CallRecord&& r) {
+    lines.push_back(r.line);
     // Every record that passes has its required fields, and addresses the locators accept.
     if (r.call_id.empty() || r.caller.empty() || r.callee.empty() || r.caller == r.callee) {
       __builtin_trap();
@@ -78,6 +82,41 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   reader->Parse(second, check, &rejects);
   for (const bantay::Rejection& r : rejects) {
     if (r.message.empty() || r.where.compare(0, 5, "fuzz:") != 0) __builtin_trap();
+  }
+
+  // As `bantay meta` reads into an Analyzer: line numbers deferred to a LineLedger, the
+  // second chunk parsed first on a thread of its own. The same records, whose lines count
+  // from their chunk's start, and the same rejections, named at the same lines.
+  auto ledger = std::make_shared<bantay::LineLedger>();
+  bantay::Chunk deferred[2] = {MakeChunk(input.substr(0, cut), 0, 0),
+                               MakeChunk(input.substr(cut), 1, 0)};
+  for (bantay::Chunk& c : deferred) c.lines = ledger;
+  auto deferring = bantay::meta::CallRecordReader::Create(deferred[0], "fuzz");
+  if (!deferring) __builtin_trap();  // the counted reader had the same header
+  std::vector<uint64_t> deferred_lines[2];
+  std::vector<bantay::Rejection> deferred_rejects[2];
+  std::thread later([&] {
+    deferring->Parse(
+        deferred[1], [&](bantay::meta::CallRecord&& r) { deferred_lines[1].push_back(r.line); },
+        &deferred_rejects[1]);
+  });
+  deferring->Parse(
+      deferred[0], [&](bantay::meta::CallRecord&& r) { deferred_lines[0].push_back(r.line); },
+      &deferred_rejects[0]);
+  later.join();
+  std::vector<uint64_t> resolved;
+  for (int k = 0; k < 2; ++k) {
+    const uint64_t first_line = ledger->FirstLine(static_cast<uint64_t>(k));
+    for (const uint64_t line : deferred_lines[k]) resolved.push_back(first_line + line - 1);
+  }
+  if (resolved != lines) __builtin_trap();
+  if (deferred_rejects[0].size() + deferred_rejects[1].size() != rejects.size()) __builtin_trap();
+  size_t r = 0;
+  for (const auto& part : deferred_rejects) {
+    for (const bantay::Rejection& d : part) {
+      if (d.where != rejects[r].where || d.message != rejects[r].message) __builtin_trap();
+      ++r;
+    }
   }
   return 0;
 }
