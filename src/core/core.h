@@ -126,6 +126,16 @@ class LineLedger {
   std::unique_ptr<State> state_;
 };
 
+// Starts loading the input two KB past `at`, a line parser's position in a chunk: the
+// parser is the first to read the input, from memory, and the hardware's prefetcher stops
+// at each 4 KB page (a third of the chat parser's samples were its first load of a line).
+// Two cache lines: a record is ~100 bytes. A prefetch past the chunk's end cannot fault.
+inline void PrefetchInputAhead(const char* at) {
+  constexpr size_t kAhead = 2048;
+  __builtin_prefetch(at + kAhead);
+  __builtin_prefetch(at + kAhead + 64);
+}
+
 struct Chunk {
   uint64_t sequence = 0;      // 0, 1, 2, ... in input order
   uint64_t first_line = 1;    // 1-based number of the first line in `data`; 0 with `lines`

@@ -172,6 +172,7 @@ void ParseCallJsonlImpl(const Chunk& chunk, std::string_view file_name,
   uint64_t line_no = lines.first();
   size_t pos = 0;
   while (pos < size) {
+    PrefetchInputAhead(data + pos);
     const void* nl = std::memchr(data + pos, '\n', size - pos);
     const size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) : size;
     std::string_view line(data + pos, end - pos);

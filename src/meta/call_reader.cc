@@ -44,6 +44,7 @@ uint64_t ForEachLine(std::string_view data, uint64_t first_line, Fn&& fn) {
   uint64_t line_no = first_line;
   size_t pos = 0;
   while (pos < data.size()) {
+    PrefetchInputAhead(data.data() + pos);
     const void* nl = std::memchr(data.data() + pos, '\n', data.size() - pos);
     const size_t end =
         nl ? static_cast<size_t>(static_cast<const char*>(nl) - data.data()) : data.size();
