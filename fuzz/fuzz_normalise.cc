@@ -1,4 +1,5 @@
-// fuzz/fuzz_normalise.cc: libFuzzer target for the normaliser and its offset map.
+// fuzz/fuzz_normalise.cc: libFuzzer target for the normaliser and its offset map, and the
+// matcher's reading of the digits the normaliser keeps (Matcher::ReadLeetDigits).
 
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +24,17 @@ const bantay::text::Normaliser& SharedNormaliser() {
     return *created;
   }();
   return *normaliser;
+}
+
+const bantay::text::Matcher& SharedMatcher() {
+  static const std::shared_ptr<const bantay::text::Matcher> matcher = [] {
+    auto lexicon = bantay::text::Lexicon::Default();
+    if (!lexicon) __builtin_trap();
+    auto created = bantay::text::Matcher::Create(*lexicon, *bantay::text::Normaliser::Create());
+    if (!created) __builtin_trap();
+    return *created;
+  }();
+  return *matcher;
 }
 
 }  // namespace
@@ -50,6 +62,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       __builtin_trap();
     }
   }
+
+  // Digits read as letters in place: the same length, no other byte changed, each digit left
+  // or made a letter, and read again nothing changes (a word read has no digit left).
+  std::string read = out;
+  SharedMatcher().ReadLeetDigits(&read);
+  if (read.size() != out.size()) __builtin_trap();
+  for (size_t i = 0; i < out.size(); ++i) {
+    const bool digit = out[i] >= '0' && out[i] <= '9';
+    if (read[i] != out[i] && !(digit && read[i] >= 'a' && read[i] <= 'z')) __builtin_trap();
+  }
+  std::string again = read;
+  SharedMatcher().ReadLeetDigits(&again);
+  if (again != read) __builtin_trap();
 
   // Without offsets the text is the same.
   std::string plain;

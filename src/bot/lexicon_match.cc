@@ -39,6 +39,7 @@ LineMatch MatchLine(const text::Matcher& matcher, std::string_view line) {
   thread_local std::vector<uint32_t> soft;
   thread_local std::vector<text::Hit> hits;
   matcher.normaliser().Normalise(line, &normalised, nullptr, &soft);
+  matcher.ReadLeetDigits(&normalised);
   matcher.Match(normalised, *scratch, &hits, soft);
   return {normalised, hits};
 }

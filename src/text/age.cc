@@ -315,6 +315,36 @@ bool IsSoftener(std::string_view s, const Word& w) {
 
 bool IsNumberWord(std::string_view w) { return NumberWordValue(w) >= 0; }
 
+bool IsNumberUnit(std::string_view w) {
+  const auto in = [&](const auto& list) {
+    return std::find(std::begin(list), std::end(list), w) != std::end(list);
+  };
+  return in(kAgeUnits) || in(kNotAgeUnits) || in(kOrdinalEndings);
+}
+
+std::vector<std::string_view> AgeVocabulary() {
+  std::vector<std::string_view> words;
+  const auto add = [&](std::string_view phrase) {
+    for (size_t at = 0; at <= phrase.size();) {
+      const size_t space = std::min(phrase.find(' ', at), phrase.size());
+      if (space > at) words.push_back(phrase.substr(at, space - at));
+      at = space + 1;
+    }
+  };
+  const auto add_all = [&](const auto& phrases) {
+    for (std::string_view phrase : phrases) add(phrase);
+  };
+  add_all(kAgeUnits);
+  add_all(kAgeLeads);
+  add_all(kAgeTails);
+  add_all(kGradeWordsAfter);
+  add_all(kGradeLeads);
+  add_all(kBareStarts);
+  add_all(kSofteners);
+  for (const NumberWord& n : kNumberWords) add(n.word);
+  return words;
+}
+
 bool MayBeNumberWord(std::string_view w) {
   return w.size() >= 3 && w.size() < kNumberWordStarts.size() && w[0] >= 'a' && w[0] <= 'z' &&
          w[1] >= 'a' && w[1] <= 'z' &&

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 namespace bantay::text {
 
@@ -20,6 +21,15 @@ bool MayBeNumberWord(std::string_view w);
 // Whether lower-case `w` is a number word ("twelve", "dose", "napulo"); the normaliser
 // does not join a number word to the word after a hyphen ("twelve-year-old").
 bool IsNumberWord(std::string_view w);
+
+// The words of the age parser's lists (leads, units, tails, grade words, softeners, number
+// words), for Matcher::ReadLeetDigits: "1m 13" is "im 13".
+std::vector<std::string_view> AgeVocabulary();
+
+// Whether `w` is a unit written onto a number ("5yo", "100k", "5pm", "1st"): an age unit,
+// money, time or a quantity, or an ordinal ending. Matcher::ReadLeetDigits leaves such
+// words alone.
+bool IsNumberUnit(std::string_view w);
 
 // BareAgeAnswer without that test.
 int BareAgeAnswerGeneral(std::string_view s, bool* only_fillers);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "text/age_impl.h"
 #include "text/scratch_impl.h"
 #include "text/text.h"
 
@@ -268,6 +269,74 @@ hs_database_t* LoadPrebuilt(std::string_view prebuilt, const std::vector<std::st
 
 }  // namespace
 
+void Matcher::IndexLeetWords(const std::vector<std::pair<std::string, bool>>& terms) {
+  const auto add_words = [&](std::string_view phrase, bool prefix_term) {
+    for (size_t at = 0; at <= phrase.size();) {
+      const size_t space = std::min(phrase.find(' ', at), phrase.size());
+      if (space > at) {
+        // Every l read as i, as ReadLeetDigits looks words up. The last word of a prefix
+        // term starts words ("sex" of "sexy").
+        std::string word(phrase.substr(at, space - at));
+        std::replace(word.begin(), word.end(), 'l', 'i');
+        const bool last = space == phrase.size();
+        (prefix_term && last ? leet_prefixes_ : leet_words_).push_back(std::move(word));
+      }
+      at = space + 1;
+    }
+  };
+  for (const auto& [term, prefix] : terms) add_words(term, prefix);
+  for (std::string_view w : AgeVocabulary()) add_words(w, false);
+  for (auto* list : {&leet_words_, &leet_prefixes_}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
+}
+
+void Matcher::ReadLeetDigits(char* text, size_t size) const {
+  constexpr size_t kMaxWord = 32;
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  const auto is_lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  // The words with a digit beside a letter, found from their digits: most texts have none.
+  for (size_t i = 0; i < size; ++i) {
+    if (!is_digit(text[i]) ||
+        !((i > 0 && is_lower(text[i - 1])) || (i + 1 < size && is_lower(text[i + 1])))) {
+      continue;
+    }
+    size_t b = i, e = i + 1;
+    while (b > 0 && text[b - 1] != ' ') --b;
+    while (e < size && text[e] != ' ') ++e;
+    i = e;  // on to the next word
+    const std::string_view w(text + b, e - b);
+    size_t lead = 0;  // digits the word starts with
+    while (lead < w.size() && is_digit(w[lead])) ++lead;
+    const auto digits = static_cast<size_t>(std::count_if(w.begin(), w.end(), is_digit));
+    // A number and its unit ("100k", "5yo", "1st") stays; so does a word of two unless its
+    // digit looks like its letter ("n0", "1m"; "4m" is no "am"), which may be a unit too.
+    const bool lookalike = w.size() == 2 && (w[0] <= '1' || w[1] <= '1');
+    if (w.size() > kMaxWord || (w.size() < 3 && !lookalike) ||
+        (!lookalike && lead == digits && IsNumberUnit(w.substr(lead)))) {
+      continue;
+    }
+    // Each digit as its letter, a 1 as i as the normaliser reads it between letters; looked
+    // up with every l read as i, as the words are kept ("sch001" is "school").
+    char word[kMaxWord], folded[kMaxWord];
+    bool letters_only = true;
+    for (size_t k = 0; k < w.size(); ++k) {
+      const char c = is_digit(w[k]) ? Normaliser::LeetLetter(w[k]) : w[k];
+      letters_only = letters_only && c != 0;
+      word[k] = c;
+      folded[k] = c == 'l' ? 'i' : c;
+    }
+    const std::string_view key(folded, w.size());
+    if (letters_only &&
+        (std::binary_search(leet_words_.begin(), leet_words_.end(), key, std::less<>()) ||
+         std::any_of(leet_prefixes_.begin(), leet_prefixes_.end(),
+                     [&](const std::string& p) { return key.starts_with(p); }))) {
+      std::memcpy(text + b, word, w.size());
+    }
+  }
+}
+
 Result<std::string> Matcher::SerializedDatabase() const {
   char* bytes = nullptr;
   size_t size = 0;
@@ -303,6 +372,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
   Db& db = *m->db_;
   std::unordered_map<std::string, uint32_t> index;
   std::string normalised;
+  std::vector<std::pair<std::string, bool>> words;  // normalised terms, and whether prefix
   const auto& terms = lexicon.terms();
   if (terms.empty()) return Fail(ErrorCode::kInvalidArgument, "lexicon has no terms");
   for (uint32_t t = 0; t < terms.size(); ++t) {
@@ -315,6 +385,8 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
     const bool obfuscated_category = terms[t].category == Category::kSexual ||
                                      terms[t].category == Category::kPayment ||
                                      terms[t].category == Category::kSolicitation;
+    // The term as written, not its variants (split ones such as "pre syo" are no words).
+    words.emplace_back(normalised, terms[t].prefix);
     std::vector<std::string> spellings = Variants(normalised, obfuscated_category);
     // A hyphenated term ("nag-eskwela") normalises joined, as the same word does in a
     // message; it is also written with a space ("nag eskwela").
@@ -324,6 +396,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
       std::string spaced_normalised;
       m->norm_->Normalise(spaced, &spaced_normalised);
       if (spaced_normalised != normalised) {
+        words.emplace_back(spaced_normalised, terms[t].prefix);
         for (auto& lit : Variants(spaced_normalised, obfuscated_category)) {
           if (std::find(spellings.begin(), spellings.end(), lit) == spellings.end()) {
             spellings.push_back(std::move(lit));
@@ -349,6 +422,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
       m->patterns_.push_back({lit, t});
     }
   }
+  m->IndexLeetWords(words);
   db.Index();
   if (!prebuilt.empty()) {
     db.db = LoadPrebuilt(prebuilt, db.padded);

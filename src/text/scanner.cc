@@ -19,7 +19,7 @@ namespace {
 constexpr size_t kMaxCuesPerConversation = 4096;
 constexpr uint32_t kProbeAnswerWindow = 5;  // messages after an age question
 
-bool HasDigit(std::string_view s) {
+[[gnu::always_inline]] inline bool HasDigit(std::string_view s) {
   size_t i = 0;
 #ifdef __SSE2__
   // Sixteen bytes at a time: a byte is a digit when (byte - '0') is below 10 unsigned.
@@ -311,6 +311,7 @@ double Scanner::threshold() const {
 void Scanner::Add(const Message& message, Scratch& scratch, State* state) const {
   Scratch::Impl& s = *scratch.impl();
   matcher_->normaliser().Normalise(message.text, &s.normalised, nullptr, &s.soft_starts);
+  matcher_->ReadLeetDigits(&s.normalised);
   matcher_->Match(s.normalised, scratch, &s.hits, s.soft_starts);
   AddAnalysed(message.author, message.text, s.normalised, s.hits, scratch, state);
 }
@@ -326,7 +327,13 @@ void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* co
     const uint32_t start = static_cast<uint32_t>(s.batch_text.size);
     s.batch_starts.push_back(start);
     s.batch_text.PushBack(' ');  // padded for MatchPadded: no match crosses messages
-    norm.NormaliseAppend(m.text, &s.batch_text, &s.soft_starts);
+    // Digits the normaliser kept beside letters ("0ld", "pr1v473"), read where they spell
+    // a word; only texts the letters-only pass refused can have them, and need a digit.
+    if (norm.NormaliseAppend(m.text, &s.batch_text, &s.soft_starts)) {
+      char* const text = s.batch_text.data.get() + start + 1;
+      const size_t size = s.batch_text.size - start - 1;
+      if (HasDigit(std::string_view(text, size))) matcher_->ReadLeetDigits(text, size);
+    }
     s.batch_text.PushBack(' ');
     for (uint32_t soft : s.soft_starts) s.batch_soft.push_back(start + 1 + soft);
   }

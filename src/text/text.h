@@ -79,9 +79,15 @@ class Normaliser {
                  std::vector<uint32_t>* soft_starts = nullptr) const;
 
   // Appends the canonical form of `in` to `out` (no offsets); `soft_starts` as for
-  // Normalise, relative to the start of the appended text. For Scanner's batches.
-  void NormaliseAppend(std::string_view in, TextBuffer* out,
+  // Normalise, relative to the start of the appended text. For Scanner's batches. Returns
+  // false when each word it appended is all letters or all digits (most texts), so that no
+  // digit is next to a letter (Matcher::ReadLeetDigits has nothing to do).
+  bool NormaliseAppend(std::string_view in, TextBuffer* out,
                        std::vector<uint32_t>* soft_starts) const;
+
+  // The letter that leet digit or symbol `c` stands for between letters ('4' -> 'a', '1'
+  // -> 'i', '$' -> 's'), 0 for any other byte.
+  static char LeetLetter(char c);
 
   // The original byte range [begin, end) of normalised range [nb, ne).
   // REQUIRES: `offsets` filled by Normalise of `in`.
@@ -208,6 +214,17 @@ class Matcher {
   void MatchPadded(std::string_view padded, Scratch& scratch, std::vector<Hit>* hits,
                    std::span<const uint32_t> soft_starts = {}) const;
 
+  // Normalise reads a leet digit as a letter only between letters ("w3stern"): elsewhere a
+  // digit stays one, for "5yo", "1st", "5pm", "4u", "mp3" and "5kids" are no leetspeak. This
+  // reads the digits of a word that has letters as the letters they stand for when the word
+  // they then spell is a word of the lexicon or of the age parser: "0ld" -> "old", "5ex" ->
+  // "sex", "pr1v473" -> "private", "49e" -> "age", "1m 13" -> "im 13". A number with its
+  // unit stays ("100k" is no "look"), and in a word of two only 0 and 1, the digits that look
+  // like their letters, are read ("n0", "1m"; "4m" is no "am"). In place: the length, and so
+  // every offset, stays. Call it on Normalise's output before matching and age parsing.
+  void ReadLeetDigits(char* text, size_t size) const;
+  void ReadLeetDigits(std::string* text) const { ReadLeetDigits(text->data(), text->size()); }
+
   // The normalised literal patterns and the term each stands for (for tests and for the
   // ripgrep side of the benchmark).
   struct Pattern {
@@ -222,11 +239,17 @@ class Matcher {
 
  private:
   Matcher() = default;
+  // Fills leet_words_ and leet_prefixes_ (ReadLeetDigits) from the normalised terms (with
+  // whether each is a prefix term) and the age parser's words.
+  void IndexLeetWords(const std::vector<std::pair<std::string, bool>>& terms);
   Lexicon lexicon_;
   std::shared_ptr<const Normaliser> norm_;
   std::vector<Pattern> patterns_;
   std::unique_ptr<Db> db_;
   bool used_prebuilt_ = false;
+  // ReadLeetDigits's words, every l read as i, sorted: whole words, and the last words of
+  // prefix terms.
+  std::vector<std::string> leet_words_, leet_prefixes_;
   friend class Scratch;
 };
 

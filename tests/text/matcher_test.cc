@@ -23,10 +23,12 @@ std::shared_ptr<const Matcher> Make(const std::string& rows) {
   return *m;
 }
 
-std::vector<std::string> Terms(const Matcher& m, std::string_view text) {
+// With `read_leet`, the normalised text goes through ReadLeetDigits, as in the scanner.
+std::vector<std::string> Terms(const Matcher& m, std::string_view text, bool read_leet = false) {
   std::string norm;
   std::vector<uint32_t> soft;
   m.normaliser().Normalise(text, &norm, nullptr, &soft);
+  if (read_leet) m.ReadLeetDigits(&norm);
   Scratch scratch;
   std::vector<Hit> hits;
   m.Match(norm, scratch, &hits, soft);
@@ -304,6 +306,57 @@ void ExpectSameHits(const Matcher& a, const Matcher& b) {
     nonempty += !ha.empty();
   }
   EXPECT_GT(nonempty, a.patterns().size() / 8);
+}
+
+// Normalise, then ReadLeetDigits, as the scanner does.
+std::string ReadLeet(const Matcher& m, std::string_view text) {
+  std::string norm;
+  m.normaliser().Normalise(text, &norm);
+  const size_t size = norm.size();
+  m.ReadLeetDigits(&norm);
+  EXPECT_EQ(norm.size(), size) << text;
+  return norm;
+}
+
+TEST(Matcher, ReadLeetDigits_ReadsDigitsThatSpellALexiconOrAgeWord) {
+  auto m = Make(
+      "how old are you\tage_probe\t1\ten\nsex*\tsexual\t1\ten\n"
+      "private show\tsolicitation\t1\ten\nescort\tsexual\t1\ten\n"
+      "school\tminor\t1\ten\npila\tpayment\t1\ttl\n");
+  // At a word's start or end, or beside other digits, where Normalise keeps them.
+  EXPECT_EQ(ReadLeet(*m, "h0w 0ld r u"), "how old are you");
+  EXPECT_EQ(ReadLeet(*m, "5exy"), "sexy");  // the prefix term's word starts it
+  EXPECT_EQ(ReadLeet(*m, "pr1v473 5h0w"), "private show");
+  EXPECT_EQ(ReadLeet(*m, "3sc0r7"), "escort");
+  // A 1 as i, as between letters; the matcher reads an i as an l.
+  EXPECT_EQ(ReadLeet(*m, "sch001"), "schooi");
+  EXPECT_EQ(ReadLeet(*m, "p114"), "piia");
+  EXPECT_EQ(Terms(*m, "sch001 p114 3sc0r7", true), (Strings{"school", "pila", "escort"}));
+  // The age parser's words: "1m 13" is "im 13", "49e" is "age", "0n1y" is "only".
+  EXPECT_EQ(ReadLeet(*m, "1m 13"), "im 13");
+  EXPECT_EQ(ReadLeet(*m, "ur 49e"), "your age");
+  EXPECT_EQ(ReadLeet(*m, "0n1y 12"), "oniy 12");
+  EXPECT_EQ(Terms(*m, "h0w 0ld r u", true), Strings{"how old are you"});
+  EXPECT_EQ(Terms(*m, "h0w 0ld r u"), Strings{});  // Match alone does not read them
+}
+
+TEST(Matcher, ReadLeetDigits_LeavesNumbersUnitsAndOtherWords) {
+  auto m = Make(
+      "look\tsolicitation\t1\ten\nam\tadult\t1\ten\nskids\tsexual\t1\ten\n"
+      "syo\tpayment\t1\ten\nist\tminor\t1\ten\nmpe\tpayment\t1\ten\n"
+      "au\tpayment\t1\ten\nba\tpayment\t1\ten\n");
+  // Each of these would spell a lexicon word above, but is a number with its unit, a word of
+  // two whose digit does not look like its letter, or has no letter.
+  for (const std::string text :
+       {"100k", "5yo", "1st", "4m", "5pm 12", "4u", "b4", "13yrs", "2024", "12", "a 5 b"}) {
+    std::string norm;
+    m->normaliser().Normalise(text, &norm);
+    EXPECT_EQ(ReadLeet(*m, text), norm) << text;
+  }
+  // Words the lexicon does not have keep their digits.
+  EXPECT_EQ(ReadLeet(*m, "5kid 3x mp4"), "5kid 3x mp4");
+  // "skids" and "mpe" are lexicon words, and nothing makes "5kids" or "mp3" a unit.
+  EXPECT_EQ(ReadLeet(*m, "5kids mp3"), "skids mpe");
 }
 
 TEST(Matcher, Create_UsesAPrebuiltDatabaseOfTheSameLexicon) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
+#include <set>
 #include <span>
 
 #include "core/utf8.h"
@@ -698,6 +699,39 @@ TEST(Scanner, DoesNotFlagOtherStylesOfHardNegatives) {
 
 namespace bantay::text {
 namespace {
+
+// Digits for letters where Normalise keeps digits (Matcher::ReadLeetDigits): at a word's
+// start or end, or beside other digits. Found one message at a time and in batches, with
+// evidence quoting the original words.
+TEST(Scanner, FlagsDigitsForLettersAtWordEdges) {
+  const char* lines[] = {"h0w 0ld r u", "1m 13", "c4n u d0 pr1v473 5h0w", "1 s3nd p4yp41"};
+  std::vector<Message> msgs;
+  std::vector<MessageRef> refs;
+  for (size_t i = 0; i < std::size(lines); ++i) {
+    Message m;
+    m.conversation = "c";
+    m.author = i == 1 ? "b" : "a";
+    m.text = lines[i];
+    msgs.push_back(std::move(m));
+  }
+  for (const auto& m : msgs) refs.push_back({m.conversation, m.author, m.text});
+  Scratch scratch;
+  Scanner::State batch;
+  std::vector<Scanner::State*> states(msgs.size(), &batch);
+  Sc().AddBatch(refs, states, scratch);
+  for (const ConversationScore& s :
+       {Sc().ScoreConversation(msgs, scratch), Sc().Finish("c", std::move(batch))}) {
+    EXPECT_TRUE(s.flagged) << s.score;
+    std::set<std::string> quoted;
+    for (size_t i = 0; i < s.evidence.size(); ++i) {
+      const Evidence& e = s.evidence[i];
+      quoted.insert(e.term + "=" + s.texts[i].substr(e.span_begin, e.span_end - e.span_begin));
+    }
+    EXPECT_TRUE(quoted.count("how old are you=h0w 0ld r u")) << ::testing::PrintToString(quoted);
+    EXPECT_TRUE(quoted.count("age 13=13")) << ::testing::PrintToString(quoted);
+    EXPECT_TRUE(quoted.count("private show=pr1v473 5h0w")) << ::testing::PrintToString(quoted);
+  }
+}
 
 TEST(Scanner, BatchAnalysisEqualsOneByOne) {
   const char* lines[] = {"hi how old are you",
