@@ -864,13 +864,19 @@ class Obfuscator {
   bool Chosen(size_t pos, size_t forced, double p) { return pos == forced || rng_.Chance(p); }
 
   bool ApplyLeet(std::string_view in, std::string* out) {
-    // Only inside words: the first and last letters stay, as in "w3stern", "p4yp4l".
+    // Mostly inside words, as in "w3stern", "p4yp4l"; sometimes a digit for the first or
+    // last letter of a word of three letters or more too ("0ld", "5exy", "pr1v4t3").
     std::array<Span, 8> words;
     const int n = SplitWords(in, &words);
     CollectStart();
+    edges_.clear();
     for (int w = 0; w < n; ++w) {
       for (uint32_t i = words[w].begin + 1; i + 1 < words[w].end; ++i) {
         if (IsLetter(in[i]) && IsLetter(in[i - 1]) && LeetCapable(in[i])) eligible_.push_back(i);
+      }
+      if (words[w].end - words[w].begin < 3) continue;
+      for (const uint32_t i : {words[w].begin, words[w].end - 1}) {
+        if (IsLetter(in[i]) && LeetDigit(in[i]) != 0) edges_.push_back(i);
       }
     }
     if (eligible_.empty()) return Unchanged(in, out);
@@ -880,7 +886,22 @@ class Obfuscator {
     for (size_t pos : eligible_) {
       if (Chosen(pos, forced, 0.5)) (*out)[start + pos] = Leet(in[pos], rng_);
     }
+    // Not beside a changed letter: each run of changes keeps letters on both sides, the
+    // trace a test looks for.
+    for (size_t pos : edges_) {
+      const size_t inner = pos + 1 < in.size() && IsLetter(in[pos + 1]) ? pos + 1 : pos - 1;
+      if ((*out)[start + inner] != in[inner]) continue;
+      if (rng_.Chance(0.2)) (*out)[start + pos] = LeetDigit(in[pos]);
+    }
     return true;
+  }
+  // The digit for a letter at a word's edge, where a symbol would read as punctuation.
+  static char LeetDigit(char c) {
+    constexpr std::string_view kPairs = "a4b8e3g9i1l1o0s5t7";
+    for (size_t k = 0; k < kPairs.size(); k += 2) {
+      if (kPairs[k] == c) return kPairs[k + 1];
+    }
+    return 0;
   }
   static bool LeetCapable(char c) { return std::strchr("abegilost", c) != nullptr; }
 
@@ -1011,6 +1032,7 @@ class Obfuscator {
 
   Rng& rng_;
   std::vector<size_t> eligible_;
+  std::vector<size_t> edges_;  // ApplyLeet: letters at a word's edge
 };
 
 // ---- Families -------------------------------------------------------------------------------

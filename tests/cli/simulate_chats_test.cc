@@ -248,6 +248,27 @@ TEST(SimulateChatsTest, SpacingSeparatesTheLettersOfAKeyword) {
   }
 }
 
+// Leetspeak also puts a digit for the first or last letter of a word ("0ld", "pr1v473"),
+// which offenders write too; text without obfuscation has no such word.
+TEST(SimulateChatsTest, LeetAlsoWritesDigitsAtWordEdges) {
+  static const std::regex kEdge(
+      "(^|[^a-z0-9])([0134579][a-z]{3,}|[a-z]{3,}[0134579])($|[^a-z0-9])");
+  const auto edges = [](const std::vector<std::string>& obfuscations) {
+    SimulateChatsOptions o = Options(300, 23);
+    o.obfuscation_rate = 1.0;
+    o.obfuscations = obfuscations;
+    const ChatCorpus c = Generate(o);
+    int n = 0;
+    for (const auto& [id, messages] : ByConversation(c)) {
+      for (const std::string& m : messages)
+        n += std::regex_search(m.substr(m.find('|') + 1), kEdge);
+    }
+    return n;
+  };
+  EXPECT_GE(edges({"leet"}), 20);
+  EXPECT_EQ(edges({"none"}), 0);
+}
+
 TEST(SimulateChatsTest, SharesAndKindsFollowOptions) {
   SimulateChatsOptions o = Options(300, 19);
   o.positive_share = 0;
