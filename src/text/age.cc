@@ -1,8 +1,8 @@
 // text/age.cc: stated ages in normalised text ("i am 11", "11 yrs old", "grade 5", "12 na ako").
 //
-// Works on the Normaliser's output: lowercase, one space between words, repeated letters
-// squeezed ("thirteen" -> "thirten"), apostrophes dropped ("i'm" -> "im"). The normaliser
-// reads leet "1" and "|" as i, which in "on1y", "twe1ve" or "o|d" stood for an l, so the
+// Works on the Normaliser's output: lowercase, one space between words, runs of three or
+// more equal letters squeezed ("thirteeen" -> "thirten"), apostrophes dropped ("i'm" -> "im"). The
+// normaliser reads leet "1" and "|" as i, which in "on1y", "twe1ve" or "o|d" stood for an l, so the
 // parser reads every l as i, on both sides: in the text and in its word lists.
 #include <algorithm>
 #include <array>
@@ -74,25 +74,27 @@ class FoldedList {
 };
 
 // Number words in normalised spelling: English, Spanish-derived Filipino, Tagalog, Cebuano.
+// The teens as written ("thirteen") and with a run of e's squeezed ("thirteeen" -> "thirten").
 struct NumberWord {
   std::string_view word;
   int value;
 };
 constexpr NumberWord kNumberWords[] = {
-    {"four", 4},       {"five", 5},        {"six", 6},          {"seven", 7},
-    {"eight", 8},      {"nine", 9},        {"ten", 10},         {"eleven", 11},
-    {"twelve", 12},    {"thirten", 13},    {"fourten", 14},     {"fiften", 15},
-    {"sixten", 16},    {"seventen", 17},   {"eighten", 18},     {"nineten", 19},
-    {"twenty", 20},    {"kwatro", 4},      {"kuwatro", 4},      {"singko", 5},
-    {"sais", 6},       {"syete", 7},       {"siyete", 7},       {"otso", 8},
-    {"nuwebe", 9},     {"nwebe", 9},       {"diyes", 10},       {"dyes", 10},
-    {"onse", 11},      {"dose", 12},       {"trese", 13},       {"katorse", 14},
-    {"kinse", 15},     {"disisais", 16},   {"disisyete", 17},   {"disiotso", 18},
-    {"disinuwebe", 19},{"bente", 20},      {"beinte", 20},      {"apat", 4},
-    {"anim", 6},       {"pito", 7},        {"walo", 8},         {"siyam", 9},
-    {"sampu", 10},     {"labingisa", 11},  {"labindalawa", 12}, {"labintatlo", 13},
-    {"labingapat", 14},{"labinlima", 15},  {"upat", 4},         {"unom", 6},
-    {"napulo", 10},
+    {"four", 4},       {"five", 5},         {"six", 6},         {"seven", 7},
+    {"eight", 8},      {"nine", 9},         {"ten", 10},        {"eleven", 11},
+    {"twelve", 12},    {"thirten", 13},     {"fourten", 14},    {"fiften", 15},
+    {"sixten", 16},    {"seventen", 17},    {"eighten", 18},    {"nineten", 19},
+    {"thirteen", 13},  {"fourteen", 14},    {"fifteen", 15},    {"sixteen", 16},
+    {"seventeen", 17}, {"eighteen", 18},    {"nineteen", 19},   {"twenty", 20},
+    {"kwatro", 4},     {"kuwatro", 4},      {"singko", 5},      {"sais", 6},
+    {"syete", 7},      {"siyete", 7},       {"otso", 8},        {"nuwebe", 9},
+    {"nwebe", 9},      {"diyes", 10},       {"dyes", 10},       {"onse", 11},
+    {"dose", 12},      {"trese", 13},       {"katorse", 14},    {"kinse", 15},
+    {"disisais", 16},  {"disisyete", 17},   {"disiotso", 18},   {"disinuwebe", 19},
+    {"bente", 20},     {"beinte", 20},      {"apat", 4},        {"anim", 6},
+    {"pito", 7},       {"walo", 8},         {"siyam", 9},       {"sampu", 10},
+    {"labingisa", 11}, {"labindalawa", 12}, {"labintatlo", 13}, {"labingapat", 14},
+    {"labinlima", 15}, {"upat", 4},         {"unom", 6},        {"napulo", 10},
 };
 
 // Words after a number that make it an age.
@@ -354,7 +356,7 @@ bool MayBeNumberWord(std::string_view w) {
 void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
   out->clear();
   static const FoldedList age_units(kAgeUnits), ordinal_endings(kOrdinalEndings),
-      grade_words_after(kGradeWordsAfter);
+      grade_words_after(kGradeWordsAfter), grade_leads(kGradeLeads);
   const std::string_view s = FoldedText(normalised);  // same length: offsets hold
   thread_local std::vector<Word> words;
   SplitWords(s, &words);
@@ -370,6 +372,15 @@ void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
       glued = word.substr(d);
     } else if (MayBeNumberWord(word)) {
       value = NumberWordValue(word);
+    } else if (word.back() >= '0' && word.back() <= '9') {
+      // A grade written onto its lead: "grade7", "gr6", "year5".
+      size_t d = word.size();
+      while (d > 0 && word[d - 1] >= '0' && word[d - 1] <= '9') --d;
+      const int grade = ParseNumber(word.substr(d));
+      if (grade >= 1 && grade <= 12 && grade_leads.Contains(word.substr(0, d))) {
+        out->push_back({grade + 5, true, w.begin, w.end});
+      }
+      continue;
     }
     if (value < 0) continue;
     uint32_t end = w.end;

@@ -380,6 +380,12 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
   if (age_context) FindAges(normalised, &s.ages);
   if (s.ages.empty() && (digit || normalised.size() <= 24) && normalised.size() <= 64) {
     bare = BareAgeAnswer(normalised, &bare_fillers);
+    // A short message whose number is a word, without an age cue the lexicon knows: it is
+    // read as one with digits is ("i am twelve", "thirteen years old" as "i am 12").
+    if (bare >= 0 && !age_context) {
+      FindAges(normalised, &s.ages);
+      if (!s.ages.empty()) bare = -1;
+    }
   }
   if (hits.empty() && s.ages.empty() && bare < 0) return;
   if (state->cues.size() >= kMaxCuesPerConversation) return;

@@ -69,13 +69,16 @@ TEST(Age, GradesBecomeTypicalAges) {
 // number word (normalised spelling) and fail for most other words.
 TEST(Age, NumberWordTestAcceptsEveryNumberWord) {
   for (std::string_view w :
-       {"four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirten",
-        "fourten", "fiften", "sixten", "seventen", "eighten", "nineten", "twenty", "kwatro",
-        "kuwatro", "singko", "sais", "syete", "siyete", "otso", "nuwebe", "nwebe", "diyes",
-        "dyes", "onse", "dose", "trese", "katorse", "kinse", "disisais", "disisyete",
-        "disiotso", "disinuwebe", "bente", "beinte", "apat", "anim", "pito", "walo", "siyam",
-        "sampu", "labingisa", "labindalawa", "labintatlo", "labingapat", "labinlima", "upat",
-        "unom", "napulo"}) {
+       {"four",       "five",       "six",       "seven",    "eight",     "nine",
+        "ten",        "eleven",     "twelve",    "thirteen", "fourteen",  "fifteen",
+        "sixteen",    "seventeen",  "eighteen",  "nineteen", "thirten",   "fourten",
+        "fiften",     "sixten",     "seventen",  "eighten",  "nineten",   "twenty",
+        "kwatro",     "kuwatro",    "singko",    "sais",     "syete",     "siyete",
+        "otso",       "nuwebe",     "nwebe",     "diyes",    "dyes",      "onse",
+        "dose",       "trese",      "katorse",   "kinse",    "disisais",  "disisyete",
+        "disiotso",   "disinuwebe", "bente",     "beinte",   "apat",      "anim",
+        "pito",       "walo",       "siyam",     "sampu",    "labingisa", "labindalawa",
+        "labintatlo", "labingapat", "labinlima", "upat",     "unom",      "napulo"}) {
     EXPECT_TRUE(MayBeNumberWord(w)) << w;
   }
   for (std::string_view w : {"the", "cam", "show", "hello", "western", "u", "im", "12",
@@ -83,6 +86,16 @@ TEST(Age, NumberWordTestAcceptsEveryNumberWord) {
     EXPECT_FALSE(MayBeNumberWord(w)) << w;
   }
   EXPECT_EQ(Ages("she is twelve"), V{12});
+  // The teens as the normaliser leaves them (it squeezes only runs of three).
+  EXPECT_EQ(Ages("i am thirteen"), V{13});
+  EXPECT_EQ(Ages("fourteen years old"), V{14});
+  EXPECT_EQ(Ages("nineteen yrs old"), V{19});
+  EXPECT_EQ(Ages("im thirteeen"), V{13});
+  // A grade written onto its lead.
+  EXPECT_EQ(Ages("grade7 po"), V{-12});
+  EXPECT_EQ(Ages("gr6 ako"), V{-11});
+  EXPECT_EQ(Ages("year5"), V{-10});
+  EXPECT_EQ(Ages("grade70 room7 mp4"), V{});
   EXPECT_EQ(Ages("napulo ka tuig"), V{10});
   EXPECT_EQ(Ages("labindalawa na ako"), V{12});
 }

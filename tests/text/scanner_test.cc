@@ -170,6 +170,18 @@ TEST(Scanner, AgeDigitsAreSeenAnywhereInMessagesOfEveryLength) {
   }
 }
 
+// A short statement whose age is a word, with no lexicon cue: read as with digits.
+TEST(Scanner, AgeInWordsIsReadAsAgeInDigits) {
+  for (const auto& [text, term] :
+       {std::pair{"B: i am twelve", "age 12"}, std::pair{"B: thirteen years old", "age 13"},
+        std::pair{"B: i am 12", "age 12"}, std::pair{"B: 13 years old", "age 13"}}) {
+    const auto s = Score({text});
+    std::vector<std::string> terms;
+    for (const Evidence& e : s.evidence) terms.push_back(e.term);
+    EXPECT_EQ(terms, std::vector<std::string>{term}) << text;
+  }
+}
+
 TEST(Scanner, BareNumberIsAnAgeOnlyAfterAnAgeQuestion) {
   auto asked = Score({"A: how old are you", "B: 11", "A: naked cam show for me"});
   auto unasked = Score({"A: how many do you want", "B: 11", "A: naked cam show for me"});
