@@ -875,8 +875,12 @@ class Obfuscator {
         if (IsLetter(in[i]) && IsLetter(in[i - 1]) && LeetCapable(in[i])) eligible_.push_back(i);
       }
       if (words[w].end - words[w].begin < 3) continue;
-      for (const uint32_t i : {words[w].begin, words[w].end - 1}) {
-        if (IsLetter(in[i]) && LeetDigit(in[i]) != 0) edges_.push_back(i);
+      // Each edge letter with the letter inside the word beside it.
+      for (const auto [edge, inner] : {std::pair{words[w].begin, words[w].begin + 1},
+                                       std::pair{words[w].end - 1, words[w].end - 2}}) {
+        if (IsLetter(in[edge]) && IsLetter(in[inner]) && LeetDigit(in[edge]) != 0) {
+          edges_.emplace_back(edge, inner);
+        }
       }
     }
     if (eligible_.empty()) return Unchanged(in, out);
@@ -888,8 +892,7 @@ class Obfuscator {
     }
     // Not beside a changed letter: each run of changes keeps letters on both sides, the
     // trace a test looks for.
-    for (size_t pos : edges_) {
-      const size_t inner = pos + 1 < in.size() && IsLetter(in[pos + 1]) ? pos + 1 : pos - 1;
+    for (const auto [pos, inner] : edges_) {
       if ((*out)[start + inner] != in[inner]) continue;
       if (rng_.Chance(0.2)) (*out)[start + pos] = LeetDigit(in[pos]);
     }
@@ -1032,7 +1035,8 @@ class Obfuscator {
 
   Rng& rng_;
   std::vector<size_t> eligible_;
-  std::vector<size_t> edges_;  // ApplyLeet: letters at a word's edge
+  // ApplyLeet: letters at a word's edge, each with the letter inside the word beside it.
+  std::vector<std::pair<uint32_t, uint32_t>> edges_;
 };
 
 // ---- Families -------------------------------------------------------------------------------
