@@ -1,9 +1,10 @@
 // text/age.cc: stated ages in normalised text ("i am 11", "11 yrs old", "grade 5", "12 na ako").
 //
 // Works on the Normaliser's output: lowercase, one space between words, runs of three or
-// more equal letters squeezed ("thirteeen" -> "thirten"), apostrophes dropped ("i'm" -> "im"). The
-// normaliser reads leet "1" and "|" as i, which in "on1y", "twe1ve" or "o|d" stood for an l, so the
-// parser reads every l as i, on both sides: in the text and in its word lists.
+// more equal letters squeezed ("thirteeen" -> "thirten"), apostrophes dropped ("i'm" ->
+// "im"). The normaliser reads leet "1" and "|" as i, which in "on1y", "twe1ve" or "o|d"
+// stood for an l, so the parser reads every l as i, on both sides: in the text and in its
+// word lists.
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
@@ -371,11 +372,12 @@ void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
     } else if (MayBeNumberWord(word)) {
       value = NumberWordValue(word);
     } else if (word.back() >= '0' && word.back() <= '9') {
-      // A grade written onto its lead: "grade7", "gr6", "year5".
+      // A grade written onto a lead of four letters or more: "grade7", "year5"; "gr8" is
+      // chat for "great".
       size_t d = word.size();
       while (d > 0 && word[d - 1] >= '0' && word[d - 1] <= '9') --d;
       const int grade = ParseNumber(word.substr(d));
-      if (grade >= 1 && grade <= 12 && grade_leads.Contains(word.substr(0, d))) {
+      if (grade >= 1 && grade <= 12 && d >= 4 && grade_leads.Contains(word.substr(0, d))) {
         out->push_back({grade + 5, true, w.begin, w.end});
       }
       continue;
