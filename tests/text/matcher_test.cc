@@ -359,12 +359,13 @@ TEST(Matcher, ReadLeetDigits_LeavesNumbersUnitsAndOtherWords) {
   EXPECT_EQ(ReadLeet(*m, "5kids mp3"), "skids mpe");
 }
 
-// Payment as offenders in the Philippines write it, each form with the term it must hit.
-TEST(Matcher, DefaultLexiconKnowsPaymentForms) {
+// Payment and slang as offenders write them, each form with the term it must hit.
+TEST(Matcher, DefaultLexiconKnowsFormsOffendersWrite) {
   auto m = *Matcher::Create(*Lexicon::Default(), SharedNorm());
   for (const auto& [text, term] :
        {std::pair{"loadan kita mamaya", "loadan"}, std::pair{"pasaload ka", "pasaload"},
-        std::pair{"G_C_A_S_H", "gcash"}, std::pair{"mtcn is 123", "mtcn"}}) {
+        std::pair{"G_C_A_S_H", "gcash"}, std::pair{"mtcn is 123", "mtcn"},
+        std::pair{"send n00dz", "noodz"}, std::pair{"get nekkid", "nekkid"}}) {
     const Strings terms = Terms(*m, text);
     EXPECT_TRUE(std::find(terms.begin(), terms.end(), term) != terms.end()) << text;
   }
