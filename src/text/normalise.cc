@@ -84,6 +84,10 @@ inline bool LeetSymbolIsLetter(uint8_t b, bool before, bool after) {
   return after && (before || b == '$' || b == '@');
 }
 
+// "@" and "$" leading a word are letters ("@ss", "$ex") and the signs of a handle, tag or
+// cashtag ("@paypal", "$gcash"): the word may also start after them, a soft word start.
+inline bool IsHandleSign(char c) { return c == '@' || c == '$'; }
+
 // Per word length 1..6, a bit per first letter that some abbreviation has: most words are
 // rejected by this one test, inline, before the table below is consulted.
 constexpr std::array<uint32_t, 7> kAbbreviationFirstLetters = [] {
@@ -334,6 +338,7 @@ class TokenPass {
     const size_t word_start = out_->size();
     char last_ascii = 0;
     int run = 0;
+    bool soft_after = false;  // a word may also start after this character (IsHandleSign)
     for (size_t k = 0; k < n; ++k) {
       const uint32_t pos = chars_[k];
       const uint8_t byte = static_cast<uint8_t>(src_[pos]);
@@ -348,6 +353,9 @@ class TokenPass {
           break;
         case kLeetSym:
           if (LeetSymbolIsLetter(byte, has_before_[k], has_after_[k])) c = kTables.leet[byte];
+          // Of a word of its own, not of a spaced run ("@ p p", one word "app").
+          soft_after = c != 0 && !has_before_[k] && IsHandleSign(static_cast<char>(byte)) &&
+                       last == first + 1;
           break;
         case kApos:
           continue;  // "i'm" -> "im"
@@ -371,6 +379,8 @@ class TokenPass {
         Put(c, pos);
         last_ascii = 0;
       }
+      if (soft_after && soft_ != nullptr) soft_->push_back(static_cast<uint32_t>(out_->size()));
+      soft_after = false;
     }
     if (out_->size() > word_start && out_->back() == ' ') PopBack();
     if (out_->size() == word_start && word_start > 0 && out_->back() == ' ') PopBack();
@@ -702,6 +712,9 @@ ptrdiff_t FastAsciiPassTo(std::string_view in, char* o, uint32_t* off,
         }
       } else if (LeetSymbolIsLetter(p[i], seen_letter, letter_after)) {
         put_letter(leet, i);
+        if (!seen_letter && IsHandleSign(p[i]) && soft_starts != nullptr) {
+          soft_starts->push_back(static_cast<uint32_t>(n));
+        }
       } else {
         split_word(i, word_start, piece_start, prev_piece_start, last);
       }

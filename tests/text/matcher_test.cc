@@ -365,7 +365,8 @@ TEST(Matcher, DefaultLexiconKnowsFormsOffendersWrite) {
   for (const auto& [text, term] :
        {std::pair{"loadan kita mamaya", "loadan"}, std::pair{"pasaload ka", "pasaload"},
         std::pair{"G_C_A_S_H", "gcash"}, std::pair{"mtcn is 123", "mtcn"},
-        std::pair{"send n00dz", "noodz"}, std::pair{"get nekkid", "nekkid"}}) {
+        std::pair{"send n00dz", "noodz"}, std::pair{"get nekkid", "nekkid"},
+        std::pair{"send to @paypal", "paypal"}, std::pair{"my $gcash", "gcash"}}) {
     const Strings terms = Terms(*m, text);
     EXPECT_TRUE(std::find(terms.begin(), terms.end(), term) != terms.end()) << text;
   }

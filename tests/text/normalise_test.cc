@@ -155,6 +155,19 @@ TEST(Normalise, OffsetsPointBackToOriginal) {
   EXPECT_EQ(Back("ｓｈｏｗ time", "show"), "ｓｈｏｗ");
 }
 
+// "@" and "$" leading a word read as letters ("@ss", "$ex"), and the word may also start
+// after them (a handle, tag or cashtag: "@paypal", "$gcash"), on both paths.
+TEST(Normalise, HandleSignsLeadingAWordGiveASoftWordStart) {
+  for (const std::string prefix : {"", "\u0436 "}) {  // the one-pass path, the token pass
+    std::string out;
+    std::vector<uint32_t> soft;
+    Norm().Normalise(prefix + "to @paypal or $gcash, p@yp@l", &out, nullptr, &soft);
+    const uint32_t at = prefix.empty() ? 0 : 3;
+    EXPECT_EQ(out.substr(at), "to apaypal or sgcash paypal");
+    EXPECT_EQ(soft, (std::vector<uint32_t>{at + 4, at + 15})) << prefix;
+  }
+}
+
 TEST(Normalise, OffsetsAreMonotoneAndComplete) {
   const std::string in = "Ｈｉ w3st3rn\u200B p a y p a l!! ѕех 12yo";
   std::string out;
