@@ -876,8 +876,8 @@ class Obfuscator {
       }
       if (words[w].end - words[w].begin < 3) continue;
       // Each edge letter with the letter inside the word beside it.
-      for (const auto [edge, inner] : {std::pair{words[w].begin, words[w].begin + 1},
-                                       std::pair{words[w].end - 1, words[w].end - 2}}) {
+      for (const auto& [edge, inner] : {std::pair{words[w].begin, words[w].begin + 1},
+                                        std::pair{words[w].end - 1, words[w].end - 2}}) {
         if (IsLetter(in[edge]) && IsLetter(in[inner]) && LeetDigit(in[edge]) != 0) {
           edges_.emplace_back(edge, inner);
         }
@@ -892,7 +892,7 @@ class Obfuscator {
     }
     // Not beside a changed letter: each run of changes keeps letters on both sides, the
     // trace a test looks for.
-    for (const auto [pos, inner] : edges_) {
+    for (const auto& [pos, inner] : edges_) {
       if ((*out)[start + inner] != in[inner]) continue;
       if (rng_.Chance(0.2)) (*out)[start + pos] = LeetDigit(in[pos]);
     }
