@@ -324,16 +324,9 @@ bool IsNumberUnit(std::string_view w) {
 }
 
 std::vector<std::string_view> AgeVocabulary() {
-  std::vector<std::string_view> words;
-  const auto add = [&](std::string_view phrase) {
-    for (size_t at = 0; at <= phrase.size();) {
-      const size_t space = std::min(phrase.find(' ', at), phrase.size());
-      if (space > at) words.push_back(phrase.substr(at, space - at));
-      at = space + 1;
-    }
-  };
-  const auto add_all = [&](const auto& phrases) {
-    for (std::string_view phrase : phrases) add(phrase);
+  std::vector<std::string_view> phrases;
+  const auto add_all = [&](const auto& list) {
+    for (std::string_view phrase : list) phrases.push_back(phrase);
   };
   add_all(kAgeUnits);
   add_all(kAgeLeads);
@@ -342,8 +335,8 @@ std::vector<std::string_view> AgeVocabulary() {
   add_all(kGradeLeads);
   add_all(kBareStarts);
   add_all(kSofteners);
-  for (const NumberWord& n : kNumberWords) add(n.word);
-  return words;
+  for (const NumberWord& n : kNumberWords) phrases.push_back(n.word);
+  return phrases;
 }
 
 bool MayBeNumberWord(std::string_view w) {

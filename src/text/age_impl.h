@@ -22,8 +22,8 @@ bool MayBeNumberWord(std::string_view w);
 // does not join a number word to the word after a hyphen ("twelve-year-old").
 bool IsNumberWord(std::string_view w);
 
-// The words of the age parser's lists (leads, units, tails, grade words, softeners, number
-// words), for Matcher::ReadLeetDigits: "1m 13" is "im 13".
+// The phrases of the age parser's lists (leads, units, tails, grade words, softeners,
+// number words), whose words Matcher::ReadLeetDigits knows: "1m 13" is "im 13".
 std::vector<std::string_view> AgeVocabulary();
 
 // Whether `w` is a unit written onto a number ("5yo", "100k", "5pm", "1st"): an age unit,

@@ -285,7 +285,7 @@ void Matcher::IndexLeetWords(const std::vector<std::pair<std::string, bool>>& te
     }
   };
   for (const auto& [term, prefix] : terms) add_words(term, prefix);
-  for (std::string_view w : AgeVocabulary()) add_words(w, false);
+  for (std::string_view phrase : AgeVocabulary()) add_words(phrase, false);
   for (auto* list : {&leet_words_, &leet_prefixes_}) {
     std::sort(list->begin(), list->end());
     list->erase(std::unique(list->begin(), list->end()), list->end());
