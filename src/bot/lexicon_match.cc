@@ -38,8 +38,7 @@ LineMatch MatchLine(const text::Matcher& matcher, std::string_view line) {
   thread_local std::string normalised;
   thread_local std::vector<uint32_t> soft;
   thread_local std::vector<text::Hit> hits;
-  matcher.normaliser().Normalise(line, &normalised, nullptr, &soft);
-  matcher.ReadLeetDigits(&normalised);
+  matcher.Normalise(line, &normalised, &soft);
   matcher.Match(normalised, *scratch, &hits, soft);
   return {normalised, hits};
 }

@@ -310,8 +310,7 @@ double Scanner::threshold() const {
 
 void Scanner::Add(const Message& message, Scratch& scratch, State* state) const {
   Scratch::Impl& s = *scratch.impl();
-  matcher_->normaliser().Normalise(message.text, &s.normalised, nullptr, &s.soft_starts);
-  matcher_->ReadLeetDigits(&s.normalised);
+  matcher_->Normalise(message.text, &s.normalised, &s.soft_starts);
   matcher_->Match(s.normalised, scratch, &s.hits, s.soft_starts);
   AddAnalysed(message.author, message.text, s.normalised, s.hits, scratch, state);
 }

@@ -224,6 +224,13 @@ class Matcher {
   // every offset, stays. Call it on Normalise's output before matching and age parsing.
   void ReadLeetDigits(char* text, size_t size) const;
   void ReadLeetDigits(std::string* text) const { ReadLeetDigits(text->data(), text->size()); }
+  // The text as Match and the age parser take it: Normalise's output (without offsets),
+  // then ReadLeetDigits. (Scanner's batches do the same with NormaliseAppend.)
+  void Normalise(std::string_view in, std::string* out,
+                 std::vector<uint32_t>* soft_starts = nullptr) const {
+    norm_->Normalise(in, out, nullptr, soft_starts);
+    ReadLeetDigits(out);
+  }
 
   // The normalised literal patterns and the term each stands for (for tests and for the
   // ripgrep side of the benchmark).
@@ -240,7 +247,7 @@ class Matcher {
  private:
   Matcher() = default;
   // Fills leet_words_ and leet_prefixes_ (ReadLeetDigits) from the normalised terms (with
-  // whether each is a prefix term) and the age parser's words.
+  // whether each is a prefix term) and the age parser's phrases.
   void IndexLeetWords(const std::vector<std::pair<std::string, bool>>& terms);
   Lexicon lexicon_;
   std::shared_ptr<const Normaliser> norm_;

@@ -27,8 +27,11 @@ std::shared_ptr<const Matcher> Make(const std::string& rows) {
 std::vector<std::string> Terms(const Matcher& m, std::string_view text, bool read_leet = false) {
   std::string norm;
   std::vector<uint32_t> soft;
-  m.normaliser().Normalise(text, &norm, nullptr, &soft);
-  if (read_leet) m.ReadLeetDigits(&norm);
+  if (read_leet) {
+    m.Normalise(text, &norm, &soft);
+  } else {
+    m.normaliser().Normalise(text, &norm, nullptr, &soft);
+  }
   Scratch scratch;
   std::vector<Hit> hits;
   m.Match(norm, scratch, &hits, soft);
