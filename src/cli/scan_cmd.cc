@@ -129,7 +129,10 @@ class ConversationTable {
         p.runs.emplace_back(at, size);
       }
     }
+    // absl's clear() frees a table of more than 127 slots: keep room for as many
+    // conversations as this chunk had, or the next one grows it again through every size.
     index_.clear();
+    index_.reserve(used_);
     used_ = 0;
     last_ = nullptr;
     return p;

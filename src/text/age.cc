@@ -345,8 +345,39 @@ bool MayBeNumberWord(std::string_view w) {
          ((kNumberWordStarts[w.size()][FoldIL(w[0]) - 'a'] >> (FoldIL(w[1]) - 'a')) & 1) != 0;
 }
 
+// Whether a word of `s` could be the number of an age statement, as FindAges reads words: one
+// or two digits leading a word ("12", "12yo", "6th"), a number word, or one or two digits
+// ending a word of four letters or more ("grade7"). Most texts that reach FindAges have
+// none (a price, a phone or control number, an age question): they skip the copy and the
+// word list.
+namespace {
+bool HasAgeCandidate(std::string_view s) {
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  const size_t n = s.size();
+  size_t i = 0;
+  for (;;) {
+    while (i < n && s[i] == ' ') ++i;
+    if (i >= n) return false;
+    const size_t b = i;
+    while (i < n && s[i] != ' ') ++i;
+    if (digit(s[b])) {
+      size_t d = b + 1;
+      while (d < i && digit(s[d])) ++d;
+      if (d - b <= 2) return true;
+    } else if (digit(s[i - 1])) {
+      size_t d = i - 1;
+      while (d > b && digit(s[d - 1])) --d;
+      if (i - d <= 2 && d - b >= 4) return true;
+    } else if (MayBeNumberWord(s.substr(b, i - b))) {
+      return true;
+    }
+  }
+}
+}  // namespace
+
 void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
   out->clear();
+  if (!HasAgeCandidate(normalised)) return;
   static const FoldedList age_units(kAgeUnits), ordinal_endings(kOrdinalEndings),
       grade_words_after(kGradeWordsAfter), grade_leads(kGradeLeads);
   const std::string_view s = FoldedText(normalised);  // same length: offsets hold
