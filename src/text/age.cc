@@ -128,10 +128,10 @@ constexpr std::string_view kAgeTails[] = {
     "ako", "na siya", "pa siya", "na sya", "pa sya", "po ako", "na po ako", "pa po ako"};
 // Ordinal endings of a grade ("6th grade") and the words after them that make it one.
 constexpr std::string_view kOrdinalEndings[] = {"st", "nd", "rd", "th"};
-constexpr std::string_view kGradeWordsAfter[] = {"grade", "grader", "graders"};
+constexpr std::string_view kGradeWordsAfter[] = {"grade", "grader", "graders", "baitang", "grado"};
 // Words before a number that make it a school grade.
-constexpr std::string_view kGradeLeads[] = {"grade", "gr", "grd", "baitang", "year", "class",
-                                            "primary", "std"};
+constexpr std::string_view kGradeLeads[] = {"grade", "gr",    "grd",     "baitang", "grado",
+                                            "year",  "class", "primary", "std"};
 
 // First words of a bare age answer other than a number: "just 11", "im 12".
 constexpr std::string_view kBareStarts[] = {"just", "only", "im", "i", "am", "age",
@@ -177,6 +177,40 @@ int ParseNumber(std::string_view w) {
     v = v * 10 + (c - '0');
   }
   return v;
+}
+
+// The number a word starts with, as ages are written, or -1: one or two digits ("7", "12"),
+// a zero written as the letter o ("1o" for 10), a one written as the letter l before a
+// digit ("l3" for 13; only l: "i7" is as likely a processor). Three digits or more are a
+// price, a year or a phone number, never an age. `w` as the normaliser wrote it (l not read
+// as i); sets `*len` to the characters read.
+int LeadingNumber(std::string_view w, size_t* len) {
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (w.size() >= 2 && w[0] == 'l' && digit(w[1]) && (w.size() == 2 || !digit(w[2]))) {
+    *len = 2;
+    return 10 + (w[1] - '0');
+  }
+  if (w.empty() || !digit(w[0])) return -1;
+  size_t d = 1;
+  while (d < w.size() && digit(w[d])) ++d;
+  if (d > 2) return -1;
+  if (d == 1 && w.size() >= 2 && w[1] == 'o') {
+    *len = 2;
+    return (w[0] - '0') * 10;
+  }
+  *len = d;
+  return ParseNumber(w.substr(0, d));
+}
+
+// Whether the letters glued after a number mark a sex, as in an "asl" answer ("13f", "12m").
+bool IsSexMarker(std::string_view glued) { return glued == "f" || glued == "m"; }
+
+// A word that is a LeadingNumber and nothing else but a sex marker ("12", "1o", "13f"; not
+// "5pm" or "20usd"), or -1.
+int WholeNumber(std::string_view w) {
+  size_t len = 0;
+  const int value = LeadingNumber(w, &len);
+  return value >= 0 && (len == w.size() || IsSexMarker(w.substr(len))) ? value : -1;
 }
 
 // The value of a number word, l read as i on both sides ("twe1ve" is "tweive"), or -1.
@@ -345,12 +379,6 @@ bool MayBeNumberWord(std::string_view w) {
          ((kNumberWordStarts[w.size()][FoldIL(w[0]) - 'a'] >> (FoldIL(w[1]) - 'a')) & 1) != 0;
 }
 
-// Whether a word of `s` could be the number of an age statement, as FindAges reads words: one
-// or two digits leading a word ("12", "12yo", "6th"), a number word, or one or two digits
-// ending a word of four letters or more ("grade7"). Most texts that reach FindAges have
-// none (a price, a phone or control number, an age question): they skip the copy and the
-// word list.
-namespace {
 bool HasAgeCandidate(std::string_view s) {
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   const size_t n = s.size();
@@ -360,10 +388,9 @@ bool HasAgeCandidate(std::string_view s) {
     if (i >= n) return false;
     const size_t b = i;
     while (i < n && s[i] != ' ') ++i;
-    if (digit(s[b])) {
-      size_t d = b + 1;
-      while (d < i && digit(s[d])) ++d;
-      if (d - b <= 2) return true;
+    size_t len = 0;
+    if (LeadingNumber(s.substr(b, i - b), &len) >= 0) {
+      return true;
     } else if (digit(s[i - 1])) {
       size_t d = i - 1;
       while (d > b && digit(s[d - 1])) --d;
@@ -373,11 +400,14 @@ bool HasAgeCandidate(std::string_view s) {
     }
   }
 }
-}  // namespace
 
 void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
   out->clear();
-  if (!HasAgeCandidate(normalised)) return;
+  if (HasAgeCandidate(normalised)) FindAgesGeneral(normalised, out);
+}
+
+void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out) {
+  out->clear();
   static const FoldedList age_units(kAgeUnits), ordinal_endings(kOrdinalEndings),
       grade_words_after(kGradeWordsAfter), grade_leads(kGradeLeads);
   const std::string_view s = FoldedText(normalised);  // same length: offsets hold
@@ -388,11 +418,13 @@ void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
     std::string_view word = s.substr(w.begin, w.end - w.begin);
     int value = -1;
     std::string_view glued;  // a unit written onto the number: "12yo", "12yrs"
-    if (word[0] >= '0' && word[0] <= '9') {
-      size_t d = 0;
-      while (d < word.size() && word[d] >= '0' && word[d] <= '9') ++d;
-      value = ParseNumber(word.substr(0, d));
-      glued = word.substr(d);
+    size_t len = 0;
+    if (const int n = LeadingNumber(normalised.substr(w.begin, w.end - w.begin), &len); n >= 0) {
+      value = n;
+      glued = word.substr(len);
+      if (IsSexMarker(glued)) glued = {};  // "im 13f": as "im 13"
+    } else if (word[0] >= '0' && word[0] <= '9') {
+      continue;  // three digits or more
     } else if (MayBeNumberWord(word)) {
       value = NumberWordValue(word);
     } else if (word.back() >= '0' && word.back() <= '9') {
@@ -431,9 +463,19 @@ void FindAges(std::string_view normalised, std::vector<AgeStatement>* out) {
       // A grade lead wins over a Filipino tail: "grade 3 po ako" is grade 3 (about eight),
       // not a stated age of 3.
       // Digits or a number word ("grade six"; number words start at four).
+      const auto word_at = [&](size_t k) {
+        return s.substr(words[k].begin, words[k].end - words[k].begin);
+      };
       if (value >= 1 && value <= 12 && GradeLeads().Before(s, words, i)) {
         is_age = grade = true;
         if (used > 0) end = words[i + used].end;
+      } else if (const size_t after = i + 1 + (i + 2 < words.size() && word_at(i + 1) == "na");
+                 value >= 1 && value <= 12 && i > 0 && word_at(i - 1) == "ika" &&
+                 after < words.size() && grade_words_after.Contains(word_at(after))) {
+        // Tagalog's ordinal, with or without its linker: "ika-7 na baitang", "ika-7 baitang"
+        // (the seventh grade).
+        is_age = grade = true;
+        end = words[after].end;
       } else if (used > 0) {
         is_age = true;
         end = words[i + used].end;
@@ -479,7 +521,7 @@ bool MayBeBareAgeAnswer(std::string_view s) {
     while (i < n && s[i] != ' ') ++i;
     const std::string_view word = s.substr(b, i - b);
     if (leads < 3 && is_lead(word)) continue;
-    int value = ParseNumber(word);
+    int value = WholeNumber(word);
     if (value < 0 && MayBeNumberWord(word)) value = NumberWordValue(word);
     return value >= kMinAge && value <= kMaxAge;
   }
@@ -495,11 +537,11 @@ int BareAgeAnswer(std::string_view s, bool* only_fillers) {
 
 int BareAgeAnswerGeneral(std::string_view normalised, bool* only_fillers) {
   if (only_fillers != nullptr) *only_fillers = false;
-  // Fast rejection: a bare age has a digit or starts with a lead or a number word.
+  // Fast rejection: a bare age starts with a number, a lead or a number word.
   if (normalised.empty()) return -1;
   const std::string_view s = FoldedText(normalised);
-  if (!(s[0] >= '0' && s[0] <= '9')) {
-    const std::string_view first_word = s.substr(0, s.find(' '));
+  if (const std::string_view first_word = s.substr(0, s.find(' '));
+      WholeNumber(normalised.substr(0, first_word.size())) < 0) {
     // Most first words are rejected by length and first letter alone.
     if (first_word.size() >= kBareFirstWords.size() || first_word[0] < 'a' ||
         first_word[0] > 'z' ||
@@ -523,7 +565,7 @@ int BareAgeAnswerGeneral(std::string_view normalised, bool* only_fillers) {
   if (first_index > 0) words.erase(words.begin(), words.begin() + first_index);
   if (words.empty() || words.size() > 5) return -1;
   std::string_view first = s.substr(words[0].begin, words[0].end - words[0].begin);
-  int value = ParseNumber(first);
+  int value = WholeNumber(normalised.substr(words[0].begin, words[0].end - words[0].begin));
   if (value < 0) value = NumberWordValue(first);
   if (value < kMinAge || value > kMaxAge) return -1;
   static constexpr std::string_view kFillers[] = {
@@ -532,10 +574,6 @@ int BareAgeAnswerGeneral(std::string_view normalised, bool* only_fillers) {
       "lol", "hihi", "yr", "year", "taon", "tuig", "anyos", "pud", "sad", "gyud"};
   static const FoldedList filler_words(kFillers);
   if (NotAgeUnits().At(s, words, 1) > 0) return -1;  // "50 usd", "5 min"
-  if (first.size() > 1 && first[0] >= '0' && first[0] <= '9' &&
-      !(first.back() >= '0' && first.back() <= '9')) {
-    return -1;  // "5pm", "20usd"
-  }
   bool fillers = true;
   for (size_t k = 1; k < words.size(); ++k) {
     std::string_view w = s.substr(words[k].begin, words[k].end - words[k].begin);

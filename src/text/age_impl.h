@@ -1,10 +1,12 @@
-// text/age_impl.h: the two stages of BareAgeAnswer and the number-word test of FindAges
+// text/age_impl.h: the two stages of BareAgeAnswer and of FindAges
 // (private to the text module; tests use them to check that a cheap first test never
 // rejects what the full one accepts).
 #pragma once
 
 #include <string_view>
 #include <vector>
+
+#include "text/text.h"
 
 namespace bantay::text {
 
@@ -30,6 +32,16 @@ std::vector<std::string_view> AgeVocabulary();
 // money, time or a quantity, or an ordinal ending. Matcher::ReadLeetDigits leaves such
 // words alone.
 bool IsNumberUnit(std::string_view w);
+
+// Whether a word of `s` could be the number of an age statement, as FindAges reads words: a
+// number of one or two digits leading a word ("12", "12yo", "6th", "1o" for 10, "l3" for
+// 13), a number word, or one or two digits ending a word of four letters or more
+// ("grade7"). Most texts that reach FindAges have none (a price, a phone or control
+// number, an age question): they skip the copy and the word list.
+bool HasAgeCandidate(std::string_view s);
+
+// FindAges without that test.
+void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out);
 
 // BareAgeAnswer without that test.
 int BareAgeAnswerGeneral(std::string_view s, bool* only_fillers);

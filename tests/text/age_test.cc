@@ -160,6 +160,39 @@ TEST(Age, NumbersThatAreNotAges) {
   EXPECT_EQ(Ages("price is 20"), V{});
 }
 
+// Ages written to slip past a number filter, or in the "asl" answer's shorthand.
+TEST(Age, NumbersWrittenWithLettersAndSexMarkers) {
+  EXPECT_EQ(Ages("1O yrs old"), V{10});  // the letter O for a zero
+  EXPECT_EQ(Ages("im 2o"), V{20});
+  EXPECT_EQ(Ages("l3 yrs old"), V{13});  // the letter l for a one
+  EXPECT_EQ(Ages("im L2"), V{12});
+  EXPECT_EQ(Ages("im 13f"), V{13});  // a sex marker glued on
+  EXPECT_EQ(Ages("i am 12m po"), V{12});
+  EXPECT_EQ(Ages("i have an i7 laptop"), V{});  // only l: "i7" is a processor
+  EXPECT_EQ(Ages("she is i5"), V{});
+  EXPECT_EQ(Ages("we play 1on1"), V{});
+  EXPECT_EQ(Ages("im 10o"), V{});
+  EXPECT_EQ(Ages("im 13x"), V{});
+  EXPECT_EQ(Bare("13f"), 13);
+  EXPECT_EQ(Bare("13f ph"), 13);
+  EXPECT_EQ(Bare("12M cebu"), 12);
+  EXPECT_EQ(Bare("1O"), 10);
+  EXPECT_EQ(Bare("l3 po"), 13);
+  EXPECT_EQ(Bare("5pm"), -1);
+  EXPECT_EQ(Bare("20usd"), -1);
+  EXPECT_EQ(Bare("i7"), -1);
+}
+
+TEST(Age, TagalogOrdinalGradesAndGrado) {
+  EXPECT_EQ(Ages("ika-7 baitang ako"), V{-12});
+  EXPECT_EQ(Ages("nasa ika-4 na baitang"), V{-9});
+  EXPECT_EQ(Ages("ika 4 pa baitang"), V{});
+  EXPECT_EQ(Ages("ika 3 grade"), V{-8});
+  EXPECT_EQ(Ages("grado 6 ko"), V{-11});
+  EXPECT_EQ(Ages("ika-7 ng buwan"), V{});  // the 7th of the month
+  EXPECT_EQ(Ages("ika 13 baitang"), V{});
+}
+
 TEST(Age, BareAnswers) {
   EXPECT_EQ(Bare("11"), 11);
   EXPECT_EQ(Bare("12 po"), 12);
@@ -180,7 +213,8 @@ TEST(Age, BareAnswerEarlyRejectAgreesWithGeneralPath) {
       "just", "only", "im", "i", "am", "age", "mga", "around", "about", "11", "4", "3", "99", "100",
       "07", "5pm", "12yo", "twelve", "dose", "napulo", "thirten", "one", "po", "lang", "yrs", "old",
       "usd", "min", "hello", "you", "a", "ijust", "ages", "y", "o", "sir", "haha", "9", "1",
-      "kwatro", "siyam", "labindalawa", "disinuwebe", "x",
+      "kwatro", "siyam", "labindalawa", "disinuwebe", "x", "13f", "12m", "5m", "1o", "2o", "l3",
+      "i7", "l123", "10o", "1on1",
       // l as i (the normaliser's reading of "on1y", "1ang", "twe1ve")
       "oniy", "iang", "tweive", "eieven", "iabindaiawa", "oid"};
   std::mt19937 rng(21);
@@ -206,6 +240,45 @@ TEST(Age, BareAnswerEarlyRejectAgreesWithGeneralPath) {
     accepted += want >= 0;
   }
   EXPECT_GT(accepted, 1000);  // the general path did accept answers to compare
+}
+
+// FindAges runs its parse only on texts with a word that could be an age's number; the two
+// must find exactly what the parse alone finds, on random texts of leads, units, tails,
+// grade words, numbers in every written form and other words.
+TEST(Age, FindAgesFirstTestAgreesWithGeneralPath) {
+  const std::string_view words[] = {
+      "i",        "am",     "im",      "age", "my",     "son",   "is",    "turning", "only",
+      "grade",    "gr",     "baitang", "ika", "grado",  "year",  "class", "11",      "4",
+      "99",       "100",    "2026",    "07",  "5pm",    "12yo",  "13f",   "12m",     "1o",
+      "l3",       "i7",     "6th",     "1st", "grade7", "year5", "gr8",   "twelve",  "dose",
+      "thirteen", "napulo", "yrs",     "old", "years",  "taon",  "na",    "ako",     "po",
+      "pa",       "lang",   "usd",     "k",   "min",    "hello", "send",  "you",     "cam",
+      "x",        "tweive", "oniy"};
+  std::mt19937 rng(29);
+  std::string s;
+  std::vector<AgeStatement> got, want;
+  int found = 0;
+  for (int round = 0; round < 200000; ++round) {
+    s.clear();
+    const int n = 1 + static_cast<int>(rng() % 7);
+    for (int k = 0; k < n; ++k) {
+      if (k > 0) s += ' ';
+      s += words[rng() % std::size(words)];
+    }
+    FindAges(s, &got);
+    FindAgesGeneral(s, &want);
+    ASSERT_EQ(got.size(), want.size()) << "text: '" << s << "'";
+    for (size_t k = 0; k < got.size(); ++k) {
+      ASSERT_EQ(got[k].age, want[k].age) << "text: '" << s << "'";
+      ASSERT_EQ(got[k].begin, want[k].begin) << "text: '" << s << "'";
+      ASSERT_EQ(got[k].end, want[k].end) << "text: '" << s << "'";
+    }
+    if (!HasAgeCandidate(s)) {
+      ASSERT_TRUE(want.empty()) << "text: '" << s << "'";
+    }
+    found += !want.empty();
+  }
+  EXPECT_GT(found, 10000);  // the general path did find ages to compare
 }
 
 }  // namespace

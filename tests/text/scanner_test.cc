@@ -189,6 +189,20 @@ TEST(Scanner, BareNumberIsAnAgeOnlyAfterAnAgeQuestion) {
   EXPECT_TRUE(asked.flagged);
 }
 
+// The "asl" answer's shorthand: age and sex glued ("13f"), with a place after it.
+TEST(Scanner, AslAnswerWithTheSexGluedOnIsAnAge) {
+  const auto with = [](std::string_view answer) {
+    const std::string b = "B: " + std::string(answer);
+    return Score({"A: asl?", std::string_view(b), "A: can you do private cam show for me?",
+                  "A: i will send money via gcash"});
+  };
+  const auto minor = with("13f ph"), adult = with("25f ph"), none = with("hehe");
+  EXPECT_TRUE(minor.flagged) << minor.score;
+  EXPECT_GT(minor.score, none.score);
+  EXPECT_FALSE(adult.flagged) << adult.score;
+  EXPECT_LT(adult.score, none.score);  // a stated adult age is counter-evidence
+}
+
 // Evidence says how each age was found and weighs it as the score does: an answer to an
 // age question is a stated age; a school grade and a bare number nobody asked for are
 // weaker cues, and say so.
