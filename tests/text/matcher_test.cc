@@ -290,6 +290,21 @@ TEST(Matcher, MaskedVowelsMatchLongSexualAndPaymentTermsOnly) {
   EXPECT_EQ(Terms(*m, "st*dent"), Strings{});        // minor terms are not masked
 }
 
+TEST(Matcher, VowelsLeftOutMatchSexualSolicitationAndPaymentTerms) {
+  auto m = Make(
+      "naked\tsexual\t2\ten\npaypal\tpayment\t2\tmul\nwestern union\tpayment\t2\tmul\n"
+      "private show\tsolicitation\t2\ten\ncam\tsolicitation\t1\ten\nhubad\tsexual\t2\ttl\n"
+      "student\tminor\t1\ten\n");
+  EXPECT_EQ(Terms(*m, "send nkd pix"), Strings{"naked"});
+  EXPECT_EQ(Terms(*m, "via pypl"), Strings{"paypal"});
+  EXPECT_EQ(Terms(*m, "thru wstrn union"), Strings{"western union"});  // one word
+  EXPECT_EQ(Terms(*m, "thru wstrn unn"), Strings{"western union"});    // or all
+  EXPECT_EQ(Terms(*m, "a prvt shw"), Strings{"private show"});
+  EXPECT_EQ(Terms(*m, "5 cm long"), Strings{});  // "cam" is too short to lose its vowel
+  EXPECT_EQ(Terms(*m, "hbd po"), Strings{});     // happy birthday, not "hubad"
+  EXPECT_EQ(Terms(*m, "a stdnt"), Strings{});    // minor terms keep their vowels
+}
+
 // The same hits, term, begin and end, from two matchers on texts made of `m`'s literals.
 void ExpectSameHits(const Matcher& a, const Matcher& b) {
   Scratch sa, sb;
@@ -369,7 +384,8 @@ TEST(Matcher, DefaultLexiconKnowsFormsOffendersWrite) {
        {std::pair{"loadan kita mamaya", "loadan"}, std::pair{"pasaload ka", "pasaload"},
         std::pair{"G_C_A_S_H", "gcash"}, std::pair{"mtcn is 123", "mtcn"},
         std::pair{"send n00dz", "noodz"}, std::pair{"get nekkid", "nekkid"},
-        std::pair{"send to @paypal", "paypal"}, std::pair{"my $gcash", "gcash"}}) {
+        std::pair{"send to @paypal", "paypal"}, std::pair{"my $gcash", "gcash"},
+        std::pair{"pkt mo na", "pakita mo"}, std::pair{"send mny", "send money"}}) {
     const Strings terms = Terms(*m, text);
     EXPECT_TRUE(std::find(terms.begin(), terms.end(), term) != terms.end()) << text;
   }
