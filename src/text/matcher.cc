@@ -128,8 +128,9 @@ std::vector<std::string> Variants(const std::string& literal, bool obfuscated_ca
       }
     }
   }
-  if (obfuscated_category) {
-    // Vowels left out ("nkd", "pypl", "prvt shw", "wstrn union"): every vowel after a
+  {
+    // Vowels left out ("nkd", "pypl", "prvt shw", "wstrn union", "stdnt", "ilng taon"),
+    // of every category: Filipino text-speak writes most words so. Every vowel after a
     // word's first letter dropped, in each word of four letters or more that keeps three
     // or more, one word at a time and all at once. Shorter words are left whole: "cam" and
     // "sex" read "cm" and "sx", which are other words or none.
@@ -141,10 +142,12 @@ std::vector<std::string> Variants(const std::string& literal, bool obfuscated_ca
       begin = end + 1;
     }
     // Skeletons that chat already uses for something else: "hbd" is happy birthday, not
-    // "hubad"; "bbs" is babes, "prc" the professional licence, "tsp" a teaspoon, "bld" a
-    // building, "ldn" London.
-    static constexpr std::string_view kTaken[] = {"hbd", "bbs", "prc", "tsp", "bld",
-                                                  "ldn", "pss", "ers", "bkn"};
+    // "hubad"; "ppl" people, not "pupil"; "yng" Tagalog's "yung", not "young"; "mdl" is
+    // "model" as often as "module"; "bbs" is babes, "prc" the professional licence, "gmt"
+    // a time zone, "tsp" a teaspoon, "bld" a building, "ldn" London, "twn" a town.
+    static constexpr std::string_view kTaken[] = {"hbd", "ppl", "yng", "mdl", "bbs", "prc",
+                                                  "gmt", "tsp", "bld", "ldn", "twn", "mtr",
+                                                  "bln", "pss", "ers", "bkn"};
     const auto skeleton = [&](size_t begin, size_t end) {
       std::string w(1, literal[begin]);
       for (size_t i = begin + 1; i < end; ++i) {

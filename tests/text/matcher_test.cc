@@ -290,11 +290,11 @@ TEST(Matcher, MaskedVowelsMatchLongSexualAndPaymentTermsOnly) {
   EXPECT_EQ(Terms(*m, "st*dent"), Strings{});        // minor terms are not masked
 }
 
-TEST(Matcher, VowelsLeftOutMatchSexualSolicitationAndPaymentTerms) {
+TEST(Matcher, VowelsLeftOutMatchTermsOfEveryCategory) {
   auto m = Make(
       "naked\tsexual\t2\ten\npaypal\tpayment\t2\tmul\nwestern union\tpayment\t2\tmul\n"
       "private show\tsolicitation\t2\ten\ncam\tsolicitation\t1\ten\nhubad\tsexual\t2\ttl\n"
-      "student\tminor\t1\ten\n");
+      "student\tminor\t1\ten\npupil\tminor\t1\ten\ntuition\tbenign\t1\ten\n");
   EXPECT_EQ(Terms(*m, "send nkd pix"), Strings{"naked"});
   EXPECT_EQ(Terms(*m, "via pypl"), Strings{"paypal"});
   EXPECT_EQ(Terms(*m, "thru wstrn union"), Strings{"western union"});  // one word
@@ -302,7 +302,9 @@ TEST(Matcher, VowelsLeftOutMatchSexualSolicitationAndPaymentTerms) {
   EXPECT_EQ(Terms(*m, "a prvt shw"), Strings{"private show"});
   EXPECT_EQ(Terms(*m, "5 cm long"), Strings{});  // "cam" is too short to lose its vowel
   EXPECT_EQ(Terms(*m, "hbd po"), Strings{});     // happy birthday, not "hubad"
-  EXPECT_EQ(Terms(*m, "a stdnt"), Strings{});    // minor terms keep their vowels
+  EXPECT_EQ(Terms(*m, "stdnt pa"), Strings{"student"});
+  EXPECT_EQ(Terms(*m, "for ttn"), Strings{"tuition"});
+  EXPECT_EQ(Terms(*m, "so many ppl"), Strings{});  // people, not "pupil"
 }
 
 // The same hits, term, begin and end, from two matchers on texts made of `m`'s literals.
