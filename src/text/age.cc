@@ -15,6 +15,7 @@
 #include <string>
 
 #include "text/age_impl.h"
+#include "text/spelling.h"
 #include "text/text.h"
 
 namespace bantay::text {
@@ -64,7 +65,10 @@ class FoldedList {
  public:
   template <size_t N>
   explicit FoldedList(const std::string_view (&list)[N]) {
-    for (std::string_view w : list) words_.push_back(FoldedIL(w));
+    for (std::string_view w : list) {
+      words_.push_back(FoldedIL(w));
+      for (const std::string& v : VowelsLeftOut(w)) words_.push_back(FoldedIL(v));  // "jst"
+    }
   }
   bool Contains(std::string_view folded_word) const {
     return std::any_of(words_.begin(), words_.end(),
@@ -134,8 +138,10 @@ constexpr std::string_view kGradeLeads[] = {"grade", "gr",    "grd",     "baitan
                                             "year",  "class", "primary", "std"};
 
 // First words of a bare age answer other than a number: "just 11", "im 12".
-constexpr std::string_view kBareStarts[] = {"just", "only", "im", "i", "am", "age",
-                                            "mga", "around", "about"};
+// With their vowels left out too ("jst 12"): MayBeBareAgeAnswer's leads and the bits
+// below are written out, so the spellings FoldedList adds must be here as well.
+constexpr std::string_view kBareStarts[] = {"just", "only",   "im",    "i",   "am",   "age",
+                                            "mga",  "around", "about", "jst", "arnd", "abt"};
 // Per word length and first letter, a bit per second letter of the number words.
 constexpr std::array<std::array<uint32_t, 26>, 12> kNumberWordStarts = [] {
   std::array<std::array<uint32_t, 26>, 12> bits{};
@@ -244,7 +250,12 @@ class PhraseSet {
  public:
   template <size_t N>
   explicit PhraseSet(const std::string_view (&list)[N]) {
+    std::vector<std::string> spellings;  // each phrase, and with vowels left out ("mnts")
     for (std::string_view phrase : list) {
+      spellings.emplace_back(phrase);
+      for (std::string& v : VowelsLeftOut(phrase)) spellings.push_back(std::move(v));
+    }
+    for (const std::string& phrase : spellings) {
       const std::string_view p = owned_.emplace_back(FoldedIL(phrase));
       std::vector<std::string_view> ws;
       size_t pos = 0;
@@ -503,10 +514,12 @@ bool MayBeBareAgeAnswer(std::string_view s) {
     switch (w.size()) {
       case 1: return p[0] == 'i';
       case 2: return std::memcmp(p, "im", 2) == 0 || std::memcmp(p, "am", 2) == 0;
-      case 3: return std::memcmp(p, "age", 3) == 0 || std::memcmp(p, "mga", 3) == 0;
+      case 3:
+        return std::memcmp(p, "age", 3) == 0 || std::memcmp(p, "mga", 3) == 0 ||
+               std::memcmp(p, "jst", 3) == 0 || std::memcmp(p, "abt", 3) == 0;
       case 4:  // "only" also as "oniy" (the normaliser's "on1y")
         return std::memcmp(p, "just", 4) == 0 || std::memcmp(p, "only", 4) == 0 ||
-               std::memcmp(p, "oniy", 4) == 0;
+               std::memcmp(p, "oniy", 4) == 0 || std::memcmp(p, "arnd", 4) == 0;
       case 5: return std::memcmp(p, "about", 5) == 0;
       case 6: return std::memcmp(p, "around", 6) == 0;
       default: return false;

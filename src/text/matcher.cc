@@ -8,6 +8,7 @@
 
 #include "text/age_impl.h"
 #include "text/scratch_impl.h"
+#include "text/spelling.h"
 #include "text/text.h"
 
 namespace bantay::text {
@@ -128,47 +129,9 @@ std::vector<std::string> Variants(const std::string& literal, bool obfuscated_ca
       }
     }
   }
-  {
-    // Vowels left out ("nkd", "pypl", "prvt shw", "wstrn union", "stdnt", "ilng taon"),
-    // of every category: Filipino text-speak writes most words so. Every vowel after a
-    // word's first letter dropped, in each word of four letters or more that keeps three
-    // or more, one word at a time and all at once. Shorter words are left whole: "cam" and
-    // "sex" read "cm" and "sx", which are other words or none.
-    std::vector<std::pair<size_t, size_t>> words;  // begin, end
-    for (size_t begin = 0; begin < literal.size();) {
-      size_t end = literal.find(' ', begin);
-      if (end == std::string::npos) end = literal.size();
-      words.emplace_back(begin, end);
-      begin = end + 1;
-    }
-    // Skeletons that chat already uses for something else: "hbd" is happy birthday, not
-    // "hubad"; "ppl" people, not "pupil"; "yng" Tagalog's "yung", not "young"; "mdl" is
-    // "model" as often as "module"; "bbs" is babes, "prc" the professional licence, "gmt"
-    // a time zone, "tsp" a teaspoon, "bld" a building, "ldn" London, "twn" a town.
-    static constexpr std::string_view kTaken[] = {"hbd", "ppl", "yng", "mdl", "bbs", "prc",
-                                                  "gmt", "tsp", "bld", "ldn", "twn", "mtr",
-                                                  "bln", "pss", "ers", "bkn"};
-    const auto skeleton = [&](size_t begin, size_t end) {
-      std::string w(1, literal[begin]);
-      for (size_t i = begin + 1; i < end; ++i) {
-        if (std::strchr("aeiou", literal[i]) == nullptr) w.push_back(literal[i]);
-      }
-      const bool taken = std::find(std::begin(kTaken), std::end(kTaken), w) != std::end(kTaken);
-      return end - begin >= 4 && w.size() >= 3 && w.size() < end - begin && !taken ? w
-                                                                                   : std::string();
-    };
-    std::string all;
-    size_t dropped = 0;
-    for (const auto& [begin, end] : words) {
-      const std::string sk = skeleton(begin, end);
-      if (!all.empty()) all.push_back(' ');
-      all += sk.empty() ? literal.substr(begin, end - begin) : sk;
-      if (sk.empty()) continue;
-      ++dropped;
-      out.push_back(literal.substr(0, begin) + sk + literal.substr(end));
-    }
-    if (dropped > 1) out.push_back(all);
-  }
+  // Vowels left out ("nkd", "pypl", "prvt shw", "wstrn union", "stdnt", "ilng taon"), of
+  // every category: Filipino text-speak writes most words so.
+  for (std::string& v : VowelsLeftOut(literal)) out.push_back(std::move(v));
   // A word cut by a space ("pay pal", "bit coin", "west ern", "pak ita ka sa cam"): each
   // cut leaving two or more letters on both sides, of each word of five or more letters,
   // one word of a phrase at a time, for the categories offenders disguise.

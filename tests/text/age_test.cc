@@ -183,6 +183,20 @@ TEST(Age, NumbersWrittenWithLettersAndSexMarkers) {
   EXPECT_EQ(Bare("i7"), -1);
 }
 
+// Text-speak leaves vowels out of the parser's words too: leads, units, tails, fillers.
+TEST(Age, WordsWithTheirVowelsLeftOut) {
+  EXPECT_EQ(Ages("im jst 12"), V{12});
+  EXPECT_EQ(Ages("abt 13 yrs old"), V{13});
+  EXPECT_EQ(Ages("trnng 12 na"), V{12});
+  EXPECT_EQ(Ages("im in 6th grdr"), V{-11});
+  EXPECT_EQ(Ages("i am 5 mnts away"), V{});  // minutes, not an age
+  EXPECT_EQ(Bare("jst 14"), 14);
+  EXPECT_EQ(Bare("arnd 13"), 13);
+  bool fillers = false;
+  EXPECT_EQ(Bare("10 lng po", &fillers), 10);
+  EXPECT_TRUE(fillers);
+}
+
 TEST(Age, TagalogOrdinalGradesAndGrado) {
   EXPECT_EQ(Ages("ika-7 baitang ako"), V{-12});
   EXPECT_EQ(Ages("nasa ika-4 na baitang"), V{-9});
@@ -214,7 +228,7 @@ TEST(Age, BareAnswerEarlyRejectAgreesWithGeneralPath) {
       "07", "5pm", "12yo", "twelve", "dose", "napulo", "thirten", "one", "po", "lang", "yrs", "old",
       "usd", "min", "hello", "you", "a", "ijust", "ages", "y", "o", "sir", "haha", "9", "1",
       "kwatro", "siyam", "labindalawa", "disinuwebe", "x", "13f", "12m", "5m", "1o", "2o", "l3",
-      "i7", "l123", "10o", "1on1",
+      "i7", "l123", "10o", "1on1", "jst", "abt", "arnd", "lng", "yrs", "mnts",
       // l as i (the normaliser's reading of "on1y", "1ang", "twe1ve")
       "oniy", "iang", "tweive", "eieven", "iabindaiawa", "oid"};
   std::mt19937 rng(21);
