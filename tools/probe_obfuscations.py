@@ -3,7 +3,7 @@
 
 Usage: probe_obfuscations.py --bantay BIN [--n N] [--seed S] [--json] [--kinds a,b,...]
 
-The simulator's obfuscations (leet, spacing, homoglyph, repeat, zero-width, case, mixed)
+The simulator's obfuscations (leet, spacing, homoglyph, repeat, zero-width, case, vowels, mixed)
 are what the scan was built and tuned against, so its recall on them says little about
 text it has not seen. This takes N simulated conversations without obfuscation, rewrites
 every message with each kind below (every word of four or more letters, or every letter,
@@ -99,6 +99,8 @@ KINDS = {
     "space_in_terms": _cut_terms,
     "pipe_bang": _words(lambda w: w.replace("l", "|").replace("i", "!")),
     "upper": lambda t: t.upper(),
+    # Text-speak: every vowel after a word's first letter left out ("nkd", "stdnt").
+    "no_vowels": _words(lambda w: w[0] + "".join(c for c in w[1:] if c not in "aeiou")),
     # Regional indicator symbols (the letters of flag emoji), kept apart by zero-width spaces.
     "regional_indicators": _letters(lambda c: chr(0x1F1E6 + ord(c) - 97) + "\u200b"),
 }

@@ -728,11 +728,21 @@ const Library& GetLibrary() {
 
 // ---- Obfuscation ----------------------------------------------------------------------------
 
-enum Obf : uint8_t { kNoObf, kLeet, kSpacing, kHomoglyph, kRepeat, kZeroWidth, kCase, kMixed };
-constexpr int kObfCount = 8;
-constexpr std::string_view kObfNames[kObfCount] = {"none",   "leet",       "spacing", "homoglyph",
-                                                   "repeat", "zero_width", "case",    "mixed"};
-constexpr Obf kBaseKinds[] = {kLeet, kSpacing, kHomoglyph, kRepeat, kZeroWidth, kCase};
+enum Obf : uint8_t {
+  kNoObf,
+  kLeet,
+  kSpacing,
+  kHomoglyph,
+  kRepeat,
+  kZeroWidth,
+  kCase,
+  kVowels,
+  kMixed
+};
+constexpr int kObfCount = 9;
+constexpr std::string_view kObfNames[kObfCount] = {
+    "none", "leet", "spacing", "homoglyph", "repeat", "zero_width", "case", "vowels", "mixed"};
+constexpr Obf kBaseKinds[] = {kLeet, kSpacing, kHomoglyph, kRepeat, kZeroWidth, kCase, kVowels};
 
 bool IsLetter(char c) { return c >= 'a' && c <= 'z'; }
 bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
@@ -851,6 +861,8 @@ class Obfuscator {
         return ApplyZeroWidth(in, out);
       case kCase:
         return ApplyCase(in, out);
+      case kVowels:
+        return ApplyVowels(in, out);
       default:
         out->append(in);
         return false;
@@ -1022,6 +1034,39 @@ class Obfuscator {
     }
     return true;
   }
+
+  bool ApplyVowels(std::string_view in, std::string* out) {
+    // Text-speak: the vowels after a word's first letter left out ("nkd", "pypl", "stdnt"),
+    // in words of four letters or more that keep three; short words stay whole.
+    std::array<Span, 8> words;
+    const int n = SplitWords(in, &words);
+    CollectStart();
+    for (int w = 0; w < n; ++w) {
+      const Span word = words[w];
+      size_t kept = 1, letters = 0;
+      for (uint32_t i = word.begin; i < word.end; ++i) {
+        letters += IsLetter(in[i]);
+        kept += i > word.begin && IsLetter(in[i]) && !IsVowel(in[i]);
+      }
+      if (letters == word.end - word.begin && letters >= 4 && kept >= 3 && kept < letters) {
+        eligible_.push_back(static_cast<size_t>(w));
+      }
+    }
+    if (eligible_.empty()) return Unchanged(in, out);
+    const size_t forced = Forced();
+    size_t from = 0;
+    for (size_t w : eligible_) {
+      if (!Chosen(w, forced, 0.7)) continue;
+      out->append(in.substr(from, words[w].begin + 1 - from));
+      for (uint32_t i = words[w].begin + 1; i < words[w].end; ++i) {
+        if (!IsVowel(in[i])) out->push_back(in[i]);
+      }
+      from = words[w].end;
+    }
+    out->append(in.substr(from));
+    return true;
+  }
+  static bool IsVowel(char c) { return std::strchr("aeiou", c) != nullptr && c != 0; }
 
   static size_t CodePoints(std::string_view s) {
     size_t n = 0;
@@ -1412,11 +1457,12 @@ class ChatGenerator {
     mixed_count_ = 0;
     if (obf == kMixed) {
       // Two or three distinct base kinds.
-      Obf pool[6];
+      constexpr int kBases = static_cast<int>(std::size(kBaseKinds));
+      Obf pool[kBases];
       std::copy(std::begin(kBaseKinds), std::end(kBaseKinds), pool);
       mixed_count_ = rng_.Range(2, 3);
       for (int i = 0; i < mixed_count_; ++i) {
-        std::swap(pool[i], pool[i + rng_.Below(6 - i)]);
+        std::swap(pool[i], pool[i + rng_.Below(kBases - i)]);
         mixed_[i] = pool[i];
       }
     }

@@ -66,6 +66,24 @@ std::set<std::string> Traces(const std::vector<std::string>& messages) {
   static const std::regex kLeet("[a-z][0-9@$!]+[a-z]");
   static const std::regex kRepeat("([a-z])\\1\\1");
   static const std::regex kSpacing("(^|[^a-z0-9])[a-z]([ .\\-][a-z]){2,}($|[^a-z0-9])");
+  // A word of three letters or more without a vowel after its first letter, other than
+  // those plain templates use ("php", "and", "hmm"): the words of a large plain corpus.
+  static const std::regex kVowelless("(^|[^a-z0-9])[a-z][b-df-hj-np-tv-z]{2,}($|[^a-z0-9])");
+  static const std::set<std::string> kPlainWords = [] {
+    SimulateChatsOptions o = Options(20000, 99);
+    o.obfuscation_rate = 0;
+    std::set<std::string> words;
+    static const std::regex kWord("[a-z0-9]+");
+    for (const std::string& line : Generate(o).lines) {
+      std::string text = ParseLine(line).text;
+      for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), kWord);
+           it != std::sregex_iterator(); ++it) {
+        words.insert(it->str());
+      }
+    }
+    return words;
+  }();
   std::set<std::string> traces;
   for (const std::string& m : messages) {
     const std::string text = m.substr(m.find('|') + 1);
@@ -93,6 +111,12 @@ std::set<std::string> Traces(const std::vector<std::string>& messages) {
     if (std::regex_search(lower, kLeet)) traces.insert("leet");
     if (std::regex_search(lower, kRepeat)) traces.insert("repeat");
     if (std::regex_search(lower, kSpacing)) traces.insert("spacing");
+    for (auto it = std::sregex_iterator(lower.begin(), lower.end(), kVowelless);
+         it != std::sregex_iterator(); ++it) {
+      std::string word = it->str();
+      std::erase_if(word, [](char ch) { return ch < 'a' || ch > 'z'; });
+      if (!kPlainWords.count(word)) traces.insert("vowels");
+    }
   }
   return traces;
 }
