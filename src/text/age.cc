@@ -124,8 +124,12 @@ constexpr std::string_view kAgeLeads[] = {
     "brother is", "anak ko ay", "she just turned", "he just turned", "anak ko", "one is",
     "mag", "magiging", "pa ko", "pa ako", "my son", "my daughter", "my niece", "my nephew",
     "pamangkin ko", "akong anak", "si bunso", "you are", "youre", "your", "are you",
-    "age is", "i turn", "will turn", "gonna turn"};
+    "age is", "i turn", "will turn", "gonna turn",
+    // a child named, then the age: a facilitator's offer ("2 girls 9 and 11", "boy 10")
+    "girl", "girls", "boy", "boys", "kid", "kids", "child", "children", "ages", "anak"};
 // clang-format on
+// Words that join the numbers of a list of ages ("9 and 11", "9 or 10", "9 at 11", "9 ug 11").
+constexpr std::string_view kListJoins[] = {"and", "or", "at", "ug", "o", "saka", "tsaka"};
 // Words after a number that make it an age in Filipino ("11 na ako", "11 pa lang ako").
 constexpr std::string_view kAgeTails[] = {
     "na ako", "pa ako", "pa lang ako", "palang ako", "na ko", "pa ko", "lang ako",
@@ -424,6 +428,7 @@ void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out
   const std::string_view s = FoldedText(normalised);  // same length: offsets hold
   thread_local std::vector<Word> words;
   SplitWords(s, &words);
+  size_t listed = SIZE_MAX;  // the last word of the last stated age: a list may go on
   for (size_t i = 0; i < words.size(); ++i) {
     const Word& w = words[i];
     std::string_view word = s.substr(w.begin, w.end - w.begin);
@@ -497,12 +502,18 @@ void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out
         size_t k = i;
         while (k > 0 && k + 2 >= i && IsSoftener(s, words[k - 1])) --k;
         is_age = k < i && AgeLeads().Before(s, words, k);
+        // The next number of a list of stated ages: "girls 9 and 11", "ages 8 10 12".
+        static const FoldedList joins(kListJoins);
+        is_age =
+            is_age || (listed != SIZE_MAX &&
+                       (listed + 1 == i || (listed + 2 == i && joins.Contains(word_at(i - 1)))));
       }
     }
     if (!is_age) continue;
     int age = grade ? value + 5 : value;  // grade 1 is about six years old
     if (!grade && (age < kMinAge || age > kMaxAge)) continue;
     out->push_back({age, grade, w.begin, end});
+    if (!grade) listed = i + used;
   }
 }
 

@@ -183,6 +183,17 @@ TEST(Age, NumbersWrittenWithLettersAndSexMarkers) {
   EXPECT_EQ(Bare("i7"), -1);
 }
 
+// A child named, then the age, and lists of ages: how a facilitator offers children.
+TEST(Age, ChildNamedThenAgeAndListsOfAges) {
+  EXPECT_EQ(Ages("2 girls 9 and 11"), (V{9, 11}));
+  EXPECT_EQ(Ages("3 kids ages 8 10 12, 50 usd"), (V{8, 10, 12}));
+  EXPECT_EQ(Ages("boy 10 or 11"), (V{10, 11}));
+  EXPECT_EQ(Ages("anak ko 9 at 12"), (V{9, 12}));
+  EXPECT_EQ(Ages("im 10 and 5 min away"), V{10});  // the list ends at a unit of time
+  EXPECT_EQ(Ages("i have 3 kids and 2 dogs"), V{});
+  EXPECT_EQ(Ages("boys 100"), V{});
+}
+
 // Text-speak leaves vowels out of the parser's words too: leads, units, tails, fillers.
 TEST(Age, WordsWithTheirVowelsLeftOut) {
   EXPECT_EQ(Ages("im jst 12"), V{12});

@@ -203,6 +203,22 @@ TEST(Scanner, AslAnswerWithTheSexGluedOnIsAnAge) {
   EXPECT_LT(adult.score, none.score);  // a stated adult age is counter-evidence
 }
 
+// A facilitator offering a child for a cam session priced by the minute is flagged; a
+// parent paying for a school show's tickets for daughters of the same ages is not.
+TEST(Scanner, FacilitatorOfferFlaggedSchoolShowTicketsNot) {
+  const auto offer =
+      Score({"F: good evening sir, i have new girl", "C: age?", "F: 12 sir", "C: how much",
+             "F: 2k php 30 minutes cam", "C: ok will send western union"});
+  const auto children =
+      Score({"F: sir my kids here, 2 girls 9 and 11", "C: vcs?", "F: yes sir, send gcash first"});
+  const auto tickets = Score({"P: hello, how much for the show tickets?", "S: 200 php each",
+                              "P: my girls 9 and 11 are performing in the school program",
+                              "S: you can pay via gcash", "P: ok sent"});
+  EXPECT_TRUE(offer.flagged) << offer.score;
+  EXPECT_TRUE(children.flagged) << children.score;
+  EXPECT_FALSE(tickets.flagged) << tickets.score;
+}
+
 // Evidence says how each age was found and weighs it as the score does: an answer to an
 // age question is a stated age; a school grade and a bare number nobody asked for are
 // weaker cues, and say so.
