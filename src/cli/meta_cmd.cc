@@ -251,7 +251,8 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
   auto max_errors = std::make_shared<size_t>(20);
   CLI::App* cmd = app.add_subcommand(
       "meta",
-      "Score accounts in call records (CSV with header, or JSONL): supply (a hotspot account in "
+      "Score accounts in call records (CSV with header, comma, semicolon or tab separated; or "
+      "JSONL): supply (a hotspot account in "
       "video contact with many foreign accounts) and demand (their customers).\n"
       "IP location: libloc (Debian libloc-database, /var/lib/location/database.db; its date is "
       "printed by --stats), or a MaxMind .mmdb with --geo. Record columns win over IPs.");

@@ -558,14 +558,14 @@ inline bool Unclean(char c) {
 // x86-64), reading up to 15 bytes past the line when `readable` allows. Fields are trimmed
 // only when the line turns out not to be clean. Returns false, with `fields` in an
 // unspecified state, when the line has a quote.
-bool SplitUnquoted(std::string_view line, size_t readable, std::vector<std::string_view>* fields,
-                   bool* clean) {
+bool SplitUnquoted(std::string_view line, size_t readable, char sep,
+                   std::vector<std::string_view>* fields, bool* clean) {
   const char* const p = line.data();
   const size_t n = line.size();
   size_t start = 0, i = 0;
   unsigned unclean = 0;
 #if defined(__SSE2__)
-  const __m128i comma = _mm_set1_epi8(',');
+  const __m128i comma = _mm_set1_epi8(sep);
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i printable = _mm_set1_epi8('!'), del = _mm_set1_epi8(0x7F);
   for (; i < n && i + 16 <= readable; i += 16) {
@@ -586,7 +586,7 @@ bool SplitUnquoted(std::string_view line, size_t readable, std::vector<std::stri
   }
 #endif
   for (; i < n; ++i) {
-    if (p[i] == ',') {
+    if (p[i] == sep) {
       fields->emplace_back(p + start, i - start);
       start = i + 1;
     } else if (p[i] == '"') {
@@ -604,11 +604,27 @@ bool SplitUnquoted(std::string_view line, size_t readable, std::vector<std::stri
 
 }  // namespace
 
+char CsvSeparator(std::string_view header) {
+  size_t count[3] = {0, 0, 0};  // ',', ';', '\t' outside quotes
+  bool quoted = false;
+  for (char c : header) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    count[0] += c == ',';
+    count[1] += c == ';';
+    count[2] += c == '\t';
+  }
+  if (count[0] > 0) return ',';
+  if (count[1] > 0 && count[1] >= count[2]) return ';';
+  return count[2] > 0 ? '\t' : ',';
+}
+
 bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
-                  std::string* scratch, const char** error, bool* clean, size_t readable) {
+                  std::string* scratch, const char** error, bool* clean, size_t readable,
+                  char sep) {
   fields->clear();
   bool is_clean = false;
-  if (SplitUnquoted(line, std::max(readable, line.size()), fields, &is_clean)) {
+  if (SplitUnquoted(line, std::max(readable, line.size()), sep, fields, &is_clean)) {
     if (clean != nullptr) *clean = is_clean;
     return true;
   }
@@ -617,8 +633,10 @@ bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
   scratch->clear();
   const char* p = line.data();
   const char* const end = p + line.size();
+  // Spaces and tabs around a field are trimmed, but a tab that separates fields is kept.
+  const auto blank = [&](char c) { return c == ' ' || (c == '\t' && sep != '\t'); };
   while (true) {
-    while (p < end && (*p == ' ' || *p == '\t')) ++p;
+    while (p < end && blank(*p)) ++p;
     if (p < end && *p == '"') {
       const char* const start = ++p;
       bool escaped = false;
@@ -647,21 +665,21 @@ bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
         fields->emplace_back(scratch->data() + begin, scratch->size() - begin);
       }
       p = q + 1;
-      while (p < end && (*p == ' ' || *p == '\t')) ++p;
-      if (p < end && *p != ',') {
+      while (p < end && blank(*p)) ++p;
+      if (p < end && *p != sep) {
         *error = "unexpected text after a closing quote";
         return false;
       }
     } else {
       const char* q = p;
-      while (q < end && *q != ',') ++q;
+      while (q < end && *q != sep) ++q;
       const char* e = q;
       while (e > p && (e[-1] == ' ' || e[-1] == '\t')) --e;
       fields->emplace_back(p, static_cast<size_t>(e - p));
       p = q;
     }
     if (p == end) return true;
-    ++p;  // the comma; a comma at the very end leaves one more, empty, field
+    ++p;  // the separator; one at the very end leaves one more, empty, field
   }
 }
 

@@ -117,9 +117,15 @@ class RecordBuilder {
 // `clean` (optional): set when the line has no quote and only printable ASCII but for the
 // commas, no space (so no field was trimmed) and no control or non-ASCII byte.
 // `readable`: bytes readable from line.data(), more than the line's own in a padded chunk.
+// `sep`: the field separator (CsvSeparator of the header).
 bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
                   std::string* scratch, const char** error, bool* clean = nullptr,
-                  size_t readable = 0);
+                  size_t readable = 0, char sep = ',');
+
+// The field separator of a CSV file from its header line: ',' when the header has a comma
+// outside quotes, else ';' or a tab, whichever it has more of (exports of spreadsheets in
+// many locales use ';', and TSV a tab); ',' when it has none (a single column).
+char CsvSeparator(std::string_view header);
 
 // Parses a chunk of JSONL call records (simdjson On-Demand; AVX2 kernel when the CPU has it).
 void ParseCallJsonl(const Chunk& chunk, std::string_view file_name,

@@ -12,6 +12,7 @@ using internal::Column;
 struct CallRecordReader::Columns {
   std::vector<Column> by_index;  // column of each CSV field, kIgnore for unknown names
   uint64_t header_line = 0;      // the header's line number in the input
+  char separator = ',';          // ',', ';' or a tab (internal::CsvSeparator)
 };
 
 namespace {
@@ -83,7 +84,8 @@ void ParseCsv(const CallRecordReader::Columns& cols, const Chunk& chunk, std::st
         const char* error = nullptr;
         bool clean = false;
         const size_t readable = static_cast<size_t>(end - line.data());
-        if (!internal::SplitCsvLine(line, &fields, &scratch, &error, &clean, readable)) {
+        if (!internal::SplitCsvLine(line, &fields, &scratch, &error, &clean, readable,
+                                    cols.separator)) {
           lines.Reject(line_no, "", error);
           return true;
         }
@@ -144,11 +146,13 @@ Result<CallRecordReader> CallRecordReader::Create(const Chunk& first,
   std::string scratch;
   scratch.reserve(header.size());
   const char* error = nullptr;
-  if (!internal::SplitCsvLine(header, &names, &scratch, &error)) {
+  const char separator = internal::CsvSeparator(header);
+  if (!internal::SplitCsvLine(header, &names, &scratch, &error, nullptr, 0, separator)) {
     return Fail(ErrorCode::kParse, std::string("header: ") + error, Where(file_name, header_line));
   }
   auto cols = std::make_shared<Columns>();
   cols->header_line = header_line;
+  cols->separator = separator;
   uint32_t seen = 0;
   std::string lower;
   for (std::string_view name : names) {

@@ -135,6 +135,50 @@ TEST(CallReaderCsv, QuotedFieldsCrlfAndBom) {
   EXPECT_EQ(p.rejects[0].where, "calls.csv:3:call_id");
 }
 
+// Spreadsheet exports in many locales separate fields with ';', and TSV with tabs: the
+// header says which, and every line is then read as its comma-separated twin is.
+TEST(CallReaderCsv, SemicolonsAndTabsSeparateFieldsWhenTheHeaderHasNoComma) {
+  // `S` stands for the separator; the second call id holds the other file's separator.
+  const std::string lines =
+      "call_id S start S duration_s S caller S callee S media S caller_ip S caller_country\n"
+      "c1 S 2026-03-01T10:00:00Z S 5 S u1 S u2 S video S 1.2.3.4 S PH\n"
+      "\"cX2\" S 2026-03-01T10:00:00Z S 7 S u3 S u4 S audio S  S \n"
+      "c3 S 2026-03-01T10:00:00Z S 9 S u5 S u6 S video S  S US\n";
+  const auto file = [&](char sep, char in_id) {
+    std::string out;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines.compare(i, 3, " S ") == 0) {
+        out += sep;
+        i += 2;
+      } else {
+        out += lines[i] == 'X' ? in_id : lines[i];
+      }
+    }
+    return out;
+  };
+  for (const char sep : {';', '\t'}) {
+    const char in_id = sep == ';' ? ';' : '-';  // a tab in an id is a control character
+    const Parsed want = ParseText(file(',', in_id));
+    const Parsed got = ParseText(file(sep, ','));
+    ASSERT_EQ(want.records.size(), 3u) << Wheres(want.rejects);
+    ASSERT_EQ(got.records.size(), 3u) << Wheres(got.rejects);
+    for (size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(got.records[i].caller, want.records[i].caller);
+      EXPECT_EQ(got.records[i].callee, want.records[i].callee);
+      EXPECT_EQ(got.records[i].duration_s, want.records[i].duration_s);
+      EXPECT_EQ(got.records[i].media, want.records[i].media);
+      EXPECT_EQ(got.records[i].caller_ip, want.records[i].caller_ip);
+      EXPECT_EQ(got.records[i].caller_country, want.records[i].caller_country);
+    }
+    EXPECT_EQ(got.records[1].call_id, "c,2");
+    EXPECT_EQ(want.records[1].call_id, std::string("c") + in_id + "2");
+  }
+  EXPECT_EQ(internal::CsvSeparator("a;b,c"), ',');      // any comma: a CSV
+  EXPECT_EQ(internal::CsvSeparator("\"a,b\";c"), ';');  // not one inside quotes
+  EXPECT_EQ(internal::CsvSeparator("a\tb;c\td"), '\t');
+  EXPECT_EQ(internal::CsvSeparator("call_id"), ',');
+}
+
 TEST(CallReaderCsv, UnterminatedQuoteRejectsOnlyItsLine) {
   const Parsed p = ParseText(
       "call_id,start,duration_s,caller,callee,media\n"
