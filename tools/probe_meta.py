@@ -10,8 +10,8 @@ below, and prints per kind the supply and demand F1 and the legitimate populatio
 most often, next to the base month. Two families of kinds:
 
 * rewrites of the base month's records: the same calls written as another platform might
-  export them (JSONL, local-time offsets, epoch seconds, opaque account ids, in order of
-  call end, no location columns), or fewer of them (video calls only, a 50% sample), or
+  export them (JSONL, ';' or tab separated, local-time offsets, epoch seconds, opaque
+  account ids, in order of call end, no location columns), or fewer of them (video calls only, a 50% sample), or
   coarser (durations in whole minutes), or a population behaving otherwise (call-centre
   agents who take a third, most or all of their calls on video; tutors whose lessons keep
   no weekly slot; hubs whose shows all last 20 minutes);
@@ -131,6 +131,8 @@ def _per_row(f):
 # each account, output format).
 REWRITES = {
     "jsonl": (_rows_only(lambda rows: rows), "jsonl"),
+    "semicolons": (_rows_only(lambda rows: rows), "semicolons"),
+    "tsv": (_rows_only(lambda rows: rows), "tsv"),
     "manila_offsets": (_rows_only(_per_row(_manila)), "csv"),
     "epoch_seconds": (_rows_only(_per_row(_epoch)), "csv"),
     "opaque_ids": (_rows_only(_per_row(_opaque)), "csv"),
@@ -173,7 +175,8 @@ def write_rows(rows, path, fmt):
                 out["duration_s"] = int(out["duration_s"])
                 f.write(json.dumps(out) + "\n")
             return
-        w = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
+        delimiter = {"semicolons": ";", "tsv": "\t"}.get(fmt, ",")
+        w = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n", delimiter=delimiter)
         w.writeheader()
         w.writerows(rows)
 
