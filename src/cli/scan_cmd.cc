@@ -216,7 +216,9 @@ using ConversationIndex = absl::flat_hash_set<uint32_t, ConversationIndexHash, C
 constexpr size_t kMaxConversations = UINT32_MAX;
 
 bool LooksLikeXml(const Chunk& chunk) {
-  for (char c : chunk.data) {
+  std::string_view data = chunk.data;
+  if (data.starts_with("\xEF\xBB\xBF")) data.remove_prefix(3);  // a byte-order mark
+  for (char c : data) {
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
     return c == '<';
   }

@@ -119,6 +119,28 @@ TEST_F(ScanCli, Pan12XmlIsDetectedAndTruncationReported) {
   EXPECT_EQ(Bantay("scan --strict " + Path("pan.xml")).code, 1);
 }
 
+// Windows tools start a UTF-8 file with a byte-order mark: the first record of a JSONL file
+// and the detection of an XML file must see past it.
+TEST_F(ScanCli, ByteOrderMarkBeforeJsonlOrXml) {
+  const std::string bom = "\xEF\xBB\xBF";
+  Write("bom.jsonl", bom +
+                         R"({"conversation":"c1","author":"a","text":"how old are you"})"
+                         "\r\n" +
+                         R"({"conversation":"c1","author":"b","text":"im 11"})"
+                         "\r\n");
+  Write("bom.xml", bom +
+                       "<conversations><conversation id=\"x1\"><message line=\"1\">"
+                       "<author>a</author><text>how old are you</text></message>"
+                       "<message line=\"2\"><author>b</author><text>im 11</text></message>"
+                       "</conversation></conversations>");
+  for (const char* file : {"bom.jsonl", "bom.xml"}) {
+    auto r = Bantay("scan --strict --all --stats " + Path(file));
+    EXPECT_EQ(r.code, 0) << file << ": " << r.err;
+    EXPECT_NE(r.err.find("2 messages, 1 conversations"), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find("\"term\":\"age 11\""), std::string::npos) << r.out;
+  }
+}
+
 // The workers pack conversation states into 4 MiB blocks kept until the end of the scan: a
 // state may end one block's run of records, and one larger than a block gets its own.
 // Input is read in chunks of 4 MB; a conversation that goes on in later chunks is found
