@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/scan_job.h"
+#include "core/utf8.h"
 #include "text/text.h"
 
 namespace bantay::cli {
@@ -216,9 +217,7 @@ using ConversationIndex = absl::flat_hash_set<uint32_t, ConversationIndexHash, C
 constexpr size_t kMaxConversations = UINT32_MAX;
 
 bool LooksLikeXml(const Chunk& chunk) {
-  std::string_view data = chunk.data;
-  if (data.starts_with("\xEF\xBB\xBF")) data.remove_prefix(3);  // a byte-order mark
-  for (char c : data) {
+  for (char c : WithoutByteOrderMark(chunk.data)) {
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
     return c == '<';
   }

@@ -24,4 +24,10 @@ size_t RepairUtf8(std::string_view s, std::string* out);
 // `s` repaired as above.
 std::string RepairUtf8(std::string_view s);
 
+// `s` without a UTF-8 byte-order mark at its start (Windows tools write one before the
+// first line of a file): for the first bytes of an input.
+inline std::string_view WithoutByteOrderMark(std::string_view s) {
+  return s.starts_with("\xEF\xBB\xBF") ? s.substr(3) : s;
+}
+
 }  // namespace bantay

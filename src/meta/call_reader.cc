@@ -2,6 +2,7 @@
 // RFC 4180 splitter over views into the chunk, no allocation per field) or as JSONL.
 #include <cstring>
 
+#include "core/utf8.h"
 #include "meta/call_fields.h"
 #include "meta/meta.h"
 
@@ -17,13 +18,9 @@ struct CallRecordReader::Columns {
 
 namespace {
 
-constexpr std::string_view kBom = "\xEF\xBB\xBF";
-
 // The chunk's bytes, without a UTF-8 byte-order mark at the start of the input.
 std::string_view Body(const Chunk& chunk, const ChunkLines& lines) {
-  std::string_view data = chunk.data;
-  if (lines.at_input_start() && data.substr(0, 3) == kBom) data.remove_prefix(3);
-  return data;
+  return lines.at_input_start() ? WithoutByteOrderMark(chunk.data) : chunk.data;
 }
 
 bool Blank(std::string_view line) {
