@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/core.h"
+#include "core/utf8.h"
 #include "text/text.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -89,6 +90,58 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         chunk_rejects[r].message != rejects[r].message ||
         chunk_rejects[r].repaired != rejects[r].repaired) {
       __builtin_trap();
+    }
+  }
+
+  // The same bytes as a JSON array of records (`bantay scan` reads one whole when the input
+  // starts with '['): whatever they hold, every record delivered names its line and every
+  // rejection says why; and the JSONL lines written as an array deliver the same records.
+  std::vector<bantay::text::Rejection> array_rejects;
+  const auto check_array = [&](std::string_view content, const std::string& padded) {
+    array_rejects.clear();
+    std::vector<bantay::text::Message> out;
+    bantay::text::ParseChatJsonArray(
+        std::string_view(padded.data(), content.size()), "fuzz",
+        [&](std::span<const bantay::text::MessageRef> batch) {
+          for (const bantay::text::MessageRef& m : batch) {
+            if (m.line == 0) __builtin_trap();
+            out.push_back({std::string(m.conversation), std::string(m.author), std::string(m.text),
+                           m.time, m.line});
+          }
+        },
+        &array_rejects);
+    for (const bantay::text::Rejection& r : array_rejects) {
+      if (r.message.empty()) __builtin_trap();
+    }
+    return out;
+  };
+  check_array(all, *storage);
+  if (rejects.empty() && bantay::IsValidUtf8(all)) {
+    std::string array = "[";
+    size_t n = 0;
+    const std::string_view body = bantay::WithoutByteOrderMark(all);
+    for (size_t pos = 0; pos < body.size();) {
+      size_t end = body.find('\n', pos);
+      if (end == std::string_view::npos) end = body.size();
+      const std::string_view line = body.substr(pos, end - pos);
+      if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+        array += n++ == 0 ? "\n" : ",\n";
+        array += line;
+      }
+      pos = end + 1;
+    }
+    array += "\n]";
+    const size_t content_size = array.size();
+    array.resize(content_size + bantay::kChunkPadding, '\0');
+    const auto from_array = check_array(std::string_view(array.data(), content_size), array);
+    if (from_array.size() != messages.size() || !array_rejects.empty()) __builtin_trap();
+    for (size_t i = 0; i < messages.size(); ++i) {
+      const bantay::text::Message& a = from_array[i];
+      const bantay::text::Message& m = messages[i];
+      if (a.conversation != m.conversation || a.author != m.author || a.text != m.text ||
+          a.time != m.time) {
+        __builtin_trap();
+      }
     }
   }
   return 0;

@@ -216,14 +216,15 @@ struct ConversationIndexEq {
 using ConversationIndex = absl::flat_hash_set<uint32_t, ConversationIndexHash, ConversationIndexEq>;
 constexpr size_t kMaxConversations = UINT32_MAX;
 
-bool LooksLikeXml(const Chunk& chunk) {
+// The first byte of an input other than a byte-order mark and white space ('<': PAN12 XML,
+// '[': a JSON array of records, '{': JSONL), or 0.
+char FirstByte(const Chunk& chunk) {
   for (char c : WithoutByteOrderMark(chunk.data)) {
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    return c == '<';
+    return c;
   }
-  return false;
+  return 0;
 }
-
 
 }  // namespace
 
@@ -368,8 +369,11 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
     auto more = reader.Next(&first);
     if (!more) return tl::unexpected(more.error());
     if (!*more) continue;  // empty input: nothing to do, not an error
-    const bool xml = opt.format == "pan12" || (opt.format == "auto" && LooksLikeXml(first));
-    if (xml) {
+    const char first_byte = opt.format == "auto" ? FirstByte(first) : 0;
+    const bool xml = opt.format == "pan12" || first_byte == '<';
+    const bool array = opt.format == "json" || first_byte == '[';
+    if (xml || array) {
+      // Read whole: an XML document or a JSON array is one value, not a line per record.
       std::string content(first.data);
       Chunk c;
       for (;;) {
@@ -381,12 +385,30 @@ Result<ScanSummary> RunScan(const ScanJobOptions& opt,
       summary.bytes += content.size();
       std::vector<text::Rejection> rejects;
       auto ws = acquire();
-      text::ParsePan12(content, reader.name(),
-                       [&](Message&& m) {
-                         ++summary.messages;
-                         sc.Add(m, ws->scratch, &ws->table.Get(m.conversation));
-                       },
-                       &rejects);
+      if (xml) {
+        text::ParsePan12(
+            content, reader.name(),
+            [&](Message&& m) {
+              ++summary.messages;
+              sc.Add(m, ws->scratch, &ws->table.Get(m.conversation));
+            },
+            &rejects);
+      } else {
+        const size_t size = content.size();
+        content.append(kChunkPadding, '\0');
+        std::vector<Scanner::State*> states;
+        text::ParseChatJsonArray(
+            std::string_view(content.data(), size), reader.name(),
+            [&](std::span<const text::MessageRef> batch) {
+              summary.messages += batch.size();
+              states.clear();
+              for (const text::MessageRef& m : batch) {
+                states.push_back(&ws->table.Get(m.conversation));
+              }
+              sc.AddBatch(batch, states, ws->scratch);
+            },
+            &rejects);
+      }
       PackedChunk packed = ws->table.Pack(&ws->packed);
       release(std::move(ws));
       for (const auto& r : rejects) {
@@ -515,7 +537,8 @@ static void RegisterScan(CLI::App& app, std::function<int()>* run) {
   auto no_progress = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
       "scan",
-      "Score chat conversations (chat JSONL or PAN 2012 XML) for solicitation of minors.\n"
+      "Score chat conversations (chat JSONL, a JSON array of such records, or PAN 2012 XML) "
+      "for solicitation of minors.\n"
       "Prints one JSON line per flagged conversation (all with --all), in order of first "
       "appearance.");
   cmd->footer(
@@ -537,8 +560,9 @@ static void RegisterScan(CLI::App& app, std::function<int()>* run) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--threads", opt->threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
-  cmd->add_option("--format", opt->format, "Input format: auto, jsonl or pan12")
-      ->check(CLI::IsMember({"auto", "jsonl", "pan12"}));
+  cmd->add_option("--format", opt->format,
+                  "Input format: auto, jsonl, json (one array of the same records) or pan12")
+      ->check(CLI::IsMember({"auto", "jsonl", "json", "pan12"}));
   cmd->add_option("--max-line-bytes", opt->max_line_bytes,
                   "Reject JSONL lines longer than this (default 1048576)");
   cmd->add_flag("--stats", *stats, "Print counts, throughput and rejected lines on stderr");

@@ -18,7 +18,7 @@ struct ScanJobOptions {
   bool all = false;                // emit unflagged conversations too
   double min_score = -1;           // < 0: the weights' flag_threshold
   int threads = 0;                 // <= 0: all cores
-  std::string format = "auto";     // auto, jsonl, pan12
+  std::string format = "auto";     // auto, jsonl, json (an array of records), pan12
   size_t max_line_bytes = 1 << 20;
   bool progress = false;           // progress lines on stderr
 };

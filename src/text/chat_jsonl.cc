@@ -41,4 +41,27 @@ void ParseChatJsonlRefs(const Chunk& chunk, std::string_view file_name, size_t m
   }
 }
 
+void ParseChatJsonArray(std::string_view content, std::string_view file_name,
+                        const std::function<void(std::span<const MessageRef>)>& on_batch,
+                        std::vector<Rejection>* rejects) {
+  if (IsValidUtf8(content)) {
+    portable::ParseChatJsonArrayImpl(content, file_name, on_batch, rejects);
+    return;
+  }
+  // simdjson checks a document's UTF-8 whole: repair it first, and say so once.
+  std::string repaired;
+  RepairUtf8(content, &repaired);
+  size_t first_bad = 0;
+  while (first_bad < content.size() && Utf8SequenceLength(content, first_bad) > 0) {
+    first_bad += Utf8SequenceLength(content, first_bad);
+  }
+  const auto line = 1 + std::count(content.begin(), content.begin() + first_bad, '\n');
+  rejects->push_back({Where(file_name, static_cast<uint64_t>(line)),
+                      "invalid UTF-8 replaced with U+FFFD", /*repaired=*/true});
+  const size_t size = repaired.size();
+  repaired.append(kChunkPadding, '\0');
+  portable::ParseChatJsonArrayImpl(std::string_view(repaired.data(), size), file_name, on_batch,
+                                   rejects);
+}
+
 }  // namespace bantay::text

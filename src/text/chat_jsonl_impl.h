@@ -1,6 +1,7 @@
 // text/chat_jsonl_impl.h: the chat JSONL parser body, compiled once per instruction set
 // (chat_jsonl.cc: portable; chat_jsonl_avx2.cc: AVX2), because simdjson's On-Demand API
 // picks its SIMD kernel at compile time. Included only by those two files.
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <memory>
@@ -567,6 +568,88 @@ void ParseChatJsonlImpl(const Chunk& chunk, std::string_view file_name, size_t m
   }
   sink->Flush();
   lines.Finish(line_no - lines.first());
+}
+
+// A JSON array of chat records, as exports often write them ("[{...},\n{...}]"): each element
+// is read as a JSONL line would be, and rejections name the line where it starts. The
+// content must be all of an input, with kChunkPadding readable bytes after it.
+void ParseChatJsonArrayImpl(std::string_view content, std::string_view file_name,
+                            const std::function<void(std::span<const MessageRef>)>& on_batch,
+                            std::vector<Rejection>* rejects, bool salvage = true) {
+  Chunk whole;
+  whole.data = content;
+  whole.first_line = 1;
+  const auto sink = std::make_unique<BatchSink>(on_batch);
+  ChunkLines lines(whole, file_name, rejects);
+  LineParser parser(sink.get(), &lines, /*fast_path=*/true);
+  // Line numbers of offsets met in increasing order.
+  size_t counted = 0;
+  uint64_t line_no = 1;
+  const auto line_at = [&](const char* at) {
+    const auto offset = static_cast<size_t>(at - content.data());
+    if (offset > counted) {
+      line_no += static_cast<uint64_t>(
+          std::count(content.begin() + counted, content.begin() + offset, '\n'));
+      counted = offset;
+    }
+    return line_no;
+  };
+  const size_t capacity = content.size() + kChunkPadding;
+  simdjson::ondemand::parser outer;
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::array array;
+  simdjson::error_code e = outer.iterate(content.data(), content.size(), capacity).get(doc);
+  if (!e) e = doc.get_array().get(array);
+  if (e) {
+    // Not even the document's structure: a file cut inside a string or an element, say.
+    // The records before the last '}' are read as an array closed there, and the cut is
+    // reported.
+    const size_t cut = content.rfind('}');
+    if (salvage && cut != std::string_view::npos) {
+      std::string closed(content.substr(0, cut + 1));
+      closed += ']';
+      const size_t size = closed.size();
+      closed.append(kChunkPadding, '\0');
+      ParseChatJsonArrayImpl(std::string_view(closed.data(), size), file_name, on_batch, rejects,
+                             /*salvage=*/false);
+    }
+    const auto last = static_cast<uint64_t>(1 + std::count(content.begin(), content.end(), '\n'));
+    parser.Reject(last, "",
+                  std::string("JSON array: ") + simdjson::error_message(e) +
+                      (salvage && cut != std::string_view::npos
+                           ? " (the file looks cut; the records before its last '}' "
+                             "were read)"
+                           : ""));
+    lines.Finish(last);
+    return;
+  }
+  {
+    for (auto element : array) {
+      simdjson::ondemand::value value;
+      if ((e = std::move(element).get(value))) break;
+      simdjson::ondemand::object object;
+      std::string_view raw;
+      if (value.get_object().get(object) || (e = object.raw_json().get(raw))) {
+        if (e) break;
+        const char* at = nullptr;
+        if (doc.current_location().get(at)) break;
+        parser.Reject(line_at(at), "", "array element is not a JSON object");
+        continue;
+      }
+      parser.Parse(raw, capacity - static_cast<size_t>(raw.data() - content.data()),
+                   line_at(raw.data()));
+    }
+  }
+  if (e) {
+    const char* at = nullptr;
+    const uint64_t where =
+        doc.current_location().get(at) ? line_at(content.data() + content.size()) : line_at(at);
+    parser.Reject(where, "",
+                  std::string("JSON array: ") + simdjson::error_message(e) +
+                      " (the records before it were read)");
+  }
+  sink->Flush();
+  lines.Finish(line_at(content.data() + content.size()));
 }
 
 }  // namespace BANTAY_JSONL_VARIANT

@@ -525,6 +525,14 @@ void ParseChatJsonlRefs(const Chunk& chunk, std::string_view file_name, size_t m
                         const std::function<void(std::span<const MessageRef>)>& on_batch,
                         std::vector<Rejection>* rejects, bool fast_path = true);
 
+// Parses a JSON array of chat records ("[{...}, {...}]", pretty-printed or not), as exports
+// often write them: each element as a line of chat JSONL, rejections naming the line where
+// the element starts; a truncated array keeps the records before the cut and reports it.
+// REQUIRES: kChunkPadding readable bytes after `content` (all of an input).
+void ParseChatJsonArray(std::string_view content, std::string_view file_name,
+                        const std::function<void(std::span<const MessageRef>)>& on_batch,
+                        std::vector<Rejection>* rejects);
+
 // Parses PAN 2012 XML (<conversations><conversation id><message line><author/><time/>
 // <text/>), tolerating HTML entities (also double-escaped), missing text or time, and a
 // truncated file (what came before the cut is returned and the cut is reported).

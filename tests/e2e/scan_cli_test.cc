@@ -119,6 +119,33 @@ TEST_F(ScanCli, Pan12XmlIsDetectedAndTruncationReported) {
   EXPECT_EQ(Bantay("scan --strict " + Path("pan.xml")).code, 1);
 }
 
+// Exports often write a JSON array of records: the same records as an array, pretty-printed
+// over several lines each, score as their JSONL does.
+TEST_F(ScanCli, JsonArrayInputScoresAsItsJsonl) {
+  ASSERT_EQ(Bantay("simulate chats --n 300 --seed 78 --out " + Path("chats.jsonl")).code, 0);
+  std::ifstream in(Path("chats.jsonl"));
+  std::string array = "[\n", line;
+  size_t n = 0;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line);
+    array += (n++ == 0 ? "" : ",\n") + j.dump(2);
+  }
+  array += "\n]\n";
+  Write("chats.json", array);
+  auto jsonl = Bantay("scan --all " + Path("chats.jsonl"));
+  auto json = Bantay("scan --all --strict --stats " + Path("chats.json"));
+  ASSERT_EQ(json.code, 0) << json.err;
+  EXPECT_EQ(json.out, jsonl.out);
+  EXPECT_NE(json.err.find(std::to_string(n) + " messages"), std::string::npos) << json.err;
+  // A cut file: the records before the cut are scored, the cut is reported with its line.
+  Write("cut.json", array.substr(0, array.size() / 2));
+  auto cut = Bantay("scan --all --stats " + Path("cut.json"));
+  EXPECT_EQ(cut.code, 0) << cut.err;
+  EXPECT_NE(cut.err.find(Path("cut.json") + ":"), std::string::npos) << cut.err;
+  EXPECT_NE(cut.err.find("1 rejected"), std::string::npos) << cut.err;
+  EXPECT_FALSE(cut.out.empty());
+}
+
 // Windows tools start a UTF-8 file with a byte-order mark: the first record of a JSONL file
 // and the detection of an XML file must see past it.
 TEST_F(ScanCli, ByteOrderMarkBeforeJsonlOrXml) {

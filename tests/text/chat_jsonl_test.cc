@@ -120,6 +120,64 @@ TEST(ChatJsonl, ParsesRecordsWithOptionalTimeAndUnknownFields) {
   EXPECT_EQ(p.messages[1].time, kNoTime);
 }
 
+// Exports often write a JSON array of records: each element is read as a JSONL line,
+// rejections name the line where the element starts, and a cut file keeps what came before.
+Parsed ParseArray(const std::string& content) {
+  std::string padded = content;
+  padded.append(kChunkPadding, '\0');
+  Parsed p;
+  ParseChatJsonArray(
+      std::string_view(padded.data(), content.size()), "in.json",
+      [&](std::span<const MessageRef> batch) {
+        for (const MessageRef& r : batch) {
+          p.messages.push_back({std::string(r.conversation), std::string(r.author),
+                                std::string(r.text), r.time, r.line});
+        }
+      },
+      &p.rejects);
+  return p;
+}
+
+TEST(ChatJsonl, JsonArrayElementsAreReadAsLinesAndNamedByTheirLine) {
+  const Parsed p = ParseArray(
+      "[\n"
+      "  {\"conversation\": \"c1\",\n   \"author\": \"a\", \"text\": \"hi\",\n"
+      "   \"time\": \"2026-03-01T10:00:00Z\"},\n"
+      "  42,\n"
+      "  {\"conversation\": \"c1\", \"author\": \"b\"},\n"
+      "  {\"conversation\": 7, \"author\": \"b\", \"text\": \"yo \\\"x\\\"\"}\n"
+      "]\n");
+  ASSERT_EQ(p.messages.size(), 2u);
+  EXPECT_EQ(p.messages[0].text, "hi");
+  EXPECT_EQ(p.messages[0].time, 1772359200000);
+  EXPECT_EQ(p.messages[0].line, 2u);
+  EXPECT_EQ(p.messages[1].conversation, "7");
+  EXPECT_EQ(p.messages[1].text, "yo \"x\"");
+  EXPECT_EQ(p.messages[1].line, 7u);
+  ASSERT_EQ(p.rejects.size(), 2u);
+  EXPECT_EQ(p.rejects[0].where, "in.json:5");
+  EXPECT_EQ(p.rejects[1].where, "in.json:6:text");
+
+  const Parsed cut = ParseArray(
+      "[{\"conversation\":\"c1\",\"author\":\"a\",\"text\":\"one\"},\n"
+      "{\"conversation\":\"c1\",\"author\":\"b\",\"text\":\"two\"},\n"
+      "{\"conversation\":\"c1\",\"author\":\"a\",\"text\":\"thr");
+  ASSERT_EQ(cut.messages.size(), 2u);
+  EXPECT_EQ(cut.messages[1].text, "two");
+  ASSERT_EQ(cut.rejects.size(), 1u);
+  EXPECT_EQ(cut.rejects[0].where, "in.json:3");
+  EXPECT_FALSE(cut.rejects[0].repaired);
+
+  const Parsed bad = ParseArray("[{\"conversation\":\"c1\",\"author\":\"a\",\"text\":\"\xff\"}]");
+  ASSERT_EQ(bad.messages.size(), 1u);
+  EXPECT_EQ(bad.messages[0].text, "\xEF\xBF\xBD");
+  ASSERT_EQ(bad.rejects.size(), 1u);
+  EXPECT_TRUE(bad.rejects[0].repaired);
+
+  EXPECT_TRUE(ParseArray("[]").messages.empty());
+  EXPECT_TRUE(ParseArray("[]").rejects.empty());
+}
+
 TEST(ChatJsonl, RejectsBadRecordsNamingLineAndField) {
   auto p = Parse(
       "{broken\n"                                                   // 10

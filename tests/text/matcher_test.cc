@@ -387,9 +387,19 @@ TEST(Matcher, DefaultLexiconKnowsFormsOffendersWrite) {
         std::pair{"G_C_A_S_H", "gcash"}, std::pair{"mtcn is 123", "mtcn"},
         std::pair{"send n00dz", "noodz"}, std::pair{"get nekkid", "nekkid"},
         std::pair{"send to @paypal", "paypal"}, std::pair{"my $gcash", "gcash"},
-        std::pair{"pkt mo na", "pakita mo"}, std::pair{"send mny", "send money"}}) {
+        std::pair{"pkt mo na", "pakita mo"}, std::pair{"send mny", "send money"},
+        std::pair{"trade cp", "trade cp"}}) {
     const Strings terms = Terms(*m, text);
     EXPECT_TRUE(std::find(terms.begin(), terms.end(), term) != terms.end()) << text;
+  }
+  // Short forms that mean something else in family chat: "x" and "xx" are kisses (and "xxx"
+  // normalises to "x"), "cp" a cellphone in Philippine texting.
+  for (const char* text : {"love you lola x", "miss you xx", "bagong cp ko", "3 x a day"}) {
+    for (const std::string& term : Terms(*m, text)) {
+      for (const Term& t : m->lexicon().terms()) {
+        if (t.term == term) EXPECT_NE(t.category, Category::kSexual) << text << ": " << term;
+      }
+    }
   }
 }
 
