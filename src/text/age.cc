@@ -194,7 +194,7 @@ int ParseNumber(std::string_view w) {
 // digit ("l3" for 13; only l: "i7" is as likely a processor). Three digits or more are a
 // price, a year or a phone number, never an age. `w` as the normaliser wrote it (l not read
 // as i); sets `*len` to the characters read.
-int LeadingNumber(std::string_view w, size_t* len) {
+inline int LeadingNumber(std::string_view w, size_t* len) {
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   if (w.size() >= 2 && w[0] == 'l' && digit(w[1]) && (w.size() == 2 || !digit(w[2]))) {
     *len = 2;
@@ -217,7 +217,7 @@ bool IsSexMarker(std::string_view glued) { return glued == "f" || glued == "m"; 
 
 // A word that is a LeadingNumber and nothing else but a sex marker ("12", "1o", "13f"; not
 // "5pm" or "20usd"), or -1.
-int WholeNumber(std::string_view w) {
+inline int WholeNumber(std::string_view w) {
   size_t len = 0;
   const int value = LeadingNumber(w, &len);
   return value >= 0 && (len == w.size() || IsSexMarker(w.substr(len))) ? value : -1;
@@ -403,8 +403,10 @@ bool HasAgeCandidate(std::string_view s) {
     if (i >= n) return false;
     const size_t b = i;
     while (i < n && s[i] != ' ') ++i;
-    size_t len = 0;
-    if (LeadingNumber(s.substr(b, i - b), &len) >= 0) {
+    // LeadingNumber's words, without the call: one or two digits first, or l and a digit.
+    if (digit(s[b])) {
+      if (i - b < 3 || !digit(s[b + 1]) || !digit(s[b + 2])) return true;
+    } else if (s[b] == 'l' && i - b >= 2 && digit(s[b + 1]) && (i - b == 2 || !digit(s[b + 2]))) {
       return true;
     } else if (digit(s[i - 1])) {
       size_t d = i - 1;
