@@ -397,7 +397,9 @@ TEST(Matcher, DefaultLexiconKnowsFormsOffendersWrite) {
   for (const char* text : {"love you lola x", "miss you xx", "bagong cp ko", "3 x a day"}) {
     for (const std::string& term : Terms(*m, text)) {
       for (const Term& t : m->lexicon().terms()) {
-        if (t.term == term) EXPECT_NE(t.category, Category::kSexual) << text << ": " << term;
+        if (t.term == term) {
+          EXPECT_NE(t.category, Category::kSexual) << text << ": " << term;
+        }
       }
     }
   }
