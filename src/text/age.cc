@@ -124,7 +124,7 @@ constexpr std::string_view kAgeLeads[] = {
     "brother is", "anak ko ay", "she just turned", "he just turned", "anak ko", "one is",
     "mag", "magiging", "pa ko", "pa ako", "my son", "my daughter", "my niece", "my nephew",
     "pamangkin ko", "akong anak", "si bunso", "you are", "youre", "your", "are you",
-    "age is", "i turn", "will turn", "gonna turn",
+    "age is", "i turn", "will turn", "gonna turn", "turns",
     // a child named, then the age: a facilitator's offer ("2 girls 9 and 11", "boy 10")
     "girl", "girls", "boy", "boys", "kid", "kids", "child", "children", "ages", "anak"};
 // clang-format on
@@ -144,8 +144,9 @@ constexpr std::string_view kGradeLeads[] = {"grade", "gr",    "grd",     "baitan
 // First words of a bare age answer other than a number: "just 11", "im 12".
 // With their vowels left out too ("jst 12"): MayBeBareAgeAnswer's leads and the bits
 // below are written out, so the spellings FoldedList adds must be here as well.
-constexpr std::string_view kBareStarts[] = {"just", "only",   "im",    "i",   "am",   "age",
-                                            "mga",  "around", "about", "jst", "arnd", "abt"};
+// And the sex before the age of an "asl" answer ("f 13", "f/13/cebu").
+constexpr std::string_view kBareStarts[] = {"just",   "only",  "im",  "i",    "am",  "age", "mga",
+                                            "around", "about", "jst", "arnd", "abt", "f",   "m"};
 // Per word length and first letter, a bit per second letter of the number words.
 constexpr std::array<std::array<uint32_t, 26>, 12> kNumberWordStarts = [] {
   std::array<std::array<uint32_t, 26>, 12> bits{};
@@ -215,9 +216,12 @@ inline int LeadingNumber(std::string_view w, size_t* len) {
 // Whether the letters glued after a number mark a sex, as in an "asl" answer ("13f", "12m").
 bool IsSexMarker(std::string_view glued) { return glued == "f" || glued == "m"; }
 
-// A word that is a LeadingNumber and nothing else but a sex marker ("12", "1o", "13f"; not
-// "5pm" or "20usd"), or -1.
+// A word that is a LeadingNumber and nothing else but a sex marker after or before it ("12",
+// "1o", "13f", "f13"; not "5pm" or "20usd"), or -1.
 inline int WholeNumber(std::string_view w) {
+  if (w.size() >= 2 && IsSexMarker(w.substr(0, 1)) && w[1] >= '0' && w[1] <= '9') {
+    w.remove_prefix(1);  // "f13": the sex first
+  }
   size_t len = 0;
   const int value = LeadingNumber(w, &len);
   return value >= 0 && (len == w.size() || IsSexMarker(w.substr(len))) ? value : -1;
@@ -525,7 +529,8 @@ bool MayBeBareAgeAnswer(std::string_view s) {
   const auto is_lead = [](std::string_view w) {
     const char* p = w.data();
     switch (w.size()) {
-      case 1: return p[0] == 'i';
+      case 1:
+        return p[0] == 'i' || p[0] == 'f' || p[0] == 'm';
       case 2: return std::memcmp(p, "im", 2) == 0 || std::memcmp(p, "am", 2) == 0;
       case 3:
         return std::memcmp(p, "age", 3) == 0 || std::memcmp(p, "mga", 3) == 0 ||

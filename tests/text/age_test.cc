@@ -181,6 +181,12 @@ TEST(Age, NumbersWrittenWithLettersAndSexMarkers) {
   EXPECT_EQ(Bare("5pm"), -1);
   EXPECT_EQ(Bare("20usd"), -1);
   EXPECT_EQ(Bare("i7"), -1);
+  // The sex first: "f 13", "f/13/cebu", "f13".
+  EXPECT_EQ(Bare("f 13"), 13);
+  EXPECT_EQ(Bare("f/13/cebu"), 13);
+  EXPECT_EQ(Bare("F13 ph"), 13);
+  EXPECT_EQ(Bare("m 5 mins"), -1);
+  EXPECT_EQ(Ages("my son turns 7"), V{7});
 }
 
 // A child named, then the age, and lists of ages: how a facilitator offers children.
@@ -239,7 +245,8 @@ TEST(Age, BareAnswerEarlyRejectAgreesWithGeneralPath) {
       "07", "5pm", "12yo", "twelve", "dose", "napulo", "thirten", "one", "po", "lang", "yrs", "old",
       "usd", "min", "hello", "you", "a", "ijust", "ages", "y", "o", "sir", "haha", "9", "1",
       "kwatro", "siyam", "labindalawa", "disinuwebe", "x", "13f", "12m", "5m", "1o", "2o", "l3",
-      "i7", "l123", "10o", "1on1", "jst", "abt", "arnd", "lng", "yrs", "mnts",
+      "i7", "l123", "10o", "1on1", "jst", "abt", "arnd", "lng", "yrs", "mnts", "f", "m", "f13",
+      "m9", "f123",
       // l as i (the normaliser's reading of "on1y", "1ang", "twe1ve")
       "oniy", "iang", "tweive", "eieven", "iabindaiawa", "oid"};
   std::mt19937 rng(21);
