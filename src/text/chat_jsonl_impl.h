@@ -623,22 +623,21 @@ void ParseChatJsonArrayImpl(std::string_view content, std::string_view file_name
     lines.Finish(last);
     return;
   }
-  {
-    for (auto element : array) {
-      simdjson::ondemand::value value;
-      if ((e = std::move(element).get(value))) break;
-      simdjson::ondemand::object object;
-      std::string_view raw;
-      if (value.get_object().get(object) || (e = object.raw_json().get(raw))) {
-        if (e) break;
-        const char* at = nullptr;
-        if (doc.current_location().get(at)) break;
-        parser.Reject(line_at(at), "", "array element is not a JSON object");
-        continue;
-      }
-      parser.Parse(raw, capacity - static_cast<size_t>(raw.data() - content.data()),
-                   line_at(raw.data()));
+  for (auto element : array) {
+    simdjson::ondemand::value value;
+    if ((e = std::move(element).get(value))) break;
+    simdjson::ondemand::object object;
+    std::string_view raw;
+    if (value.get_object().get(object) || (e = object.raw_json().get(raw))) {
+      if (e) break;
+      // Named by where the parser stands, or else by the last element's line.
+      const char* at = nullptr;
+      parser.Reject(doc.current_location().get(at) ? line_no : line_at(at), "",
+                    "array element is not a JSON object");
+      continue;
     }
+    parser.Parse(raw, capacity - static_cast<size_t>(raw.data() - content.data()),
+                 line_at(raw.data()));
   }
   if (e) {
     const char* at = nullptr;
