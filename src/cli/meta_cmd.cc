@@ -96,6 +96,11 @@ Result<uint64_t> ReadCalls(const std::vector<std::string>& files, int threads,
     if (!*more) continue;
     auto records = meta::CallRecordReader::Create(first, reader.name());
     if (!records) return tl::unexpected(records.error());
+    if (analyzer != nullptr) {
+      // A CSV call record with IPs and countries is ~100 bytes, a JSONL one about twice
+      // that (its keys on every line): a hint, an error only costs table growth or room.
+      analyzer->ExpectRecords(reader.size_hint() / (records->is_csv() ? 100 : 200));
+    }
     // The chunks after the first come from a thread of their own: this one admits calls
     // (AddBatch), which bounds reading, and no longer counts line ends between batches.
     ChunkReadAhead ahead(&reader, 4);

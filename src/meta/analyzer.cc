@@ -1278,6 +1278,11 @@ std::vector<std::pair<size_t, AddResult>> Analyzer::AddBatch(std::span<const Pre
   return rejected;
 }
 
+void Analyzer::ExpectRecords(uint64_t records) {
+  Impl& m = *impl_;
+  m.seen_calls.Reserve(m.seen_calls.size() + std::min(records, kMaxExpectedCalls));
+}
+
 void Analyzer::AddHalf(const CallRecord& r, bool caller_side) {
   Impl& m = *impl_;
   ++m.stats.records;

@@ -91,16 +91,26 @@ class TaggedHashSet {
     old.swap(slots_);
     size_ = 0;
     for (const uint64_t w : old) size_ += w != 0 && keep(static_cast<uint8_t>(w >> 56));
-    size_t want = 1024;
-    while (want * 4 < size_ * 5) want *= 2;
-    Place(old, want, keep);
+    Place(old, SlotsFor(size_), keep);
+  }
+  // Sizes the table for `entries` entries, so that it does not grow (each growth moves
+  // every entry) until they are in. Keep sizes it for what it keeps, as without this.
+  void Reserve(size_t entries) {
+    if (const size_t n = SlotsFor(entries); n > slots_.size()) Rebuild(n);
   }
   size_t size() const { return size_; }
+  size_t slot_count() const { return slots_.size(); }
   // Starts loading the home slot of `hash` (a lookup a few calls ahead), as HashSlots does.
   // Not behind a test for an empty table: GCC 12 then dropped the prefetch altogether.
   void Prefetch(uint64_t hash) const { __builtin_prefetch(slots_.data() + (Id(hash) & mask_)); }
 
  private:
+  // The power of two of slots (at least 1024) that holds `entries` at most 80% full.
+  static size_t SlotsFor(size_t entries) {
+    size_t n = 1024;
+    while (n * 4 < entries * 5) n *= 2;
+    return n;
+  }
   static uint64_t Id(uint64_t hash) {
     const uint64_t id = hash & kIdBits;
     return id != 0 ? id : 1;

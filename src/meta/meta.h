@@ -313,6 +313,13 @@ class Analyzer {
   // the same call and side count once; one starting out of range is counted
   // (MetaStats::out_of_range) and dropped.
   void AddHalf(const CallRecord& record, bool caller_side);
+  // A hint that about `records` more calls are coming (an input file's size over a typical
+  // record's): the duplicate check's table is sized for them at once (up to
+  // kMaxExpectedCalls, a table of 2^24 slots: 128 MiB), instead of growing step by step,
+  // each step moving every call id. Under bounded state the first block released sizes it
+  // for the ids kept.
+  void ExpectRecords(uint64_t records);
+  static constexpr uint64_t kMaxExpectedCalls = 13'000'000;
   // Leads in a deterministic order (score descending, then account).
   std::vector<AccountLead> Finish(int threads);
   // Scores only the accounts that have half-edges here, learning about the others through

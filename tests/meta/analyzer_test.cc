@@ -648,9 +648,13 @@ TEST(AnalyzerBounded, InputWithinTwoBlocksScoresAsUnbounded) {
 
 // Releasing a block forgets its call ids and no others: over five years in blocks of a week
 // (more blocks than the 256 tags the ids carry), every call sent again hours later, while its
-// block is still unscored, counts as a duplicate.
-TEST(AnalyzerBounded, ReleasesTheCallIdsOfScoredBlocksOnly) {
+// block is still unscored, counts as a duplicate; also with the id table sized up front
+// (ExpectRecords).
+class ReleasesCallIds : public ::testing::TestWithParam<uint64_t> {};
+
+TEST_P(ReleasesCallIds, OfScoredBlocksOnly) {
   auto bounded = NewBoundedAnalyzer(7, kHour);
+  if (GetParam() > 0) bounded->ExpectRecords(GetParam());
   std::vector<CallRecord> sent;
   uint64_t again = 0;
   for (int64_t t = kStart - 1850 * kDay; t < kStart; t += 3 * kHour) {
@@ -669,6 +673,9 @@ TEST(AnalyzerBounded, ReleasesTheCallIdsOfScoredBlocksOnly) {
   EXPECT_GE(s.blocks_scored, 260u);
   EXPECT_GT(s.released_half_edges, 2 * sent.size() * 9 / 10);
 }
+
+INSTANTIATE_TEST_SUITE_P(AnalyzerBounded, ReleasesCallIds,
+                         ::testing::Values(uint64_t{0}, uint64_t{20000}));
 
 TEST(AnalyzerBounded, ReleasesOldCallsAndStillFindsTheHubs) {
   const auto calls = FourMonths();

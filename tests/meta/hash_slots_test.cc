@@ -79,5 +79,31 @@ TEST(TaggedHashSet, TheIdIsTheLow56Bits) {
   EXPECT_TRUE(set.Insert(5, 0));
 }
 
+// A reserved table holds its entries without growing, and Keep sizes it for what it keeps;
+// what it answers is what an unreserved one does.
+TEST(TaggedHashSet, AReservedTableDoesNotGrowUntilItsEntriesAreIn) {
+  TaggedHashSet reserved, plain;
+  reserved.Reserve(100000);
+  const size_t slots = reserved.slot_count();
+  EXPECT_GE(slots * 4, size_t{100000} * 5);  // at most 80% full
+  EXPECT_LT(slots, size_t{100000} * 5 / 2);  // the smallest power of two that is
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 100000; ++i) {
+    const uint64_t hash = rng() % 150000;
+    ASSERT_EQ(reserved.Insert(hash, static_cast<uint8_t>(i & 1)),
+              plain.Insert(hash, static_cast<uint8_t>(i & 1)));
+  }
+  EXPECT_EQ(reserved.slot_count(), slots);
+  EXPECT_LT(plain.slot_count(), slots * 2);  // grown to the same size or half of it
+  reserved.Keep([](uint8_t tag) { return tag == 0; });
+  plain.Keep([](uint8_t tag) { return tag == 0; });
+  EXPECT_LT(reserved.slot_count(), slots);  // sized for what it kept
+  EXPECT_EQ(reserved.slot_count(), plain.slot_count());
+  EXPECT_EQ(reserved.size(), plain.size());
+  for (uint64_t hash = 0; hash < 150000; ++hash) {
+    ASSERT_EQ(reserved.Insert(hash, 0), plain.Insert(hash, 0)) << hash;
+  }
+}
+
 }  // namespace
 }  // namespace bantay::meta::internal
