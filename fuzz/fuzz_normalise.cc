@@ -1,5 +1,6 @@
-// fuzz/fuzz_normalise.cc: libFuzzer target for the normaliser and its offset map, and the
-// matcher's reading of the digits the normaliser keeps (Matcher::ReadLeetDigits).
+// fuzz/fuzz_normalise.cc: libFuzzer target for the normaliser and its offset map, the
+// matcher's reading of the digits the normaliser keeps (Matcher::ReadLeetDigits), and the
+// age readers on its output (FindAges, BareAgeAnswer, YesNoAnswer).
 
 #include <cstddef>
 #include <cstdint>
@@ -75,6 +76,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string again = read;
   SharedMatcher().ReadLeetDigits(&again);
   if (again != read) __builtin_trap();
+
+  // The age readers on normalised text: statements inside it, ages in range, "under N" only
+  // up to 18; a bare answer's number or -1; a yes-no answer of 1, -1 or 0.
+  std::vector<bantay::text::AgeStatement> ages;
+  bantay::text::FindAges(out, &ages);
+  for (const auto& a : ages) {
+    if (a.begin >= a.end || a.end > out.size()) __builtin_trap();
+    if (a.age < 1 || a.age > 99 || (a.under && (a.from_grade || a.age + 1 > 18))) {
+      __builtin_trap();
+    }
+  }
+  const int bare = bantay::text::BareAgeAnswer(out);
+  if (bare != -1 && (bare < 1 || bare > 99)) __builtin_trap();
+  const int yes_no = bantay::text::YesNoAnswer(out);
+  if (yes_no < -1 || yes_no > 1) __builtin_trap();
 
   // Without offsets the text is the same.
   std::string plain;

@@ -99,6 +99,8 @@ EOF
 seed fuzz_normalise leet.txt 'i send w3stern un1on, p a y p a l ok'
 seed fuzz_normalise unicode.txt "$(printf 'caf\xc3\xa9 \xd0\xb0pple p\xe2\x80\x8ba y \xef\xbc\xa7\xef\xbd\x89\xef\xbd\x86\xef\xbd\x94 11 yrs old grade 5')"
 seed fuzz_normalise squeeze.txt 'helloooo!!! G-C-A-S-H 20 usd'
+seed fuzz_normalise ages.txt 'wala pa po ako 18, 2 girls 9 and 11, grade5, not yet 18 yrs'
+seed fuzz_normalise answer.txt 'hindi pa po'
 
 # ---- Run --------------------------------------------------------------------------------------
 # UBSan findings must stop the run: the sanitizer recovers and carries on by default.

@@ -110,10 +110,15 @@ constexpr std::string_view kAgeUnits[] = {
 // Words after a number that make it money, time, or a quantity, never an age.
 constexpr std::string_view kNotAgeUnits[] = {
     "usd", "php", "peso", "pesos", "dolars", "dolar", "bucks", "k", "min", "mins", "minutes",
-    "minute", "hr", "hrs", "hour", "hours", "pm", "am", "x", "pcs", "gb", "mb", "percent",
-    "times", "days", "day", "weks", "wek", "months", "month", "mos", "km", "kg", "lbs", "cm",
-    "euro", "euros", "gbp", "eur", "aud", "cad", "btc", "eth", "usdt", "sec", "secs", "mins",
-    "oclock", "each", "per", "m", "s", "p"};
+    "minute", "hr", "hrs", "hour", "hours", "pm", "am", "x", "pcs", "gb", "mb", "percent", "times",
+    "days", "day", "weks", "wek", "months", "month", "mos", "km", "kg", "lbs", "cm", "euro",
+    "euros", "gbp", "eur", "aud", "cad", "btc", "eth", "usdt", "sec", "secs", "mins", "oclock",
+    "each", "per", "m", "s", "p",
+    // As written, not only squeezed ("dolars" is "dollllars"): "15 dollars per cam show".
+    "dollars", "dollar", "weeks", "week", "pounds", "pound", "yen", "sgd", "hkd", "riyal", "riyals",
+    "dirham", "dirhams", "tokens", "token", "credits", "coins", "piso", "thousand", "hundred",
+    "libo", "gatos", "minutos", "oras", "segundo", "araw", "adlaw", "buwan", "semana", "seconds",
+    "second"};
 // Words before a number that make it an age ("i am 11", "age 11", "edad 11").
 // clang-format off
 constexpr std::string_view kAgeLeads[] = {
@@ -357,6 +362,35 @@ const PhraseSet& GradeLeads() {
   return set;
 }
 
+// Negations before an age ("not", Tagalog "hindi", "di", "wala", Cebuano "dili", "wa"),
+// the words that may stand between ("hindi pa po ako 18", "wala pa koy 18", "not even 16"),
+// and among those the ones that make it "not yet": younger than the number.
+constexpr std::string_view kAgeNegations[] = {"not",  "nt",   "isnt", "di",   "hindi", "hinde",
+                                              "indi", "wala", "wa",   "dili", "dli"};
+constexpr std::string_view kNegationFillers[] = {"pa",  "yet",  "even", "po",  "ako", "ko",
+                                                 "koy", "ka",   "sa",   "i",   "am",  "im",
+                                                 "m",   "gyud", "jud",  "nag", "mag", "still"};
+constexpr std::string_view kNotYet[] = {"pa", "yet", "even"};
+
+// How the words before word `i` negate it: not at all, "not yet" (then `*from` is the
+// negation's word), or otherwise ("im not 12").
+enum class Negation { kNone, kNotYet, kOther };
+Negation NegationBefore(std::string_view s, const std::vector<Word>& words, size_t i,
+                        size_t* from) {
+  static const FoldedList negations(kAgeNegations), fillers(kNegationFillers), not_yet(kNotYet);
+  bool yet = false;
+  for (size_t k = i; k > 0 && i - k < 5; --k) {
+    const std::string_view w = s.substr(words[k - 1].begin, words[k - 1].end - words[k - 1].begin);
+    if (negations.Contains(w)) {
+      *from = k - 1;
+      return yet ? Negation::kNotYet : Negation::kOther;
+    }
+    if (!fillers.Contains(w)) break;
+    yet = yet || not_yet.Contains(w);
+  }
+  return Negation::kNone;
+}
+
 constexpr std::string_view kSofteners[] = {"only", "just", "already", "still", "now", "almost",
                                           "nearly", "about", "lang", "palang", "pa", "na"};
 
@@ -462,6 +496,21 @@ void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out
     }
     if (value < 0) continue;
     uint32_t end = w.end;
+    // A negated number is no stated age of it. "not yet 18", "wala pa ko 18", "hindi pa po
+    // ako 16" say younger than it; "im not 12" says nothing.
+    size_t from = 0;
+    if (const Negation neg = NegationBefore(s, words, i, &from); neg != Negation::kNone) {
+      if (neg != Negation::kNotYet || value <= kMinAge || value > 18 ||
+          (!glued.empty() && !age_units.Contains(glued)) || NotAgeUnits().At(s, words, i + 1) > 0) {
+        continue;
+      }
+      if (const size_t unit = glued.empty() ? AgeUnits().At(s, words, i + 1) : 0; unit > 0) {
+        end = words[i + unit].end;
+      }
+      out->push_back({value - 1, false, words[from].begin, end, true});
+      listed = SIZE_MAX;
+      continue;
+    }
     size_t used = 0;
     bool is_age = false;
     bool grade = false;
@@ -521,6 +570,51 @@ void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out
     out->push_back({age, grade, w.begin, end});
     if (!grade) listed = i + used;
   }
+}
+
+// The words of a yes or a no, and what may follow it ("hindi pa po", "no not yet lol").
+constexpr std::string_view kYesWords[] = {"yes", "yeah", "yea", "yep", "yup", "ya",  "yah",
+                                          "yas", "opo",  "oo",  "oho", "uo",  "oum", "yez"};
+constexpr std::string_view kNoWords[] = {"no", "nope", "nah", "nop",  "not", "hindi", "hinde",
+                                         "di", "dili", "dli", "wala", "wa",  "hnd",   "hndi"};
+constexpr std::string_view kAnswerFillers[] = {
+    "po",  "pa",   "yet", "lang", "palang", "still", "lol",   "haha", "hehe", "hihi",
+    "sir", "kuya", "ate", "why",  "bakit",  "ngano", "naman", "man",  "pud",  "sorry",
+    "ok",  "okay", "ako", "ko",   "i",      "im",    "am",    "not",  "no",   "gyud"};
+
+int YesNoAnswer(std::string_view normalised) {
+  // Two to about thirty bytes, whose first word (of at most five letters, "hindi") starts
+  // with a letter some answer word starts with: most short messages end here.
+  if (normalised.size() < 2 || normalised.size() > 32) return 0;
+  switch (normalised[0]) {
+    case 'y':
+    case 'o':
+    case 'u':
+    case 'n':
+    case 'h':
+    case 'd':
+    case 'w':
+      break;
+    default:
+      return 0;
+  }
+  const size_t first_end = std::min(normalised.find(' '), normalised.size());
+  if (first_end > 5) return 0;
+  static const FoldedList yes(kYesWords), no(kNoWords), fillers(kAnswerFillers);
+  const std::string first = FoldedIL(normalised.substr(0, first_end));
+  const int answer = yes.Contains(first) ? 1 : no.Contains(first) ? -1 : 0;
+  if (answer == 0) return 0;
+  const std::string_view s = FoldedText(normalised);
+  thread_local std::vector<Word> words;
+  SplitWords(s, &words);
+  if (words.size() > 5) return 0;
+  const auto word = [&](size_t k) {
+    return s.substr(words[k].begin, words[k].end - words[k].begin);
+  };
+  for (size_t k = 1; k < words.size(); ++k) {
+    if (!fillers.Contains(word(k))) return 0;
+  }
+  return answer;
 }
 
 bool MayBeBareAgeAnswer(std::string_view s) {

@@ -100,6 +100,19 @@ std::vector<Feature>& ThreadFeatures() {
   return features;
 }
 
+// For an age question of the lexicon, the answer that says a minor when the question asks
+// yes or no: "yes" to one naming a minor ("are you a minor", "r u underage", "are you under
+// 18", "minor ka ba"), "no" to one naming 18, legal age or adulthood ("are you 18", "r u
+// legal", "18 ka na ba"); 0 for the others ("how old are you").
+int YesNoQuestionAnswer(std::string_view question) {
+  const auto has = [&](std::string_view w) { return question.find(w) != std::string_view::npos; };
+  if (has("minor") || has("menor") || has("underage") || has("under 18")) return 1;
+  if (has("18") || has("legal") || has("adult") || has("disiotso") || has("eighteen")) {
+    return -1;
+  }
+  return 0;
+}
+
 // A cue's weight: its term's, discounted by benign context; ages weigh nothing here.
 float CueWeight(const Scanner::State::Cue& c, const std::vector<Term>& terms,
                 const ScoringWeights& w) {
@@ -176,9 +189,12 @@ class Scanner::StateSource {
       const auto begin = static_cast<uint32_t>(b_.age_terms.size());
       b_.age_terms.append(cues[i].unasked      ? "unasked age "
                           : cues[i].from_grade ? "grade age "
+                          : cues[i].under      ? "under "
                                                : "age ");
+      // "under 18" for an age of at most 17
+      const int age = cues[i].under ? cues[i].age + 1 : cues[i].age;
       char digits[8];
-      b_.age_terms.append(digits, std::to_chars(digits, digits + sizeof digits, cues[i].age).ptr);
+      b_.age_terms.append(digits, std::to_chars(digits, digits + sizeof digits, age).ptr);
       b_.term_bounds[i] = {begin, static_cast<uint32_t>(b_.age_terms.size())};
     }
     b_.reasons.clear();
@@ -299,6 +315,12 @@ Result<std::shared_ptr<const Scanner>> Scanner::Create(std::shared_ptr<const Mat
       if (sides[p].second[t]) s->pair_side_b_[t * s->pair_words_ + p / 64] |= bit;
     }
   }
+  s->minor_answer_.assign(terms.size(), 0);
+  for (size_t t = 0; t < terms.size(); ++t) {
+    if (terms[t].category == Category::kAgeProbe) {
+      s->minor_answer_[t] = static_cast<int8_t>(YesNoQuestionAnswer(terms[t].term));
+    }
+  }
   State empty;
   s->reports_without_cues_ = s->ScoreState(&empty).report;
   return std::shared_ptr<const Scanner>(std::move(s));
@@ -386,7 +408,9 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
       if (!s.ages.empty()) bare = -1;
     }
   }
-  if (hits.empty() && s.ages.empty() && bare < 0) return;
+  // Or a bare yes or no, which an age question may make an age ("are you 18?" "not yet").
+  const int yes_no = s.ages.empty() && bare < 0 ? YesNoAnswer(normalised) : 0;
+  if (hits.empty() && s.ages.empty() && bare < 0 && yes_no == 0) return;
   if (state->cues.size() >= kMaxCuesPerConversation) return;
 
   const uint32_t author = AuthorIndex(&state->authors, author_name);
@@ -415,14 +439,29 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
     c.same_text = same;
   };
   const auto& terms = matcher_->lexicon().terms();
-  for (const Hit& h : hits) add_cue(h.term, h.begin, h.end, 0, terms[h.term].category, false);
+  // "not yet 18" is a minor's age: the adult term "18+" that the lexicon finds inside it
+  // (the normaliser drops the plus) is not said.
+  const auto inside_under = [&](const Hit& h) {
+    return std::any_of(s.ages.begin(), s.ages.end(), [&](const AgeStatement& a) {
+      return a.under && h.begin >= a.begin && h.end <= a.end;
+    });
+  };
+  for (const Hit& h : hits) {
+    const Category category = terms[h.term].category;
+    if (category == Category::kAdult && !s.ages.empty() && inside_under(h)) continue;
+    add_cue(h.term, h.begin, h.end, 0, category, false);
+  }
   for (const AgeStatement& a : s.ages) {
     add_cue(State::kAgeTerm, a.begin, a.end, static_cast<int16_t>(a.age),
             a.age < 18 ? Category::kMinor : Category::kAdult, a.from_grade);
+    state->cues.back().under = a.under;
   }
   if (bare >= 0) {
     add_cue(State::kBareNumber, 0, static_cast<uint32_t>(normalised.size()),
             static_cast<int16_t>(bare), Category::kCount, bare_fillers);
+  } else if (yes_no != 0) {
+    add_cue(State::kBareYesNo, 0, static_cast<uint32_t>(normalised.size()),
+            static_cast<int16_t>(yes_no), Category::kCount, false);
   }
 }
 
@@ -503,8 +542,9 @@ char* Scanner::Freeze(const State& state, char* out) {
     out = PutVar(c.text, out);
     out = PutVar(c.span_begin, out);
     out = PutVar(c.span_end - c.span_begin, out);
+    // The age zigzagged, then the "under" flag as its lowest bit (the byte below is full).
     const auto age = static_cast<uint32_t>(static_cast<int32_t>(c.age));
-    out = PutVar((age << 1) ^ (c.age < 0 ? UINT32_MAX : 0), out);
+    out = PutVar(((age << 1) ^ (c.age < 0 ? UINT32_MAX : 0)) << 1 | c.under, out);
     *out++ = static_cast<char>(static_cast<uint8_t>(c.category) | c.from_grade << 5 |
                                c.discounted << 6 | c.same_text << 7);
   }
@@ -557,7 +597,9 @@ const char* ThawCues(const FrozenHeader& h, const char* in, Scanner::State* stat
     c.text = GetVar(&in);
     c.span_begin = GetVar(&in);
     c.span_end = c.span_begin + GetVar(&in);
-    const uint32_t zigzag = GetVar(&in);
+    const uint32_t age_bits = GetVar(&in);
+    c.under = age_bits & 1;
+    const uint32_t zigzag = age_bits >> 1;
     c.age = static_cast<int16_t>(static_cast<int32_t>((zigzag >> 1) ^ (0U - (zigzag & 1))));
     const auto bits = static_cast<uint8_t>(*in++);
     c.category = static_cast<Category>(bits & 0x1F);
@@ -600,12 +642,38 @@ Scanner::Scored Scanner::ScoreState(State* state) const {
   Scored out;
   auto& cues = state->cues;
 
-  // Bare numbers become ages when they answer another participant's age question.
+  // Bare numbers become ages when they answer another participant's age question, and a
+  // bare yes or no a minor's age ("under 18") when it gives a yes-no age question the
+  // answer of a minor.
   {
+    // A yes or a no is read as an age only between two people (in a group it may answer
+    // anyone), and from one who says nothing adult: no adult term, adult age or bare number
+    // of 18 or more ("are you 18+?" "no" ... "im 20, verified model": the answer was to
+    // something else).
+    const bool two_people = state->authors.size() == 2;
+    thread_local std::vector<uint8_t> says_adult;
+    says_adult.assign(state->authors.size(), 0);
+    for (const auto& c : cues) {
+      if (c.author < says_adult.size() &&
+          (c.category == Category::kAdult || (c.term == State::kBareNumber && c.age >= 18))) {
+        says_adult[c.author] = 1;
+      }
+    }
     int probe_author = -1;
     uint32_t probe_message = 0;
+    int minor_answer = 0;  // of the last age question
     for (auto& c : cues) {
-      if (c.term == State::kBareNumber) {
+      if (c.term == State::kBareYesNo) {
+        if (probe_author >= 0 && c.author != static_cast<uint32_t>(probe_author) &&
+            c.message - probe_message <= kProbeAnswerWindow && minor_answer != 0 &&
+            c.age == minor_answer && two_people && !says_adult[c.author]) {
+          c.term = State::kAgeTerm;
+          c.category = Category::kMinor;
+          c.age = 17;
+          c.under = true;
+          probe_author = -1;
+        }
+      } else if (c.term == State::kBareNumber) {
         const bool fillers = c.from_grade;  // Add() keeps the only-fillers flag here
         if (probe_author >= 0 && c.author != static_cast<uint32_t>(probe_author) &&
             c.message - probe_message <= kProbeAnswerWindow) {
@@ -623,10 +691,13 @@ Scanner::Scored Scanner::ScoreState(State* state) const {
       } else if (c.category == Category::kAgeProbe) {
         probe_author = static_cast<int>(c.author);
         probe_message = c.message;
+        minor_answer = minor_answer_[c.term];
       }
     }
     cues.erase(std::remove_if(cues.begin(), cues.end(),
-                              [](const State::Cue& c) { return c.term == State::kBareNumber; }),
+                              [](const State::Cue& c) {
+                                return c.term == State::kBareNumber || c.term == State::kBareYesNo;
+                              }),
                cues.end());
   }
 

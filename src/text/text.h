@@ -268,6 +268,8 @@ struct AgeStatement {
   bool from_grade = false;
   uint32_t begin = 0;     // normalised byte range of the expression
   uint32_t end = 0;
+  // "not yet 18", "wala pa ko 18": younger than age + 1, so at most `age`.
+  bool under = false;
 };
 
 // Finds age statements in normalised text. Numbers followed by money or time units ("5 min",
@@ -278,6 +280,10 @@ void FindAges(std::string_view normalised, std::vector<AgeStatement>* out);
 // the other words are all age or politeness fillers ("10 lang po", "9 yrs"), which makes it
 // a (weaker) age statement even without a question.
 int BareAgeAnswer(std::string_view normalised, bool* only_fillers = nullptr);
+// A short message that is only a yes or a no, with politeness and "not yet" fillers: 1 for
+// "yes po", "opo", "oo"; -1 for "no", "not yet", "hindi pa po", "dili pa"; 0 otherwise. An
+// age when it answers a yes-no age question ("are you 18?" "not yet").
+int YesNoAnswer(std::string_view normalised);
 
 // ---- Messages and conversations ---------------------------------------------------------
 
@@ -434,6 +440,10 @@ class Scanner {
     std::string name;
   };
   std::vector<PairMask> pairs_;
+  // Per term, for the yes-no age questions among the age probes, the answer that says a
+  // minor: -1 for "no" ("are you 18?", "legal ka na ba?"), 1 for "yes" ("are you a
+  // minor?"); 0 for every other term (YesNoQuestionAnswer).
+  std::vector<int8_t> minor_answer_;
   // Per term, a bit per pair (in words of 64) for the pairs it is on side a / side b of,
   // at [term * pair_words_ + pair / 64]: one pass over the cues finds every pair present.
   size_t pair_words_ = 0;
@@ -467,7 +477,7 @@ struct Scanner::State {
   struct Cue {
     uint32_t message;
     uint32_t author;
-    uint32_t term;       // lexicon term index, or kAgeTerm / kBareNumber
+    uint32_t term;       // lexicon term index, or kAgeTerm / kBareNumber / kBareYesNo
     uint32_t text;       // index into text_starts
     uint32_t span_begin, span_end;  // in the message's normalised text
     int16_t age;         // for ages and bare numbers
@@ -477,11 +487,15 @@ struct Scanner::State {
     bool same_text : 1;   // the message normalises to itself, and its kept text is whole
     bool unasked : 1;     // an age said as a bare number, not asked for (set when scored;
                           // weighted as from_grade)
+    bool under : 1;       // an age said as "not yet age + 1" (AgeStatement::under)
   };
   static_assert(sizeof(Cue) == 28);
   static constexpr uint32_t kAgeTerm = UINT32_MAX;
   // A message that is only a number ("11 po"): an age if it answers an age question.
   static constexpr uint32_t kBareNumber = UINT32_MAX - 1;
+  // A message that is only a yes (age 1) or a no (age -1): an age if it answers a yes-no
+  // age question.
+  static constexpr uint32_t kBareYesNo = UINT32_MAX - 2;
   uint32_t messages = 0;
   std::vector<std::string> authors;
   std::vector<Cue> cues;

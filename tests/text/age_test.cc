@@ -30,6 +30,25 @@ int Bare(std::string_view raw, bool* only_fillers = nullptr) {
 
 using V = std::vector<int>;
 
+// The statements in the normalised `raw`, as evidence names them, each with its text:
+// "age 12: im 12", "under 18: not yet 18".
+std::vector<std::string> Said(std::string_view raw) {
+  static auto norm = *Normaliser::Create();
+  std::string s;
+  norm->Normalise(raw, &s);
+  std::vector<AgeStatement> ages;
+  FindAges(s, &ages);
+  std::vector<std::string> out;
+  for (const auto& a : ages) {
+    out.push_back((a.under        ? "under " + std::to_string(a.age + 1)
+                   : a.from_grade ? "grade age " + std::to_string(a.age)
+                                  : "age " + std::to_string(a.age)) +
+                  ": " + s.substr(a.begin, a.end - a.begin));
+  }
+  return out;
+}
+using S = std::vector<std::string>;
+
 TEST(Age, StatedAges) {
   EXPECT_EQ(Ages("i am 11"), V{11});
   EXPECT_EQ(Ages("I'm 12 po"), V{12});
@@ -52,6 +71,29 @@ TEST(Age, FilipinoForms) {
   EXPECT_EQ(Ages("dose anyos"), V{12});
   EXPECT_EQ(Ages("11 ka tuig"), V{11});
   EXPECT_EQ(Ages("bata pa ako 10 pa lang ako"), V{10});
+}
+
+// "not yet 18" (English, Tagalog, Cebuano, with the words that may stand between) says
+// younger than 18; a negation without "yet" says nothing of the age, and neither is an age
+// of 18.
+TEST(Age, NegatedAgesSayYoungerOrNothing) {
+  EXPECT_EQ(Said("ok not yet 18"), S{"under 18: not yet 18"});
+  EXPECT_EQ(Said("I'm not yet 18 years old"), S{"under 18: not yet 18 years"});
+  EXPECT_EQ(Said("not even 13"), S{"under 13: not even 13"});
+  EXPECT_EQ(Said("wala pa ko 18"), S{"under 18: wala pa ko 18"});
+  EXPECT_EQ(Said("wala pa ko'y 18"), S{"under 18: wala pa koy 18"});
+  EXPECT_EQ(Said("di pa ako 18"), S{"under 18: di pa ako 18"});
+  EXPECT_EQ(Said("hindi pa po ako 16"), S{"under 16: hindi pa po ako 16"});
+  EXPECT_EQ(Said("dili pa ko 18"), S{"under 18: dili pa ko 18"});
+  EXPECT_EQ(Said("wa pa ko 15"), S{"under 15: wa pa ko 15"});
+  EXPECT_EQ(Said("hnd pa ko 18"), S{"under 18: hnd pa ko 18"});  // vowels left out
+  EXPECT_EQ(Said("wala pa ko 18, 17 pa lang ako"),
+            (S{"under 18: wala pa ko 18", "age 17: 17 pa lang ako"}));
+  EXPECT_EQ(Said("im not 12"), S{});
+  EXPECT_EQ(Said("di pa ako 21"), S{});  // younger than 21: adult or not
+  EXPECT_EQ(Said("wala pa 18 pesos"), S{});
+  EXPECT_EQ(Said("not yet 5pm"), S{});
+  EXPECT_EQ(Said("i have not seen him in 18 years"), S{"age 18: 18 years"});
 }
 
 TEST(Age, GradesBecomeTypicalAges) {
@@ -158,6 +200,12 @@ TEST(Age, NumbersThatAreNotAges) {
   EXPECT_EQ(Ages("i have 3 kids"), V{});
   EXPECT_EQ(Ages("room 12"), V{});
   EXPECT_EQ(Ages("price is 20"), V{});
+  // Money and time units as written, not only squeezed from a run ("dolars").
+  EXPECT_EQ(Ages("im 15 dollars away lol"), V{});
+  EXPECT_EQ(Bare("15 dollars per cam show"), -1);
+  EXPECT_EQ(Bare("20 tokens"), -1);
+  EXPECT_EQ(Bare("12 weeks"), -1);
+  EXPECT_EQ(Bare("15 libo"), -1);
 }
 
 // Ages written to slip past a number filter, or in the "asl" answer's shorthand.
@@ -234,6 +282,27 @@ TEST(Age, BareAnswers) {
   EXPECT_EQ(Bare("11 and you are how old"), -1);
   EXPECT_EQ(Bare("2"), -1);
   EXPECT_EQ(Bare("hello"), -1);
+}
+
+int YesNo(std::string_view raw) {
+  static auto norm = *Normaliser::Create();
+  std::string s;
+  norm->Normalise(raw, &s);
+  return YesNoAnswer(s);
+}
+
+TEST(Age, YesNoAnswers) {
+  for (const char* yes : {"yes", "Yes po", "opo", "oo", "yeah lol", "yup", "uo"}) {
+    EXPECT_EQ(YesNo(yes), 1) << yes;
+  }
+  for (const char* no : {"no", "No po", "not yet", "hindi pa po", "di pa", "dili pa", "wala pa",
+                         "wa pa ko", "nope lol", "no why?", "hnd pa"}) {
+    EXPECT_EQ(YesNo(no), -1) << no;
+  }
+  for (const char* other : {"no im 25", "yes i am 19", "not today", "ok", "hello", "no problem",
+                            "yes send it now please", "", "y"}) {
+    EXPECT_EQ(YesNo(other), 0) << other;
+  }
 }
 
 // Most short messages are rejected by a cheap first test before the general parse; the two

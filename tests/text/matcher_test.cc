@@ -388,7 +388,13 @@ TEST(Matcher, DefaultLexiconKnowsFormsOffendersWrite) {
         std::pair{"send n00dz", "noodz"}, std::pair{"get nekkid", "nekkid"},
         std::pair{"send to @paypal", "paypal"}, std::pair{"my $gcash", "gcash"},
         std::pair{"pkt mo na", "pakita mo"}, std::pair{"send mny", "send money"},
-        std::pair{"trade cp", "trade cp"}}) {
+        std::pair{"trade cp", "trade cp"}, std::pair{"send seggs vid", "seggs"},
+        std::pair{"any spicy pics?", "spicy pics"}, std::pair{"wala damit sa cam", "wala damit"},
+        std::pair{"walay sanina", "walay sanina"}, std::pair{"via instapay", "instapay"},
+        // Disclaimers and negated adult terms: the longer phrase is the term found.
+        std::pair{"im 25, no minors", "no minors"}, std::pair{"bawal minor dito", "bawal minor"},
+        std::pair{"wala pa sa legal age", "wala pa sa legal age"},
+        std::pair{"are you a minor?", "are you a minor"}}) {
     const Strings terms = Terms(*m, text);
     EXPECT_TRUE(std::find(terms.begin(), terms.end(), term) != terms.end()) << text;
   }

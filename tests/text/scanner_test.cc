@@ -189,6 +189,45 @@ TEST(Scanner, BareNumberIsAnAgeOnlyAfterAnAgeQuestion) {
   EXPECT_TRUE(asked.flagged);
 }
 
+// A bare no to "are you 18?" (or yes to "are you a minor?") is a minor's age, "under 18";
+// the other answer, an answer to another question, or to one's own, is none.
+TEST(Scanner, BareYesOrNoAnsweringAYesNoAgeQuestion) {
+  const auto under_18 = [](std::initializer_list<std::string_view> lines) {
+    const ConversationScore s = Score(lines);
+    return std::any_of(s.evidence.begin(), s.evidence.end(),
+                       [](const Evidence& e) { return e.term == "under 18"; });
+  };
+  EXPECT_TRUE(under_18({"A: r u 18?", "B: not yet", "A: naked cam show for me"}));
+  EXPECT_TRUE(under_18({"A: 18 ka na ba?", "B: hindi pa po", "A: hubad sa cam"}));
+  EXPECT_TRUE(under_18({"A: legal ka na", "B: wala pa", "A: hubad sa cam"}));
+  EXPECT_TRUE(under_18({"A: are you a minor?", "B: yes po", "A: naked cam show for me"}));
+  EXPECT_FALSE(under_18({"A: r u 18?", "B: yes", "A: naked cam show for me"}));
+  EXPECT_FALSE(under_18({"A: are you a minor?", "B: no", "A: naked cam show for me"}));
+  EXPECT_FALSE(under_18({"A: how old are you", "B: no", "A: naked cam show for me"}));
+  EXPECT_FALSE(under_18({"A: r u 18?", "A: no", "A: naked cam show for me"}));
+  EXPECT_FALSE(under_18({"A: want to see my new car?", "B: no", "A: naked cam show"}));
+  // Not from one who says something adult, nor in a group, where it may answer anyone.
+  EXPECT_FALSE(under_18({"A: are you 18+?", "B: no", "B: im 20, verified model"}));
+  EXPECT_FALSE(under_18({"A: are you 18+?", "B: no", "B: 18+ only here"}));
+  EXPECT_FALSE(under_18({"A: are you over 18?", "C: no", "B: of course, im 30"}));
+  const auto asked = Score({"A: r u 18?", "B: no po", "A: naked cam show for me, i pay gcash"});
+  EXPECT_TRUE(asked.flagged) << asked.score;
+  const auto adult = Score({"A: r u 18?", "B: yes im 24", "A: naked cam show for me, i pay gcash"});
+  EXPECT_FALSE(adult.flagged) << adult.score;
+}
+
+// "wala pa ko 18" (not yet 18) is a minor's age; the adult term "18+", which the lexicon
+// finds in its "18", is not said.
+TEST(Scanner, NotYet18IsAMinorsAgeAndNoAdultTerm) {
+  const auto s = Score({"A: how old are you", "B: wala pa ko 18", "A: naked cam show for me"});
+  std::vector<std::string> terms;
+  for (const Evidence& e : s.evidence) {
+    if (e.message == 1) terms.push_back(std::string(CategoryName(e.category)) + " " + e.term);
+  }
+  EXPECT_EQ(terms, std::vector<std::string>{"minor under 18"});
+  EXPECT_TRUE(s.flagged) << s.score;
+}
+
 // The "asl" answer's shorthand: age and sex glued ("13f"), with a place after it.
 TEST(Scanner, AslAnswerWithTheSexGluedOnIsAnAge) {
   const auto with = [](std::string_view answer) {
@@ -333,11 +372,12 @@ TEST(Scanner, FrozenStateThawsToTheSameState) {
   std::string filler;
   for (int i = 0; i < 4000; ++i) filler += "hello ";
   const std::string long_text = "hi i send bitcoin " + filler + "how old are you";
-  const char* lines[] = {"hi how old are you", "12 po",       "private show", "i pay bitcoin",
-                         "i am 19 yrs old",    "grade 5 ako", "10 lang po",   "naked"};
+  const char* lines[] = {"hi how old are you", "12 po",           "private show",
+                         "i pay bitcoin",      "i am 19 yrs old", "grade 5 ako",
+                         "10 lang po",         "naked",           "wala pa ko 18"};
   Scratch scratch;
   Scanner::State state;
-  for (int i = 0; i < 8; ++i) {
+  for (int i = 0; i < 9; ++i) {
     Message m;
     m.author = i % 3 == 0 ? long_author : (i % 2 ? "b" : "é");
     m.text = lines[i];
@@ -367,7 +407,7 @@ TEST(Scanner, FrozenStateThawsToTheSameState) {
   EXPECT_EQ(thawed.text_arena, state.text_arena);
   EXPECT_EQ(thawed.text_starts, state.text_starts);
   ASSERT_EQ(thawed.cues.size(), state.cues.size());
-  bool spans_past_one_byte = false, age_cue = false, bare = false;
+  bool spans_past_one_byte = false, age_cue = false, bare = false, under = false;
   for (size_t i = 0; i < state.cues.size(); ++i) {
     const Scanner::State::Cue& a = state.cues[i];
     const Scanner::State::Cue& b = thawed.cues[i];
@@ -382,13 +422,16 @@ TEST(Scanner, FrozenStateThawsToTheSameState) {
     EXPECT_EQ(a.from_grade, b.from_grade) << i;
     EXPECT_EQ(a.discounted, b.discounted) << i;
     EXPECT_EQ(a.same_text, b.same_text) << i;
+    EXPECT_EQ(a.under, b.under) << i;
     spans_past_one_byte = spans_past_one_byte || a.span_begin >= 16384;
+    under = under || a.under;
     age_cue = age_cue || a.term == Scanner::State::kAgeTerm;
     bare = bare || a.term == Scanner::State::kBareNumber;
   }
   EXPECT_TRUE(spans_past_one_byte);
   EXPECT_TRUE(age_cue);
   EXPECT_TRUE(bare);
+  EXPECT_TRUE(under);
 
   TextBuffer line_a, line_b;
   Sc().FinishJson("c", std::move(state), &line_a);
@@ -708,6 +751,11 @@ TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
       // Asked by a stranger, "where is your lola" is no family context.
       {"A: are you alone? where is your lola", "B: market, im 10",
        "A: show me on cam, take off your shirt", "A: i send money via palawan"},
+      // "Not yet 18": the child's age is younger than the number, not the adult age 18.
+      {"A: r u 18?", "B: wala pa po ako 18", "A: naked cam show for me, i pay gcash"},
+      {"A: are you 18", "B: dili pa ko 18", "A: hubo sa cam, bayran tika"},
+      {"A: u legal?", "B: not yet 18 lol", "A: send nudes i pay paypal"},
+      {"A: 18 ka na?", "B: wala pa sa legal age", "A: hubad sa cam, padala ako gcash"},
   };
   for (const Lines& c : cases) {
     const auto s = Score(c);
@@ -729,6 +777,12 @@ TEST(Scanner, DoesNotFlagOtherStylesOfHardNegatives) {
       // is your lola").
       {"A: are you alone at home? mama is at work?", "B: yes lola, im 10",
        "A: ok lock the door, i send money for food via palawan"},
+      // Adult performers disclaim minors; the minor terms in the disclaimer are no minor cue.
+      {"A: hi babe how much for private cam show", "B: im 24, 18+ only, no one under 18",
+       "A: ok i pay paypal for naked show", "B: ok send 50 usd paypal first"},
+      {"A: how much for a naked show", "B: strictly no minors, im 25, 30 usd via paypal"},
+      {"A: magkano private show", "B: bawal minor dito, 25 na ako. 1k gcash hubad show"},
+      {"A: are you a minor?", "B: im 21 not a minor lol", "A: cam show naked? i pay bitcoin"},
   };
   for (const Lines& c : cases) {
     const auto s = Score(c);
