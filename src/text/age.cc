@@ -6,6 +6,7 @@
 // stood for an l, so the parser reads every l as i, on both sides: in the text and in its
 // word lists.
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include <algorithm>
 #include <array>
@@ -60,23 +61,23 @@ std::string_view FoldedText(std::string_view s) {
   return folded;
 }
 
-// A word list, each word with l read as i.
+// A word list, each word with l read as i. A hash set: a scan over its words (up to ~60
+// with the spellings below) was 1.5% of a scan's samples.
 class FoldedList {
  public:
   template <size_t N>
   explicit FoldedList(const std::string_view (&list)[N]) {
     for (std::string_view w : list) {
-      words_.push_back(FoldedIL(w));
-      for (const std::string& v : VowelsLeftOut(w)) words_.push_back(FoldedIL(v));  // "jst"
+      words_.insert(FoldedIL(w));
+      for (const std::string& v : VowelsLeftOut(w)) words_.insert(FoldedIL(v));  // "jst"
     }
   }
   bool Contains(std::string_view folded_word) const {
-    return std::any_of(words_.begin(), words_.end(),
-                       [&](const std::string& w) { return SameBytes(w, folded_word); });
+    return words_.contains(absl::string_view(folded_word.data(), folded_word.size()));
   }
 
  private:
-  std::vector<std::string> words_;
+  absl::flat_hash_set<std::string> words_;
 };
 
 // Number words in normalised spelling: English, Spanish-derived Filipino, Tagalog, Cebuano.

@@ -268,9 +268,21 @@ char* WriteLine(const Source& s, char* at) {
   }
   w.Char(']');
   if (s.author_count() > 0) {
+    // The authors the evidence names (one whose message was read only as a possible answer,
+    // a "no" that answered nothing, is not a participant).
+    const auto named = [&](size_t a) {
+      if (static_cast<int>(a) == s.requester()) return true;
+      for (size_t e = 0; e < s.evidence_count(); ++e) {
+        if (s.author(e) == a) return true;
+      }
+      return false;
+    };
     w.Lit(",\"participants\":[");
+    bool first = true;
     for (size_t i = 0; i < s.author_count(); ++i) {
-      if (i > 0) w.Char(',');
+      if (!named(i)) continue;
+      if (!first) w.Char(',');
+      first = false;
       w.Lit("{\"author\":");
       w.String(s.author_name(i));
       if (static_cast<int>(i) == s.requester()) {

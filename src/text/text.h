@@ -497,6 +497,10 @@ struct Scanner::State {
   // age question.
   static constexpr uint32_t kBareYesNo = UINT32_MAX - 2;
   uint32_t messages = 0;
+  // The last message with a yes-no age question ("are you 18?"), UINT32_MAX for none:
+  // while messages are added, a bare yes or no is looked for only shortly after it. Not
+  // frozen (a frozen piece takes no more messages).
+  uint32_t yes_no_question = UINT32_MAX;
   std::vector<std::string> authors;
   std::vector<Cue> cues;
   // Original text of the messages with cues (cut to ScanOptions::max_text_bytes), one after

@@ -391,6 +391,7 @@ TEST(Matcher, DefaultLexiconKnowsFormsOffendersWrite) {
         std::pair{"trade cp", "trade cp"}, std::pair{"send seggs vid", "seggs"},
         std::pair{"any spicy pics?", "spicy pics"}, std::pair{"wala damit sa cam", "wala damit"},
         std::pair{"walay sanina", "walay sanina"}, std::pair{"via instapay", "instapay"},
+        std::pair{"tanggal damit na", "tanggal damit"}, std::pair{"private tayo", "private tayo"},
         // Disclaimers and negated adult terms: the longer phrase is the term found.
         std::pair{"im 25, no minors", "no minors"}, std::pair{"bawal minor dito", "bawal minor"},
         std::pair{"wala pa sa legal age", "wala pa sa legal age"},

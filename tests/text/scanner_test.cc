@@ -720,6 +720,35 @@ TEST(Scanner, UnflaggedOutputNamesNoParticipants) {
   EXPECT_EQ(ScoreToJson(s, Sc().matcher().lexicon()).find("participants"), std::string::npos);
 }
 
+// A third chatter whose only message read was a "no" that answered nothing (in a group a
+// yes or no is no answer) is no participant; the requester and the child are.
+TEST(Scanner, ParticipantsAreTheAuthorsTheEvidenceNames) {
+  std::vector<Message> msgs;
+  for (const auto& [author, text] :
+       {std::pair{"a", "r u 18?"}, std::pair{"c", "no"}, std::pair{"b", "im 12"},
+        std::pair{"a", "naked cam show for me, i pay gcash"}}) {
+    Message m;
+    m.conversation = "c1";
+    m.author = author;
+    m.text = text;
+    msgs.push_back(std::move(m));
+  }
+  Scratch scratch;
+  Scanner::State state;
+  for (const Message& m : msgs) Sc().Add(m, scratch, &state);
+  ASSERT_EQ(state.authors.size(), 3u);  // "c" was read as a possible answer
+  TextBuffer line;
+  ASSERT_TRUE(Sc().FinishJson("c1", std::move(state), &line));
+  const std::string json(line.view());
+  EXPECT_NE(json.find(R"({"author":"a","role":"requester"})"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"({"author":"b","role":"other"})"), std::string::npos) << json;
+  EXPECT_EQ(json.find(R"("author":"c")"), std::string::npos) << json;
+  const ConversationScore s =
+      Score({"A: r u 18?", "C: no", "B: im 12", "A: naked cam show for me, i pay gcash"});
+  const std::string from_score = ScoreToJson(s, Sc().matcher().lexicon());
+  EXPECT_EQ(from_score.find(R"("author":"C")"), std::string::npos) << from_score;
+}
+
 }  // namespace
 }  // namespace bantay::text
 
