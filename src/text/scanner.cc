@@ -113,6 +113,22 @@ int YesNoQuestionAnswer(std::string_view question) {
   return 0;
 }
 
+// Whether `text` (a message as written) has a plus sign: ASCII, fullwidth, superscript,
+// subscript, small or heavy, or the word "plus" in any case.
+bool WritesPlus(std::string_view text) {
+  if (text.find('+') != std::string_view::npos) return true;
+  for (std::string_view sign : {"\uFF0B", "\u207A", "\u208A", "\uFE62", "\u2795"}) {
+    if (text.find(sign) != std::string_view::npos) return true;
+  }
+  for (size_t i = 0; i + 4 <= text.size(); ++i) {
+    if ((text[i] | 0x20) == 'p' && (text[i + 1] | 0x20) == 'l' && (text[i + 2] | 0x20) == 'u' &&
+        (text[i + 3] | 0x20) == 's') {
+      return true;
+    }
+  }
+  return false;
+}
+
 // A cue's weight: its term's, discounted by benign context; ages weigh nothing here.
 float CueWeight(const Scanner::State::Cue& c, const std::vector<Term>& terms,
                 const ScoringWeights& w) {
@@ -321,6 +337,10 @@ Result<std::shared_ptr<const Scanner>> Scanner::Create(std::shared_ptr<const Mat
       s->minor_answer_[t] = static_cast<int8_t>(YesNoQuestionAnswer(terms[t].term));
     }
   }
+  s->plus_term_.assign(terms.size(), 0);
+  for (size_t t = 0; t < terms.size(); ++t) {
+    s->plus_term_[t] = terms[t].term.find('+') != std::string::npos;
+  }
   State empty;
   s->reports_without_cues_ = s->ScoreState(&empty).report;
   return std::shared_ptr<const Scanner>(std::move(s));
@@ -456,6 +476,7 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
   for (const Hit& h : hits) {
     const Category category = terms[h.term].category;
     if (category == Category::kAdult && !s.ages.empty() && inside_under(h)) continue;
+    if (plus_term_[h.term] && !WritesPlus(text)) continue;  // "18 pesos" is no "18+"
     if (category == Category::kAgeProbe && minor_answer_[h.term] != 0) {
       state->yes_no_question = index;
     }

@@ -444,6 +444,10 @@ class Scanner {
   // minor: -1 for "no" ("are you 18?", "legal ka na ba?"), 1 for "yes" ("are you a
   // minor?"); 0 for every other term (YesNoQuestionAnswer).
   std::vector<int8_t> minor_answer_;
+  // Per term, whether it is written with a plus ("18+"): the normaliser drops the plus, so
+  // such a term is kept only from a message that writes one (a bare "18" is a price, a
+  // count or a time as often as an age).
+  std::vector<uint8_t> plus_term_;
   // Per term, a bit per pair (in words of 64) for the pairs it is on side a / side b of,
   // at [term * pair_words_ + pair / 64]: one pass over the cues finds every pair present.
   size_t pair_words_ = 0;

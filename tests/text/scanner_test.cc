@@ -228,6 +228,22 @@ TEST(Scanner, NotYet18IsAMinorsAgeAndNoAdultTerm) {
   EXPECT_TRUE(s.flagged) << s.score;
 }
 
+// "18+" is read only where a plus is written (the normaliser drops it): a bare 18 is a
+// price, a count or a time as often as an age.
+TEST(Scanner, EighteenPlusNeedsItsPlus) {
+  const auto eighteen_plus = [](std::string_view line) {
+    const auto s = Score({"A: hi", line});
+    return std::count_if(s.evidence.begin(), s.evidence.end(),
+                         [](const Evidence& e) { return e.term == "18+"; });
+  };
+  EXPECT_EQ(eighteen_plus("B: 18+ only here"), 1);
+  EXPECT_EQ(eighteen_plus("B: all my models are \uFF11\uFF18\uFF0B"), 1);  // fullwidth
+  EXPECT_EQ(eighteen_plus("B: 18 plus lang"), 1);
+  EXPECT_EQ(eighteen_plus("B: i have 18 classmates"), 0);
+  EXPECT_EQ(eighteen_plus("B: 18 pesos lang"), 0);
+  EXPECT_EQ(eighteen_plus("B: see you at 18:00"), 0);
+}
+
 // The "asl" answer's shorthand: age and sex glued ("13f"), with a place after it.
 TEST(Scanner, AslAnswerWithTheSexGluedOnIsAnAge) {
   const auto with = [](std::string_view answer) {
