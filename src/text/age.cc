@@ -138,8 +138,12 @@ constexpr std::string_view kAgeLeads[] = {
 constexpr std::string_view kListJoins[] = {"and", "or", "at", "ug", "o", "saka", "tsaka"};
 // Words after a number that make it an age in Filipino ("11 na ako", "11 pa lang ako").
 constexpr std::string_view kAgeTails[] = {
-    "na ako", "pa ako", "pa lang ako", "palang ako", "na ko", "pa ko", "lang ako",
-    "ako", "na siya", "pa siya", "na sya", "pa sya", "po ako", "na po ako", "pa po ako"};
+    "na ako",   "pa ako",    "pa lang ako", "palang ako",     "na ko",         "pa ko",
+    "lang ako", "ako",       "na siya",     "pa siya",        "na sya",        "pa sya",
+    "po ako",   "na po ako", "pa po ako",   "pa lang po ako", "palang po ako", "lang po ako"};
+// "Only N so far" without the speaker ("17 pa lang po"): an age only under 18 ("50 pa lang"
+// is as often fifty pesos).
+constexpr std::string_view kMinorAgeTails[] = {"pa lang po", "palang po", "pa lang", "palang"};
 // Ordinal endings of a grade ("6th grade") and the words after them that make it one.
 constexpr std::string_view kOrdinalEndings[] = {"st", "nd", "rd", "th"};
 constexpr std::string_view kGradeWordsAfter[] = {"grade", "grader", "graders", "baitang", "grado"};
@@ -358,6 +362,10 @@ const PhraseSet& AgeTails() {
   static const PhraseSet set(kAgeTails);
   return set;
 }
+const PhraseSet& MinorAgeTails() {
+  static const PhraseSet set(kMinorAgeTails);
+  return set;
+}
 const PhraseSet& GradeLeads() {
   static const PhraseSet set(kGradeLeads);
   return set;
@@ -419,6 +427,7 @@ std::vector<std::string_view> AgeVocabulary() {
   add_all(kAgeUnits);
   add_all(kAgeLeads);
   add_all(kAgeTails);
+  add_all(kMinorAgeTails);
   add_all(kGradeWordsAfter);
   add_all(kGradeLeads);
   add_all(kBareStarts);
@@ -532,6 +541,7 @@ void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out
     } else {
       if (NotAgeUnits().At(s, words, i + 1) > 0) continue;
       used = std::max(AgeUnits().At(s, words, i + 1), AgeTails().At(s, words, i + 1));
+      if (value < 18) used = std::max(used, MinorAgeTails().At(s, words, i + 1));
       // A grade lead wins over a Filipino tail: "grade 3 po ako" is grade 3 (about eight),
       // not a stated age of 3.
       // Digits or a number word ("grade six"; number words start at four).

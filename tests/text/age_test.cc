@@ -71,6 +71,12 @@ TEST(Age, FilipinoForms) {
   EXPECT_EQ(Ages("dose anyos"), V{12});
   EXPECT_EQ(Ages("11 ka tuig"), V{11});
   EXPECT_EQ(Ages("bata pa ako 10 pa lang ako"), V{10});
+  // "only N so far", with or without the speaker; without, an age only under 18.
+  EXPECT_EQ(Ages("sorry 15 pa lang po ako"), V{15});
+  EXPECT_EQ(Ages("hehe 17 pa lang po"), V{17});
+  EXPECT_EQ(Ages("bata pa, 12 pa lang"), V{12});
+  EXPECT_EQ(Ages("25 pa lang po ako"), V{25});
+  EXPECT_EQ(Ages("50 pa lang binigay nya"), V{});
 }
 
 // "not yet 18" (English, Tagalog, Cebuano, with the words that may stand between) says
