@@ -68,10 +68,11 @@ for attempt in 1 2 3; do
 done
 lines=$(wc -l < "$corpus")
 
-# Column 1 of every lexicon, without comments, each file's header or a trailing '*'.
+# Column 1 of every lexicon, without comments, each file's header, a trailing '*' or the
+# recognisers ("<amount>": a parser of bantay's, not a literal).
 awk -F'\t' 'FNR == 1 { header = 1 }
             { sub(/\r$/, "") }
-            /^#/ || $1 == "" { next }
+            /^#/ || $1 == "" || $1 ~ /^</ { next }
             header { header = 0; next }
             { t = $1; sub(/\*$/, "", t); if (t != "" && !seen[t]++) print t }' \
   data/lexicons/*.tsv > "$patterns"

@@ -1,6 +1,7 @@
 // fuzz/fuzz_normalise.cc: libFuzzer target for the normaliser and its offset map, the
 // matcher's reading of the digits the normaliser keeps (Matcher::ReadLeetDigits), and the
-// age readers on its output (FindAges, BareAgeAnswer, YesNoAnswer).
+// age readers on its output (FindAges, BareAgeAnswer, YesNoAnswer), and the money amounts of
+// its input (FindAmounts).
 
 #include <cstddef>
 #include <cstdint>
@@ -91,6 +92,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (bare != -1 && (bare < 1 || bare > 99)) __builtin_trap();
   const int yes_no = bantay::text::YesNoAnswer(out);
   if (yes_no < -1 || yes_no > 1) __builtin_trap();
+
+  // Money amounts, read in the original text: non-empty spans inside it.
+  std::vector<bantay::text::AmountSpan> amounts;
+  bantay::text::FindAmounts(in, &amounts);
+  for (const auto& a : amounts) {
+    if (a.begin >= a.end || a.end > in.size()) __builtin_trap();
+  }
 
   // Without offsets the text is the same.
   std::string plain;

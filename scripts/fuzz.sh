@@ -101,6 +101,7 @@ seed fuzz_normalise unicode.txt "$(printf 'caf\xc3\xa9 \xd0\xb0pple p\xe2\x80\x8
 seed fuzz_normalise squeeze.txt 'helloooo!!! G-C-A-S-H 20 usd'
 seed fuzz_normalise ages.txt 'wala pa po ako 18, 2 girls 9 and 11, grade5, not yet 18 yrs'
 seed fuzz_normalise answer.txt 'hindi pa po'
+seed fuzz_normalise amounts.txt 'i send $50 or ₱1,000, 500php, usd20, P300 or 20 €'
 
 # ---- Run --------------------------------------------------------------------------------------
 # UBSan findings must stop the run: the sanitizer recovers and carries on by default.

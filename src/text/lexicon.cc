@@ -60,6 +60,20 @@ Result<Lexicon> Lexicon::Parse(std::string_view content, std::string_view file_n
         auto cat = ParseCategory(cols[1]);
         if (!cat) return Fail(ErrorCode::kParse, cat.error().message, where("category"));
         t.category = *cat;
+        if (term.front() == '<') {
+          if (term != kAmountRecogniser) {
+            return Fail(ErrorCode::kParse,
+                        "unknown recogniser '" + t.term +
+                            "' (known: " + std::string(kAmountRecogniser) + ")",
+                        where("term"));
+          }
+          if (t.prefix || t.category != Category::kPayment) {
+            return Fail(ErrorCode::kParse,
+                        std::string(kAmountRecogniser) + " is a payment term, without '*'",
+                        where(t.prefix ? "term" : "category"));
+          }
+          t.recogniser = true;
+        }
         double w = 0;
         auto [ptr, ec] = std::from_chars(cols[2].data(), cols[2].data() + cols[2].size(), w);
         if (ec != std::errc() || ptr != cols[2].data() + cols[2].size() || !(w > 0) || w > 10) {

@@ -381,6 +381,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
   if (terms.empty()) return Fail(ErrorCode::kInvalidArgument, "lexicon has no terms");
   for (uint32_t t = 0; t < terms.size(); ++t) {
     db.term_prefix.push_back(terms[t].prefix);
+    if (terms[t].recogniser) continue;  // found by its parser (Scanner), not as a literal
     m->norm_->Normalise(terms[t].term, &normalised);
     if (normalised.empty()) {
       return Fail(ErrorCode::kParse,
@@ -425,6 +426,9 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
       list.push_back(t);
       m->patterns_.push_back({lit, t});
     }
+  }
+  if (db.literals.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "lexicon has no terms to match, only recognisers");
   }
   m->IndexLeetWords(words);
   db.Index();

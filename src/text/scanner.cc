@@ -340,6 +340,9 @@ Result<std::shared_ptr<const Scanner>> Scanner::Create(std::shared_ptr<const Mat
   s->plus_term_.assign(terms.size(), 0);
   for (size_t t = 0; t < terms.size(); ++t) {
     s->plus_term_[t] = terms[t].term.find('+') != std::string::npos;
+    if (terms[t].recogniser && terms[t].term == kAmountRecogniser && s->amount_term_ == kNoTerm) {
+      s->amount_term_ = static_cast<uint32_t>(t);
+    }
   }
   State empty;
   s->reports_without_cues_ = s->ScoreState(&empty).report;
@@ -419,7 +422,12 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
     }
   }
   if (age_context) FindAges(normalised, &s.ages);
-  if (s.ages.empty() && (digit || normalised.size() <= 24) && normalised.size() <= 64) {
+  // Money amounts are read in the original text: normalisation drops currency signs.
+  s.amounts.clear();
+  if (digit && amount_term_ != kNoTerm) FindAmounts(text, &s.amounts);
+  // A number with a currency is a price, not an age answer ("how much?" "$15").
+  if (s.ages.empty() && s.amounts.empty() && (digit || normalised.size() <= 24) &&
+      normalised.size() <= 64) {
     bare = BareAgeAnswer(normalised, &bare_fillers);
     // A short message whose number is a word, without an age cue the lexicon knows: it is
     // read as one with digits is ("i am twelve", "thirteen years old" as "i am 12").
@@ -437,7 +445,7 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
                              s.ages.empty() && bare < 0
                          ? YesNoAnswer(normalised)
                          : 0;
-  if (hits.empty() && s.ages.empty() && bare < 0 && yes_no == 0) return;
+  if (hits.empty() && s.ages.empty() && s.amounts.empty() && bare < 0 && yes_no == 0) return;
   if (state->cues.size() >= kMaxCuesPerConversation) return;
 
   const uint32_t author = AuthorIndex(&state->authors, author_name);
@@ -481,6 +489,11 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
       state->yes_no_question = index;
     }
     add_cue(h.term, h.begin, h.end, 0, category, false);
+  }
+  for (const AmountSpan& a : s.amounts) {
+    if (a.begin >= original.size()) break;  // beyond the kept text
+    add_cue(amount_term_, a.begin, a.end, 0, Category::kPayment, false);
+    state->cues.back().same_text = true;  // a span in the original text
   }
   for (const AgeStatement& a : s.ages) {
     add_cue(State::kAgeTerm, a.begin, a.end, static_cast<int16_t>(a.age),

@@ -23,6 +23,7 @@ struct Scratch::Impl {
   std::vector<uint32_t> soft_starts;
   std::vector<Hit> hits;
   std::vector<AgeStatement> ages;
+  std::vector<AmountSpan> amounts;
   // Match: the text padded for MatchPadded, and its soft starts.
   TextBuffer padded;
   std::vector<uint32_t> padded_soft;

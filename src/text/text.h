@@ -136,6 +136,9 @@ struct Term {
   double weight = 1.0;    // strength of the cue, > 0
   std::string language;   // ISO 639 code: en, tl, ceb, ... ("mul" for brand names)
   bool prefix = false;    // written with a trailing '*': also matches longer words
+  // Written "<name>": found by a parser of its own, never matched as a literal
+  // (kRecognisers: "<amount>", a money amount, FindAmounts).
+  bool recogniser = false;
   std::string where;      // file:line it came from
 };
 
@@ -284,6 +287,23 @@ int BareAgeAnswer(std::string_view normalised, bool* only_fillers = nullptr);
 // "yes po", "opo", "oo"; -1 for "no", "not yet", "hindi pa po", "dili pa"; 0 otherwise. An
 // age when it answers a yes-no age question ("are you 18?" "not yet").
 int YesNoAnswer(std::string_view normalised);
+
+// ---- Money amounts ------------------------------------------------------------------------
+
+// The lexicon's recognisers (Term::recogniser): names of terms found by a parser instead of
+// the matcher.
+inline constexpr std::string_view kAmountRecogniser = "<amount>";
+
+// A money amount in a message's original text, [begin, end) in bytes: a number with a
+// currency sign before or after it, a space between or not ("$50", "₱1,000", "50$",
+// "€ 30", "P500"), or with a currency code written against it ("500php", "usd50",
+// "20bucks", "0.5btc"). A code apart from its number ("500 pesos") is a lexicon term, and a
+// number alone ("1k", "500") is no amount (a count, a price or a time).
+struct AmountSpan {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+};
+void FindAmounts(std::string_view text, std::vector<AmountSpan>* out);
 
 // ---- Messages and conversations ---------------------------------------------------------
 
@@ -448,6 +468,10 @@ class Scanner {
   // such a term is kept only from a message that writes one (a bare "18" is a price, a
   // count or a time as often as an age).
   std::vector<uint8_t> plus_term_;
+  // The lexicon's "<amount>" term (money amounts, FindAmounts), or kNoTerm: a lexicon
+  // without it finds none.
+  static constexpr uint32_t kNoTerm = UINT32_MAX;
+  uint32_t amount_term_ = kNoTerm;
   // Per term, a bit per pair (in words of 64) for the pairs it is on side a / side b of,
   // at [term * pair_words_ + pair / 64]: one pass over the cues finds every pair present.
   size_t pair_words_ = 0;
@@ -488,7 +512,9 @@ struct Scanner::State {
     Category category;   // for ages: kMinor under 18, kAdult from 18
     bool from_grade : 1;  // an age inferred from a school grade
     bool discounted : 1;  // benign context in the same message (set when scored)
-    bool same_text : 1;   // the message normalises to itself, and its kept text is whole
+    // The span is in the original text: the message normalises to itself and its kept
+    // text is whole, or the cue was found in the original text (a money amount).
+    bool same_text : 1;
     bool unasked : 1;     // an age said as a bare number, not asked for (set when scored;
                           // weighted as from_grade)
     bool under : 1;       // an age said as "not yet age + 1" (AgeStatement::under)

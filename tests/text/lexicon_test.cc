@@ -1,6 +1,7 @@
 // Tests for text::Lexicon loading and validation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "text/text.h"
@@ -32,17 +33,20 @@ struct BadCase {
 
 TEST(Lexicon, RejectsBadLinesWithFileLineAndField) {
   const BadCase cases[] = {
-      {"a\tsexual\t1\n", "x.tsv:2"},                       // 3 columns
-      {"a\tsexy\t1\ten\n", "x.tsv:2:category"},            // unknown category
-      {"a\tsexual\tlots\ten\n", "x.tsv:2:weight"},         // not a number
-      {"a\tsexual\t0\ten\n", "x.tsv:2:weight"},            // not > 0
-      {"a\tsexual\t11\ten\n", "x.tsv:2:weight"},           // above 10
-      {"a\tsexual\t1\tenglish\n", "x.tsv:2:language"},     // not ISO 639
-      {"\tsexual\t1\ten\n", "x.tsv:2:term"},               // empty term
+      {"a\tsexual\t1\n", "x.tsv:2"},                               // 3 columns
+      {"a\tsexy\t1\ten\n", "x.tsv:2:category"},                    // unknown category
+      {"a\tsexual\tlots\ten\n", "x.tsv:2:weight"},                 // not a number
+      {"a\tsexual\t0\ten\n", "x.tsv:2:weight"},                    // not > 0
+      {"a\tsexual\t11\ten\n", "x.tsv:2:weight"},                   // above 10
+      {"a\tsexual\t1\tenglish\n", "x.tsv:2:language"},             // not ISO 639
+      {"\tsexual\t1\ten\n", "x.tsv:2:term"},                       // empty term
       {"ok\tsexual\t1\ten\nok\tsexual\t1\ten\n", "x.tsv:3:term"},  // duplicate
-      {"a\xff\tsexual\t1\ten\n", "x.tsv:2"},               // invalid UTF-8
-      {"a\xc0\xaf\tsexual\t1\ten\n", "x.tsv:2"},           // overlong form (strict UTF-8)
-      {"a\xed\xa0\x80\tsexual\t1\ten\n", "x.tsv:2"},       // surrogate
+      {"a\xff\tsexual\t1\ten\n", "x.tsv:2"},                       // invalid UTF-8
+      {"a\xc0\xaf\tsexual\t1\ten\n", "x.tsv:2"},                   // overlong form (strict UTF-8)
+      {"a\xed\xa0\x80\tsexual\t1\ten\n", "x.tsv:2"},               // surrogate
+      {"<price>\tpayment\t1\tmul\n", "x.tsv:2:term"},              // unknown recogniser
+      {"<amount>\tsexual\t1\tmul\n", "x.tsv:2:category"},          // an amount is a payment
+      {"<amount>*\tpayment\t1\tmul\n", "x.tsv:2:term"},            // and no prefix
   };
   for (const auto& c : cases) {
     auto lex = Lexicon::Parse(std::string(kHeader) + c.body, "x.tsv");
@@ -53,6 +57,27 @@ TEST(Lexicon, RejectsBadLinesWithFileLineAndField) {
   ASSERT_FALSE(no_header);
   EXPECT_EQ(no_header.error().where, "y.tsv:1");
   EXPECT_FALSE(Lexicon::Parse("", "z.tsv"));
+}
+
+// "<amount>" names the amount parser: a term of its own, never a literal for the matcher.
+TEST(Lexicon, AmountIsARecogniserNotALiteral) {
+  auto lex = Lexicon::Parse(
+      std::string(kHeader) + "<amount>\tpayment\t1.2\tmul\ngcash\tpayment\t2\tmul\n", "x.tsv");
+  ASSERT_TRUE(lex) << lex.error().ToString();
+  EXPECT_TRUE(lex->terms()[0].recogniser);
+  EXPECT_FALSE(lex->terms()[1].recogniser);
+  auto matcher = Matcher::Create(*lex, *Normaliser::Create());
+  ASSERT_TRUE(matcher) << matcher.error().ToString();
+  EXPECT_FALSE((*matcher)->patterns().empty());
+  for (const auto& p : (*matcher)->patterns()) EXPECT_EQ(p.term, 1u) << p.literal;
+  auto only = Lexicon::Parse(std::string(kHeader) + "<amount>\tpayment\t1\tmul\n", "y.tsv");
+  ASSERT_TRUE(only);
+  EXPECT_FALSE(Matcher::Create(*only, *Normaliser::Create()));  // nothing to match
+  auto def = Lexicon::Default();
+  ASSERT_TRUE(def);
+  EXPECT_EQ(std::count_if(def->terms().begin(), def->terms().end(),
+                          [](const Term& t) { return t.recogniser && t.term == "<amount>"; }),
+            1);
 }
 
 TEST(Lexicon, DefaultCoversEveryCategoryAndLanguage) {

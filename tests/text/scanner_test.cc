@@ -189,6 +189,41 @@ TEST(Scanner, BareNumberIsAnAgeOnlyAfterAnAgeQuestion) {
   EXPECT_TRUE(asked.flagged);
 }
 
+// A price is no age answer: "$15" after "how old are you?" is fifteen dollars.
+TEST(Scanner, NumberWithACurrencyIsAPriceNotAnAge) {
+  const auto minor_age = [](std::string_view answer) {
+    const std::string b = "B: " + std::string(answer);
+    const ConversationScore s =
+        Score({"A: how old are u? how much for nude cam show", std::string_view(b)});
+    return std::any_of(s.evidence.begin(), s.evidence.end(),
+                       [](const Evidence& e) { return e.category == Category::kMinor; });
+  };
+  EXPECT_TRUE(minor_age("15"));
+  EXPECT_FALSE(minor_age("$15"));
+  EXPECT_FALSE(minor_age("15$"));
+  EXPECT_FALSE(minor_age("15usd"));
+}
+
+// Money written only as an amount is a payment cue, quoted from the original text (the
+// normaliser drops the currency sign).
+TEST(Scanner, MoneyAmountsArePaymentEvidence) {
+  const auto s = Score({"A: how old are you", "B: 12", "A: naked cam show for me",
+                        "A: I give \u20b11,000 or US$ 20 or 500php"});
+  ASSERT_TRUE(s.flagged);
+  std::vector<std::string> quoted;
+  for (size_t i = 0; i < s.evidence.size(); ++i) {
+    const Evidence& e = s.evidence[i];
+    if (e.term != "<amount>") continue;
+    EXPECT_EQ(e.category, Category::kPayment);
+    quoted.push_back(s.texts[i].substr(e.span_begin, e.span_end - e.span_begin));
+  }
+  EXPECT_EQ(quoted, (std::vector<std::string>{"\u20b11,000", "$ 20", "500php"}));
+  const auto without =
+      Score({"A: how old are you", "B: 12", "A: naked cam show for me", "A: I give it later"});
+  EXPECT_GT(s.score, without.score);
+  EXPECT_EQ(s.signals[static_cast<size_t>(Category::kPayment)], 3u);
+}
+
 // A bare no to "are you 18?" (or yes to "are you a minor?") is a minor's age, "under 18";
 // the other answer, an answer to another question, or to one's own, is none.
 TEST(Scanner, BareYesOrNoAnsweringAYesNoAgeQuestion) {
