@@ -102,6 +102,20 @@ seed fuzz_normalise squeeze.txt 'helloooo!!! G-C-A-S-H 20 usd'
 seed fuzz_normalise ages.txt 'wala pa po ako 18, 2 girls 9 and 11, grade5, not yet 18 yrs'
 seed fuzz_normalise answer.txt 'hindi pa po'
 seed fuzz_normalise amounts.txt 'i send $50 or ₱1,000, 500php, usd20, P300 or 20 €'
+# fuzz_config: the first byte picks the parser (0 lexicon, 1 scan weights, 2 meta weights,
+# 3 countries "--" hotspots, 4 hash list, 5 referral agencies); the rest is a piece of the
+# built-in file.
+seed fuzz_config lexicon.tsv "0$(head -n 12 data/lexicons/brands.tsv)"
+seed fuzz_config scan_weights.tsv "1$(grep -v '^#' data/scoring/weights.tsv | head -n 8)
+$(grep '^pair' data/scoring/weights.tsv | head -n 2)"
+seed fuzz_config meta_weights.tsv "2$(head -n 12 data/meta/weights.tsv)"
+seed fuzz_config countries.txt "3$(head -n 8 data/countries/countries.csv)
+--
+$(head -n 8 data/countries/hotspots.tsv)"
+seed fuzz_config hashes.tsv "4pdq	list	label
+$(printf 'f%.0s' $(seq 64))	L	x
+abc	L	x"
+seed fuzz_config agencies.csv "5$(head -n 4 data/referral/agencies.csv)"
 
 # ---- Run --------------------------------------------------------------------------------------
 # UBSan findings must stop the run: the sanitizer recovers and carries on by default.
