@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "core/utf8.h"
 #include "meta/meta.h"
 #include "stream/stream.h"
 
@@ -35,6 +36,7 @@ struct MetaJobOptions {
   std::vector<std::string> files;
   std::string geo;              // libloc database or .mmdb; empty: libloc's default
   std::string weights_file;
+  std::string known_accounts;  // file of listed business accounts, one a line
   int window_days = 7;
   int horizon_days = meta::kFileModeHorizonDays;  // bounded state; 0 keeps everything
   int64_t lateness_s = 86400;
@@ -53,6 +55,33 @@ struct MetaJobOptions {
   int64_t read_leads = 0;       // print the leads of this epoch from the output topic
   uint64_t crash_after = 0;     // test hook: SIGKILL self after this many messages
 };
+
+// The accounts of --known-accounts: one a line, blanks and '#' comments skipped, spaces
+// around a name trimmed.
+Result<std::vector<std::string>> ReadKnownAccounts(const std::string& path) {
+  auto content = ReadFile(path);
+  if (!content) return tl::unexpected(content.error());
+  std::vector<std::string> out;
+  std::string_view rest = *content;
+  uint64_t line = 0;
+  while (!rest.empty()) {
+    const size_t end = rest.find('\n');
+    std::string_view name = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    ++line;
+    while (!name.empty() && (name.back() == '\r' || name.back() == ' ' || name.back() == '\t')) {
+      name.remove_suffix(1);
+    }
+    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+    if (name.empty() || name.front() == '#') continue;
+    if (!IsValidUtf8(name)) {
+      return Fail(ErrorCode::kParse, "account name is not valid UTF-8",
+                  path + ":" + std::to_string(line));
+    }
+    out.emplace_back(name);
+  }
+  return out;
+}
 
 std::atomic<bool> g_stop{false};
 extern "C" void StopOnSignal(int) { g_stop.store(true); }
@@ -278,6 +307,11 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
   cmd->add_option("--weights", opt->weights_file,
                   "Weights TSV (default: the built-in data/meta/weights.tsv)")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--known-accounts", opt->known_accounts,
+                  "Accounts the platform knows as legitimate businesses (verified tutors, "
+                  "call-centre lines), one a line, '#' comments: never scored, and no one's "
+                  "counterpart")
+      ->check(CLI::ExistingFile);
   cmd->add_flag("--all", opt->all, "Print every scored account, not only flagged ones");
   cmd->add_option("--min-score", opt->min_score, "Flag at or above this score (0.5)")
       ->check(CLI::Range(0.0, 1.0));
@@ -368,6 +402,15 @@ static void RegisterMeta(CLI::App& app, std::function<int()>* run) {
       mo.horizon_days = o.kafka.empty() ? o.horizon_days : 0;
       mo.lateness_ms = o.lateness_s * 1000;
       mo.threads = threads;
+      if (!o.known_accounts.empty()) {
+        auto listed = ReadKnownAccounts(o.known_accounts);
+        if (!listed) return fail(listed.error());
+        mo.known_accounts = std::move(*listed);
+        if (*stats) {
+          fmt::print(stderr, "meta: {} known business accounts listed ({})\n",
+                     mo.known_accounts.size(), o.known_accounts);
+        }
+      }
       auto analyzer = meta::Analyzer::Create(&*countries, locator.get(), *weights, mo);
       if (!analyzer) return fail(analyzer.error());
 

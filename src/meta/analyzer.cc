@@ -485,6 +485,7 @@ struct Analyzer::Impl {
   MetaWeights w;
   MetaOptions opt;
   MetaStats stats;
+  absl::flat_hash_set<std::string_view> known;  // MetaOptions::known_accounts, into `opt`
 
   Interner account_ids;  // index into `accounts`
   std::vector<AccountData> accounts;
@@ -1137,7 +1138,8 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const CountryTable* countries
   m.countries = countries;
   m.locator = locator;
   m.w = std::move(weights);
-  m.opt = options;
+  m.opt = std::move(options);
+  m.known.insert(m.opt.known_accounts.begin(), m.opt.known_accounts.end());
   m.threshold = options.min_score >= 0 ? options.min_score : m.w.Get("flag_threshold");
   m.regular_min_days = static_cast<uint32_t>(std::clamp(m.w.Get("regular_min_days"), 0.0, 1e6));
   m.InitCountries();
@@ -1380,7 +1382,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   // mode, every account).
   std::vector<uint16_t> home(n, 0), abroad(n, 0);
   const double abroad_min_share = w.Get("second_country_min_share");
-  std::vector<uint8_t> hotspot(n, 0), high(n, 0), local(n, 0);
+  std::vector<uint8_t> hotspot(n, 0), high(n, 0), local(n, 0), known(n, 0);
   m.data_start_ms = m.earliest_ms;
   // Whether a home is a hotspot, asked once per country (region unknown) and per region (of
   // its own country, as HomeRegion's are) rather than per account.
@@ -1406,6 +1408,10 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
       // foreigner who spends most of his days in a hotspot).
       abroad[i] = a.OtherCountry(home[i], abroad_min_share, m.country_codes);
       high[i] = m.IsHigh(abroad[i]);
+    }
+    if (!m.known.empty() && m.known.contains(m.account_names()[i])) {
+      known[i] = 1;  // a listed business: scored on neither side
+      hotspot[i] = high[i] = 0;
     }
     // By time, ties by the other fields: one order whatever order the half-edges came in
     // (members of a consumer group, batches), and most accounts' edges arrive in it.
@@ -1448,7 +1454,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
                                                 std::to_string(round) + " but not in round 0");
         }
         n = m.accounts.size();
-        for (auto* v : {&hotspot, &high, &local}) v->resize(n, 0);
+        for (auto* v : {&hotspot, &high, &local, &known}) v->resize(n, 0);
         for (auto* v : {&home, &abroad}) v->resize(n, 0);
       }
       if (!local[i]) theirs(i, a);
@@ -1471,6 +1477,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
         },
         [&](uint32_t i, const SharedAccount& a) {
           hotspot[i] = a.value != 0;
+          known[i] = m.known.contains(a.account);
           for (const auto& text : a.ips) {
             uint64_t ip = 0;
             std::from_chars(text.data(), text.data() + text.size(), ip, 16);
@@ -1494,6 +1501,11 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     return (bits[i / 64] >> (i % 64) & 1) != 0;
   };
   const std::vector<uint64_t> hotspot_bits = bits_of([&](size_t i) { return hotspot[i] != 0; });
+  // Listed businesses count as nobody's counterpart: demand asks hotspot_bits (they are off
+  // there), supply asks these.
+  const bool any_known = !m.known.empty();
+  const std::vector<uint64_t> known_bits =
+      any_known ? bits_of([&](size_t i) { return known[i] != 0; }) : std::vector<uint64_t>();
   auto score_side = [&](size_t i, bool supply, const std::vector<float>& other_score,
                         ScoredPtr* out) {
     Scored best_window;
@@ -1502,7 +1514,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
     auto qualifies = [&](const Edge& e) {
       if (supply) {
         return e.other_country() != own && e.other_country() != own_abroad &&
-               m.IsHigh(e.other_country());
+               m.IsHigh(e.other_country()) && !(any_known && bit(known_bits, e.other));
       }
       return bit(hotspot_bits, e.other);
     };
@@ -1628,7 +1640,7 @@ Status Analyzer::Impl::Score(int threads, ScoreExchange* exchange, const SweepRa
   // with listed regions) not flagged as hubs: a local account, a worker's family. Hubs say
   // nothing about where a caller is, so a customer's account used for hubs alone is scored.
   m.ForAccounts(n, threads, [&](size_t i) {
-    if (home[i] != 0 || !local[i]) return;
+    if (home[i] != 0 || !local[i] || known[i]) return;
     size_t near = 0;
     const auto& edges = m.accounts[i].edges;
     for (const Edge& e : edges) {

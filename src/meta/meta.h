@@ -159,6 +159,12 @@ struct MetaOptions {
   // clock when the analyzer is created) is rejected (AddResult::kFuture): one start far
   // ahead would close every block before it and make the rest of the input late.
   int64_t now_ms = 0;
+  // Accounts the platform knows as legitimate businesses (verified tutors, call-centre
+  // lines, support desks): never scored, and never a qualifying counterpart of another
+  // account (a student's calls with listed tutors are no demand, a Philippine agent's calls
+  // with a listed foreign client no supply). Every member of a consumer group needs the
+  // same list.
+  std::vector<std::string> known_accounts;
 };
 
 // `bantay meta`'s default horizon in file mode (MetaOptions::horizon_days).

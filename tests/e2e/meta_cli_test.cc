@@ -75,5 +75,37 @@ TEST_F(MetaCli, LateRecordIsRejectedWithItsLineOnceItsDaysAreScored) {
   EXPECT_NE(bad.err.find("--horizon-days"), std::string::npos) << bad.err;
 }
 
+// --known-accounts: a listed account is no lead, and its counterparts lose it; the list's
+// comments, blank lines, spaces and CRLF endings are read as a person writes them.
+TEST_F(MetaCli, KnownAccountsAreNoLeads) {
+  {
+    std::ofstream csv(Path("calls.csv"));
+    csv << "call_id,start,duration_s,caller,callee,media,caller_ip,callee_ip,caller_country,"
+           "callee_country,caller_region,callee_region\n"
+        << "first,2026-03-01T00:00:00Z,300,x1,x2,video,,,US,US,,\n";
+    const char* rich[] = {"US", "GB", "AU", "DE", "CA", "SE"};
+    // From day 10, two or three new foreigners a day on 20-minute night video calls.
+    for (int k = 0; k < 12; ++k) {
+      csv << "h" << k << ",2026-03-" << 11 + k / 3 << "T" << 14 + k % 5 << ":00:00Z,1200,cust" << k
+          << ",hub,video,,," << rich[k % 6] << ",PH,,PH-07\n";
+    }
+  }
+  const CliRun plain = Bantay("meta " + Path("calls.csv"));
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  EXPECT_NE(plain.out.find("\"account\":\"hub\""), std::string::npos) << plain.out;
+  {
+    std::ofstream list(Path("known.txt"));
+    list << "# verified tutors\r\n\r\n  hub \r\nsomeone-else\r\n";
+  }
+  const CliRun listed =
+      Bantay("meta --stats --known-accounts " + Path("known.txt") + " " + Path("calls.csv"));
+  ASSERT_EQ(listed.code, 0) << listed.err;
+  EXPECT_EQ(listed.out.find("\"account\":\"hub\""), std::string::npos) << listed.out;
+  EXPECT_NE(listed.err.find("2 known business accounts listed"), std::string::npos) << listed.err;
+  const CliRun missing =
+      Bantay("meta --known-accounts " + Path("none.txt") + " " + Path("calls.csv"));
+  EXPECT_EQ(missing.code, 2) << missing.err;
+}
+
 }  // namespace
 }  // namespace bantay::e2e

@@ -31,6 +31,7 @@ class Calls {
     static const CountryTable countries = *CountryTable::Default();
     MetaOptions o;
     o.keep_unflagged = all;
+    o.known_accounts = known_;
     auto a = Analyzer::Create(&countries, nullptr, *MetaWeights::Default(), o);
     EXPECT_TRUE(a) << a.error().ToString();
     for (const auto& r : records_) (*a)->Add(r);
@@ -41,6 +42,7 @@ class Calls {
     return out;
   }
   std::vector<CallRecord> records_;
+  std::vector<std::string> known_;  // MetaOptions::known_accounts
   MetaStats stats_;
 };
 
@@ -68,13 +70,18 @@ void AddThreeHubs(Calls& c) {
   AddHub(c, "hub3", "third", 9);
 }
 
+// A customer of all three hubs, one 15-minute video call each on days 13-15.
+void AddCustomerOfThreeHubs(Calls& c, const std::string& customer, const std::string& country) {
+  for (int h = 1; h <= 3; ++h) {
+    c.Add(customer, country, "hub" + std::to_string(h), "PH", kStart + (12 + h) * kDay + 20 * kHour,
+          15);
+  }
+}
+
 TEST(Analyzer, FlagsHubAndRepeatCustomer) {
   Calls c;
   AddThreeHubs(c);
-  // One customer of all three hubs.
-  for (int h = 1; h <= 3; ++h) {
-    c.Add("buyer", "GB", "hub" + std::to_string(h), "PH", kStart + (12 + h) * kDay + 20 * kHour, 15);
-  }
+  AddCustomerOfThreeHubs(c, "buyer", "GB");
   auto leads = c.Run();
   ASSERT_TRUE(leads.count("hub1/supply"));
   EXPECT_TRUE(leads["hub1/supply"].flagged) << leads["hub1/supply"].score;
@@ -83,6 +90,39 @@ TEST(Analyzer, FlagsHubAndRepeatCustomer) {
   ASSERT_TRUE(leads.count("buyer/demand"));
   EXPECT_TRUE(leads["buyer/demand"].flagged) << leads["buyer/demand"].score;
   EXPECT_GE(leads["buyer/demand"].flagged_counterparts, 2u);
+}
+
+// Accounts the platform lists as businesses are scored on neither side and count as no
+// one's counterpart: listed hubs are no leads and their customers lose them; a Philippine
+// account whose foreign contacts are all listed (a desk serving listed clients) is none.
+TEST(Analyzer, ListedBusinessAccountsAreNeverScoredNorCounted) {
+  Calls c;
+  AddThreeHubs(c);
+  AddCustomerOfThreeHubs(c, "buyer", "GB");
+  AddHub(c, "desk", "client", 12);
+  const auto flagged = [](std::map<std::string, AccountLead>& leads, const std::string& key) {
+    return leads.count(key) > 0 && leads[key].flagged;
+  };
+  auto plain = c.Run();
+  ASSERT_TRUE(flagged(plain, "hub1/supply"));
+  ASSERT_TRUE(flagged(plain, "buyer/demand"));
+  ASSERT_TRUE(flagged(plain, "desk/supply"));
+  c.known_ = {"hub1", "hub2", "hub3"};
+  for (int k = 0; k < 12; ++k) c.known_.push_back("client" + std::to_string(k));
+  auto listed = c.Run();
+  for (const char* hub : {"hub1", "hub2", "hub3"}) {
+    EXPECT_EQ(listed.count(std::string(hub) + "/supply"), 0u) << hub;
+    EXPECT_EQ(listed.count(std::string(hub) + "/demand"), 0u) << hub;
+  }
+  EXPECT_FALSE(flagged(listed, "buyer/demand"));
+  EXPECT_FALSE(flagged(listed, "cust0/demand"));
+  EXPECT_FALSE(flagged(listed, "desk/supply"));
+  EXPECT_EQ(listed.count("client0/demand"), 0u);
+  // Listing others changes nothing for a hub that is not listed.
+  c.known_ = {"hub2", "nobody"};
+  auto other = c.Run();
+  ASSERT_TRUE(flagged(other, "hub1/supply"));
+  EXPECT_EQ(other["hub1/supply"].score, plain["hub1/supply"].score);
 }
 
 // A loyal customer keeps video-calling one hub: too few counterparts for a pattern of his own,
@@ -368,10 +408,7 @@ TEST(Analyzer, AHomeRegionOffTheHotspotListMakesNoHotspotAccount) {
 TEST(Analyzer, AForeignCustomersCallsFromAHotspotMakeNoHotspotAccountOfHim) {
   Calls c;
   AddThreeHubs(c);
-  for (int h = 1; h <= 3; ++h) {
-    c.Add("tourist", "DE", "hub" + std::to_string(h), "PH", kStart + (12 + h) * kDay + 20 * kHour,
-          15);
-  }
+  AddCustomerOfThreeHubs(c, "tourist", "DE");
   for (int d = 0; d < 2; ++d) {  // then, in Cebu (PH-07), two calls home
     c.Add("tourist", "PH", "b", "US", kStart + (17 + d) * kDay, 5, Media::kAudio);
   }
