@@ -836,6 +836,12 @@ TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
       {"A: are you 18", "B: dili pa ko 18", "A: hubo sa cam, bayran tika"},
       {"A: u legal?", "B: not yet 18 lol", "A: send nudes i pay paypal"},
       {"A: 18 ka na?", "B: wala pa sa legal age", "A: hubad sa cam, padala ako gcash"},
+      // Body slang, touching oneself, the call show; money written only as an amount.
+      {"A: ilang taon ka", "B: 12 po", "A: pakita pekpek mo", "A: P500 sa gcash"},
+      {"A: ilang taon ka na", "B: 11", "A: hawakan mo sarili mo sa video call",
+       "A: bigay ko 500php"},
+      {"A: hi ilang taon ka na", "B: 13 po", "A: show me down there", "A: ok?"},
+      {"A: hi ilang taon ka na", "B: 13 po", "A: vc show tonight", "A: ok?"},
   };
   for (const Lines& c : cases) {
     const auto s = Score(c);
@@ -845,6 +851,14 @@ TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
 
 TEST(Scanner, DoesNotFlagOtherStylesOfHardNegatives) {
   const Lines cases[] = {
+      // A body-safety lesson names private parts; a doctor's video consultation asks to see
+      // a child's chest; a children's yoga class opens the legs.
+      {"A: good morning class, grade 4 body safety lesson today",
+       "A: your private parts are private, no one may touch them", "B: yes teacher"},
+      {"A: hello mommy, this is dr reyes for the teleconsult", "B: my son is 8, he has rash",
+       "A: please show me your chest on the video call", "A: consultation fee 500 via gcash"},
+      {"A: yoga class for kids age 10 on zoom", "A: open your legs wide for the butterfly stretch",
+       "B: ok coach"},
       {"A: my daughter is 12, she needs money for her school project", "A: pls send via gcash"},
       {"A: anak padala ko na ang pang tuition mo sa western union", "B: salamat pa",
        "A: video call tayo mamaya kasama si bunso"},
