@@ -842,6 +842,9 @@ TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
        "A: bigay ko 500php"},
       {"A: hi ilang taon ka na", "B: 13 po", "A: show me down there", "A: ok?"},
       {"A: hi ilang taon ka na", "B: 13 po", "A: vc show tonight", "A: ok?"},
+      // School years as a child says them: the old high school's first year, a student still.
+      {"A: hi", "B: first year high school po", "A: hubad ka sa cam, bayad ko gcash"},
+      {"A: hi", "B: studyante pa", "A: hubad ka sa cam, bayad ko gcash"},
   };
   for (const Lines& c : cases) {
     const auto s = Score(c);
