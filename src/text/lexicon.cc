@@ -11,8 +11,8 @@ namespace bantay::text {
 
 namespace {
 
-constexpr std::string_view kCategoryNames[] = {"sexual", "solicitation", "payment", "minor",
-                                               "adult",  "benign",       "age_probe"};
+constexpr std::string_view kCategoryNames[] = {"sexual", "solicitation", "payment",   "minor",
+                                               "adult",  "benign",       "age_probe", "family"};
 static_assert(std::size(kCategoryNames) == kCategoryCount);
 
 }  // namespace

@@ -753,10 +753,15 @@ Scanner::Scored Scanner::ScoreState(State* state) const {
     thread_local std::vector<uint32_t> benign_messages;
     benign_messages.clear();
     for (const auto& c : cues) {
-      if (c.category == Category::kBenign) benign_messages.push_back(c.message);
+      if (c.category == Category::kBenign || c.category == Category::kFamily) {
+        benign_messages.push_back(c.message);
+      }
     }
     for (auto& c : cues) {
-      if (c.category == Category::kBenign || c.term == State::kAgeTerm) continue;
+      if (c.category == Category::kBenign || c.category == Category::kFamily ||
+          c.term == State::kAgeTerm) {
+        continue;
+      }
       c.discounted =
           std::binary_search(benign_messages.begin(), benign_messages.end(), c.message);
     }
@@ -911,6 +916,16 @@ Scanner::Scored Scanner::ScoreState(State* state) const {
   if (probe_by_req != UINT32_MAX && sexual_any && probe_by_req < first_sexual) {
     add("requester asked age, then sexual request", w.grooming_probe);
   }
+  // The child calls the requester mother or grandmother: a family talking (a parent buying
+  // clothes, reminding of a bath, sending an allowance), not a stranger's request. The
+  // term's weight (at most 1) says how sure its address is ("ma" is also ma'am).
+  double family = 0;
+  for (const auto& c : cues) {
+    if (c.category == Category::kFamily && by_other(c)) {
+      family = std::max(family, std::min(1.0, static_cast<double>(weight_of(c))));
+    }
+  }
+  add("family context", w.family_address * family);
   if (!minor_any) add("no minor cue", w.no_minor);
   if (!sexual_any) add("no sexual request", w.no_sexual);
   if (!pairs_.empty()) {

@@ -124,6 +124,7 @@ enum class Category : uint8_t {
   kAdult,         // stated adult age, "18+"
   kBenign,        // benign context: school fees, tuition, medicine, sex education
   kAgeProbe,      // questions about age ("how old are you", "ilang taon ka")
+  kFamily,        // a participant addressing another as kin ("opo lola", "thank you ma")
   kCount
 };
 inline constexpr size_t kCategoryCount = static_cast<size_t>(Category::kCount);
@@ -347,6 +348,10 @@ struct ScoringWeights {
   double benign_per_cue = -0.4;     // per unit of benign-context weight (capped)
   double benign_cap = 3.0;
   double benign_discount = 0.25;    // factor on other cues in a message with a benign cue
+  // A family cue from someone other than the requester: the child calls the requester
+  // mother or grandmother, a family's conversation (its message's cues are discounted as a
+  // benign cue's are).
+  double family_address = -5.0;
   double adult_term = -1.2;         // on log(1 + adult cue weight)
   double strong_solicitation = 1.5; // solicitation weight at or above which it counts as sexual
   double weak_solicitation = 0.3;   // share of weaker solicitation (less benign) that does

@@ -189,6 +189,26 @@ TEST(Scanner, BareNumberIsAnAgeOnlyAfterAnAgeQuestion) {
   EXPECT_TRUE(asked.flagged);
 }
 
+// A child who calls the requester mother or grandmother is in a family's conversation: a
+// mother who bought her daughter underwear online and ships it scores lower for it, "mama"
+// more than "ma" (also ma'am); the same words from the requester are no family context.
+TEST(Scanner, FamilyAddressFromTheOtherParticipantLowersTheScore) {
+  const auto shop = [](std::string_view reply) {
+    const std::string b = "B: " + std::string(reply) + " grade 6 na kasi ako";
+    return Score({"A: anak, binilhan kita ng bra at panty sa shopee, 300 lang", std::string_view(b),
+                  "A: padala ko na sa lbc"})
+        .score;
+  };
+  const double none = shop("wow!"), ma = shop("thank you ma!"), mama = shop("thank you mama!");
+  EXPECT_LT(ma, none);
+  EXPECT_LT(mama, ma);
+  EXPECT_LT(mama, 0.6);
+  const auto by_requester =
+      Score({"A: thank you mama! anak, binilhan kita ng bra at panty sa shopee, 300 lang",
+             "B: wow! grade 6 na kasi ako", "A: padala ko na sa lbc"});
+  EXPECT_GT(by_requester.score, 0.9);
+}
+
 // A price is no age answer: "$15" after "how old are you?" is fifteen dollars.
 TEST(Scanner, NumberWithACurrencyIsAPriceNotAnAge) {
   const auto minor_age = [](std::string_view answer) {
