@@ -865,6 +865,9 @@ TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
       // School years as a child says them: the old high school's first year, a student still.
       {"A: hi", "B: first year high school po", "A: hubad ka sa cam, bayad ko gcash"},
       {"A: hi", "B: studyante pa", "A: hubad ka sa cam, bayad ko gcash"},
+      // Cebuano: touching oneself; a show on the video call, paid.
+      {"A: pila na imong edad", "B: 12 ko", "A: hikapa imong kaugalingon", "A: ok?"},
+      {"A: pila na imong edad", "B: 12 ko", "A: show ta sa vc, bayran tika", "A: ok?"},
   };
   for (const Lines& c : cases) {
     const auto s = Score(c);
