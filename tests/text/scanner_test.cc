@@ -865,6 +865,9 @@ TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
       // School years as a child says them: the old high school's first year, a student still.
       {"A: hi", "B: first year high school po", "A: hubad ka sa cam, bayad ko gcash"},
       {"A: hi", "B: studyante pa", "A: hubad ka sa cam, bayad ko gcash"},
+      // A facilitator's coded offer: a child "available", her age, a paid video call.
+      {"A: good evening sir, young one available tonight", "B: how old", "A: 9 lang po",
+       "A: video call after payment", "B: ok sending via remitly"},
       // Cebuano: touching oneself; a show on the video call, paid.
       {"A: pila na imong edad", "B: 12 ko", "A: hikapa imong kaugalingon", "A: ok?"},
       {"A: pila na imong edad", "B: 12 ko", "A: show ta sa vc, bayran tika", "A: ok?"},
@@ -885,6 +888,11 @@ TEST(Scanner, DoesNotFlagOtherStylesOfHardNegatives) {
        "A: please show me your chest on the video call", "A: consultation fee 500 via gcash"},
       {"A: yoga class for kids age 10 on zoom", "A: open your legs wide for the butterfly stretch",
        "B: ok coach"},
+      // "Available" offers that are no child: puppies, an adult dance group.
+      {"A: hi sir, young ones available, shih tzu puppies 8 weeks old", "B: how much?",
+       "A: 8000 pesos each, video call to see them, gcash first"},
+      {"A: hi sir, girls available for your event, dance group ages 18 to 25",
+       "B: how much per show?", "A: 5000 for 3 songs, 50% down via gcash"},
       {"A: my daughter is 12, she needs money for her school project", "A: pls send via gcash"},
       {"A: anak padala ko na ang pang tuition mo sa western union", "B: salamat pa",
        "A: video call tayo mamaya kasama si bunso"},
