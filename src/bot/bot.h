@@ -109,8 +109,9 @@ struct GuardVerdict {
 };
 
 // Checks every outgoing line after normalisation (leetspeak, spacing, homoglyphs folded)
-// against the sexual, solicitation and payment lexicon categories plus the meeting and media
-// terms of data/personas/guard.tsv. Immutable; thread-safe.
+// against the sexual, solicitation and payment lexicon categories (a money amount, "$20",
+// included) plus the meeting and media terms of data/personas/guard.tsv. Immutable;
+// thread-safe.
 class Guard {
  public:
   // The built-in lexicons and guard terms.
@@ -124,6 +125,9 @@ class Guard {
  private:
   Guard() = default;
   std::shared_ptr<const text::Matcher> matcher_;
+  // The lexicon's "<amount>" term when it blocks (money written as an amount, which the
+  // matcher does not match: text::FindAmounts reads the line); -1 when there is none.
+  int amount_term_ = -1;
 };
 
 // ---- Detail extraction ----------------------------------------------------------------------

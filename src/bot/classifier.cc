@@ -29,6 +29,7 @@ struct Classifier::Impl {
     Intent intent;
   };
   std::vector<Cue> cues;
+  double amount_weight = 0;  // the lexicon's "<amount>" term (0: none, amounts not read)
 };
 
 Classifier::~Classifier() = default;
@@ -39,6 +40,9 @@ Result<std::shared_ptr<const Classifier>> Classifier::Default() {
   std::shared_ptr<Classifier> c(new Classifier());
   c->impl_ = std::make_unique<Impl>();
   c->impl_->matcher = *matcher;
+  for (const text::Term& t : (*matcher)->lexicon().terms()) {
+    if (t.recogniser && t.term == text::kAmountRecogniser) c->impl_->amount_weight = t.weight;
+  }
   bool found = false;
   for (const auto& file : EmbeddedFiles()) {
     // Named, not a structured binding: the lambda below uses it (clang 14 cannot capture one).
@@ -87,6 +91,16 @@ Classification Classifier::Classify(std::string_view line, const std::vector<Det
         continue;
     }
     c.terms.push_back(t.term);
+  }
+  // Money written as an amount ("$20", "500php"), which the matcher does not see (the
+  // normaliser drops currency signs): the scan's <amount> cue.
+  if (impl_->amount_weight > 0) {
+    thread_local std::vector<text::AmountSpan> amounts;
+    text::FindAmounts(line, &amounts);
+    if (!amounts.empty()) {
+      payment += impl_->amount_weight;
+      c.terms.emplace_back(text::kAmountRecogniser);
+    }
   }
   if (solicitation >= kIntentWeight) c.intents[static_cast<size_t>(Intent::kSolicitation)] = true;
   if (payment >= kIntentWeight) c.intents[static_cast<size_t>(Intent::kPayment)] = true;

@@ -27,6 +27,13 @@ Result<std::shared_ptr<const Guard>> Guard::Create(std::shared_ptr<const text::M
   for (const auto& t : matcher->lexicon().terms()) any = any || Blocks(t.category);
   if (!any) return Fail(ErrorCode::kInvalidArgument, "guard lexicon has no blocking terms");
   std::shared_ptr<Guard> g(new Guard());
+  const auto& terms = matcher->lexicon().terms();
+  for (size_t t = 0; t < terms.size(); ++t) {
+    if (terms[t].recogniser && terms[t].term == text::kAmountRecogniser &&
+        Blocks(terms[t].category)) {
+      g->amount_term_ = static_cast<int>(t);
+    }
+  }
   g->matcher_ = std::move(matcher);
   return std::shared_ptr<const Guard>(std::move(g));
 }
@@ -40,7 +47,19 @@ GuardVerdict Guard::Check(std::string_view line) const {
     v.allowed = false;
     v.category = std::string(text::CategoryName(t.category));
     v.term = t.term;
-    break;
+    return v;
+  }
+  // The payment lexicon's "<amount>" (money written as an amount, "$20"), which the matcher
+  // does not match: its parser reads the line.
+  if (amount_term_ >= 0) {
+    std::vector<text::AmountSpan> amounts;
+    text::FindAmounts(line, &amounts);
+    if (!amounts.empty()) {
+      const text::Term& t = matcher_->lexicon().terms()[static_cast<size_t>(amount_term_)];
+      v.allowed = false;
+      v.category = std::string(text::CategoryName(t.category));
+      v.term = t.term;
+    }
   }
   return v;
 }

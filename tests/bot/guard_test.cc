@@ -12,19 +12,31 @@ using testing::ThePersona;
 
 TEST(Guard, BlocksPlainAndObfuscatedTerms) {
   const Guard& g = *TheGuard();
-  const std::vector<std::string> blocked = {
-      "send me a photo",          "lets meet tomorrow",      "p.h.o.t.o please",
-      "pr1vate sh0w",             "\xD1\x95how me",          // Cyrillic dze for s
-      "m e e t  me",              "p a y p a l",             "gc\xE2\x80\x8B" "ash",  // zero-width
-      "i will p@y you",           "turn on your c a m",      "take a s3lfie",
-      "how much money",           "western union",           "NAKED"};
+  const std::vector<std::string> blocked = {"send me a photo",
+                                            "lets meet tomorrow",
+                                            "p.h.o.t.o please",
+                                            "pr1vate sh0w",
+                                            "\xD1\x95how me",  // Cyrillic dze for s
+                                            "m e e t  me",
+                                            "p a y p a l",
+                                            "gc\xE2\x80\x8B"
+                                            "ash",  // zero-width
+                                            "i will p@y you",
+                                            "turn on your c a m",
+                                            "take a s3lfie",
+                                            "how much money",
+                                            "western union",
+                                            "NAKED",
+                                            "ok $20",
+                                            "\u20b1500 po",
+                                            "500php"};  // amounts
   for (const auto& line : blocked) {
     GuardVerdict v = g.Check(line);
     EXPECT_FALSE(v.allowed) << line;
     EXPECT_FALSE(v.term.empty()) << line;
   }
   for (const std::string ok : {"hello po", "im 10 po", "where r u from po?", "wat is ur email po?",
-                               "sorry lag, my kuya is downloading a movie"}) {
+                               "sorry lag, my kuya is downloading a movie", "brb 5 mins"}) {
     EXPECT_TRUE(g.Check(ok).allowed) << ok;
   }
 }
