@@ -40,8 +40,8 @@ Result<std::shared_ptr<const Classifier>> Classifier::Default() {
   std::shared_ptr<Classifier> c(new Classifier());
   c->impl_ = std::make_unique<Impl>();
   c->impl_->matcher = *matcher;
-  for (const text::Term& t : (*matcher)->lexicon().terms()) {
-    if (t.recogniser && t.term == text::kAmountRecogniser) c->impl_->amount_weight = t.weight;
+  if (const int amount = (*matcher)->lexicon().Recogniser(text::kAmountRecogniser); amount >= 0) {
+    c->impl_->amount_weight = (*matcher)->lexicon().terms()[static_cast<size_t>(amount)].weight;
   }
   bool found = false;
   for (const auto& file : EmbeddedFiles()) {

@@ -27,12 +27,9 @@ Result<std::shared_ptr<const Guard>> Guard::Create(std::shared_ptr<const text::M
   for (const auto& t : matcher->lexicon().terms()) any = any || Blocks(t.category);
   if (!any) return Fail(ErrorCode::kInvalidArgument, "guard lexicon has no blocking terms");
   std::shared_ptr<Guard> g(new Guard());
-  const auto& terms = matcher->lexicon().terms();
-  for (size_t t = 0; t < terms.size(); ++t) {
-    if (terms[t].recogniser && terms[t].term == text::kAmountRecogniser &&
-        Blocks(terms[t].category)) {
-      g->amount_term_ = static_cast<int>(t);
-    }
+  const int amount = matcher->lexicon().Recogniser(text::kAmountRecogniser);
+  if (amount >= 0 && Blocks(matcher->lexicon().terms()[static_cast<size_t>(amount)].category)) {
+    g->amount_term_ = amount;
   }
   g->matcher_ = std::move(matcher);
   return std::shared_ptr<const Guard>(std::move(g));

@@ -105,6 +105,13 @@ Result<Lexicon> Lexicon::Parse(std::string_view content, std::string_view file_n
   return lex;
 }
 
+int Lexicon::Recogniser(std::string_view name) const {
+  for (size_t t = 0; t < terms_.size(); ++t) {
+    if (terms_[t].recogniser && terms_[t].term == name) return static_cast<int>(t);
+  }
+  return -1;
+}
+
 Result<Lexicon> Lexicon::LoadDir(const std::string& dir) {
   std::error_code ec;
   std::vector<std::filesystem::path> files;

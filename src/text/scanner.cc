@@ -340,9 +340,9 @@ Result<std::shared_ptr<const Scanner>> Scanner::Create(std::shared_ptr<const Mat
   s->plus_term_.assign(terms.size(), 0);
   for (size_t t = 0; t < terms.size(); ++t) {
     s->plus_term_[t] = terms[t].term.find('+') != std::string::npos;
-    if (terms[t].recogniser && terms[t].term == kAmountRecogniser && s->amount_term_ == kNoTerm) {
-      s->amount_term_ = static_cast<uint32_t>(t);
-    }
+  }
+  if (const int amount = s->matcher_->lexicon().Recogniser(kAmountRecogniser); amount >= 0) {
+    s->amount_term_ = static_cast<uint32_t>(amount);
   }
   State empty;
   s->reports_without_cues_ = s->ScoreState(&empty).report;

@@ -157,6 +157,9 @@ class Lexicon {
 
   void Append(const Lexicon& other);
   const std::vector<Term>& terms() const { return terms_; }
+  // The index of the first recogniser term named `name` ("<amount>"), or -1 when the lexicon
+  // has none (its parser then finds nothing).
+  int Recogniser(std::string_view name) const;
 
  private:
   std::vector<Term> terms_;

@@ -66,6 +66,8 @@ TEST(Lexicon, AmountIsARecogniserNotALiteral) {
   ASSERT_TRUE(lex) << lex.error().ToString();
   EXPECT_TRUE(lex->terms()[0].recogniser);
   EXPECT_FALSE(lex->terms()[1].recogniser);
+  EXPECT_EQ(lex->Recogniser("<amount>"), 0);
+  EXPECT_EQ(lex->Recogniser("gcash"), -1);  // a literal, no recogniser
   auto matcher = Matcher::Create(*lex, *Normaliser::Create());
   ASSERT_TRUE(matcher) << matcher.error().ToString();
   EXPECT_FALSE((*matcher)->patterns().empty());
@@ -75,6 +77,7 @@ TEST(Lexicon, AmountIsARecogniserNotALiteral) {
   EXPECT_FALSE(Matcher::Create(*only, *Normaliser::Create()));  // nothing to match
   auto def = Lexicon::Default();
   ASSERT_TRUE(def);
+  EXPECT_GE(def->Recogniser("<amount>"), 0);
   EXPECT_EQ(std::count_if(def->terms().begin(), def->terms().end(),
                           [](const Term& t) { return t.recogniser && t.term == "<amount>"; }),
             1);
