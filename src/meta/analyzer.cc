@@ -1138,7 +1138,7 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const CountryTable* countries
   m.countries = countries;
   m.locator = locator;
   m.w = std::move(weights);
-  m.opt = std::move(options);
+  m.opt = options;  // a copy: `options` is read below
   m.known.insert(m.opt.known_accounts.begin(), m.opt.known_accounts.end());
   m.threshold = options.min_score >= 0 ? options.min_score : m.w.Get("flag_threshold");
   m.regular_min_days = static_cast<uint32_t>(std::clamp(m.w.Get("regular_min_days"), 0.0, 1e6));
