@@ -153,11 +153,7 @@ class ConversationTable {
       *s = Scanner::State();
       return;
     }
-    s->messages = 0;
-    s->authors.clear();
-    s->cues.clear();
-    s->text_arena.clear();
-    s->text_starts.clear();
+    s->Clear();
   }
 
   absl::flat_hash_map<absl::string_view, size_t> index_;  // keys view items_' ids

@@ -633,6 +633,7 @@ const char* ReadFrozenHeader(const char* in, FrozenHeader* h) {
 // text starts begin.
 const char* ThawCues(const FrozenHeader& h, const char* in, Scanner::State* state) {
   using State = Scanner::State;
+  state->yes_no_question = UINT32_MAX;  // not frozen: the piece takes no more messages
   state->messages = h.messages;
   state->authors.resize(h.authors);
   for (uint32_t a = 0; a < h.authors; ++a) in += GetVar(&in);

@@ -545,6 +545,16 @@ struct Scanner::State {
   // another: message k is text_arena[text_starts[k], text_starts[k + 1] or the end).
   std::string text_arena;
   std::vector<uint32_t> text_starts;
+  // Back to a new conversation's state, keeping the buffers' room (a state reused for
+  // another conversation must carry nothing of the last, not even the question it asked).
+  void Clear() {
+    messages = 0;
+    yes_no_question = UINT32_MAX;
+    authors.clear();
+    cues.clear();
+    text_arena.clear();
+    text_starts.clear();
+  }
   std::string_view Text(uint32_t k) const {
     const uint32_t b = text_starts[k];
     const uint32_t e = k + 1 < text_starts.size() ? text_starts[k + 1]

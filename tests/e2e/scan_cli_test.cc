@@ -211,6 +211,44 @@ TEST_F(ScanCli, ConversationsSpreadOverChunksScoreAsTheyDoContiguous) {
   EXPECT_NE(want.out.find("\"flagged\":true"), std::string::npos);
 }
 
+// A worker reuses its conversation states from chunk to chunk: a conversation must start
+// with nothing of the one that had its slot before, not even a yes-no age question it
+// ended with ("are you 18?"), which would make a bare "no" of the new one an answer and its
+// author the first participant.
+TEST_F(ScanCli, AConversationInheritsNothingFromTheStateItReuses) {
+  std::string jsonl;
+  // ~1.4 MB of one-message conversations that ask, so that the second 1 MB chunk holds
+  // some, then the conversations under test in the slots the first chunk's used.
+  for (int i = 0; i < 20000; ++i) {
+    jsonl += "{\"conversation\":\"q" + std::to_string(100000 + i) +
+             "\",\"author\":\"q\",\"text\":\"are you 18?\"}\n";
+  }
+  constexpr int kTested = 200;
+  for (int i = 0; i < kTested; ++i) {
+    const std::string c = "{\"conversation\":\"t" + std::to_string(100 + i) + "\",";
+    jsonl += c + "\"author\":\"a\",\"text\":\"hi\"}\n";
+    jsonl += c + "\"author\":\"b\",\"text\":\"no\"}\n";
+    jsonl += c + "\"author\":\"a\",\"text\":\"how old are you\"}\n";
+    jsonl += c + "\"author\":\"b\",\"text\":\"12\"}\n";
+    jsonl += c + "\"author\":\"a\",\"text\":\"naked cam show, i send western union\"}\n";
+  }
+  Write("reuse.jsonl", jsonl);
+  auto run = Bantay("scan --threads 1 " + Path("reuse.jsonl"));
+  ASSERT_EQ(run.code, 0) << run.err;
+  std::istringstream lines(run.out);
+  std::string line;
+  int tested = 0;
+  while (std::getline(lines, line)) {
+    const auto j = nlohmann::json::parse(line);
+    if (j["conversation"].get<std::string>()[0] != 't') continue;
+    ++tested;
+    ASSERT_EQ(j["participants"].size(), 2u) << line;
+    EXPECT_EQ(j["participants"][0]["author"], "a") << line;  // the first with a cue
+    EXPECT_EQ(j["participants"][0]["role"], "requester") << line;
+  }
+  EXPECT_EQ(tested, kTested);
+}
+
 TEST_F(ScanCli, StatesFillingSeveralPackBlocksAreScoredWhole) {
   std::string filler;
   while (filler.size() < 1500) filler += "so hot today, just eating ";
