@@ -1,7 +1,7 @@
 // fuzz/fuzz_normalise.cc: libFuzzer target for the normaliser and its offset map, the
 // matcher's reading of the digits the normaliser keeps (Matcher::ReadLeetDigits), and the
-// age readers on its output (FindAges, BareAgeAnswer, YesNoAnswer), and the money amounts of
-// its input (FindAmounts).
+// age readers on its output (FindAges, BareAgeAnswer, YesNoAnswer), and the money amounts and
+// pictograph terms of its input (FindAmounts, Matcher::FindSymbols).
 
 #include <cstddef>
 #include <cstdint>
@@ -98,6 +98,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bantay::text::FindAmounts(in, &amounts);
   for (const auto& a : amounts) {
     if (a.begin >= a.end || a.end > in.size()) __builtin_trap();
+  }
+
+  // Pictograph terms, read in the original text: ordered, non-empty spans inside it, each a
+  // pictograph term of the lexicon.
+  std::vector<bantay::text::Hit> symbols;
+  SharedMatcher().FindSymbols(in, &symbols);
+  for (size_t i = 0; i < symbols.size(); ++i) {
+    const auto& h = symbols[i];
+    if (h.begin >= h.end || h.end > in.size()) __builtin_trap();
+    if (i > 0 && h.begin < symbols[i - 1].end) __builtin_trap();
+    if (!SharedMatcher().lexicon().terms()[h.term].symbol) __builtin_trap();
   }
 
   // Without offsets the text is the same.

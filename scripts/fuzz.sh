@@ -102,6 +102,7 @@ seed fuzz_normalise squeeze.txt 'helloooo!!! G-C-A-S-H 20 usd'
 seed fuzz_normalise ages.txt 'wala pa po ako 18, 2 girls 9 and 11, grade5, not yet 18 yrs'
 seed fuzz_normalise answer.txt 'hindi pa po'
 seed fuzz_normalise amounts.txt 'i send $50 or ₱1,000, 500php, usd20, P300 or 20 €'
+seed fuzz_normalise pictographs.txt 'show 🍑🍑 on 📷, 👉🏽👌️ i send 💰‍💸 ok'
 # fuzz_config: the first byte picks the parser (0 lexicon, 1 scan weights, 2 meta weights,
 # 3 countries "--" hotspots, 4 hash list, 5 referral agencies); the rest is a piece of the
 # built-in file.

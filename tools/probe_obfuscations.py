@@ -76,6 +76,21 @@ def _cut_terms(text):
 
 _TERMS = None
 
+# Words a chat writes as a pictograph instead (money, the camera, body parts), as a person
+# would pick them: not read from bantay's lexicons.
+_PICTOGRAPHS = {"money": "\U0001F4B0", "cash": "\U0001F4B5", "pera": "\U0001F4B0",
+                "bayad": "\U0001F4B0", "pay": "\U0001F4B8", "payment": "\U0001F4B8",
+                "dollars": "\U0001F4B5", "usd": "\U0001F4B5", "cam": "\U0001F4F7",
+                "camera": "\U0001F4F7", "webcam": "\U0001F4F7", "video": "\U0001F4F9",
+                "naked": "\U0001F351", "nude": "\U0001F351", "nudes": "\U0001F351",
+                "hubad": "\U0001F351", "hubo": "\U0001F351", "dick": "\U0001F346",
+                "penis": "\U0001F346", "titi": "\U0001F346", "sexy": "\U0001FAE6"}
+
+
+def _pictographs(text):
+    """Writes each word of _PICTOGRAPHS as its pictograph ("send 💰", "on 📷")."""
+    return " ".join(_PICTOGRAPHS.get(w.lower(), w) for w in text.split(" "))
+
 KINDS = {
     # Unicode compatibility forms: NFKC folds them.
     "fullwidth": lambda t: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in t),
@@ -101,6 +116,8 @@ KINDS = {
     "upper": lambda t: t.upper(),
     # Text-speak: every vowel after a word's first letter left out ("nkd", "stdnt").
     "no_vowels": _words(lambda w: w[0] + "".join(c for c in w[1:] if c not in "aeiou")),
+    # Words written as pictographs: money, the camera, body parts.
+    "pictographs": _pictographs,
     # Regional indicator symbols (the letters of flag emoji), kept apart by zero-width spaces.
     "regional_indicators": _letters(lambda c: chr(0x1F1E6 + ord(c) - 97) + "\u200b"),
 }

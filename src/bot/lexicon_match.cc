@@ -40,6 +40,10 @@ LineMatch MatchLine(const text::Matcher& matcher, std::string_view line) {
   thread_local std::vector<text::Hit> hits;
   matcher.Normalise(line, &normalised, &soft);
   matcher.Match(normalised, *scratch, &hits, soft);
+  // Pictograph terms ("💰", "🍆"), found in the line as written: their spans are the line's.
+  thread_local std::vector<text::Hit> symbols;
+  matcher.FindSymbols(line, &symbols);
+  hits.insert(hits.end(), symbols.begin(), symbols.end());
   return {normalised, hits};
 }
 

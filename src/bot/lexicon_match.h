@@ -17,7 +17,8 @@ namespace bantay::bot {
 Result<std::shared_ptr<const text::Matcher>> DefaultMatcher(std::string_view extra_embedded = {});
 
 // Normalises `line` and matches it, in per-thread buffers valid until the next call on the
-// same thread.
+// same thread. The hits of pictograph terms (Matcher::FindSymbols) come last, with spans in
+// `line` rather than in `normalised`.
 struct LineMatch {
   const std::string& normalised;
   const std::vector<text::Hit>& hits;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -12,6 +14,20 @@ namespace bantay {
 // there are not one: a stray continuation byte, a truncated sequence, an overlong form, a
 // surrogate (U+D800..U+DFFF) or a code point above U+10FFFF. REQUIRES: i < s.size().
 size_t Utf8SequenceLength(std::string_view s, size_t i);
+
+// Whether every byte of `s` is ASCII (below 0x80), eight bytes at a time.
+inline bool IsAsciiOnly(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ULL) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) & 0x80) return false;
+  }
+  return true;
+}
 
 // Whether all of `s` is well-formed UTF-8. Runs of ASCII are checked eight bytes at a time.
 bool IsValidUtf8(std::string_view s);

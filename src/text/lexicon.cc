@@ -74,6 +74,18 @@ Result<Lexicon> Lexicon::Parse(std::string_view content, std::string_view file_n
           }
           t.recogniser = true;
         }
+        if (const int pictograph = PictographTerm(t.term); pictograph < 0) {
+          return Fail(ErrorCode::kParse,
+                      "term '" + t.term +
+                          "' mixes pictographs (emoji) with other characters; write them as "
+                          "separate terms",
+                      where("term"));
+        } else if (pictograph > 0) {
+          if (t.prefix) {
+            return Fail(ErrorCode::kParse, "a pictograph term takes no '*'", where("term"));
+          }
+          t.symbol = true;
+        }
         double w = 0;
         auto [ptr, ec] = std::from_chars(cols[2].data(), cols[2].data() + cols[2].size(), w);
         if (ec != std::errc() || ptr != cols[2].data() + cols[2].size() || !(w > 0) || w > 10) {

@@ -382,6 +382,19 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
   for (uint32_t t = 0; t < terms.size(); ++t) {
     db.term_prefix.push_back(terms[t].prefix);
     if (terms[t].recogniser) continue;  // found by its parser (Scanner), not as a literal
+    if (terms[t].symbol) {              // found in the original text (FindSymbols)
+      m->norm_->Normalise(terms[t].term, &normalised);
+      if (!normalised.empty()) {  // "📷" is read as "cam": a literal would never be found
+        return Fail(ErrorCode::kParse,
+                    "pictograph term '" + terms[t].term + "' is read as the word '" + normalised +
+                        "'; write the word instead",
+                    terms[t].where);
+      }
+      std::u32string points;
+      PictographTerm(terms[t].term, &points);
+      m->symbols_.push_back({std::move(points), t});
+      continue;
+    }
     m->norm_->Normalise(terms[t].term, &normalised);
     if (normalised.empty()) {
       return Fail(ErrorCode::kParse,
@@ -428,8 +441,15 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
     }
   }
   if (db.literals.empty()) {
-    return Fail(ErrorCode::kInvalidArgument, "lexicon has no terms to match, only recognisers");
+    return Fail(ErrorCode::kInvalidArgument,
+                "lexicon has no terms to match, only recognisers and pictographs");
   }
+  // By first code point, the longest first; a pictograph listed twice (in two categories)
+  // keeps its first line, as a literal of two terms of one category does.
+  std::stable_sort(m->symbols_.begin(), m->symbols_.end(), [](const Symbol& a, const Symbol& b) {
+    return a.points[0] != b.points[0] ? a.points[0] < b.points[0]
+                                      : a.points.size() > b.points.size();
+  });
   m->IndexLeetWords(words);
   db.Index();
   if (!prebuilt.empty()) {

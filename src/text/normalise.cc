@@ -21,6 +21,7 @@
 #include <map>
 #include <thread>
 
+#include "core/utf8.h"
 #include "text/abbreviations.h"
 #include "text/age_impl.h"
 #include "text/normalise_impl.h"
@@ -32,6 +33,28 @@ namespace bantay::text {
 namespace {
 constexpr UChar32 kNegativeCircledA = 0x1F150, kNegativeSquaredA = 0x1F170,
                   kRegionalIndicatorA = 0x1F1E6;
+// Pictographs that chat writes for a word, read as that word with a space on each side, as
+// a leet digit is read as its letter: "📷 show" is "cam show", "send 💰" is "send money",
+// "send 📸" is "send pic".
+// Only pictographs that stand for the plain word; one whose meaning is its own (🍆, 🔞) is
+// a lexicon term instead (Term::symbol, data/lexicons/emoji.tsv).
+constexpr std::pair<UChar32, std::string_view> kPictographWords[] = {
+    {0x1F4F7, "cam"},    // camera
+    {0x1F4F8, "pic"},    // camera with flash: a photo
+    {0x1F4F9, "cam"},    // video camera
+    {0x1F3A5, "cam"},    // movie camera
+    {0x1F4B0, "money"},  // money bag
+    {0x1F4B2, "money"},  // heavy dollar sign
+    {0x1F4B4, "money"},  // yen banknote
+    {0x1F4B5, "money"},  // dollar banknote
+    {0x1F4B6, "money"},  // euro banknote
+    {0x1F4B7, "money"},  // pound banknote
+    {0x1F4B8, "money"},  // money with wings
+    {0x1F911, "money"},  // money-mouth face
+};
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 bool IsRegionalIndicator(UChar32 cp) {
   return cp >= kRegionalIndicatorA && cp < kRegionalIndicatorA + 26;
 }
@@ -160,20 +183,6 @@ constexpr size_t kMaxSpacingSep = 3;  // bytes of separator allowed between them
 struct Token {
   uint32_t begin, end;  // in the stage-2 source
 };
-
-bool IsAsciiOnly(std::string_view s) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = s.size(), i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (w & 0x8080808080808080ULL) return false;
-  }
-  for (; i < n; ++i) {
-    if (p[i] & 0x80) return false;
-  }
-  return true;
-}
 
 // Length in bytes of the token character starting at src[i] (a UTF-8 sequence for kHigh).
 inline uint32_t CharLen(std::string_view src, uint32_t i) {
@@ -888,7 +897,7 @@ std::string ToUtf8(const icu::UnicodeString& s) {
 // with (a line), then the BMP entries from 0x80 and the astral ones, each as its kind, and
 // for kReplace its length and bytes; astral entries are preceded by their count and each by
 // its code point (little-endian u32). The version in the magic changes with that layout.
-constexpr std::string_view kFoldMagic = "bantay-fold-1\n";
+constexpr std::string_view kFoldMagic = "bantay-fold-2\n";
 
 std::string IcuVersions() {
   UVersionInfo v;
@@ -1026,6 +1035,15 @@ Result<std::shared_ptr<const Normaliser>> Normaliser::Create(std::string_view pr
     const int8_t type = u_charType(cp);
     if (type == U_FORMAT_CHAR || is_diacritic(cp)) {
       e.kind = FoldEntry::kDelete;
+      return e;
+    }
+    for (const auto& [point, word] : kPictographWords) {
+      if (cp != point) continue;
+      e.kind = FoldEntry::kReplace;
+      e.len = static_cast<uint8_t>(word.size() + 2);
+      e.bytes[0] = ' ';
+      std::memcpy(e.bytes + 1, word.data(), word.size());
+      e.bytes[word.size() + 1] = ' ';
       return e;
     }
     // Symbols that draw a Latin capital and have no decomposition: negative circled and
@@ -1253,6 +1271,13 @@ void Normaliser::NormaliseGeneral(std::string_view in, bool ascii, std::string* 
     const FoldEntry* e = cp < 0 ? nullptr : Lookup(static_cast<uint32_t>(cp));
     if (cp < 0 || e == nullptr || e->kind == FoldEntry::kSpace) {
       folded.push_back(' ');
+      folded_off.push_back(static_cast<uint32_t>(start));
+    } else if (e->kind == FoldEntry::kReplace && e->len >= 3 && e->bytes[0] == ' ' &&
+               e->bytes[e->len - 1] == ' ' && !folded.empty() && IsAsciiAlnum(folded.back()) &&
+               i < n && IsAsciiAlnum(static_cast<char>(p[i]))) {
+      // A pictograph read as a word (kPictographWords) between two letters or digits is
+      // put there to disguise a word ("g💰c💰a💰s💰h"): it separates like any symbol.
+      folded.push_back('~');
       folded_off.push_back(static_cast<uint32_t>(start));
     } else if (e->kind == FoldEntry::kReplace) {
       for (int k = 0; k < e->len; ++k) {

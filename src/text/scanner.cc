@@ -357,7 +357,7 @@ void Scanner::Add(const Message& message, Scratch& scratch, State* state) const 
   Scratch::Impl& s = *scratch.impl();
   matcher_->Normalise(message.text, &s.normalised, &s.soft_starts);
   matcher_->Match(s.normalised, scratch, &s.hits, s.soft_starts);
-  AddAnalysed(message.author, message.text, s.normalised, s.hits, scratch, state);
+  AddAnalysed(message.author, message.text, s.normalised, s.hits, false, scratch, state);
 }
 
 void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* const> states,
@@ -366,6 +366,7 @@ void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* co
   const Normaliser& norm = matcher_->normaliser();
   s.batch_text.size = 0;
   s.batch_starts.clear();
+  s.batch_plain.clear();
   s.batch_soft.clear();
   for (const MessageRef& m : messages) {
     const uint32_t start = static_cast<uint32_t>(s.batch_text.size);
@@ -373,7 +374,9 @@ void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* co
     s.batch_text.PushBack(' ');  // padded for MatchPadded: no match crosses messages
     // Digits the normaliser kept beside letters ("0ld", "pr1v473"), read where they spell
     // a word; only texts the letters-only pass refused can have them, and need a digit.
-    if (norm.NormaliseAppend(m.text, &s.batch_text, &s.soft_starts)) {
+    const bool mixed = norm.NormaliseAppend(m.text, &s.batch_text, &s.soft_starts);
+    s.batch_plain.push_back(!mixed);
+    if (mixed) {
       char* const text = s.batch_text.data.get() + start + 1;
       const size_t size = s.batch_text.size - start - 1;
       if (HasDigit(std::string_view(text, size))) matcher_->ReadLeetDigits(text, size);
@@ -397,12 +400,13 @@ void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* co
       local.push_back(hit);
     }
     const std::string_view normalised = batch_text.substr(begin, end - begin);
-    AddAnalysed(messages[i].author, messages[i].text, normalised, local, scratch, states[i]);
+    AddAnalysed(messages[i].author, messages[i].text, normalised, local, s.batch_plain[i] != 0,
+                scratch, states[i]);
   }
 }
 
 void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
-                          std::string_view normalised, const std::vector<Hit>& hits,
+                          std::string_view normalised, const std::vector<Hit>& hits, bool plain,
                           Scratch& scratch, State* state) const {
   const uint32_t index = state->messages++;
   Scratch::Impl& s = *scratch.impl();
@@ -445,7 +449,14 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
                              s.ages.empty() && bare < 0
                          ? YesNoAnswer(normalised)
                          : 0;
-  if (hits.empty() && s.ages.empty() && s.amounts.empty() && bare < 0 && yes_no == 0) return;
+  // Pictograph terms ("🍆", "🔞") are read in the original text: normalisation separates by
+  // them.
+  s.symbols.clear();
+  if (!plain) matcher_->FindSymbols(text, &s.symbols);
+  if (hits.empty() && s.ages.empty() && s.amounts.empty() && s.symbols.empty() && bare < 0 &&
+      yes_no == 0) {
+    return;
+  }
   if (state->cues.size() >= kMaxCuesPerConversation) return;
 
   const uint32_t author = AuthorIndex(&state->authors, author_name);
@@ -493,6 +504,11 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
   for (const AmountSpan& a : s.amounts) {
     if (a.begin >= original.size()) break;  // beyond the kept text
     add_cue(amount_term_, a.begin, a.end, 0, Category::kPayment, false);
+    state->cues.back().same_text = true;  // a span in the original text
+  }
+  for (const Hit& h : s.symbols) {
+    if (h.begin >= original.size()) break;  // beyond the kept text
+    add_cue(h.term, h.begin, h.end, 0, terms[h.term].category, false);
     state->cues.back().same_text = true;  // a span in the original text
   }
   for (const AgeStatement& a : s.ages) {

@@ -24,6 +24,7 @@ struct Scratch::Impl {
   std::vector<Hit> hits;
   std::vector<AgeStatement> ages;
   std::vector<AmountSpan> amounts;
+  std::vector<Hit> symbols;  // Matcher::FindSymbols, spans in the original text
   // Match: the text padded for MatchPadded, and its soft starts.
   TextBuffer padded;
   std::vector<uint32_t> padded_soft;
@@ -36,6 +37,7 @@ struct Scratch::Impl {
   // expects.
   TextBuffer batch_text;
   std::vector<uint32_t> batch_starts;
+  std::vector<uint8_t> batch_plain;  // per text: NormaliseAppend found it all ASCII letters
   std::vector<uint32_t> batch_soft;
   std::vector<Hit> batch_hits;
   ~Impl();

@@ -140,6 +140,9 @@ struct Term {
   // Written "<name>": found by a parser of its own, never matched as a literal
   // (kRecognisers: "<amount>", a money amount, FindAmounts).
   bool recogniser = false;
+  // Written as pictographs (emoji: "🍆", "🔞", "👉👌"), which the normaliser reads as
+  // separators: matched in a message's original text instead (Matcher::FindSymbols).
+  bool symbol = false;
   std::string where;      // file:line it came from
 };
 
@@ -239,6 +242,14 @@ class Matcher {
     ReadLeetDigits(out);
   }
 
+  // Appends to `hits` (cleared first) the lexicon's pictograph terms (Term::symbol) in
+  // `text`, a message as written (not normalised): [begin, end) are byte offsets in `text`.
+  // A pictograph's presentation selectors, skin-tone modifiers and joiners are skipped, the
+  // longest term at a position wins, and a run of one term ("🍆🍆🍆") is one hit.
+  // An ASCII text has none and returns at once.
+  void FindSymbols(std::string_view text, std::vector<Hit>* hits) const;
+  bool has_symbols() const { return !symbols_.empty(); }
+
   // The normalised literal patterns and the term each stands for (for tests and for the
   // ripgrep side of the benchmark).
   struct Pattern {
@@ -264,6 +275,13 @@ class Matcher {
   // ReadLeetDigits's words, every l read as i, sorted: whole words, and the last words of
   // prefix terms.
   std::vector<std::string> leet_words_, leet_prefixes_;
+  // The pictograph terms' code points (modifiers left out), sorted by first code point and
+  // then longest first (FindSymbols).
+  struct Symbol {
+    std::u32string points;
+    uint32_t term;
+  };
+  std::vector<Symbol> symbols_;
   friend class Scratch;
 };
 
@@ -297,6 +315,12 @@ int YesNoAnswer(std::string_view normalised);
 // The lexicon's recognisers (Term::recogniser): names of terms found by a parser instead of
 // the matcher.
 inline constexpr std::string_view kAmountRecogniser = "<amount>";
+
+// Pictographs in lexicon terms (Term::symbol): 1 when `term` is written in pictographs only
+// (symbols such as emoji, with their modifiers and joiners), 0 when it has none, -1 when it
+// mixes them with letters, digits or punctuation. `points` (may be null) receives the
+// pictographs of a pictograph term, modifiers left out.
+int PictographTerm(std::string_view term, std::u32string* points = nullptr);
 
 // A money amount in a message's original text, [begin, end) in bytes: a number with a
 // currency sign before or after it, a space between or not ("$50", "₱1,000", "50$",
@@ -502,9 +526,10 @@ class Scanner {
   void WriteScored(std::string_view conversation, const State& state, const Scored& scored,
                    TextBuffer* out) const;
   class StateSource;  // a scored state as the output line writer reads it (scanner.cc)
-  // Add, after normalisation and matching: ages, bare answers, cues.
+  // Add, after normalisation and matching: ages, bare answers, pictographs, cues. `plain`:
+  // the text is known to be ASCII (it has no pictograph).
   void AddAnalysed(std::string_view author, std::string_view text, std::string_view normalised,
-                   const std::vector<Hit>& hits, Scratch& scratch, State* state) const;
+                   const std::vector<Hit>& hits, bool plain, Scratch& scratch, State* state) const;
 };
 
 struct Scanner::State {

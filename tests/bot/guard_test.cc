@@ -29,14 +29,17 @@ TEST(Guard, BlocksPlainAndObfuscatedTerms) {
                                             "NAKED",
                                             "ok $20",
                                             "\u20b1500 po",
-                                            "500php"};  // amounts
+                                            "500php",  // amounts
+                                            "ok \U0001F4B0",
+                                            "\U0001F346\uFE0F?"};  // pictographs
   for (const auto& line : blocked) {
     GuardVerdict v = g.Check(line);
     EXPECT_FALSE(v.allowed) << line;
     EXPECT_FALSE(v.term.empty()) << line;
   }
-  for (const std::string ok : {"hello po", "im 10 po", "where r u from po?", "wat is ur email po?",
-                               "sorry lag, my kuya is downloading a movie", "brb 5 mins"}) {
+  for (const std::string ok :
+       {"hello po", "im 10 po", "where r u from po?", "wat is ur email po?",
+        "sorry lag, my kuya is downloading a movie", "brb 5 mins", "ok po \U0001F60A"}) {
     EXPECT_TRUE(g.Check(ok).allowed) << ok;
   }
 }

@@ -125,9 +125,10 @@ TEST(Normalise, EmojiBetweenLettersJoinEachWordApart) {
             "private show");
   EXPECT_EQ(Back("p\u2764r\u2764i\u2764v\u2764a\u2764t\u2764e s\u2764h\u2764o\u2764w", "show"),
             "s\u2764h\u2764o\u2764w");
-  // Astral emoji too; as separators anywhere else they change nothing.
+  // Astral emoji too, even one read as a word elsewhere ("send money"); as separators
+  // anywhere else they change nothing.
   EXPECT_EQ(N("send \U0001F4B0 via g\U0001F4B0c\U0001F4B0a\U0001F4B0s\U0001F4B0h"),
-            "send via gcash");
+            "send money via gcash");
   EXPECT_EQ(N("i \u2764\uFE0F you\U0001F60A\U0001F60A"), "i you");
   EXPECT_EQ(N("hi\U0001F44B\U0001F3FD there"), "hi there");
 }

@@ -967,7 +967,8 @@ TEST(Scanner, BatchAnalysisEqualsOneByOne) {
                          "school fees via gcash",
                          "a p a y p a l",
                          "ｓｈｏｗ me",
-                         "grade 5 po"};
+                         "grade 5 po",
+                         "\U0001F351 on \U0001F4F7 ok, i send \U0001F4B0\U0001F4B0"};
   std::vector<Message> msgs;
   for (size_t i = 0; i < std::size(lines); ++i) {
     Message m;

@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import probe_obfuscations as probe  # noqa: E402
 
-TEXT = "send the private show via paypal or western union, i am 12"
+TEXT = "send the money for a private cam show via paypal or western union, i am 12"
 
 
 class Rewrites(unittest.TestCase):
@@ -46,6 +46,9 @@ class Rewrites(unittest.TestCase):
         self.assertIn("pri vate", probe.KINDS["space_inside"](TEXT))
         # Only the lexicon's disguised words: "western" is a payment word, "send" none.
         self.assertEqual(probe.KINDS["space_in_terms"]("send via paypal"), "send via pay pal")
+        # Words written as a pictograph, the others left.
+        self.assertEqual(probe.KINDS["pictographs"]("send Money on cam now"),
+                         "send \U0001F4B0 on \U0001F4F7 now")
 
     def test_regional_indicators_are_the_letters(self):
         out = probe.KINDS["regional_indicators"]("pay")
