@@ -871,6 +871,11 @@ TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
       // Cebuano: touching oneself; a show on the video call, paid.
       {"A: pila na imong edad", "B: 12 ko", "A: hikapa imong kaugalingon", "A: ok?"},
       {"A: pila na imong edad", "B: 12 ko", "A: show ta sa vc, bayran tika", "A: ok?"},
+      // Requests a probe of report phrasings missed: everything off, more skin, "your
+      // private" as a noun.
+      {"A: hi how old are you", "B: 12 po", "A: take everything off", "A: i send gcash later"},
+      {"A: hi how old are you", "B: 12 po", "A: show more skin", "A: i send gcash later"},
+      {"A: hi how old are you", "B: 12 po", "A: can u show ur private", "A: i send gcash later"},
   };
   for (const Lines& c : cases) {
     const auto s = Score(c);
@@ -905,6 +910,19 @@ TEST(Scanner, DoesNotFlagOtherStylesOfHardNegatives) {
       // is your lola").
       {"A: are you alone at home? mama is at work?", "B: yes lola, im 10",
        "A: ok lock the door, i send money for food via palawan"},
+      // A grandmother, a dance teacher and a tutor direct or check on a child: weak
+      // requests that add up to none ("pull down your shorts" is left out of the lexicon:
+      // a doctor's teleconsult says it).
+      {"A: hello apo! come closer to the camera, i cant see you", "B: hi lola",
+       "A: how old are you now?", "B: 10 na po", "A: i send money via gcash for your birthday"},
+      {"A: ok class, turn around for me, now left foot", "B: like this po?",
+       "A: good! how old are you again?", "B: 9 po", "A: tell your mom tuition is 500 via gcash"},
+      {"A: hi Mia, are your parents home? i need to talk about the tuition fee",
+       "B: wala po, nasa work", "A: ok how old are you now, grade 5?", "B: 11 po",
+       "A: please remind them to pay via gcash"},
+      {"A: good morning, this is dr. cruz for the teleconsult", "B: my son has a rash, he is 8",
+       "A: please pull down your shorts a bit so i can see the rash",
+       "A: consultation fee via gcash, 500 pesos"},
       // Adult performers disclaim minors; the minor terms in the disclaimer are no minor cue.
       {"A: hi babe how much for private cam show", "B: im 24, 18+ only, no one under 18",
        "A: ok i pay paypal for naked show", "B: ok send 50 usd paypal first"},
