@@ -1202,8 +1202,8 @@ void Normaliser::Normalise(std::string_view in, std::string* out, std::vector<ui
   NormaliseGeneral(in, ascii, out, offsets, soft_starts);
 }
 
-bool Normaliser::NormaliseAppend(std::string_view in, TextBuffer* out,
-                                 std::vector<uint32_t>* soft_starts) const {
+Normaliser::Appended Normaliser::NormaliseAppend(std::string_view in, TextBuffer* out,
+                                                 std::vector<uint32_t>* soft_starts) const {
   soft_starts->clear();
   if (in.size() >= UINT32_MAX) in = in.substr(0, UINT32_MAX - 1);
   char* room = out->Room(FastAsciiRoom(in.size()) + 16);
@@ -1211,20 +1211,20 @@ bool Normaliser::NormaliseAppend(std::string_view in, TextBuffer* out,
   // It refuses any byte >= 0x80 itself: most messages need no separate ASCII check.
   if (const ptrdiff_t n = LettersOnlyPassTo(in, room); n >= 0) {
     out->size += static_cast<size_t>(n);
-    return false;
+    return {.mixed = false, .ascii = true};
   }
 #endif
   const bool ascii = IsAsciiOnly(in);
   if (ascii) {
     if (const ptrdiff_t n = FastAsciiPassTo(in, room, nullptr, soft_starts); n >= 0) {
       out->size += static_cast<size_t>(n);
-      return true;
+      return {.mixed = true, .ascii = true};
     }
   }
   thread_local std::string general;
   NormaliseGeneral(in, ascii, &general, nullptr, soft_starts);
   out->Append(general);
-  return true;
+  return {.mixed = true, .ascii = ascii};
 }
 
 char Normaliser::LeetLetter(char c) { return kTables.leet[static_cast<uint8_t>(c)]; }

@@ -374,9 +374,10 @@ void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* co
     s.batch_text.PushBack(' ');  // padded for MatchPadded: no match crosses messages
     // Digits the normaliser kept beside letters ("0ld", "pr1v473"), read where they spell
     // a word; only texts the letters-only pass refused can have them, and need a digit.
-    const bool mixed = norm.NormaliseAppend(m.text, &s.batch_text, &s.soft_starts);
-    s.batch_plain.push_back(!mixed);
-    if (mixed) {
+    const Normaliser::Appended appended =
+        norm.NormaliseAppend(m.text, &s.batch_text, &s.soft_starts);
+    s.batch_plain.push_back(appended.ascii);
+    if (appended.mixed) {
       char* const text = s.batch_text.data.get() + start + 1;
       const size_t size = s.batch_text.size - start - 1;
       if (HasDigit(std::string_view(text, size))) matcher_->ReadLeetDigits(text, size);

@@ -5,8 +5,8 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <cstring>
 
-#include "core/utf8.h"
 #include "text/text.h"
 
 namespace bantay::text {
@@ -49,56 +49,72 @@ int PictographTerm(std::string_view term, std::u32string* points) {
 void Matcher::FindSymbols(std::string_view text, std::vector<Hit>* hits) const {
   hits->clear();
   if (symbols_.empty()) return;
-  // Every pictograph is beyond ASCII ("©" is the first): most texts have none.
-  if (IsAsciiOnly(text)) return;
-  // The text's code points with their byte spans (a modifier's bytes join the span of the
-  // code point before it).
-  struct Point {
-    char32_t c;
-    uint32_t begin, end;
-  };
-  thread_local std::vector<Point> points;
-  points.clear();
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
   const auto n = static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
+  // The next code point at `at` that is no modifier, and where it ends (its modifiers
+  // included); -1 at the end.
+  const auto next = [&](int32_t at, int32_t* end) -> UChar32 {
+    UChar32 c = -1;
+    while (at < n) {
+      U8_NEXT(p, at, n, c);
+      if (c < 0 || !IsModifier(c)) break;
+      c = -1;
+    }
+    while (at < n) {  // the modifiers after it belong to it
+      int32_t after = at;
+      UChar32 m;
+      U8_NEXT(p, after, n, m);
+      if (m < 0 || !IsModifier(m)) break;
+      at = after;
+    }
+    *end = at;
+    return c;
+  };
+  const char32_t lowest = symbols_.front().points[0], highest = symbols_.back().points[0];
   for (int32_t i = 0; i < n;) {
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT(p, i, n, c);
-    if (c >= 0 && IsModifier(c) && !points.empty()) {
-      points.back().end = static_cast<uint32_t>(i);
+    // No pictograph starts in ASCII: skipped eight bytes at a time.
+    uint64_t word;
+    if (i + 8 <= n && (std::memcpy(&word, p + i, 8), (word & 0x8080808080808080ULL) == 0)) {
+      i += 8;
       continue;
     }
-    points.push_back({c < 0 ? U'\uFFFD' : static_cast<char32_t>(c), static_cast<uint32_t>(start),
-                      static_cast<uint32_t>(i)});
-  }
-  for (size_t i = 0; i < points.size();) {
-    auto it = std::lower_bound(symbols_.begin(), symbols_.end(), points[i].c,
-                               [](const Symbol& s, char32_t c) { return s.points[0] < c; });
-    size_t matched = 0;
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    const int32_t begin = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c < 0 || static_cast<char32_t>(c) < lowest || static_cast<char32_t>(c) > highest) {
+      continue;
+    }
+    auto it = std::lower_bound(symbols_.begin(), symbols_.end(), static_cast<char32_t>(c),
+                               [](const Symbol& s, char32_t v) { return s.points[0] < v; });
+    if (it == symbols_.end() || it->points[0] != static_cast<char32_t>(c)) continue;
+    // The longest first: the first whose code points follow wins.
+    int32_t end = -1;
     uint32_t term = 0;
-    for (; it != symbols_.end() && it->points[0] == points[i].c; ++it) {
-      const std::u32string& want = it->points;
-      if (want.size() > points.size() - i) continue;
+    for (; it != symbols_.end() && it->points[0] == static_cast<char32_t>(c); ++it) {
+      int32_t at = 0;
+      next(begin, &at);  // past the first and its modifiers
       size_t k = 1;
-      while (k < want.size() && points[i + k].c == want[k]) ++k;
-      if (k == want.size()) {  // the longest first: the first that matches wins
-        matched = k;
+      for (; k < it->points.size(); ++k) {
+        if (next(at, &at) != static_cast<UChar32>(it->points[k])) break;
+      }
+      if (k == it->points.size()) {
+        end = at;
         term = it->term;
         break;
       }
     }
-    if (matched == 0) {
-      ++i;
-      continue;
-    }
-    const uint32_t begin = points[i].begin, end = points[i + matched - 1].end;
-    if (!hits->empty() && hits->back().term == term && hits->back().end == begin) {
-      hits->back().end = end;  // "🍆🍆🍆": one hit
+    if (end < 0) continue;
+    if (!hits->empty() && hits->back().term == term &&
+        hits->back().end == static_cast<uint32_t>(begin)) {
+      hits->back().end = static_cast<uint32_t>(end);  // "🍆🍆🍆": one hit
     } else {
-      hits->push_back({term, begin, end});
+      hits->push_back({term, static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
     }
-    i += matched;
+    i = end;
   }
 }
 

@@ -78,12 +78,17 @@ class Normaliser {
                  std::vector<uint32_t>* offsets = nullptr,
                  std::vector<uint32_t>* soft_starts = nullptr) const;
 
+  // What NormaliseAppend learnt of a text on its way.
+  struct Appended {
+    // A word it appended may have a digit next to a letter (Matcher::ReadLeetDigits has
+    // work); false when each is all letters or all digits (most texts).
+    bool mixed = false;
+    bool ascii = true;  // every byte of `in` was ASCII (it has no pictograph)
+  };
   // Appends the canonical form of `in` to `out` (no offsets); `soft_starts` as for
-  // Normalise, relative to the start of the appended text. For Scanner's batches. Returns
-  // false when each word it appended is all letters or all digits (most texts), so that no
-  // digit is next to a letter (Matcher::ReadLeetDigits has nothing to do).
-  bool NormaliseAppend(std::string_view in, TextBuffer* out,
-                       std::vector<uint32_t>* soft_starts) const;
+  // Normalise, relative to the start of the appended text. For Scanner's batches.
+  Appended NormaliseAppend(std::string_view in, TextBuffer* out,
+                           std::vector<uint32_t>* soft_starts) const;
 
   // The letter that leet digit or symbol `c` stands for between letters ('4' -> 'a', '1'
   // -> 'i', '$' -> 's'), 0 for any other byte.

@@ -243,6 +243,27 @@ TEST(Normalise, AWordCutByAHyphenIsJoined) {
   }
 }
 
+// The batch path says what it learnt on the way: whether a word may mix digits and letters
+// (then the leet digits are read), and whether the text was all ASCII (then it has no
+// pictograph to look for).
+TEST(Normalise, AppendTellsMixedWordsAndNonAscii) {
+  const auto appended = [](std::string_view in) {
+    TextBuffer buffer;
+    std::vector<uint32_t> soft;
+    return Norm().NormaliseAppend(in, &buffer, &soft);
+  };
+  for (const char* in : {"hello there po", "how old are you", "i am 12 yrs old", "c4n u"}) {
+    EXPECT_TRUE(appended(in).ascii) << in;
+  }
+  EXPECT_TRUE(appended("c4n u d0 pr1v473 5h0w").mixed);
+  for (const char* in :
+       {"\uff53\uff48\uff4f\uff57 me", "send \U0001F351", "caf\u00e9", "c4n u \u2764"}) {
+    const auto a = appended(in);
+    EXPECT_FALSE(a.ascii) << in;
+    EXPECT_TRUE(a.mixed) << in;  // the general path: no promise about its words
+  }
+}
+
 // ASCII text may take the one-pass fast path; it must give the token pass's text and
 // offsets.
 TEST(Normalise, FastPathAgreesWithGeneralPathOnRandomText) {
