@@ -130,6 +130,8 @@ constexpr std::string_view kAgeLeads[] = {
     "brother is", "anak ko ay", "she just turned", "he just turned", "anak ko", "one is",
     "mag", "magiging", "pa ko", "pa ako", "my son", "my daughter", "my niece", "my nephew",
     "pamangkin ko", "akong anak", "si bunso", "you are", "youre", "your", "are you",
+    "my sister", "my little sister", "my brother", "my little brother", "my cousin",
+    "cousin is", "kapatid ko", "pinsan ko", "siya ay", "sya ay",
     "age is", "i turn", "will turn", "gonna turn", "turns",
     // a child named, then the age: a facilitator's offer ("2 girls 9 and 11", "boy 10")
     "girl", "girls", "boy", "boys", "kid", "kids", "child", "children", "ages", "anak"};

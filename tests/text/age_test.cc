@@ -153,6 +153,14 @@ TEST(Age, PhrasesOfEveryShapeAreFound) {
   EXPECT_EQ(Ages("anak ko ay 9"), V{9});
   EXPECT_EQ(Ages("she just turned 10"), V{10});
   EXPECT_EQ(Ages("pamangkin ko 8"), V{8});
+  // A sibling or cousin offered by a relative, the age after the kin word.
+  EXPECT_EQ(Ages("my sister 12"), V{12});
+  EXPECT_EQ(Ages("my little brother 9 and my cousin 13"), (V{9, 13}));
+  EXPECT_EQ(Ages("kapatid ko 11"), V{11});
+  EXPECT_EQ(Ages("pinsan ko 10"), V{10});
+  EXPECT_EQ(Ages("siya ay 10"), V{10});
+  EXPECT_EQ(Ages("my sister 2 hours ago"), V{});
+  EXPECT_EQ(Ages("my brother 500 pesos"), V{});
   EXPECT_EQ(Ages("12 yearsold"), V{12});
   EXPECT_EQ(Ages("12 y"), V{12});
   EXPECT_EQ(Ages("13 anyos"), V{13});
