@@ -104,6 +104,13 @@ constexpr NumberWord kNumberWords[] = {
     {"labinlima", 15}, {"upat", 4},         {"unom", 6},        {"napulo", 10},
 };
 
+// Tens before a unit number word: "twenty five" is 25, "trenta y singko" 35, not an age of
+// five. Only the tens' value matters (ages of twenty and more are adult).
+constexpr NumberWord kTens[] = {
+    {"twenty", 20}, {"thirty", 30},  {"forty", 40},   {"fourty", 40},   {"fifty", 50},
+    {"sixty", 60},  {"seventy", 70}, {"eighty", 80},  {"ninety", 90},   {"bente", 20},
+    {"beinte", 20}, {"trenta", 30},  {"treinta", 30}, {"kwarenta", 40}, {"singkwenta", 50}};
+
 // Words after a number that make it an age.
 constexpr std::string_view kAgeUnits[] = {
     "yo", "yrs", "yr", "years", "year", "yrsold", "yearsold", "yearold", "yrold", "y",
@@ -438,6 +445,12 @@ std::vector<std::string_view> AgeVocabulary() {
   return phrases;
 }
 
+std::vector<std::string_view> NumberWords() {
+  std::vector<std::string_view> words;
+  for (const NumberWord& n : kNumberWords) words.push_back(n.word);
+  return words;
+}
+
 bool MayBeNumberWord(std::string_view w) {
   return w.size() >= 3 && w.size() < kNumberWordStarts.size() && w[0] >= 'a' && w[0] <= 'z' &&
          w[1] >= 'a' && w[1] <= 'z' &&
@@ -495,6 +508,22 @@ void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out
       continue;  // three digits or more
     } else if (MayBeNumberWord(word)) {
       value = NumberWordValue(word);
+      // A compound ("twenty five", "bente singko", "trenta y singko") is read at its units,
+      // as one number; its tens are no number of their own.
+      const auto word_at = [&](size_t k) {
+        return s.substr(words[k].begin, words[k].end - words[k].begin);
+      };
+      const auto joins = [&](size_t k) { return word_at(k) == "y" || word_at(k) == "and"; };
+      if (value >= 1 && value <= 9 && i > 0) {
+        const size_t before = i >= 2 && joins(i - 1) ? i - 2 : i - 1;
+        for (const NumberWord& tens : kTens) {
+          if (word_at(before) == tens.word) value += tens.value;
+        }
+      } else if (value == 20 && i + 1 < words.size()) {
+        const size_t after = i + 2 < words.size() && joins(i + 1) ? i + 2 : i + 1;
+        const int units = MayBeNumberWord(word_at(after)) ? NumberWordValue(word_at(after)) : -1;
+        if (units >= 1 && units <= 9) continue;
+      }
     } else if (word.back() >= '0' && word.back() <= '9') {
       // A grade written onto a lead of four letters or more: "grade7", "year5"; "gr8" is
       // chat for "great".

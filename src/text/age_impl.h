@@ -28,6 +28,9 @@ bool IsNumberWord(std::string_view w);
 // number words), whose words Matcher::ReadLeetDigits knows: "1m 13" is "im 13".
 std::vector<std::string_view> AgeVocabulary();
 
+// The number words ("eleven", "dose", "napulo"), as they appear in normalised text.
+std::vector<std::string_view> NumberWords();
+
 // Whether `w` is a unit written onto a number ("5yo", "100k", "5pm", "1st"): an age unit,
 // money, time or a quantity, or an ordinal ending. Matcher::ReadLeetDigits leaves such
 // words alone.

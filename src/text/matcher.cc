@@ -18,6 +18,9 @@ struct Matcher::Db {
   std::vector<std::string> literals;                 // unique normalised literals
   std::vector<std::vector<uint32_t>> literal_terms;  // terms each literal stands for
   std::vector<uint8_t> term_prefix;                  // per term: trailing '*' in the lexicon
+  // Per literal: a number word of the age parser (NumberWords), whose matches Match reports
+  // apart from hits. A literal only for that stands for no term.
+  std::vector<uint8_t> literal_number;
   // What Vectorscan matches: each literal with a space in front, and one behind unless a
   // term it stands for is a prefix (Index). Matched on padded text (MatchPadded), a literal
   // can then only match at word boundaries: Vectorscan no longer reports the many matches
@@ -31,8 +34,9 @@ struct Matcher::Db {
   struct LiteralInfo {
     uint32_t len;
     uint32_t first;  // into match_terms
-    uint32_t count : 31;
+    uint32_t count : 30;
     uint32_t closed : 1;
+    uint32_t number : 1;  // a number word (literal_number)
   };
   struct MatchTerm {
     uint32_t term;
@@ -50,7 +54,8 @@ struct Matcher::Db {
       padded.push_back(' ' + literals[i] + (closed ? " " : ""));
       literal_info.push_back({static_cast<uint32_t>(padded.back().size()),
                               static_cast<uint32_t>(match_terms.size()),
-                              static_cast<uint32_t>(literal_terms[i].size()), closed});
+                              static_cast<uint32_t>(literal_terms[i].size()), closed,
+                              i < literal_number.size() && literal_number[i] != 0});
       for (uint32_t t : literal_terms[i]) match_terms.push_back({t, term_prefix[t] != 0});
     }
   }
@@ -163,6 +168,7 @@ struct MatchContext {
   size_t len;
   const Matcher::Db* db;
   std::vector<Hit>* hits;
+  std::vector<uint32_t>* numbers = nullptr;  // number words' last letters (may be null)
 };
 
 // A match of a padded literal ending at `to`: its word (or words) begin after the leading
@@ -175,6 +181,9 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
   const Matcher::Db::LiteralInfo& literal = ctx->db->literal_info[id];
   const auto begin = static_cast<uint32_t>(to - literal.len + 1);
   const Matcher::Db::MatchTerm* terms = ctx->db->match_terms.data() + literal.first;
+  if (literal.number && ctx->numbers != nullptr) {  // closed: " word " ends at `to`
+    ctx->numbers->push_back(static_cast<uint32_t>(to - 2));
+  }
   if (literal.closed) {
     for (uint32_t k = 0; k < literal.count; ++k) {
       ctx->hits->push_back({terms[k].term, begin, static_cast<uint32_t>(to - 1)});
@@ -444,6 +453,20 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
     return Fail(ErrorCode::kInvalidArgument,
                 "lexicon has no terms to match, only recognisers and pictographs");
   }
+  // The age parser's number words, so that a text with one is read for ages although it has
+  // no digit: a literal of their own unless a term has the same.
+  db.literal_number.assign(db.literals.size(), 0);
+  for (std::string_view word : NumberWords()) {
+    auto [it, inserted] =
+        index.emplace(std::string(word), static_cast<uint32_t>(db.literals.size()));
+    if (inserted) {
+      db.literals.emplace_back(word);
+      db.literal_terms.emplace_back();
+      db.literal_number.push_back(1);
+    } else {
+      db.literal_number[it->second] = 1;
+    }
+  }
   // By first code point, the longest first; a pictograph listed twice (in two categories)
   // keeps its first line, as a literal of two terms of one category does.
   std::stable_sort(m->symbols_.begin(), m->symbols_.end(), [](const Symbol& a, const Symbol& b) {
@@ -481,7 +504,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Create(const Lexicon& lexicon,
 }
 
 void Matcher::Match(std::string_view normalised, Scratch& scratch, std::vector<Hit>* hits,
-                    std::span<const uint32_t> soft_starts) const {
+                    std::span<const uint32_t> soft_starts, bool* number_word) const {
   Scratch::Impl& s = *scratch.impl();
   s.padded.size = 0;
   s.padded.PushBack(' ');
@@ -489,7 +512,10 @@ void Matcher::Match(std::string_view normalised, Scratch& scratch, std::vector<H
   s.padded.PushBack(' ');
   s.padded_soft.clear();
   for (uint32_t soft : soft_starts) s.padded_soft.push_back(soft + 1);
-  MatchPadded(s.padded.view(), scratch, hits, s.padded_soft);
+  thread_local std::vector<uint32_t> numbers;
+  MatchPadded(s.padded.view(), scratch, hits, s.padded_soft,
+              number_word != nullptr ? &numbers : nullptr);
+  if (number_word != nullptr) *number_word = !numbers.empty();
   for (Hit& h : *hits) {
     --h.begin;
     --h.end;
@@ -497,15 +523,17 @@ void Matcher::Match(std::string_view normalised, Scratch& scratch, std::vector<H
 }
 
 void Matcher::MatchPadded(std::string_view padded, Scratch& scratch, std::vector<Hit>* hits,
-                          std::span<const uint32_t> soft_starts) const {
+                          std::span<const uint32_t> soft_starts,
+                          std::vector<uint32_t>* number_words) const {
   hits->clear();
+  if (number_words != nullptr) number_words->clear();
   if (padded.empty()) return;
   Scratch::Impl& s = *scratch.impl();
   if (s.hs_db != db_->db) {
     if (hs_alloc_scratch(db_->db, &s.hs) != HS_SUCCESS) return;
     s.hs_db = db_->db;
   }
-  MatchContext ctx{padded.data(), padded.size(), db_.get(), hits};
+  MatchContext ctx{padded.data(), padded.size(), db_.get(), hits, number_words};
   hs_scan(db_->db, padded.data(), static_cast<unsigned>(padded.size()), 0, s.hs, OnMatch, &ctx);
   if (!soft_starts.empty()) MatchSoftStarts(*db_, padded, s, hits, soft_starts);
   if (hits->size() < 2) return;

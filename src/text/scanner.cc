@@ -356,8 +356,9 @@ double Scanner::threshold() const {
 void Scanner::Add(const Message& message, Scratch& scratch, State* state) const {
   Scratch::Impl& s = *scratch.impl();
   matcher_->Normalise(message.text, &s.normalised, &s.soft_starts);
-  matcher_->Match(s.normalised, scratch, &s.hits, s.soft_starts);
-  AddAnalysed(message.author, message.text, s.normalised, s.hits, false, scratch, state);
+  TextFacts facts;
+  matcher_->Match(s.normalised, scratch, &s.hits, s.soft_starts, &facts.number_word);
+  AddAnalysed(message.author, message.text, s.normalised, s.hits, facts, scratch, state);
 }
 
 void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* const> states,
@@ -388,8 +389,8 @@ void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* co
   s.batch_starts.push_back(static_cast<uint32_t>(s.batch_text.size));
   const std::string_view batch_text = s.batch_text.view();
   // Hits come sorted by position, so each message's are a contiguous run.
-  matcher_->MatchPadded(batch_text, scratch, &s.batch_hits, s.batch_soft);
-  size_t h = 0;
+  matcher_->MatchPadded(batch_text, scratch, &s.batch_hits, s.batch_soft, &s.batch_numbers);
+  size_t h = 0, number = 0;
   std::vector<Hit>& local = s.hits;
   for (size_t i = 0; i < messages.size(); ++i) {
     const uint32_t begin = s.batch_starts[i] + 1, end = s.batch_starts[i + 1] - 1;
@@ -400,15 +401,19 @@ void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* co
       hit.end -= begin;
       local.push_back(hit);
     }
+    TextFacts facts;
+    facts.ascii = s.batch_plain[i] != 0;
+    for (; number < s.batch_numbers.size() && s.batch_numbers[number] < end; ++number) {
+      facts.number_word = facts.number_word || s.batch_numbers[number] >= begin;
+    }
     const std::string_view normalised = batch_text.substr(begin, end - begin);
-    AddAnalysed(messages[i].author, messages[i].text, normalised, local, s.batch_plain[i] != 0,
-                scratch, states[i]);
+    AddAnalysed(messages[i].author, messages[i].text, normalised, local, facts, scratch, states[i]);
   }
 }
 
 void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
-                          std::string_view normalised, const std::vector<Hit>& hits, bool plain,
-                          Scratch& scratch, State* state) const {
+                          std::string_view normalised, const std::vector<Hit>& hits,
+                          TextFacts facts, Scratch& scratch, State* state) const {
   const uint32_t index = state->messages++;
   Scratch::Impl& s = *scratch.impl();
   s.ages.clear();
@@ -417,7 +422,7 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
   int bare = -1;
   bool bare_fillers = false;
   const bool digit = HasDigit(normalised);
-  bool age_context = digit;
+  bool age_context = digit || facts.number_word;
   if (!age_context) {
     const auto& terms = matcher_->lexicon().terms();
     for (const Hit& h : hits) {
@@ -453,7 +458,7 @@ void Scanner::AddAnalysed(std::string_view author_name, std::string_view text,
   // Pictograph terms ("🍆", "🔞") are read in the original text: normalisation separates by
   // them.
   s.symbols.clear();
-  if (!plain) matcher_->FindSymbols(text, &s.symbols);
+  if (!facts.ascii) matcher_->FindSymbols(text, &s.symbols);
   if (hits.empty() && s.ages.empty() && s.amounts.empty() && s.symbols.empty() && bare < 0 &&
       yes_no == 0) {
     return;

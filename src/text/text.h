@@ -221,13 +221,17 @@ class Matcher {
   // `normalised` is Normalise's output: words of word bytes (a-z, 0-9, bytes >= 0x80) with
   // one space between words. `soft_starts` (from Normalise) are positions that count as
   // word starts.
+  // `number_word` (may be null) is set when the text has a number word ("eleven", "dose"):
+  // the age parser reads such a text although it has no digit ("she is eleven years old").
   void Match(std::string_view normalised, Scratch& scratch, std::vector<Hit>* hits,
-             std::span<const uint32_t> soft_starts = {}) const;
+             std::span<const uint32_t> soft_starts = {}, bool* number_word = nullptr) const;
   // The same for texts laid out one after another, each as a space, a normalised text and
   // a space ("  " therefore separates texts, and no hit spans two). Positions, of hits and
   // of `soft_starts`, are in `padded`. Saves Match's copy for a batch of texts.
+  // `number_words` (may be null) receives a position inside each number word, in order.
   void MatchPadded(std::string_view padded, Scratch& scratch, std::vector<Hit>* hits,
-                   std::span<const uint32_t> soft_starts = {}) const;
+                   std::span<const uint32_t> soft_starts = {},
+                   std::vector<uint32_t>* number_words = nullptr) const;
 
   // Normalise reads a leet digit as a letter only between letters ("w3stern"): elsewhere a
   // digit stays one, for "5yo", "1st", "5pm", "4u", "mp3" and "5kids" are no leetspeak. This
@@ -531,10 +535,15 @@ class Scanner {
   void WriteScored(std::string_view conversation, const State& state, const Scored& scored,
                    TextBuffer* out) const;
   class StateSource;  // a scored state as the output line writer reads it (scanner.cc)
-  // Add, after normalisation and matching: ages, bare answers, pictographs, cues. `plain`:
-  // the text is known to be ASCII (it has no pictograph).
+  // What normalisation and matching learnt of a text besides its hits.
+  struct TextFacts {
+    bool ascii = false;        // known to be all ASCII: it has no pictograph
+    bool number_word = false;  // it has a number word: read it for ages
+  };
+  // Add, after normalisation and matching: ages, bare answers, pictographs, cues.
   void AddAnalysed(std::string_view author, std::string_view text, std::string_view normalised,
-                   const std::vector<Hit>& hits, bool plain, Scratch& scratch, State* state) const;
+                   const std::vector<Hit>& hits, TextFacts facts, Scratch& scratch,
+                   State* state) const;
 };
 
 struct Scanner::State {

@@ -153,6 +153,12 @@ TEST(Age, PhrasesOfEveryShapeAreFound) {
   EXPECT_EQ(Ages("anak ko ay 9"), V{9});
   EXPECT_EQ(Ages("she just turned 10"), V{10});
   EXPECT_EQ(Ages("pamangkin ko 8"), V{8});
+  // Compound number words are one number, not an age of their units.
+  EXPECT_EQ(Ages("i am twenty five years old"), V{25});
+  EXPECT_EQ(Ages("im thirty five years old"), V{35});
+  EXPECT_EQ(Ages("bente singko anyos na ako"), V{25});
+  EXPECT_EQ(Ages("trenta y singko anyos"), V{35});
+  EXPECT_EQ(Ages("she is five years old"), V{5});
   // A sibling or cousin offered by a relative, the age after the kin word.
   EXPECT_EQ(Ages("my sister 12"), V{12});
   EXPECT_EQ(Ages("my little brother 9 and my cousin 13"), (V{9, 13}));

@@ -876,6 +876,11 @@ TEST(Scanner, FlagsStylesTheSimulatorDoesNotWrite) {
       {"A: hi how old are you", "B: 12 po", "A: take everything off", "A: i send gcash later"},
       {"A: hi how old are you", "B: 12 po", "A: show more skin", "A: i send gcash later"},
       {"A: hi how old are you", "B: 12 po", "A: can u show ur private", "A: i send gcash later"},
+      // An age in words in a message of more than a few words, with no other age cue.
+      {"A: hi", "B: hello po im eleven years old from davao", "A: naked cam show for me",
+       "A: i send western union"},
+      {"A: sir available tonight", "A: she is twelve, my sister", "B: naked cam show?",
+       "A: yes sir, gcash first"},
   };
   for (const Lines& c : cases) {
     const auto s = Score(c);
@@ -928,6 +933,8 @@ TEST(Scanner, DoesNotFlagOtherStylesOfHardNegatives) {
        "A: ok i pay paypal for naked show", "B: ok send 50 usd paypal first"},
       {"A: how much for a naked show", "B: strictly no minors, im 25, 30 usd via paypal"},
       {"A: magkano private show", "B: bawal minor dito, 25 na ako. 1k gcash hubad show"},
+      // An adult's age in words is adult, not the age of its units ("five years old").
+      {"A: how much for a naked cam show", "B: hi babe, im twenty five years old, 30 usd paypal"},
       {"A: are you a minor?", "B: im 21 not a minor lol", "A: cam show naked? i pay bitcoin"},
   };
   for (const Lines& c : cases) {
@@ -986,6 +993,7 @@ TEST(Scanner, BatchAnalysisEqualsOneByOne) {
                          "a p a y p a l",
                          "ｓｈｏｗ me",
                          "grade 5 po",
+                         "hello po im eleven years old from davao",
                          "\U0001F351 on \U0001F4F7 ok, i send \U0001F4B0\U0001F4B0"};
   std::vector<Message> msgs;
   for (size_t i = 0; i < std::size(lines); ++i) {
