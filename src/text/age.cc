@@ -111,6 +111,19 @@ constexpr NumberWord kTens[] = {
     {"sixty", 60},  {"seventy", 70}, {"eighty", 80},  {"ninety", 90},   {"bente", 20},
     {"beinte", 20}, {"trenta", 30},  {"treinta", 30}, {"kwarenta", 40}, {"singkwenta", 50}};
 
+// Units that also measure a time ("5 years"), and the words around one that make it a
+// duration, not an age: before the number ("for 5 years", "in ten years") or after the unit
+// ("twelve years ago", "5 taon na ang nakalipas").
+constexpr std::string_view kDurationUnits[] = {"years", "year", "yrs",  "yr",
+                                               "yers",  "yeas", "taon", "tuig"};
+constexpr std::string_view kDurationBefore[] = {"for",   "in",    "since", "within",
+                                                "after", "every", "last",  "past",
+                                                "next",  "over",  "sa",    "sulod"};
+constexpr std::string_view kDurationAfter[] = {"ago",      "later",     "from",    "back",
+                                               "nakaraan", "nakalipas", "milabay", "na ang"};
+// The unit's own words, and what may follow one that keeps it an age ("5 years old").
+constexpr std::string_view kAgeAfterUnit[] = {"old", "olds", "gulang", "ang edad"};
+
 // Words after a number that make it an age.
 constexpr std::string_view kAgeUnits[] = {
     "yo", "yrs", "yr", "years", "year", "yrsold", "yearsold", "yearold", "yrold", "y",
@@ -363,6 +376,17 @@ const PhraseSet& NotAgeUnits() {
   static const PhraseSet set(kNotAgeUnits);
   return set;
 }
+
+// Whether the number at words[i], with its unit of `used` words after it, is a duration:
+// a time unit with a duration word before the number or after the unit, and no "old".
+bool IsDuration(std::string_view s, const std::vector<Word>& words, size_t i, size_t used) {
+  static const FoldedList units(kDurationUnits);
+  static const PhraseSet before(kDurationBefore), after(kDurationAfter), old(kAgeAfterUnit);
+  const Word& unit = words[i + used];
+  if (!units.Contains(s.substr(unit.begin, unit.end - unit.begin))) return false;
+  if (old.At(s, words, i + used + 1) > 0) return false;
+  return before.Before(s, words, i) || after.At(s, words, i + used + 1) > 0;
+}
 const PhraseSet& AgeLeads() {
   static const PhraseSet set(kAgeLeads);
   return set;
@@ -590,6 +614,7 @@ void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out
         is_age = grade = true;
         end = words[after].end;
       } else if (used > 0) {
+        if (IsDuration(s, words, i, used)) continue;  // "for 5 years", "twelve years ago"
         is_age = true;
         end = words[i + used].end;
       } else if (AgeLeads().Before(s, words, i)) {

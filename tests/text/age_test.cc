@@ -99,7 +99,8 @@ TEST(Age, NegatedAgesSayYoungerOrNothing) {
   EXPECT_EQ(Said("di pa ako 21"), S{});  // younger than 21: adult or not
   EXPECT_EQ(Said("wala pa 18 pesos"), S{});
   EXPECT_EQ(Said("not yet 5pm"), S{});
-  EXPECT_EQ(Said("i have not seen him in 18 years"), S{"age 18: 18 years"});
+  // No "not yet 18" either: a duration, no age at all.
+  EXPECT_EQ(Said("i have not seen him in 18 years"), S{});
 }
 
 TEST(Age, GradesBecomeTypicalAges) {
@@ -153,6 +154,17 @@ TEST(Age, PhrasesOfEveryShapeAreFound) {
   EXPECT_EQ(Ages("anak ko ay 9"), V{9});
   EXPECT_EQ(Ages("she just turned 10"), V{10});
   EXPECT_EQ(Ages("pamangkin ko 8"), V{8});
+  // A time unit with a duration word before or after it is a duration, not an age; with
+  // "old" it stays an age.
+  EXPECT_EQ(Ages("ive been camming for 5 years"), V{});
+  EXPECT_EQ(Ages("married for ten years"), V{});
+  EXPECT_EQ(Ages("we met twelve years ago"), V{});
+  EXPECT_EQ(Ages("in 10 years i retire"), V{});
+  EXPECT_EQ(Ages("5 taon na ang nakalipas"), V{});
+  EXPECT_EQ(Ages("show for 12 years old girl"), V{12});
+  EXPECT_EQ(Ages("is it ok for 11 year olds"), V{11});
+  EXPECT_EQ(Ages("im 12 years"), V{12});
+  EXPECT_EQ(Ages("12 years ko"), V{12});
   // Compound number words are one number, not an age of their units.
   EXPECT_EQ(Ages("i am twenty five years old"), V{25});
   EXPECT_EQ(Ages("im thirty five years old"), V{35});
