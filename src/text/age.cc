@@ -139,7 +139,9 @@ constexpr std::string_view kNotAgeUnits[] = {
     "dollars", "dollar", "weeks", "week", "pounds", "pound", "yen", "sgd", "hkd", "riyal", "riyals",
     "dirham", "dirhams", "tokens", "token", "credits", "coins", "piso", "thousand", "hundred",
     "libo", "gatos", "minutos", "oras", "segundo", "araw", "adlaw", "buwan", "semana", "seconds",
-    "second"};
+    "second",
+    // A height ("i am 5 ft 2", "im five foot two").
+    "feet", "foot", "ft", "inch", "inches", "tall", "meter", "meters"};
 // Words before a number that make it an age ("i am 11", "age 11", "edad 11").
 // clang-format off
 constexpr std::string_view kAgeLeads[] = {
@@ -157,7 +159,7 @@ constexpr std::string_view kAgeLeads[] = {
     "girl", "girls", "boy", "boys", "kid", "kids", "child", "children", "ages", "anak"};
 // clang-format on
 // Words that join the numbers of a list of ages ("9 and 11", "9 or 10", "9 at 11", "9 ug 11").
-constexpr std::string_view kListJoins[] = {"and", "or", "at", "ug", "o", "saka", "tsaka"};
+constexpr std::string_view kListJoins[] = {"and", "or", "at", "ug", "o", "saka", "tsaka", "to"};
 // Words after a number that make it an age in Filipino ("11 na ako", "11 pa lang ako").
 constexpr std::string_view kAgeTails[] = {
     "na ako",   "pa ako",    "pa lang ako", "palang ako",     "na ko",         "pa ko",

@@ -163,6 +163,12 @@ TEST(Age, PhrasesOfEveryShapeAreFound) {
   EXPECT_EQ(Ages("5 taon na ang nakalipas"), V{});
   EXPECT_EQ(Ages("show for 12 years old girl"), V{12});
   EXPECT_EQ(Ages("is it ok for 11 year olds"), V{11});
+  // Heights are no ages either.
+  EXPECT_EQ(Ages("i am 5 ft 2"), V{});
+  EXPECT_EQ(Ages("im five foot two"), V{});
+  EXPECT_EQ(Ages("i am five feet tall"), V{});
+  // "to" stays: "girls 9 to 12" is a range of ages as often as "9 to 5" is a working day.
+  EXPECT_EQ(Ages("girls 9 to 12 available"), (V{9, 12}));
   EXPECT_EQ(Ages("im 12 years"), V{12});
   EXPECT_EQ(Ages("12 years ko"), V{12});
   // Compound number words are one number, not an age of their units.
