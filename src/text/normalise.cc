@@ -171,10 +171,39 @@ bool IsChatLetter(char c) {
   return c == 'u' || c == 'r' || c == 'a' || c == 'i' || c == 'o' || c == 'y';
 }
 
-// Separators that may stand between spaced-out single letters ("p.a.y", "g-c-a-s-h").
+// Separators that may stand between spaced-out single letters ("p.a.y", "g-c-a-s-h",
+// "n^a^k^e^d", "[n][a][k][e][d]"): punctuation that is no leetspeak ('$', '@', '!', '|'), no
+// apostrophe and no "<3".
 bool IsSpacingSep(char c) {
-  return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*' || c == '/' || c == ',' ||
-         c == '+' || c == '~' || c == '\t';
+  switch (c) {
+    case ' ':
+    case '.':
+    case '-':
+    case '_':
+    case '*':
+    case '/':
+    case ',':
+    case '+':
+    case '~':
+    case '\t':
+    case '^':
+    case '=':
+    case ':':
+    case ';':
+    case '#':
+    case '%':
+    case '&':
+    case '"':
+    case '(':
+    case ')':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+      return true;
+    default:
+      return false;
+  }
 }
 
 constexpr size_t kMinSpacedRun = 3;   // single letters joined only in runs of 3 or more

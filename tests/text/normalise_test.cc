@@ -77,6 +77,13 @@ TEST(Normalise, JoinsSpacedLetters) {
   EXPECT_EQ(N("s e x"), "sex");
   EXPECT_EQ(N("u r ok"), "you are ok");  // chat abbreviations are expanded
   EXPECT_EQ(N("u r a cutie"), "you are a cutie");  // chat letters, not a spaced word
+  // Other punctuation between the letters, as long as it is no leetspeak.
+  EXPECT_EQ(N("n^a^k^e^d"), "naked");
+  EXPECT_EQ(N("p:a:y:p:a:l ok"), "paypal ok");
+  EXPECT_EQ(N("[n][a][k][e][d] show"), "naked show");
+  EXPECT_EQ(N("g#c#a#s#h"), "gcash");
+  EXPECT_EQ(N("\"s\"h\"o\"w\""), "show");
+  EXPECT_EQ(N("i <3 u"), "i 3 you");  // a heart, no spaced word
 }
 
 TEST(Normalise, SqueezesRepeatedLetters) {
