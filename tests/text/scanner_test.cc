@@ -244,6 +244,24 @@ TEST(Scanner, MoneyAmountsArePaymentEvidence) {
   EXPECT_EQ(s.signals[static_cast<size_t>(Category::kPayment)], 3u);
 }
 
+// Age questions in the forms a probe found unread (a school year, a birth year, still
+// studying; Tagalog and Cebuano): each is an age question, so that a bare number answering
+// it is an age.
+TEST(Scanner, AgeQuestionsOfOtherForms) {
+  for (const std::string_view q : {"what year were you born", "still studying?",
+                                   "nag-aaral ka pa ba", "anong year mo na", "unsa imong grado"}) {
+    const std::string question = "A: " + std::string(q);
+    const auto s = Score({std::string_view(question), "B: 11 po"});
+    bool probe = false, age = false;
+    for (const Evidence& e : s.evidence) {
+      probe = probe || e.category == Category::kAgeProbe;
+      age = age || e.term == "age 11";
+    }
+    EXPECT_TRUE(probe) << q;
+    EXPECT_TRUE(age) << q;
+  }
+}
+
 // A bare no to "are you 18?" (or yes to "are you a minor?") is a minor's age, "under 18";
 // the other answer, an answer to another question, or to one's own, is none.
 TEST(Scanner, BareYesOrNoAnsweringAYesNoAgeQuestion) {
