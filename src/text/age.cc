@@ -87,22 +87,77 @@ struct NumberWord {
   int value;
 };
 constexpr NumberWord kNumberWords[] = {
-    {"four", 4},       {"five", 5},         {"six", 6},         {"seven", 7},
-    {"eight", 8},      {"nine", 9},         {"ten", 10},        {"eleven", 11},
-    {"twelve", 12},    {"thirten", 13},     {"fourten", 14},    {"fiften", 15},
-    {"sixten", 16},    {"seventen", 17},    {"eighten", 18},    {"nineten", 19},
-    {"thirteen", 13},  {"fourteen", 14},    {"fifteen", 15},    {"sixteen", 16},
-    {"seventeen", 17}, {"eighteen", 18},    {"nineteen", 19},   {"twenty", 20},
-    {"kwatro", 4},     {"kuwatro", 4},      {"singko", 5},      {"sais", 6},
-    {"syete", 7},      {"siyete", 7},       {"otso", 8},        {"nuwebe", 9},
-    {"nwebe", 9},      {"diyes", 10},       {"dyes", 10},       {"onse", 11},
-    {"dose", 12},      {"trese", 13},       {"katorse", 14},    {"kinse", 15},
-    {"disisais", 16},  {"disisyete", 17},   {"disiotso", 18},   {"disinuwebe", 19},
-    {"bente", 20},     {"beinte", 20},      {"apat", 4},        {"anim", 6},
-    {"pito", 7},       {"walo", 8},         {"siyam", 9},       {"sampu", 10},
-    {"labingisa", 11}, {"labindalawa", 12}, {"labintatlo", 13}, {"labingapat", 14},
-    {"labinlima", 15}, {"upat", 4},         {"unom", 6},        {"napulo", 10},
+    {"four", 4},
+    {"five", 5},
+    {"six", 6},
+    {"seven", 7},
+    {"eight", 8},
+    {"nine", 9},
+    {"ten", 10},
+    {"eleven", 11},
+    {"twelve", 12},
+    {"thirten", 13},
+    {"fourten", 14},
+    {"fiften", 15},
+    {"sixten", 16},
+    {"seventen", 17},
+    {"eighten", 18},
+    {"nineten", 19},
+    {"thirteen", 13},
+    {"fourteen", 14},
+    {"fifteen", 15},
+    {"sixteen", 16},
+    {"seventeen", 17},
+    {"eighteen", 18},
+    {"nineteen", 19},
+    {"twenty", 20},
+    {"kwatro", 4},
+    {"kuwatro", 4},
+    {"singko", 5},
+    {"sais", 6},
+    {"syete", 7},
+    {"siyete", 7},
+    {"otso", 8},
+    {"nuwebe", 9},
+    {"nwebe", 9},
+    {"diyes", 10},
+    {"dyes", 10},
+    {"onse", 11},
+    {"dose", 12},
+    {"trese", 13},
+    {"katorse", 14},
+    {"kinse", 15},
+    {"disisais", 16},
+    {"disisyete", 17},
+    {"disiotso", 18},
+    {"disinuwebe", 19},
+    {"bente", 20},
+    {"beinte", 20},
+    {"apat", 4},
+    {"anim", 6},
+    {"pito", 7},
+    {"walo", 8},
+    {"siyam", 9},
+    {"sampu", 10},
+    {"labingisa", 11},
+    {"labindalawa", 12},
+    {"labintatlo", 13},
+    {"labingapat", 14},
+    {"labinlima", 15},
+    {"upat", 4},
+    {"unom", 6},
+    {"napulo", 10},
+    // With the Tagalog linker written on ("labindalawang taong gulang", "sampung taon").
+    {"pitong", 7},
+    {"walong", 8},
+    {"sampung", 10},
+    {"labingisang", 11},
+    {"labindalawang", 12},
+    {"labintatlong", 13},
+    {"labinlimang", 15},
 };
+// The longest number word.
+constexpr size_t kMaxNumberWord = 13;
 
 // Tens before a unit number word: "twenty five" is 25, "trenta y singko" 35, not an age of
 // five. Only the tens' value matters (ages of twenty and more are adult).
@@ -182,16 +237,16 @@ constexpr std::string_view kGradeLeads[] = {"grade", "gr",    "grd",     "baitan
 constexpr std::string_view kBareStarts[] = {"just",   "only",  "im",  "i",    "am",  "age", "mga",
                                             "around", "about", "jst", "arnd", "abt", "f",   "m"};
 // Per word length and first letter, a bit per second letter of the number words.
-constexpr std::array<std::array<uint32_t, 26>, 12> kNumberWordStarts = [] {
-  std::array<std::array<uint32_t, 26>, 12> bits{};
+constexpr std::array<std::array<uint32_t, 26>, kMaxNumberWord + 1> kNumberWordStarts = [] {
+  std::array<std::array<uint32_t, 26>, kMaxNumberWord + 1> bits{};
   for (const auto& nw : kNumberWords) {
     bits[nw.word.size()][FoldIL(nw.word[0]) - 'a'] |= 1u << (FoldIL(nw.word[1]) - 'a');
   }
   return bits;
 }();
 // Per word length, a bit per first letter of the words above and of the number words.
-constexpr std::array<uint32_t, 12> kBareFirstWords = [] {
-  std::array<uint32_t, 12> bits{};
+constexpr std::array<uint32_t, kMaxNumberWord + 1> kBareFirstWords = [] {
+  std::array<uint32_t, kMaxNumberWord + 1> bits{};
   for (std::string_view w : kBareStarts) bits[w.size()] |= 1u << (FoldIL(w[0]) - 'a');
   for (const auto& nw : kNumberWords) bits[nw.word.size()] |= 1u << (FoldIL(nw.word[0]) - 'a');
   return bits;
@@ -266,18 +321,20 @@ int NumberWordValue(std::string_view w) {
   // Most words are not number words: reject on length and first letter before the search.
   // Buckets by first letter and length: a lookup compares with at most a few words.
   struct Buckets {
-    std::array<std::vector<std::pair<std::string, int>>, 26 * 12> by;
+    std::array<std::vector<std::pair<std::string, int>>, 26 * (kMaxNumberWord + 1)> by;
     Buckets() {
       for (const auto& nw : kNumberWords) {
         const std::string folded = FoldedIL(nw.word);
         by[Index(folded)].emplace_back(folded, nw.value);
       }
     }
-    static size_t Index(std::string_view w) { return (w[0] - 'a') * 12 + w.size(); }
+    static size_t Index(std::string_view w) {
+      return (w[0] - 'a') * (kMaxNumberWord + 1) + w.size();
+    }
   };
   static const Buckets kBuckets;
-  if (w.size() < 3 || w.size() > 11 || w[0] < 'a' || w[0] > 'z') return -1;
-  char folded[11];
+  if (w.size() < 3 || w.size() > kMaxNumberWord || w[0] < 'a' || w[0] > 'z') return -1;
+  char folded[kMaxNumberWord];
   for (size_t k = 0; k < w.size(); ++k) folded[k] = FoldIL(w[k]);
   const std::string_view f(folded, w.size());
   for (const auto& [word, value] : kBuckets.by[Buckets::Index(f)]) {
@@ -377,6 +434,24 @@ const PhraseSet& AgeUnits() {
 const PhraseSet& NotAgeUnits() {
   static const PhraseSet set(kNotAgeUnits);
   return set;
+}
+
+// Whether the number `value` at words[i] starts a span of hours: "to" and a smaller number
+// ("nine to five", "9 to 5"; a range of ages rises: "girls 9 to 12").
+bool IsHourSpan(std::string_view s, std::string_view normalised, const std::vector<Word>& words,
+                size_t i, int value) {
+  if (i + 2 >= words.size() ||
+      s.substr(words[i + 1].begin, words[i + 1].end - words[i + 1].begin) != "to") {
+    return false;
+  }
+  const Word& w = words[i + 2];
+  size_t len = 0;
+  int next = LeadingNumber(normalised.substr(w.begin, w.end - w.begin), &len);
+  if (next < 0 || len != w.end - w.begin) {
+    const std::string_view word = s.substr(w.begin, w.end - w.begin);
+    next = MayBeNumberWord(word) ? NumberWordValue(word) : -1;
+  }
+  return next >= 0 && next < value;
 }
 
 // Whether the number at words[i], with its unit of `used` words after it, is a duration:
@@ -597,6 +672,7 @@ void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out
       if (!is_age) continue;  // "5pm", "20usd", "3x"
     } else {
       if (NotAgeUnits().At(s, words, i + 1) > 0) continue;
+      if (IsHourSpan(s, normalised, words, i, value)) continue;  // "im nine to five"
       used = std::max(AgeUnits().At(s, words, i + 1), AgeTails().At(s, words, i + 1));
       if (value < 18) used = std::max(used, MinorAgeTails().At(s, words, i + 1));
       // A grade lead wins over a Filipino tail: "grade 3 po ako" is grade 3 (about eight),

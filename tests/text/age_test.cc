@@ -167,8 +167,12 @@ TEST(Age, PhrasesOfEveryShapeAreFound) {
   EXPECT_EQ(Ages("i am 5 ft 2"), V{});
   EXPECT_EQ(Ages("im five foot two"), V{});
   EXPECT_EQ(Ages("i am five feet tall"), V{});
-  // "to" stays: "girls 9 to 12" is a range of ages as often as "9 to 5" is a working day.
+  // "to" joins a rising range of ages; a falling pair is a span of hours.
   EXPECT_EQ(Ages("girls 9 to 12 available"), (V{9, 12}));
+  EXPECT_EQ(Ages("im nine to five at work"), V{});  // hours: the second number is smaller
+  EXPECT_EQ(Ages("i am 8 to 5 everyday"), V{});
+  EXPECT_EQ(Ages("ako ay labindalawang taong gulang"), V{12});  // the linker written on
+  EXPECT_EQ(Ages("sampung taon na ako"), V{10});
   EXPECT_EQ(Ages("im 12 years"), V{12});
   EXPECT_EQ(Ages("12 years ko"), V{12});
   // Compound number words are one number, not an age of their units.
