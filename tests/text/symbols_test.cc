@@ -176,6 +176,19 @@ TEST(Scanner, PictographsAreCuesOfTheirCategory) {
                              "B: so hot here \U0001F975\U0001F4A6",
                              "A: i send \U0001F4B0 for ur fare", "B: thank u ma \U0001F618"});
   EXPECT_FALSE(family.flagged) << family.score;
+  // The fruit and the vegetable in their plain sense: the market and the kilo are benign
+  // context, which discounts the pictographs of their message.
+  const auto market = score({"A: anak i bought \U0001F346 and \U0001F351 at the market",
+                             "B: yum ma! im hungry", "A: you are 12 na, cook it for your brother",
+                             "A: i send \U0001F4B0 via gcash for school"});
+  EXPECT_FALSE(market.flagged) << market.score;
+  const auto fruit = score({"A: fresh \U0001F351 and \U0001F352 for sale, 100 pesos per kilo",
+                            "B: my son is 10 he loves peaches", "A: gcash ok"});
+  EXPECT_FALSE(fruit.flagged) << fruit.score;
+  // A request made with the eggplant is one.
+  const auto eggplant = score({"A: hi baby how old", "B: 11",
+                               "A: u want see my \U0001F346? show me urs", "A: i pay gcash"});
+  EXPECT_TRUE(eggplant.flagged) << eggplant.score;
   // An adult performer's mark is an adult cue from her, as "18+" is.
   const auto adult = score({"A: show me \U0001F351 how much", "B: \U0001F51E only, 20 usd"});
   bool adult_cue = false;
