@@ -256,6 +256,11 @@ struct Word {
   uint32_t begin, end;
 };
 
+// The text of word `w` of `s`.
+std::string_view WordOf(std::string_view s, const Word& w) {
+  return s.substr(w.begin, w.end - w.begin);
+}
+
 void SplitWords(std::string_view s, std::vector<Word>* out) {
   out->clear();
   uint32_t i = 0;
@@ -418,7 +423,7 @@ class PhraseSet {
     return ((bits[std::min<size_t>(len, 15)] >> (static_cast<uint8_t>(s[w.begin]) & 63)) & 1) != 0;
   }
   static std::string_view WordAt(std::string_view s, const std::vector<Word>& words, size_t i) {
-    return s.substr(words[i].begin, words[i].end - words[i].begin);
+    return WordOf(s, words[i]);
   }
   std::deque<std::string> owned_;  // the phrases, l read as i (deque: views stay valid)
   WordBits first_words_{}, last_words_{};
@@ -440,16 +445,12 @@ const PhraseSet& NotAgeUnits() {
 // ("nine to five", "9 to 5"; a range of ages rises: "girls 9 to 12").
 bool IsHourSpan(std::string_view s, std::string_view normalised, const std::vector<Word>& words,
                 size_t i, int value) {
-  if (i + 2 >= words.size() ||
-      s.substr(words[i + 1].begin, words[i + 1].end - words[i + 1].begin) != "to") {
-    return false;
-  }
+  if (i + 2 >= words.size() || WordOf(s, words[i + 1]) != "to") return false;
   const Word& w = words[i + 2];
   size_t len = 0;
-  int next = LeadingNumber(normalised.substr(w.begin, w.end - w.begin), &len);
+  int next = LeadingNumber(WordOf(normalised, w), &len);
   if (next < 0 || len != w.end - w.begin) {
-    const std::string_view word = s.substr(w.begin, w.end - w.begin);
-    next = MayBeNumberWord(word) ? NumberWordValue(word) : -1;
+    next = MayBeNumberWord(WordOf(s, w)) ? NumberWordValue(WordOf(s, w)) : -1;
   }
   return next >= 0 && next < value;
 }
@@ -459,8 +460,7 @@ bool IsHourSpan(std::string_view s, std::string_view normalised, const std::vect
 bool IsDuration(std::string_view s, const std::vector<Word>& words, size_t i, size_t used) {
   static const FoldedList units(kDurationUnits);
   static const PhraseSet before(kDurationBefore), after(kDurationAfter), old(kAgeAfterUnit);
-  const Word& unit = words[i + used];
-  if (!units.Contains(s.substr(unit.begin, unit.end - unit.begin))) return false;
+  if (!units.Contains(WordOf(s, words[i + used]))) return false;
   if (old.At(s, words, i + used + 1) > 0) return false;
   return before.Before(s, words, i) || after.At(s, words, i + used + 1) > 0;
 }
@@ -595,9 +595,10 @@ void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out
   thread_local std::vector<Word> words;
   SplitWords(s, &words);
   size_t listed = SIZE_MAX;  // the last word of the last stated age: a list may go on
+  const auto word_at = [&](size_t k) { return WordOf(s, words[k]); };
   for (size_t i = 0; i < words.size(); ++i) {
     const Word& w = words[i];
-    std::string_view word = s.substr(w.begin, w.end - w.begin);
+    std::string_view word = WordOf(s, w);
     int value = -1;
     std::string_view glued;  // a unit written onto the number: "12yo", "12yrs"
     size_t len = 0;
@@ -611,9 +612,6 @@ void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out
       value = NumberWordValue(word);
       // A compound ("twenty five", "bente singko", "trenta y singko") is read at its units,
       // as one number; its tens are no number of their own.
-      const auto word_at = [&](size_t k) {
-        return s.substr(words[k].begin, words[k].end - words[k].begin);
-      };
       const auto joins = [&](size_t k) { return word_at(k) == "y" || word_at(k) == "and"; };
       if (value >= 1 && value <= 9 && i > 0) {
         const size_t before = i >= 2 && joins(i - 1) ? i - 2 : i - 1;
@@ -678,9 +676,6 @@ void FindAgesGeneral(std::string_view normalised, std::vector<AgeStatement>* out
       // A grade lead wins over a Filipino tail: "grade 3 po ako" is grade 3 (about eight),
       // not a stated age of 3.
       // Digits or a number word ("grade six"; number words start at four).
-      const auto word_at = [&](size_t k) {
-        return s.substr(words[k].begin, words[k].end - words[k].begin);
-      };
       if (value >= 1 && value <= 12 && GradeLeads().Before(s, words, i)) {
         is_age = grade = true;
         if (used > 0) end = words[i + used].end;

@@ -65,6 +65,11 @@ struct Normaliser::FoldEntry {
   Kind kind = kKeep;
   uint8_t len = 0;        // bytes used in `bytes` for kReplace
   char bytes[14] = {};    // UTF-8 replacement (mostly ASCII)
+  // A pictograph read as a word (kPictographWords): the only replacement of several bytes
+  // with a space at each end (NFKC gives none such).
+  bool IsWord() const {
+    return kind == kReplace && len >= 3 && bytes[0] == ' ' && bytes[len - 1] == ' ';
+  }
 };
 
 namespace {
@@ -1301,9 +1306,8 @@ void Normaliser::NormaliseGeneral(std::string_view in, bool ascii, std::string* 
     if (cp < 0 || e == nullptr || e->kind == FoldEntry::kSpace) {
       folded.push_back(' ');
       folded_off.push_back(static_cast<uint32_t>(start));
-    } else if (e->kind == FoldEntry::kReplace && e->len >= 3 && e->bytes[0] == ' ' &&
-               e->bytes[e->len - 1] == ' ' && !folded.empty() && IsAsciiAlnum(folded.back()) &&
-               i < n && IsAsciiAlnum(static_cast<char>(p[i]))) {
+    } else if (e->IsWord() && !folded.empty() && IsAsciiAlnum(folded.back()) && i < n &&
+               IsAsciiAlnum(static_cast<char>(p[i]))) {
       // A pictograph read as a word (kPictographWords) between two letters or digits is
       // put there to disguise a word ("g💰c💰a💰s💰h"): it separates like any symbol.
       folded.push_back('~');

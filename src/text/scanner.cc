@@ -367,7 +367,7 @@ void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* co
   const Normaliser& norm = matcher_->normaliser();
   s.batch_text.size = 0;
   s.batch_starts.clear();
-  s.batch_plain.clear();
+  s.batch_ascii.clear();
   s.batch_soft.clear();
   for (const MessageRef& m : messages) {
     const uint32_t start = static_cast<uint32_t>(s.batch_text.size);
@@ -377,7 +377,7 @@ void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* co
     // a word; only texts the letters-only pass refused can have them, and need a digit.
     const Normaliser::Appended appended =
         norm.NormaliseAppend(m.text, &s.batch_text, &s.soft_starts);
-    s.batch_plain.push_back(appended.ascii);
+    s.batch_ascii.push_back(appended.ascii);
     if (appended.mixed) {
       char* const text = s.batch_text.data.get() + start + 1;
       const size_t size = s.batch_text.size - start - 1;
@@ -402,7 +402,7 @@ void Scanner::AddBatch(std::span<const MessageRef> messages, std::span<State* co
       local.push_back(hit);
     }
     TextFacts facts;
-    facts.ascii = s.batch_plain[i] != 0;
+    facts.ascii = s.batch_ascii[i] != 0;
     for (; number < s.batch_numbers.size() && s.batch_numbers[number] < end; ++number) {
       facts.number_word = facts.number_word || s.batch_numbers[number] >= begin;
     }

@@ -37,7 +37,7 @@ struct Scratch::Impl {
   // expects.
   TextBuffer batch_text;
   std::vector<uint32_t> batch_starts;
-  std::vector<uint8_t> batch_plain;  // per text: NormaliseAppend found it all ASCII
+  std::vector<uint8_t> batch_ascii;  // per text: NormaliseAppend found it all ASCII
   std::vector<uint32_t> batch_soft;
   std::vector<Hit> batch_hits;
   std::vector<uint32_t> batch_numbers;  // positions of number words (MatchPadded)
